@@ -1,0 +1,89 @@
+#include "datasets/binary_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "graphs/error.h"
+
+namespace tnas {
+
+std::vector<uint8_t> read_file_bytes(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw Error(path + ": no such file");
+  if (!std::filesystem::is_regular_file(path, ec)) throw Error(path + ": not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot open (" + std::strerror(errno) + ")");
+  std::vector<uint8_t> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (raw.size() < 2 || raw[0] != 0x1f || raw[1] != 0x8b) return raw;
+
+  // gzip: inflate all members (gzip -c a b > c concatenates members).
+  std::vector<uint8_t> out;
+  z_stream zs{};
+  if (inflateInit2(&zs, 15 + 32) != Z_OK) throw Error(path + ": cannot initialise zlib");
+  zs.next_in = raw.data();
+  zs.avail_in = static_cast<uInt>(raw.size());
+  std::vector<uint8_t> chunk(1 << 20);
+  while (true) {
+    zs.next_out = chunk.data();
+    zs.avail_out = static_cast<uInt>(chunk.size());
+    const int rc = inflate(&zs, Z_NO_FLUSH);
+    out.insert(out.end(), chunk.data(), chunk.data() + (chunk.size() - zs.avail_out));
+    if (rc == Z_STREAM_END) {
+      if (zs.avail_in == 0) break;
+      inflateReset(&zs);  // next gzip member
+      continue;
+    }
+    if (rc != Z_OK) {
+      const std::string msg = zs.msg ? zs.msg : "error " + std::to_string(rc);
+      inflateEnd(&zs);
+      throw Error(path + ": corrupt gzip data (" + msg + ")");
+    }
+    if (zs.avail_in == 0 && zs.avail_out != 0) {
+      inflateEnd(&zs);
+      throw Error(path + ": truncated gzip data");
+    }
+  }
+  inflateEnd(&zs);
+  return out;
+}
+
+void sync_parent_dir(const std::string& path) {
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+void write_file_atomically(const std::string& path, const std::vector<uint8_t>& bytes) {
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw Error(path + ": cannot write (" + std::strerror(errno) + ")");
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      ::close(fd);
+      throw Error(path + ": write failed (" + std::strerror(errno) + ")");
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) throw Error(path + ": cannot flush (" + std::strerror(errno) + ")");
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw Error(path + ": cannot rename from " + tmp + " (" + std::strerror(errno) + ")");
+  sync_parent_dir(path);
+}
+
+uint32_t read_be_u32(const uint8_t* p) {
+  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
+}
+
+}  // namespace tnas

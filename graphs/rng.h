@@ -1,0 +1,46 @@
+#pragma once
+// A seeded random source whose draws are identical on every platform and standard library.
+// (std::uniform_int_distribution and friends are implementation-defined, so we do not use them.)
+#include <cstdint>
+#include <random>
+#include <utility>
+#include <vector>
+
+namespace tnas {
+
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : engine_(seed) {}
+
+  uint64_t next_u64() { return engine_(); }
+
+  // Uniform integer in [0, n), unbiased (Lemire's multiply-and-reject). n must be > 0.
+  uint64_t uniform_int(uint64_t n) {
+    unsigned __int128 m = static_cast<unsigned __int128>(next_u64()) * n;
+    auto low = static_cast<uint64_t>(m);
+    if (low < n) {
+      const uint64_t threshold = (0 - n) % n;
+      while (low < threshold) {
+        m = static_cast<unsigned __int128>(next_u64()) * n;
+        low = static_cast<uint64_t>(m);
+      }
+    }
+    return static_cast<uint64_t>(m >> 64);
+  }
+
+  // Uniform double in [0, 1) with 53 random bits.
+  double uniform01() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+
+  template <typename T>
+  void shuffle(std::vector<T>& v) {
+    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[uniform_int(i)]);
+  }
+
+  // A seed for a child stream, so that sub-computations do not depend on how many draws came before.
+  uint64_t fork_seed() { return next_u64() ^ 0x9E3779B97F4A7C15ULL; }
+
+ private:
+  std::mt19937_64 engine_;  // mt19937_64's output sequence is fixed by the C++ standard
+};
+
+}  // namespace tnas

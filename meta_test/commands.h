@@ -1,0 +1,6 @@
+#pragma once
+// The meta_test subcommands; each lives in its own <name>_command.cpp.
+namespace tnas {
+int run_arch_command(int argc, char** argv);
+int run_dataset_command(int argc, char** argv);
+}  // namespace tnas

@@ -1,0 +1,12 @@
+// meta_test: use a (pretrained) surrogate and the search space on a new dataset.
+#include "meta_test/commands.h"
+#include "models/command_line.h"
+
+int main(int argc, char** argv) {
+  using namespace tnas;
+  const std::vector<Subcommand> commands = {
+      {"arch", "Inspect NAS-Bench-201 cells: canonical form, isomorphism key, params, FLOPs", run_arch_command},
+      {"dataset", "Describe a dataset spec (images, classes, shape, per-class counts)", run_dataset_command},
+  };
+  return run_subcommands("meta_test", "architecture search on a new dataset", commands, argc, argv);
+}

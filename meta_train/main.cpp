@@ -1,0 +1,12 @@
+// meta_train: prepare data for, and learn, the meta-learned surrogate.
+#include "meta_train/commands.h"
+#include "models/command_line.h"
+
+int main(int argc, char** argv) {
+  using namespace tnas;
+  const std::vector<Subcommand> commands = {
+      {"data", "convert SPEC OUT.h5 | import-metad2a: image files and meta-datasets", run_data_command},
+      {"merge", "Join meta-dataset shards written by parallel collectors", run_merge_command},
+  };
+  return run_subcommands("meta_train", "meta-learning of the Transfer-NAS surrogate", commands, argc, argv);
+}

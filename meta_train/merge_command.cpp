@@ -1,0 +1,41 @@
+// meta_train merge --out FILE.h5 SHARD.h5 ...: join meta-dataset shards.
+#include <cstdio>
+
+#include "datasets/meta_dataset.h"
+#include "meta_train/commands.h"
+#include "models/cli_options.h"
+
+namespace tnas {
+
+int run_merge_command(int argc, char** argv) {
+  cxxopts::Options options(argv[0],
+                           "Join meta-dataset shards (e.g. from `collect --shard i/n` on a Slurm array): sources and "
+                           "cells are matched by name, identical subtasks are joined, a (subtask, cell) pair that "
+                           "occurs twice is kept once. Shards must share search space and proxy config.");
+  options.add_options()("out", "Output meta-dataset", cxxopts::value<std::string>())(
+      "shards", "Input shards", cxxopts::value<std::vector<std::string>>());
+  add_common_options(options);
+  options.parse_positional({"shards"});
+  options.positional_help("SHARD.h5 ...");
+  const auto parsed = parse_command_line(options, argc, argv);
+  if (!parsed) return 0;
+  const auto& args = *parsed;
+  if (!args.count("out")) throw Error("missing --out FILE.h5");
+  if (!args.count("shards")) throw Error("no shards given");
+  const auto names = args["shards"].as<std::vector<std::string>>();
+  std::vector<MetaDataset> shards;
+  size_t in_results = 0;
+  for (const auto& n : names) {
+    shards.push_back(read_meta_dataset(n));
+    in_results += shards.back().results.size();
+  }
+  const MetaDataset merged = merge_meta_datasets(shards, names);
+  const std::string out = args["out"].as<std::string>();
+  write_meta_dataset(out, merged);
+  std::printf("wrote %s: %zu results from %zu shards (%zu in, %zu duplicates dropped), %zu tasks, %zu cells\n",
+              out.c_str(), merged.results.size(), names.size(), in_results, in_results - merged.results.size(),
+              merged.tasks.size(), merged.archs.size());
+  return 0;
+}
+
+}  // namespace tnas

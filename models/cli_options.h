@@ -1,0 +1,35 @@
+#pragma once
+// cxxopts helpers shared by every subcommand: --help, --threads, and strict parsing.
+#include <cxxopts.hpp>
+#include <iostream>
+#include <optional>
+
+#include "graphs/error.h"
+#include "models/runtime.h"
+
+namespace tnas {
+
+inline void add_common_options(cxxopts::Options& options) {
+  options.add_options("common")("h,help", "Print this help")(
+      "threads", "CPU threads for LibTorch and OpenBLAS (default: all available cores)",
+      cxxopts::value<int>()->default_value(std::to_string(available_cores())));
+}
+
+// Parses strictly (unknown options are errors), prints help and returns nullopt on --help,
+// and applies --threads.
+inline std::optional<cxxopts::ParseResult> parse_command_line(cxxopts::Options& options, int argc, char** argv) {
+  cxxopts::ParseResult result;
+  try {
+    result = options.parse(argc, argv);
+  } catch (const cxxopts::exceptions::exception& e) {
+    throw Error(std::string(e.what()) + " (see --help)");
+  }
+  if (result.count("help")) {
+    std::cout << options.help() << std::endl;
+    return std::nullopt;
+  }
+  set_compute_threads(result["threads"].as<int>());
+  return result;
+}
+
+}  // namespace tnas
