@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "datasets/binary_file.h"
@@ -40,7 +41,11 @@ H5::H5File open_read_only(const std::string& path) {
 void write_atomically(const std::string& path, const std::function<void(H5::H5File&)>& fill) {
   const std::string tmp = path + ".tmp";
   guarded(path, [&] {
-    H5::H5File file(tmp, H5F_ACC_TRUNC);
+    // The v1.10 file format checksums all metadata (superblock v3, object headers v2), so a corrupt file
+    // is reported as such instead of being decoded.
+    H5::FileAccPropList access;
+    access.setLibverBounds(H5F_LIBVER_V110, H5F_LIBVER_V110);
+    H5::H5File file(tmp, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
     fill(file);
     file.close();
   });
@@ -63,17 +68,22 @@ template <> H5::PredType type_of<double>() { return H5::PredType::NATIVE_DOUBLE;
 template <typename T>
 void write(H5::Group& where, const std::string& name, const std::vector<T>& values,
            const std::vector<hsize_t>& dims) {
-  H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
-  H5::DSetCreatPropList props;
+  // Every dataset is chunked with a Fletcher-32 checksum, so corrupt raw data is reported, not returned.
   hsize_t total = 1;
   for (hsize_t d : dims) total *= d;
-  if (total >= 4096) {  // compress large arrays (images, feature caches)
-    std::vector<hsize_t> chunk = dims;
-    chunk[0] = std::max<hsize_t>(1, std::min<hsize_t>(dims[0], (1u << 20) / std::max<hsize_t>(1, total / dims[0])));
-    props.setChunk(static_cast<int>(chunk.size()), chunk.data());
+  const std::vector<hsize_t> max_dims(dims.size(), H5S_UNLIMITED);
+  H5::DataSpace space(static_cast<int>(dims.size()), dims.data(), max_dims.data());
+  std::vector<hsize_t> chunk = dims;
+  const hsize_t row = dims[0] == 0 ? 1 : std::max<hsize_t>(1, total / dims[0]);
+  for (auto& c : chunk) c = std::max<hsize_t>(1, c);
+  chunk[0] = std::max<hsize_t>(1, std::min<hsize_t>(std::max<hsize_t>(dims[0], 1), (hsize_t(1) << 18) / row));
+  H5::DSetCreatPropList props;
+  props.setChunk(static_cast<int>(chunk.size()), chunk.data());
+  if (total >= 4096) {
     props.setShuffle();
     props.setDeflate(4);
   }
+  props.setFletcher32();
   H5::DataSet ds = where.createDataSet(name, type_of<T>(), space, props);
   if (total > 0) ds.write(values.data(), type_of<T>());
 }
@@ -89,7 +99,10 @@ std::vector<T> read(const H5::Group& where, const std::string& name, std::vector
   space.getSimpleExtentDims(shape.data());
   hsize_t total = 1;
   for (hsize_t d : shape) total *= d;
-  if (total > (hsize_t(1) << 34)) throw H5::Exception("read", "dataset '" + name + "' is implausibly large");
+  // A corrupt header can claim any shape; deflate compresses at most ~1032x, so a claim far beyond the
+  // stored bytes is corruption, not a reason to allocate.
+  if (total * sizeof(T) > 1100 * ds.getStorageSize() + (1 << 20))
+    throw H5::Exception("read", "dataset '" + name + "' claims more data than the file stores");
   std::vector<T> out(total);
   if (total > 0) ds.read(out.data(), type_of<T>());
   if (dims) *dims = shape;
@@ -97,14 +110,23 @@ std::vector<T> read(const H5::Group& where, const std::string& name, std::vector
 }
 
 void write_strings(H5::Group& where, const std::string& name, const std::vector<std::string>& values) {
-  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+  // Fixed-length strings: vlen strings live in HDF5's global heap, which has no checksum (a corrupt
+  // heap crashed the library in our corruption test).
+  size_t width = 1;
+  for (const auto& v : values) width = std::max(width, v.size());
+  H5::StrType type(H5::PredType::C_S1, width);
+  type.setStrpad(H5T_STR_NULLPAD);
   type.setCset(H5T_CSET_UTF8);
   hsize_t n = values.size();
-  H5::DataSpace space(1, &n);
-  H5::DataSet ds = where.createDataSet(name, type, space);
-  std::vector<const char*> ptrs;
-  for (const auto& s : values) ptrs.push_back(s.c_str());
-  if (n > 0) ds.write(ptrs.data(), type);
+  const hsize_t max_n = H5S_UNLIMITED, chunk = std::max<hsize_t>(1, std::min<hsize_t>(n, 4096));
+  H5::DataSpace space(1, &n, &max_n);
+  H5::DSetCreatPropList props;
+  props.setChunk(1, &chunk);
+  props.setFletcher32();
+  H5::DataSet ds = where.createDataSet(name, type, space, props);
+  std::string buffer(n * width, '\0');
+  for (size_t i = 0; i < n; ++i) std::copy(values[i].begin(), values[i].end(), buffer.begin() + i * width);
+  if (n > 0) ds.write(buffer.data(), type);
 }
 
 std::vector<std::string> read_strings(const H5::Group& where, const std::string& name) {
@@ -115,12 +137,29 @@ std::vector<std::string> read_strings(const H5::Group& where, const std::string&
   hsize_t n = 0;
   space.getSimpleExtentDims(&n);
   if (ds.getTypeClass() != H5T_STRING) throw H5::Exception("read_strings", "'" + name + "' is not a string dataset");
-  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-  std::vector<char*> ptrs(n, nullptr);
-  if (n > 0) ds.read(ptrs.data(), type);
   std::vector<std::string> out;
-  for (char* p : ptrs) out.emplace_back(p ? p : "");
-  if (n > 0) H5::DataSet::vlenReclaim(ptrs.data(), type, space);
+  H5::StrType stored = ds.getStrType();
+  if (stored.isVariableStr()) {  // files written by other tools (h5py, pandas)
+    H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+    std::vector<char*> ptrs(n, nullptr);
+    if (n > 0) ds.read(ptrs.data(), type);
+    for (char* p : ptrs) out.emplace_back(p ? p : "");
+    if (n > 0) H5::DataSet::vlenReclaim(ptrs.data(), type, space);
+    return out;
+  }
+  const size_t width = stored.getSize();
+  if (n * width > 1100 * ds.getStorageSize() + (1 << 20))
+    throw H5::Exception("read_strings", "dataset '" + name + "' claims more data than the file stores");
+  H5::StrType type(H5::PredType::C_S1, width);
+  type.setStrpad(H5T_STR_NULLPAD);
+  type.setCset(stored.getCset());  // HDF5 converts no character sets
+  std::string buffer(n * width, '\0');
+  if (n > 0) ds.read(buffer.data(), type);
+  for (size_t i = 0; i < n; ++i) {
+    std::string v = buffer.substr(i * width, width);
+    v.resize(std::strlen(v.c_str()));
+    out.push_back(std::move(v));
+  }
   return out;
 }
 
@@ -129,7 +168,8 @@ bool has(const H5::Group& where, const std::string& name) {
 }
 
 void set_attr(H5::H5Object& obj, const std::string& name, const std::string& value) {
-  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+  H5::StrType type(H5::PredType::C_S1, std::max<size_t>(1, value.size()));  // fixed length: see write_strings
+  type.setStrpad(H5T_STR_NULLPAD);
   type.setCset(H5T_CSET_UTF8);
   H5::Attribute a = obj.createAttribute(name, type, H5::DataSpace(H5S_SCALAR));
   a.write(type, value);
@@ -145,8 +185,15 @@ std::string attr_string(const H5::H5Object& obj, const std::string& name) {
   H5::Attribute a = obj.openAttribute(name);
   if (a.getTypeClass() != H5T_STRING) throw H5::Exception("attr", "attribute '" + name + "' is not a string");
   std::string value;
-  a.read(a.getStrType(), value);
-  return value;
+  H5::StrType stored = a.getStrType();
+  if (stored.isVariableStr()) {
+    a.read(stored, value);
+    return value;
+  }
+  std::string buffer(stored.getSize(), '\0');
+  a.read(stored, buffer.data());
+  buffer.resize(std::strlen(buffer.c_str()));
+  return buffer;
 }
 
 int64_t attr_int(const H5::H5Object& obj, const std::string& name) {

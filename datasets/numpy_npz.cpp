@@ -40,7 +40,8 @@ std::string header_value(const std::string& header, const std::string& key, cons
 }
 
 std::string inflate_raw(const uint8_t* data, size_t size, uint64_t expected, const std::string& what) {
-  if (expected > (uint64_t(1) << 36)) throw Error(what + ": implausible uncompressed size");
+  // deflate cannot expand data more than ~1032x: a larger claim is a corrupt header, not a reason to allocate.
+  if (expected > 1100 * static_cast<uint64_t>(size) + 1024) throw Error(what + ": implausible uncompressed size");
   std::string out(expected, '\0');
   z_stream zs{};
   if (inflateInit2(&zs, -15) != Z_OK) throw Error(what + ": cannot initialise zlib");
@@ -89,7 +90,7 @@ NumpyArray parse_npy(const std::string& b, const std::string& what) {
       } catch (...) {
         throw Error(what + ": bad shape " + shape);
       }
-      if (a.shape.back() < 0) throw Error(what + ": bad shape " + shape);
+      if (a.shape.back() < 0 || a.shape.back() > (int64_t(1) << 40)) throw Error(what + ": bad shape " + shape);
     }
     p = q + 1;
   }

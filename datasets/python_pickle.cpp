@@ -269,7 +269,7 @@ NumpyArray as_numpy_array(const PyRef& value, const std::string& what) {
   const PyRef& shape = state->items[1];
   if (shape->kind != PyValue::Kind::kTuple) throw bad("shape is not a tuple");
   for (const auto& d : shape->items) {
-    if (d->kind != PyValue::Kind::kInt || d->i < 0) throw bad("bad dimension");
+    if (d->kind != PyValue::Kind::kInt || d->i < 0 || d->i > (int64_t(1) << 40)) throw bad("bad dimension");
     a.shape.push_back(d->i);
   }
   const PyRef& dtype = state->items[2];

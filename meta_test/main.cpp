@@ -7,6 +7,7 @@ int main(int argc, char** argv) {
   const std::vector<Subcommand> commands = {
       {"arch", "Inspect NAS-Bench-201 cells: canonical form, isomorphism key, params, FLOPs", run_arch_command},
       {"dataset", "Describe a dataset spec (images, classes, shape, per-class counts)", run_dataset_command},
+      {"evaluate", "Train one cell on a dataset with a preset (the real objective); prints JSON", run_evaluate_command},
   };
   return run_subcommands("meta_test", "architecture search on a new dataset", commands, argc, argv);
 }

@@ -1,0 +1,60 @@
+// meta_test evaluate: train one cell on a dataset with a preset and print one JSON line.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "datasets/dataset_spec.h"
+#include "meta_test/commands.h"
+#include "models/cell_trainer.h"
+#include "models/cli_options.h"
+
+namespace tnas {
+
+int run_evaluate_command(int argc, char** argv) {
+  std::string presets;
+  for (const auto& n : preset_names()) presets += (presets.empty() ? "" : ", ") + n;
+  cxxopts::Options options(argv[0],
+                           "Train the NAS-Bench-201 network with one cell (the real objective) and print one JSON "
+                           "line: valid_acc, test_acc (percent), train_loss, params_m, flops_m, seconds, preset "
+                           "(all its values), seed, device, versions.");
+  options.add_options()("arch", "Cell string", cxxopts::value<std::string>())(
+      "dataset", "Dataset spec (see `meta_test dataset --help`)", cxxopts::value<std::string>())(
+      "test-dataset", "Test images from this spec instead of carving them from --dataset",
+      cxxopts::value<std::string>())("preset", "Training preset: " + presets,
+                                     cxxopts::value<std::string>()->default_value("fast"))(
+      "epochs", "Override the preset's epochs (0 = keep)", cxxopts::value<int>()->default_value("0"))(
+      "seed", "Seed of the data draw and the training runs", cxxopts::value<uint64_t>()->default_value("0"))(
+      "device", "auto, cpu or cuda", cxxopts::value<std::string>()->default_value("auto"));
+  add_common_options(options);
+  const auto parsed = parse_command_line(options, argc, argv);
+  if (!parsed) return 0;
+  const auto& args = *parsed;
+  if (!args.unmatched().empty()) throw Error("unexpected argument '" + args.unmatched()[0] + "'");
+  if (!args.count("arch")) throw Error("missing --arch");
+  if (!args.count("dataset")) throw Error("missing --dataset");
+
+  const Nb201Cell cell = Nb201Cell::parse(args["arch"].as<std::string>());
+  ProxyPreset preset = find_preset(args["preset"].as<std::string>());
+  if (const int e = args["epochs"].as<int>(); e > 0) preset.epochs = preset.grayscale_epochs = e;
+  TrainOptions train;
+  train.seed = args["seed"].as<uint64_t>();
+  train.device = resolve_device(args["device"].as<std::string>());
+
+  const ImageDataset source = load_dataset(args["dataset"].as<std::string>());
+  ImageDataset test_source;
+  if (args.count("test-dataset")) test_source = load_dataset(args["test-dataset"].as<std::string>());
+  const EvaluationData data =
+      prepare_evaluation_data(source, args.count("test-dataset") ? &test_source : nullptr, preset, train.seed);
+  const TrainResult r = train_and_evaluate(cell, data, preset, train);
+
+  nlohmann::json out = to_json(r);
+  out["arch"] = cell.to_string();
+  out["dataset"] = source.source;
+  out["images"] = {{"train", data.train.size()}, {"valid", data.valid.size()}, {"test", data.test.size()}};
+  out["preset"] = to_json(preset);
+  out["seed"] = train.seed;
+  out["versions"] = runtime_versions();
+  std::cout << out.dump() << std::endl;
+  return 0;
+}
+
+}  // namespace tnas

@@ -1,0 +1,53 @@
+#pragma once
+// The real objective: train an NB201 network with a given cell on a dataset and report its accuracy.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "datasets/image_dataset.h"
+#include "graphs/nb201_cell.h"
+#include "models/proxy_preset.h"
+
+namespace tnas {
+
+// RGB images at the preset's resolution, split for one evaluation.
+struct EvaluationData {
+  ImageDataset train, valid, test;
+  int source_channels = 3;  // channels of the original source (1 = grayscale: grayscale_epochs apply)
+};
+
+// Draws the preset's images per class (all classes of `source`; images_per_class = 0 means the
+// smallest class's count, so classes stay balanced) and splits them into train / valid. The test set is
+// drawn from `test_source` when given, else carved from `source` (disjoint from train and valid).
+// Throws tnas::Error for a source with fewer than 2 classes or classes too small for the preset.
+EvaluationData prepare_evaluation_data(const ImageDataset& source, const ImageDataset* test_source,
+                                       const ProxyPreset& preset, uint64_t seed);
+
+struct TrainOptions {
+  uint64_t seed = 0;
+  std::string device = "auto";  // auto | cpu | cuda
+};
+
+struct TrainResult {
+  double valid_acc = 0, test_acc = 0;  // percent, mean over the preset's seeds
+  double train_loss = 0;               // mean cross-entropy of the last epoch
+  double seconds = 0;                  // wall time of all training runs and evaluations
+  int epochs = 0;
+  int64_t params = 0, flops = 0;
+  std::string device;
+  std::vector<double> per_seed_test_acc, per_seed_valid_acc;
+};
+
+// Resolves "auto" and checks availability; throws tnas::Error for cuda in a CPU-only build.
+std::string resolve_device(const std::string& requested);
+
+// Trains preset.seeds networks (seeds options.seed, options.seed + 1, ...). Deterministic on CPU for a
+// given seed and thread count.
+TrainResult train_and_evaluate(const Nb201Cell& cell, const EvaluationData& data, const ProxyPreset& preset,
+                               const TrainOptions& options);
+
+nlohmann::json to_json(const TrainResult& result);
+
+}  // namespace tnas

@@ -1,0 +1,93 @@
+#include "models/proxy_preset.h"
+
+#include <nlohmann/json.hpp>
+
+#include "graphs/error.h"
+
+namespace tnas {
+namespace {
+
+std::vector<ProxyPreset> all_presets() {
+  std::vector<ProxyPreset> p;
+  ProxyPreset paper;  // NAS-Bench-201: C=16, N=5, 200 epochs (MNIST 50), all data, 3 seeds
+  paper.name = "paper";
+  paper.seeds = 3;
+  p.push_back(paper);
+
+  ProxyPreset fast;  // a strong proxy: full-width cells at 16x16, few epochs
+  fast.name = "fast";
+  fast.channels = 8;
+  fast.cells_per_stage = 1;
+  fast.resolution = 16;
+  fast.epochs = fast.grayscale_epochs = 10;
+  fast.batch_size = 128;
+  fast.images_per_class = 250;
+  fast.test_images_per_class = 100;
+  p.push_back(fast);
+
+  ProxyPreset tiny = fast;  // cheaper still
+  tiny.name = "tiny";
+  tiny.epochs = tiny.grayscale_epochs = 4;
+  tiny.images_per_class = 120;
+  tiny.test_images_per_class = 50;
+  p.push_back(tiny);
+
+  ProxyPreset smoke;  // a few seconds on CPU: for tests and demos, not for decisions
+  smoke.name = "smoke";
+  smoke.channels = 4;
+  smoke.cells_per_stage = 1;
+  smoke.resolution = 8;
+  smoke.epochs = smoke.grayscale_epochs = 1;
+  smoke.batch_size = 32;
+  smoke.images_per_class = 20;
+  smoke.test_images_per_class = 10;
+  smoke.valid_fraction = 0.25;
+  p.push_back(smoke);
+  return p;
+}
+
+}  // namespace
+
+Nb201MacroConfig ProxyPreset::network(int num_classes) const {
+  Nb201MacroConfig c;
+  c.channels = channels;
+  c.cells_per_stage = cells_per_stage;
+  c.num_classes = num_classes;
+  c.resolution = resolution;
+  return c;
+}
+
+ProxyPreset find_preset(const std::string& name) {
+  for (const auto& p : all_presets())
+    if (p.name == name) return p;
+  std::string known;
+  for (const auto& n : preset_names()) known += (known.empty() ? "" : ", ") + n;
+  throw Error("unknown preset '" + name + "' (known: " + known + ")");
+}
+
+std::vector<std::string> preset_names() {
+  std::vector<std::string> names;
+  for (const auto& p : all_presets()) names.push_back(p.name);
+  return names;
+}
+
+nlohmann::json to_json(const ProxyPreset& p) {
+  return {{"name", p.name},
+          {"channels", p.channels},
+          {"cells_per_stage", p.cells_per_stage},
+          {"resolution", p.resolution},
+          {"epochs", p.epochs},
+          {"grayscale_epochs", p.grayscale_epochs},
+          {"batch_size", p.batch_size},
+          {"images_per_class", p.images_per_class},
+          {"test_images_per_class", p.test_images_per_class},
+          {"valid_fraction", p.valid_fraction},
+          {"learning_rate", p.learning_rate},
+          {"momentum", p.momentum},
+          {"weight_decay", p.weight_decay},
+          {"seeds", p.seeds},
+          {"augment", p.augment},
+          {"optimizer", "SGD Nesterov, cosine decay to 0 per step, cross-entropy"}};
+}
+
+}  // namespace tnas

@@ -1,0 +1,136 @@
+#include "datasets/meta_dataset.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <H5Cpp.h>
+#include <filesystem>
+
+#include "graphs/error.h"
+#include "graphs/rng.h"
+#include "tests/shared_data.h"
+
+namespace tnas {
+namespace {
+
+MetaDataset small_meta(int results, uint64_t seed = 5) {
+  MetaDataset d;
+  d.created_by = "tnas test";
+  d.seed = seed;
+  d.proxy_config = R"({"preset":"smoke"})";
+  const int32_t s = d.source_index({"fashion-mnist", "idx", "/usr/share/datasets/fashion-mnist", 60000, 10});
+  d.tasks.push_back({s, {1, 4, 7}, seed, 20});
+  d.tasks.push_back({s, {0, 2}, seed + 1, 50});
+  for (int i = 0; i < results; ++i) {
+    MetaArch a{{i % 5, 0, 1, 2, 3, 4}, "arch" + std::to_string(i % 7)};
+    MetaResult r;
+    r.task = i % 2;
+    r.arch = d.arch_index(a);
+    r.valid_acc = 50 + i;
+    r.test_acc = 49 + i;
+    r.train_seconds = 0.5 * i;
+    r.epochs = 3;
+    r.params = 1000 + i;
+    r.flops = 2000 + i;
+    d.results.push_back(r);
+  }
+  return d;
+}
+
+TEST(MetaDataset, RoundTripKeepsEverything) {
+  const auto dir = test::scratch_dir("meta_rt");
+  const std::string path = (dir / "m.h5").string();
+  const MetaDataset d = small_meta(9);
+  write_meta_dataset(path, d);
+  const MetaDataset back = read_meta_dataset(path);
+  EXPECT_EQ(back.created_by, d.created_by);
+  EXPECT_EQ(back.seed, d.seed);
+  EXPECT_EQ(back.proxy_config, d.proxy_config);
+  ASSERT_EQ(back.sources.size(), 1u);
+  EXPECT_EQ(back.sources[0].n_images, 60000);
+  ASSERT_EQ(back.tasks.size(), 2u);
+  EXPECT_EQ(back.tasks[0].classes, (std::vector<int32_t>{1, 4, 7}));
+  EXPECT_EQ(back.tasks[1].classes, (std::vector<int32_t>{0, 2}));  // -1 padding removed
+  EXPECT_EQ(back.tasks[1].images_per_class, 50);
+  ASSERT_EQ(back.archs.size(), 7u);
+  ASSERT_EQ(back.results.size(), 9u);
+  EXPECT_EQ(back.results[8].valid_acc, 58);
+  EXPECT_EQ(back.results[8].arch, d.results[8].arch);
+  EXPECT_EQ(back.results[8].flops, 2008);
+}
+
+TEST(MetaDataset, OtherSchemaVersionIsRejected) {
+  const auto dir = test::scratch_dir("meta_version");
+  const std::string path = (dir / "m.h5").string();
+  write_meta_dataset(path, small_meta(2));
+  {
+    H5::H5File f(path, H5F_ACC_RDWR);
+    H5::Attribute a = f.openAttribute("schema_version");
+    const int64_t two = 2;
+    a.write(H5::PredType::NATIVE_INT64, &two);
+  }
+  try {
+    read_meta_dataset(path);
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), path + ": meta-dataset schema version 2, this tnas reads version 1");
+  }
+}
+
+TEST(MetaDataset, MergeJoinsShards) {
+  MetaDataset a = small_meta(4, 5), b = small_meta(6, 9);
+  const MetaDataset m = merge_meta_datasets({a, b}, {"a.h5", "b.h5"});
+  EXPECT_EQ(m.sources.size(), 1u);
+  EXPECT_EQ(m.tasks.size(), 4u);          // different seeds: distinct tasks
+  EXPECT_EQ(m.results.size(), 10u);
+  EXPECT_EQ(m.archs.size(), 6u);           // "arch0".."arch5" shared by name
+  const MetaDataset again = merge_meta_datasets({a, a}, {"a.h5", "a2.h5"});
+  EXPECT_EQ(again.results.size(), 4u);     // overlapping shards: each pair once
+  b.proxy_config = R"({"preset":"fast"})";
+  EXPECT_THROW(merge_meta_datasets({a, b}, {"a.h5", "b.h5"}), Error);
+}
+
+// A writer killed at random moments leaves a readable file holding every result it reported written.
+TEST(MetaDataset, KilledWriterLeavesEveryWrittenResult) {
+  const auto dir = test::scratch_dir("meta_kill");
+  const std::string path = (dir / "m.h5").string();
+  Rng rng(99);
+  for (int trial = 0; trial < 12; ++trial) {
+    std::filesystem::remove(path);
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      close(fds[0]);
+      MetaDataset d = small_meta(0);
+      for (int i = 1;; ++i) {
+        MetaResult r;
+        r.task = 0;
+        r.arch = d.arch_index({{0, 0, 0, 0, 0, i % 5}, "a" + std::to_string(i)});
+        r.valid_acc = i;
+        d.results.push_back(r);
+        write_meta_dataset(path, d);
+        if (write(fds[1], &i, sizeof i) != sizeof i) _exit(1);
+      }
+    }
+    close(fds[1]);
+    usleep(static_cast<useconds_t>(20000 + rng.uniform_int(200000)));
+    kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    int last = 0, v = 0;
+    while (read(fds[0], &v, sizeof v) == sizeof v) last = v;
+    close(fds[0]);
+    if (last == 0) continue;  // killed before the first write finished
+    const MetaDataset back = read_meta_dataset(path);
+    ASSERT_GE(static_cast<int>(back.results.size()), last) << "trial " << trial;
+    ASSERT_LE(static_cast<int>(back.results.size()), last + 1);
+    for (size_t i = 0; i < back.results.size(); ++i) EXPECT_EQ(back.results[i].valid_acc, i + 1.0);
+  }
+}
+
+}  // namespace
+}  // namespace tnas
