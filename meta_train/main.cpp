@@ -5,6 +5,7 @@
 int main(int argc, char** argv) {
   using namespace tnas;
   const std::vector<Subcommand> commands = {
+      {"collect", "Train cells on sampled subtasks into a meta-dataset (resumable, shardable)", run_collect_command},
       {"data", "convert SPEC OUT.h5 | import-metad2a: image files and meta-datasets", run_data_command},
       {"merge", "Join meta-dataset shards written by parallel collectors", run_merge_command},
   };

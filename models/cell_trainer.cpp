@@ -26,7 +26,7 @@ std::vector<int> all_classes(int n) {
   return c;
 }
 
-// Images as a float tensor normalised with per-channel statistics of `stats_from` (the training set).
+// Images as a float tensor in [0, 1].
 torch::Tensor to_tensor(const ImageDataset& d) {
   auto t = torch::from_blob(const_cast<uint8_t*>(d.pixels.data()), {d.size(), d.channels, d.height, d.width},
                             torch::kUInt8);
@@ -110,6 +110,16 @@ EvaluationData prepare_evaluation_data(const ImageDataset& source, const ImageDa
   data.train = to_network_input(data.train, preset.resolution);
   data.valid = to_network_input(data.valid, preset.resolution);
   data.test = to_network_input(data.test, preset.resolution);
+  return data;
+}
+
+EvaluationData evaluation_data_from_subtask(const ImageDataset& source, const Subtask& task,
+                                            const ProxyPreset& preset) {
+  EvaluationData data;
+  data.source_channels = source.channels;
+  data.train = to_network_input(subtask_images(source, task, "train"), preset.resolution);
+  data.valid = to_network_input(subtask_images(source, task, "valid"), preset.resolution);
+  data.test = to_network_input(subtask_images(source, task, "test"), preset.resolution);
   return data;
 }
 

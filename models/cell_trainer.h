@@ -7,6 +7,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "datasets/image_dataset.h"
+#include "datasets/subtask_sampler.h"
 #include "graphs/nb201_cell.h"
 #include "models/proxy_preset.h"
 
@@ -24,6 +25,10 @@ struct EvaluationData {
 // Throws tnas::Error for a source with fewer than 2 classes or classes too small for the preset.
 EvaluationData prepare_evaluation_data(const ImageDataset& source, const ImageDataset* test_source,
                                        const ProxyPreset& preset, uint64_t seed);
+
+// The images of a sampled subtask (its train / valid / test splits), prepared for the network.
+EvaluationData evaluation_data_from_subtask(const ImageDataset& source, const Subtask& task,
+                                            const ProxyPreset& preset);
 
 struct TrainOptions {
   uint64_t seed = 0;

@@ -20,14 +20,15 @@ std::vector<ProxyPreset> all_presets() {
   fast.cells_per_stage = 1;
   fast.resolution = 16;
   fast.epochs = fast.grayscale_epochs = 10;
-  fast.batch_size = 128;
+  fast.batch_size = 64;
   fast.images_per_class = 250;
   fast.test_images_per_class = 100;
   p.push_back(fast);
 
-  ProxyPreset tiny = fast;  // cheaper still
+  ProxyPreset tiny = fast;  // cheaper still; small batches keep enough SGD steps on small subtasks
   tiny.name = "tiny";
-  tiny.epochs = tiny.grayscale_epochs = 4;
+  tiny.epochs = tiny.grayscale_epochs = 5;
+  tiny.batch_size = 32;
   tiny.images_per_class = 120;
   tiny.test_images_per_class = 50;
   p.push_back(tiny);

@@ -1,0 +1,90 @@
+// meta_train collect: build a meta-dataset by training cells on sampled subtasks.
+#include <cstdio>
+
+#include "graphs/error.h"
+#include "meta_train/collector.h"
+#include "meta_train/commands.h"
+#include "models/cli_options.h"
+
+namespace tnas {
+namespace {
+
+// "K" or "LO-HI".
+std::pair<int, int> parse_range(const std::string& text, const std::string& option) {
+  try {
+    const size_t dash = text.find('-');
+    size_t used = 0;
+    if (dash == std::string::npos) {
+      const int v = std::stoi(text, &used);
+      if (used != text.size()) throw 0;
+      return {v, v};
+    }
+    const int lo = std::stoi(text.substr(0, dash), &used);
+    if (used != dash) throw 0;
+    const std::string rest = text.substr(dash + 1);
+    const int hi = std::stoi(rest, &used);
+    if (used != rest.size()) throw 0;
+    return {lo, hi};
+  } catch (...) {
+    throw Error("--" + option + " must be N or LO-HI, got '" + text + "'");
+  }
+}
+
+}  // namespace
+
+int run_collect_command(int argc, char** argv) {
+  cxxopts::Options options(argv[0],
+                           "Train cells on sampled subtasks and append each (subtask, cell, accuracy) to a "
+                           "meta-dataset (HDF5 schema v1). Killed at any moment, the same command resumes; "
+                           "--shard i/n splits the work (e.g. a Slurm array), `meta_train merge` joins shards.");
+  options.add_options()("source", "Dataset spec to draw subtasks from", cxxopts::value<std::string>())(
+      "tasks", "Number of subtasks T", cxxopts::value<int>()->default_value("100"))(
+      "classes-per-task", "k, or a range LO-HI drawn per task", cxxopts::value<std::string>()->default_value("5"))(
+      "images-per-class", "n, or a range LO-HI drawn per task", cxxopts::value<std::string>()->default_value("100"))(
+      "archs-per-task", "Cells per subtask A (distinct isomorphism classes)", cxxopts::value<int>()->default_value("15"))(
+      "arch-sampling", "uniform, or params-spread (strata of the parameter range: spreads accuracies)",
+      cxxopts::value<std::string>()->default_value("uniform"))(
+      "preset", "Training preset", cxxopts::value<std::string>()->default_value("tiny"))(
+      "seed", "Seed of the whole plan", cxxopts::value<uint64_t>()->default_value("0"))(
+      "shard", "i/n: this process trains tasks t with t % n == i", cxxopts::value<std::string>()->default_value("0/1"))(
+      "device", "auto, cpu or cuda", cxxopts::value<std::string>()->default_value("auto"))(
+      "out", "Meta-dataset to write or resume", cxxopts::value<std::string>());
+  add_common_options(options);
+  const auto parsed = parse_command_line(options, argc, argv);
+  if (!parsed) return 0;
+  const auto& args = *parsed;
+  if (!args.unmatched().empty()) throw Error("unexpected argument '" + args.unmatched()[0] + "'");
+  if (!args.count("source")) throw Error("missing --source SPEC");
+  if (!args.count("out")) throw Error("missing --out FILE.h5");
+
+  CollectOptions o;
+  o.source = args["source"].as<std::string>();
+  o.tasks = args["tasks"].as<int>();
+  std::tie(o.min_classes, o.max_classes) = parse_range(args["classes-per-task"].as<std::string>(), "classes-per-task");
+  std::tie(o.min_images, o.max_images) = parse_range(args["images-per-class"].as<std::string>(), "images-per-class");
+  o.archs_per_task = args["archs-per-task"].as<int>();
+  o.arch_sampling = args["arch-sampling"].as<std::string>();
+  o.preset = find_preset(args["preset"].as<std::string>());
+  o.seed = args["seed"].as<uint64_t>();
+  const std::string shard = args["shard"].as<std::string>();
+  const size_t slash = shard.find('/');
+  try {
+    if (slash == std::string::npos) throw 0;
+    size_t u1 = 0, u2 = 0;
+    o.shard = std::stoi(shard.substr(0, slash), &u1);
+    o.shards = std::stoi(shard.substr(slash + 1), &u2);
+    if (u1 != slash || u2 != shard.size() - slash - 1) throw 0;
+  } catch (...) {
+    throw Error("--shard must be i/n, got '" + shard + "'");
+  }
+  o.device = args["device"].as<std::string>();
+  o.out = args["out"].as<std::string>();
+  const int trained = run_collection(o, [](const std::string& line) {
+    std::fprintf(stderr, "%s\n", line.c_str());
+    std::fflush(stderr);
+  });
+  std::printf("collect: trained %d pairs, results in %s\n", trained, o.out.c_str());
+  return 0;
+}
+
+}  // namespace tnas

@@ -1,0 +1,198 @@
+#include "meta_train/collector.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "datasets/dataset_spec.h"
+#include "datasets/meta_dataset.h"
+#include "datasets/subtask_sampler.h"
+#include "graphs/error.h"
+#include "graphs/nb201_space.h"
+#include "graphs/rng.h"
+#include "models/cell_trainer.h"
+#include "models/runtime.h"
+#include "tnas_version.h"
+
+namespace tnas {
+namespace {
+
+int draw_between(Rng& rng, int lo, int hi) { return lo + static_cast<int>(rng.uniform_int(hi - lo + 1)); }
+
+// Cells sorted by parameter count (one per isomorphism class), for params-spread sampling: larger
+// cells tend to be more accurate, so strata of the parameter range spread the cells over accuracies.
+std::vector<Nb201Cell> cells_by_params() {
+  const Nb201Space space;
+  std::vector<std::pair<int64_t, Nb201Cell>> cells;
+  for (const Arch& a : dedupe_by_iso_key(space, space.enumerate())) {
+    const Nb201Cell c = Nb201Space::to_cell(a);
+    cells.emplace_back(nb201_param_count(c, Nb201MacroConfig()), c);
+  }
+  std::stable_sort(cells.begin(), cells.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<Nb201Cell> out;
+  for (auto& [p, c] : cells) out.push_back(c);
+  return out;
+}
+
+// The collect configuration recorded in the meta-dataset; a resumed run must match it exactly.
+std::string collect_config_json(const CollectOptions& o) {
+  nlohmann::json j = {{"preset", to_json(o.preset)},
+                      {"collect",
+                       {{"source", o.source},
+                        {"tasks", o.tasks},
+                        {"classes", {o.min_classes, o.max_classes}},
+                        {"images_per_class", {o.min_images, o.max_images}},
+                        {"archs_per_task", o.archs_per_task},
+                        {"arch_sampling", o.arch_sampling},
+                        {"valid_fraction", o.valid_fraction},
+                        {"test_fraction", o.test_fraction},
+                        {"seed", o.seed}}}};
+  return j.dump();
+}
+
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds)) return "?";
+  const int s = static_cast<int>(seconds);
+  char buf[32];
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%dh%02dm", s / 3600, (s / 60) % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%dm%02ds", s / 60, s % 60);
+  return buf;
+}
+
+}  // namespace
+
+std::vector<PlannedTask> plan_collection(const CollectOptions& o) {
+  if (o.tasks < 1) throw Error("--tasks must be >= 1");
+  if (o.min_classes < 2 || o.max_classes < o.min_classes) throw Error("--classes-per-task must be K or LO-HI with 2 <= LO <= HI");
+  if (o.min_images < 2 || o.max_images < o.min_images) throw Error("--images-per-class must be N or LO-HI with 2 <= LO <= HI");
+  if (o.archs_per_task < 1) throw Error("--archs-per-task must be >= 1");
+  if (o.arch_sampling != "uniform" && o.arch_sampling != "params-spread")
+    throw Error("--arch-sampling must be uniform or params-spread, got '" + o.arch_sampling + "'");
+  Rng rng(o.seed);
+  const Nb201Space space;
+  const auto sorted = o.arch_sampling == "params-spread" ? cells_by_params() : std::vector<Nb201Cell>{};
+  std::vector<PlannedTask> plan(o.tasks);
+  for (auto& t : plan) {
+    t.seed = rng.next_u64();
+    t.classes = draw_between(rng, o.min_classes, o.max_classes);
+    t.images_per_class = draw_between(rng, o.min_images, o.max_images);
+    std::set<std::string> keys;  // distinct isomorphism classes within a task
+    for (int a = 0; static_cast<int>(t.archs.size()) < o.archs_per_task; ++a) {
+      Nb201Cell cell;
+      if (o.arch_sampling == "uniform") {
+        cell = Nb201Space::to_cell(space.sample(rng));
+      } else {
+        const size_t strata = static_cast<size_t>(o.archs_per_task), k = t.archs.size();
+        const size_t lo = sorted.size() * k / strata, hi = sorted.size() * (k + 1) / strata;
+        cell = sorted[lo + rng.uniform_int(hi - lo)];
+      }
+      if (keys.insert(cell.iso_key()).second) t.archs.push_back(cell.to_string());
+      if (a > 100 * o.archs_per_task) throw Error("cannot draw enough distinct cells");
+    }
+  }
+  return plan;
+}
+
+int run_collection(const CollectOptions& o, const std::function<void(const std::string&)>& progress) {
+  if (o.shards < 1 || o.shard < 0 || o.shard >= o.shards) throw Error("--shard must be i/n with 0 <= i < n");
+  if (o.out.empty()) throw Error("missing --out FILE.h5");
+  const auto plan = plan_collection(o);
+  const ImageDataset source = load_dataset(o.source);
+  if (source.num_classes() < o.max_classes)
+    throw Error(source.source + ": has " + std::to_string(source.num_classes()) + " classes, fewer than the " +
+                std::to_string(o.max_classes) + " a task may need");
+  const ClassIndex index(source);
+  const std::string config = collect_config_json(o);
+
+  MetaDataset md;
+  if (std::filesystem::exists(o.out)) {
+    md = read_meta_dataset(o.out);
+    if (md.proxy_config != config)
+      throw Error(o.out + ": holds a collection with other settings; use a new --out or the same options "
+                          "(recorded: " + md.proxy_config + ")");
+  } else {
+    md.created_by = std::string("tnas ") + TNAS_VERSION + " (collect, shard " + std::to_string(o.shard) + "/" +
+                    std::to_string(o.shards) + ", " + runtime_versions().dump() + ")";
+    md.seed = o.seed;
+    md.proxy_config = config;
+    md.search_space = "nb201";
+  }
+  const auto spec = parse_dataset_spec(o.source);
+  const int32_t source_id =
+      md.source_index({spec.name(), spec.kind, o.source, source.size(), source.num_classes()});
+
+  // What is already done: (task seed, arch string).
+  std::set<std::pair<uint64_t, std::string>> done;
+  for (const auto& r : md.results) done.emplace(md.tasks[r.task].seed, md.archs[r.arch].string);
+
+  std::vector<std::pair<int, int>> todo;  // (task, arch index)
+  size_t total = 0;
+  for (int t = 0; t < static_cast<int>(plan.size()); ++t) {
+    if (t % o.shards != o.shard) continue;
+    for (int a = 0; a < static_cast<int>(plan[t].archs.size()); ++a) {
+      ++total;
+      if (!done.count({plan[t].seed, plan[t].archs[a]})) todo.emplace_back(t, a);
+    }
+  }
+  progress("collect: " + std::to_string(total) + " pairs in this shard, " + std::to_string(total - todo.size()) +
+           " already in " + o.out + ", " + std::to_string(todo.size()) + " to train (preset " + o.preset.name + ")");
+
+  const auto start = std::chrono::steady_clock::now();
+  TrainOptions train;
+  train.device = o.device;
+  int trained = 0;
+  std::map<int, int32_t> task_ids;
+  for (const auto& [t, a] : todo) {
+    const PlannedTask& pt = plan[t];
+    SubtaskConfig sc;
+    sc.classes = pt.classes;
+    sc.images_per_class = pt.images_per_class;
+    sc.valid_fraction = o.valid_fraction;
+    sc.test_fraction = o.test_fraction;
+    const Subtask task = sample_subtask(source, index, sc, pt.seed);
+    const Nb201Cell cell = Nb201Cell::parse(pt.archs[a]);
+    train.seed = pt.seed ^ (static_cast<uint64_t>(cell.id()) * 0x9E3779B97F4A7C15ULL);
+    const TrainResult r = train_and_evaluate(cell, evaluation_data_from_subtask(source, task, o.preset), o.preset, train);
+
+    int32_t task_id = -1;
+    for (size_t i = 0; i < md.tasks.size(); ++i)
+      if (md.tasks[i].seed == pt.seed && md.tasks[i].source == source_id) task_id = static_cast<int32_t>(i);
+    if (task_id < 0) {
+      md.tasks.push_back({source_id, std::vector<int32_t>(task.classes.begin(), task.classes.end()), pt.seed,
+                          pt.images_per_class});
+      task_id = static_cast<int32_t>(md.tasks.size() - 1);
+    }
+    MetaArch arch{{}, cell.to_string()};
+    for (Nb201Op op : cell.ops()) arch.ops.push_back(static_cast<int32_t>(op));
+    MetaResult res;
+    res.task = task_id;
+    res.arch = md.arch_index(arch);
+    res.valid_acc = r.valid_acc;
+    res.test_acc = r.test_acc;
+    res.train_seconds = r.seconds;
+    res.epochs = r.epochs;
+    res.params = r.params;
+    res.flops = r.flops;
+    md.results.push_back(res);
+    write_meta_dataset(o.out, md);  // atomic: a kill leaves every result up to this one
+    ++trained;
+
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double per_min = trained / elapsed * 60;
+    const size_t left = todo.size() - trained;
+    char line[256];
+    std::snprintf(line, sizeof line, "[%zu/%zu] %.1f pairs/min, ETA %s | task %d (k=%d, n=%d) valid %.1f%% test %.1f%% %.1fs",
+                  total - left, total, per_min, format_duration(left / per_min * 60).c_str(), t, pt.classes,
+                  pt.images_per_class, r.valid_acc, r.test_acc, r.seconds);
+    progress(line);
+  }
+  return trained;
+}
+
+}  // namespace tnas
