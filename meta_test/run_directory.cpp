@@ -1,0 +1,104 @@
+#include "meta_test/run_directory.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "datasets/binary_file.h"
+#include "graphs/error.h"
+
+namespace tnas {
+namespace fs = std::filesystem;
+namespace {
+
+void write_text(const std::string& path, const std::string& text) {
+  write_file_atomically(path, std::vector<uint8_t>(text.begin(), text.end()));
+}
+
+// The configuration without what may legitimately change between a run and its resumption.
+nlohmann::json comparable(nlohmann::json config) {
+  config.erase("versions");
+  config.erase("threads");
+  return config;
+}
+
+}  // namespace
+
+RunDirectory::RunDirectory(std::string path, const nlohmann::json& config, bool force) : path_(std::move(path)) {
+  fs::create_directories(path_);
+  const std::string config_path = path_ + "/config.json";
+  if (fs::exists(config_path)) {
+    nlohmann::json old;
+    try {
+      std::ifstream in(config_path);
+      old = nlohmann::json::parse(in);
+    } catch (const std::exception& e) {
+      if (!force) throw Error(config_path + ": corrupt (" + e.what() + "); use --force to start afresh");
+    }
+    if (comparable(old) != comparable(config)) {
+      if (!force)
+        throw Error(path_ + " holds a run with a different configuration (" + config_path +
+                    "); use another --out, or --force to replace it");
+      for (const char* f : {"trials.jsonl", "trajectory.csv", "summary.json", "incumbent.png"}) fs::remove(path_ + "/" + f);
+    }
+  }
+  write_text(config_path, config.dump(2) + "\n");
+  std::ifstream in(path_ + "/trials.jsonl");
+  std::string line, good;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    try {
+      trials_.push_back(nlohmann::json::parse(line));
+      good += line + "\n";
+    } catch (const nlohmann::json::exception&) {
+      break;  // a torn append: this trial did not finish, it is run again
+    }
+  }
+  write_text(path_ + "/trials.jsonl", good);  // drop a torn tail so that appends start on a line boundary
+}
+
+void RunDirectory::append_trial(const nlohmann::json& trial) {
+  const std::string line = trial.dump() + "\n";
+  const std::string path = path_ + "/trials.jsonl";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (fd < 0) throw Error(path + ": cannot append");
+  const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) throw Error(path + ": append failed");
+  trials_.push_back(trial);
+}
+
+void RunDirectory::write_outputs(const nlohmann::json& summary) {
+  std::ostringstream csv;
+  csv << "trial,arch,ok,accuracy,incumbent\n";
+  double best = -1e300;
+  for (const auto& t : trials_) {
+    const bool ok = t.at("ok");
+    if (ok) best = std::max(best, t.at("accuracy").get<double>());
+    csv << t.at("trial") << ",\"" << t.at("arch").get<std::string>() << "\"," << (ok ? 1 : 0) << ","
+        << (ok ? std::to_string(t.at("accuracy").get<double>()) : "") << "," << (best > -1e300 ? std::to_string(best) : "")
+        << "\n";
+  }
+  write_text(path_ + "/trajectory.csv", csv.str());
+  write_text(path_ + "/summary.json", summary.dump(2) + "\n");
+}
+
+std::string RunDirectory::plot() const {
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0)
+    return "no plot: gnuplot is not installed (apt-get install gnuplot-nox)";
+  const std::string script = path_ + "/incumbent.gp";
+  std::ofstream(script) << "set terminal pngcairo size 800,500\nset output '" << path_ << "/incumbent.png'\n"
+                        << "set datafile separator ','\nset key bottom right\nset xlabel 'evaluations'\n"
+                        << "set ylabel 'accuracy (%)'\nset grid\n"
+                        << "plot '" << path_ << "/trajectory.csv' every ::1 using 1:5 with steps lw 2 title 'incumbent', "
+                        << "'' every ::1 using 1:4 with points pt 7 ps 0.6 title 'evaluations'\n";
+  const int rc = std::system(("gnuplot '" + script + "' 2>/dev/null").c_str());
+  fs::remove(script);
+  return rc == 0 ? "plot: " + path_ + "/incumbent.png" : "no plot: gnuplot failed";
+}
+
+}  // namespace tnas

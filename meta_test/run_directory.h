@@ -1,0 +1,34 @@
+#pragma once
+// A search's run directory (DESIGN section 8):
+//   config.json      the full effective configuration, seeds, versions
+//   trials.jsonl     one line per finished evaluation, appended and fsync'ed
+//   trajectory.csv   trial, arch, accuracy, incumbent (rewritten atomically after each trial)
+//   summary.json     best arch, its accuracy, evaluations, time (rewritten atomically after each trial)
+//   incumbent.png    the incumbent against evaluations (gnuplot, when installed)
+// Reopening a directory whose config matches replays the finished trials; a different config is refused
+// unless `force`, which starts the run afresh.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace tnas {
+
+class RunDirectory {
+ public:
+  RunDirectory(std::string path, const nlohmann::json& config, bool force);
+
+  const std::string& path() const { return path_; }
+  // Finished trials in order (a torn last line, from a kill during the append, is dropped).
+  const std::vector<nlohmann::json>& trials() const { return trials_; }
+  void append_trial(const nlohmann::json& trial);
+  void write_outputs(const nlohmann::json& summary);
+  // Plots the incumbent curve; returns a line saying what was written (or why not).
+  std::string plot() const;
+
+ private:
+  std::string path_;
+  std::vector<nlohmann::json> trials_;
+};
+
+}  // namespace tnas

@@ -1,0 +1,72 @@
+// meta_test search: find a good cell for a dataset within a budget of evaluations.
+#include <cstdio>
+
+#include "meta_test/commands.h"
+#include "meta_test/search_loop.h"
+#include "models/cli_options.h"
+
+namespace tnas {
+
+int run_search_command(int argc, char** argv) {
+  cxxopts::Options options(argv[0],
+                           "Search the NAS-Bench-201 space for the best cell on a dataset within --budget evaluations.\n"
+                           "Methods: tnas (Bayesian optimization with the meta-learned surrogate, fine-tuned after every "
+                           "evaluation), gp (the same GP without meta-training), random, evolution, local.\n"
+                           "Objectives: train (train each cell on --dataset with --preset), table:FILE[:COLUMN] (look it "
+                           "up), command:'CMD ... {arch} ...' (run a program that prints {\"accuracy\": ...}).\n"
+                           "Writes --out/{config.json, trials.jsonl, trajectory.csv, summary.json, incumbent.png}; "
+                           "rerunning the same command resumes.");
+  options.add_options()("method", "tnas, gp, random, evolution or local", cxxopts::value<std::string>()->default_value("tnas"))(
+      "dataset", "Target dataset spec (for tnas and the train objective)", cxxopts::value<std::string>())(
+      "test-dataset", "Test images for the train objective (default: carved from --dataset)", cxxopts::value<std::string>())(
+      "checkpoint", "Surrogate checkpoint folder (tnas)", cxxopts::value<std::string>()->default_value("checkpoints/default"))(
+      "objective", "train, table:FILE[:COLUMN] or command:'CMD {arch}'", cxxopts::value<std::string>()->default_value("train"))(
+      "preset", "Training preset of the train objective", cxxopts::value<std::string>()->default_value("tiny"))(
+      "timeout", "Seconds per command evaluation", cxxopts::value<double>()->default_value("3600"))(
+      "budget", "Evaluations", cxxopts::value<int>()->default_value("30"))(
+      "seed", "Seed", cxxopts::value<uint64_t>()->default_value("0"))(
+      "acquisition", "ei (log-EI) or ucb", cxxopts::value<std::string>()->default_value("ei"))(
+      "warm-start", "Initial evaluations before BO", cxxopts::value<int>()->default_value("5"))(
+      "warm-start-from", "zero-shot (tnas: the surrogate's top cells) or random", cxxopts::value<std::string>()->default_value("zero-shot"))(
+      "finetune-steps", "Adam steps on the GP hyperparameters after each evaluation", cxxopts::value<int>()->default_value("50"))(
+      "no-dedupe", "Keep isomorphic cells in the pool")(
+      "device", "auto, cpu or cuda (train objective)", cxxopts::value<std::string>()->default_value("auto"))(
+      "out", "Run directory", cxxopts::value<std::string>())("force", "Replace a run with another configuration in --out");
+  add_common_options(options);
+  const auto parsed = parse_command_line(options, argc, argv);
+  if (!parsed) return 0;
+  const auto& args = *parsed;
+  if (!args.unmatched().empty()) throw Error("unexpected argument '" + args.unmatched()[0] + "'");
+  if (!args.count("out")) throw Error("missing --out DIR");
+  SearchSettings s;
+  s.method = args["method"].as<std::string>();
+  s.objective.spec = args["objective"].as<std::string>();
+  if (args.count("dataset")) s.objective.dataset = s.bo.dataset = args["dataset"].as<std::string>();
+  if (args.count("test-dataset")) s.objective.test_dataset = args["test-dataset"].as<std::string>();
+  s.objective.preset = args["preset"].as<std::string>();
+  s.objective.device = args["device"].as<std::string>();
+  s.objective.timeout_seconds = args["timeout"].as<double>();
+  s.bo.checkpoint = args["checkpoint"].as<std::string>();
+  s.bo.acquisition = args["acquisition"].as<std::string>();
+  s.bo.warm_start = args["warm-start"].as<int>();
+  s.bo.warm_start_from = args["warm-start-from"].as<std::string>();
+  s.bo.finetune_steps = args["finetune-steps"].as<int>();
+  s.budget = args["budget"].as<int>();
+  s.seed = args["seed"].as<uint64_t>();
+  s.dedupe = args.count("no-dedupe") == 0;
+  s.out = args["out"].as<std::string>();
+  s.force = args.count("force") > 0;
+  const auto summary = run_search(s, [](const std::string& line) {
+    std::fprintf(stderr, "%s\n", line.c_str());
+    std::fflush(stderr);
+  });
+  if (summary.contains("best_arch"))
+    std::printf("best cell: %s\naccuracy: %.2f%% (trial %d of %d)\nrun directory: %s\n",
+                summary["best_arch"].get<std::string>().c_str(), summary["best_accuracy"].get<double>(),
+                summary["best_trial"].get<int>(), summary["evaluations"].get<int>(), s.out.c_str());
+  else
+    std::printf("no successful evaluation; see %s/trials.jsonl\n", s.out.c_str());
+  return 0;
+}
+
+}  // namespace tnas

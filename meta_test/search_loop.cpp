@@ -1,0 +1,97 @@
+#include "meta_test/search_loop.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "graphs/error.h"
+#include "graphs/nb201_space.h"
+#include "meta_test/run_directory.h"
+#include "models/runtime.h"
+
+namespace tnas {
+
+nlohmann::json run_search(const SearchSettings& s, const std::function<void(const std::string&)>& progress) {
+  if (s.budget < 1) throw Error("--budget must be >= 1, got " + std::to_string(s.budget));
+  if (s.out.empty()) throw Error("missing --out DIR");
+  const Nb201Space space;
+  std::vector<Nb201Cell> pool;
+  for (const Arch& a : s.dedupe ? dedupe_by_iso_key(space, space.enumerate()) : space.enumerate())
+    pool.push_back(Nb201Space::to_cell(a));
+  ObjectiveSettings objective_settings = s.objective;
+  objective_settings.seed = s.seed;
+  auto objective = make_objective(objective_settings);
+  auto method = make_search_method(s.method, {pool, s.seed}, s.bo);
+
+  const nlohmann::json config = {{"method", method->describe()}, {"objective", objective->describe()},
+                                 {"budget", s.budget}, {"seed", s.seed}, {"pool", {{"size", pool.size()}, {"dedupe_by_iso_key", s.dedupe}}},
+                                 {"versions", runtime_versions()}};
+  RunDirectory run(s.out, config, s.force);
+  std::vector<Observation> history;
+  double best = -1e300, elapsed = 0;
+  std::string best_arch;
+  int best_trial = 0;
+  auto note_best = [&](const nlohmann::json& t) {
+    elapsed += t.value("seconds", 0.0) + t.value("propose_seconds", 0.0);
+    if (t.at("ok") && t.at("accuracy").get<double>() > best) {
+      best = t.at("accuracy");
+      best_arch = t.at("arch");
+      best_trial = t.at("trial");
+    }
+  };
+  for (const auto& t : run.trials()) {
+    history.push_back({Nb201Cell::parse(t.at("arch").get<std::string>()), t.value("accuracy", 0.0), t.at("ok").get<bool>()});
+    note_best(t);
+  }
+  if (!history.empty())
+    progress("resuming " + s.out + ": " + std::to_string(history.size()) + " finished trials replayed");
+
+  auto summary = [&] {
+    nlohmann::json j = {{"method", s.method}, {"evaluations", history.size()}, {"budget", s.budget},
+                        {"seconds", elapsed}, {"seed", s.seed}, {"run_directory", s.out}};
+    if (best > -1e300) {
+      j["best_arch"] = best_arch;
+      j["best_accuracy"] = best;
+      j["best_trial"] = best_trial;
+      for (const auto& t : run.trials())
+        if (t.at("trial") == best_trial && t.contains("details")) j["best_details"] = t.at("details");
+    }
+    int failed = 0;
+    for (const auto& o : history) failed += !o.ok;
+    j["failed_trials"] = failed;
+    return j;
+  };
+
+  for (int i = static_cast<int>(history.size()); i < s.budget; ++i) {
+    Rng rng(s.seed * 1000003ULL + static_cast<uint64_t>(i));  // per step: a replayed history proposes the same
+    const Nb201Cell cell = method->propose(history, rng);
+    const auto start = std::chrono::steady_clock::now();
+    TrialOutcome outcome;
+    try {
+      outcome = objective->evaluate(cell, s.seed * 1000ULL + static_cast<uint64_t>(i));
+    } catch (const Error& e) {
+      outcome.ok = false;
+      outcome.error = e.what();
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    nlohmann::json trial = {{"trial", i + 1}, {"arch", cell.to_string()}, {"ok", outcome.ok}, {"seconds", seconds},
+                            {"propose_seconds", method->last_seconds}};
+    if (outcome.ok) trial["accuracy"] = outcome.accuracy;
+    else trial["error"] = outcome.error;
+    if (!outcome.details.is_null()) trial["details"] = outcome.details;
+    run.append_trial(trial);
+    history.push_back({cell, outcome.accuracy, outcome.ok});
+    note_best(trial);
+    run.write_outputs(summary());
+    char line[512];
+    if (outcome.ok)
+      std::snprintf(line, sizeof line, "[%2d/%d] %6.2f%%  %s | best %.2f%% (trial %d) | eval %.1fs, propose %.0f ms", i + 1,
+                    s.budget, outcome.accuracy, cell.to_string().c_str(), best, best_trial, seconds, 1000 * method->last_seconds);
+    else
+      std::snprintf(line, sizeof line, "[%2d/%d] FAILED  %s: %s", i + 1, s.budget, cell.to_string().c_str(), outcome.error.c_str());
+    progress(line);
+  }
+  progress(run.plot());
+  return summary();
+}
+
+}  // namespace tnas

@@ -1,0 +1,27 @@
+#pragma once
+// The search loop: propose -> evaluate -> record, resumable from the run directory.
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "meta_test/objective.h"
+#include "meta_test/search_methods.h"
+
+namespace tnas {
+
+struct SearchSettings {
+  std::string method = "tnas";
+  ObjectiveSettings objective;
+  BayesOptSettings bo;
+  int budget = 30;
+  uint64_t seed = 0;
+  bool dedupe = true;  // pool de-duplicated by isomorphism key
+  std::string out;
+  bool force = false;
+};
+
+// Runs (or resumes) a search; returns the summary (also written to out/summary.json).
+nlohmann::json run_search(const SearchSettings& settings, const std::function<void(const std::string&)>& progress);
+
+}  // namespace tnas

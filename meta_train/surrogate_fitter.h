@@ -1,0 +1,40 @@
+#pragma once
+// `meta_train fit`: learn the surrogate end to end on a meta-dataset (DESIGN section 6).
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "models/surrogate_options.h"
+
+namespace tnas {
+
+struct FitOptions {
+  std::string meta_dataset;       // input .h5
+  std::string out;                // checkpoint folder (best), with out/last/ for resuming
+  int epochs = 100;
+  int batch = 1024;               // (task, cell, accuracy) triples per GP batch, mixing tasks
+  double learning_rate = 0.1;     // Adam; ReduceLROnPlateau(factor 0.1) on the training loss
+  int plateau_patience = 10;
+  double heldout_task_fraction = 0.15;  // subtasks never seen in training
+  double heldout_pair_fraction = 0.1;   // pairs of training subtasks held out
+  int featurizer_epochs = 3;
+  int featurizer_images = 12000;
+  int context_size = 512;         // meta-training points kept in the checkpoint for zero-shot predictions
+  uint64_t seed = 0;
+  std::string device = "cpu";
+  SurrogateOptions model;
+};
+
+struct FitMetrics {
+  int epoch = 0;
+  double loss = 0, learning_rate = 0, seconds = 0;
+  double pair_spearman = 0, pair_pearson = 0, pair_kendall = 0;        // held-out pairs, pooled
+  double task_spearman = 0, task_pearson = 0, task_kendall = 0;        // held-out subtasks, pooled
+  double task_spearman_within = 0;  // held-out subtasks: mean over subtasks of the within-subtask Spearman
+};
+
+// Trains (or resumes from out/last), writes the best checkpoint by held-out-subtask Spearman to `out`.
+// Returns the best epoch's metrics. `progress` gets one line per epoch.
+FitMetrics fit_surrogate(const FitOptions& options, const std::function<void(const std::string&)>& progress);
+
+}  // namespace tnas

@@ -1,0 +1,226 @@
+#include "models/surrogate.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "datasets/binary_file.h"
+#include "graphs/error.h"
+#include "graphs/op_graph.h"
+#include "models/runtime.h"
+#include "models/surrogate_impl.h"
+#include "tnas_version.h"
+
+namespace tnas {
+namespace fs = std::filesystem;
+
+SurrogateNetImpl::SurrogateNetImpl(const SurrogateOptions& o, int featurizer_classes) {
+  featurizer = register_module("featurizer", FeaturizerCnn(o.feature_dim, featurizer_classes));
+  dataset_encoder = register_module("dataset_encoder", DatasetEncoder(o));
+  arch_encoder = register_module("arch_encoder", ArchEncoder(o));
+  kernel = register_module("kernel", DeepKernel(o));
+}
+
+torch::Tensor SurrogateImpl::dataset_embedding(const torch::Tensor& per_class_features) {
+  if (!options.dataset_embedding) return torch::zeros({options.nz});
+  return net->dataset_encoder(per_class_features);
+}
+
+torch::Tensor SurrogateImpl::arch_embedding(const std::vector<Nb201Cell>& cells) {
+  if (cells.empty()) return torch::zeros({0, options.nz});
+  const OpGraph topology = make_op_graph(cells[0]);
+  std::vector<int64_t> types;
+  for (const auto& c : cells) {
+    const OpGraph g = make_op_graph(c);
+    types.insert(types.end(), g.node_type.begin(), g.node_type.end());
+  }
+  auto t = torch::from_blob(types.data(), {static_cast<int64_t>(cells.size()), topology.num_nodes()}, torch::kInt64).clone();
+  return net->arch_encoder->forward(t, topology);
+}
+
+Surrogate::Surrogate(const SurrogateOptions& options, int featurizer_classes, uint64_t seed) {
+  torch::manual_seed(seed);
+  impl_ = std::make_unique<SurrogateImpl>();
+  impl_->options = options;
+  impl_->featurizer_classes = featurizer_classes;
+  impl_->net = SurrogateNet(options, featurizer_classes);
+}
+
+Surrogate::Surrogate(std::unique_ptr<SurrogateImpl> impl) : impl_(std::move(impl)) {}
+Surrogate::~Surrogate() = default;
+Surrogate::Surrogate(Surrogate&&) noexcept = default;
+Surrogate& Surrogate::operator=(Surrogate&&) noexcept = default;
+
+const SurrogateOptions& Surrogate::options() const { return impl_->options; }
+double Surrogate::label_mean() const { return impl_->label_mean; }
+double Surrogate::label_std() const { return impl_->label_std; }
+void Surrogate::set_label_stats(double mean, double std) {
+  impl_->label_mean = mean;
+  impl_->label_std = std;
+}
+nlohmann::json Surrogate::manifest() const { return impl_->manifest; }
+
+GpHyperparameters Surrogate::gp_hyperparameters() const {
+  const auto& k = impl_->net->kernel;
+  return {k->mean.item<double>(), k->raw_outputscale.item<double>(), k->raw_lengthscale.item<double>(),
+          k->raw_noise.item<double>()};
+}
+
+ImageDataset featurizer_input(const ImageDataset& images) {
+  return resize_area(to_rgb(images), kFeaturizerResolution);
+}
+
+Eigen::MatrixXf Surrogate::image_features(const ImageDataset& d) const {
+  if (d.channels != 3 || d.height != kFeaturizerResolution || d.width != kFeaturizerResolution)
+    throw Error(d.source + ": featurizer needs RGB 32x32 images (use featurizer_input)");
+  torch::NoGradGuard no_grad;
+  impl_->net->eval();
+  Eigen::MatrixXf out(d.size(), impl_->options.feature_dim);
+  for (int64_t start = 0; start < d.size(); start += 1024) {
+    const int64_t n = std::min<int64_t>(1024, d.size() - start);
+    auto x = torch::from_blob(const_cast<uint8_t*>(d.image(start)), {n, 3, 32, 32}, torch::kUInt8).to(torch::kFloat32) / 255.0;
+    auto f = impl_->net->featurizer->features(x).contiguous();
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < out.cols(); ++j) out(start + i, j) = f[i][j].item<float>();
+  }
+  return out;
+}
+
+Eigen::VectorXf Surrogate::dataset_embedding(const Eigen::MatrixXf& features, const std::vector<int32_t>& labels,
+                                             int num_classes, Rng& rng) const {
+  torch::NoGradGuard no_grad;
+  impl_->net->eval();
+  const int64_t per = impl_->options.images_per_class, f = impl_->options.feature_dim;
+  std::vector<std::vector<int64_t>> by_class(num_classes);
+  for (size_t i = 0; i < labels.size(); ++i) by_class.at(labels[i]).push_back(static_cast<int64_t>(i));
+  auto t = torch::empty({num_classes, per, f});
+  for (int c = 0; c < num_classes; ++c) {
+    auto& pool = by_class[c];
+    if (pool.empty()) throw Error("dataset embedding: class " + std::to_string(c) + " has no images");
+    rng.shuffle(pool);
+    for (int64_t k = 0; k < per; ++k) {
+      const int64_t i = static_cast<size_t>(k) < pool.size() ? pool[k] : pool[rng.uniform_int(pool.size())];
+      for (int64_t j = 0; j < f; ++j) t[c][k][j] = features(i, j);
+    }
+  }
+  auto d = impl_->dataset_embedding(t);
+  Eigen::VectorXf out(d.size(0));
+  for (int64_t j = 0; j < d.size(0); ++j) out(j) = d[j].item<float>();
+  return out;
+}
+
+Eigen::MatrixXf Surrogate::arch_embeddings(const std::vector<Nb201Cell>& cells) const {
+  torch::NoGradGuard no_grad;
+  impl_->net->eval();
+  Eigen::MatrixXf out(cells.size(), impl_->options.nz);
+  for (size_t start = 0; start < cells.size(); start += 2048) {
+    const size_t n = std::min<size_t>(2048, cells.size() - start);
+    auto g = impl_->arch_embedding({cells.begin() + start, cells.begin() + start + n}).contiguous();
+    auto acc = g.accessor<float, 2>();
+    for (size_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < out.cols(); ++j) out(start + i, j) = acc[i][j];
+  }
+  return out;
+}
+
+Eigen::MatrixXd Surrogate::kernel_features(const Eigen::VectorXf& d, const Eigen::MatrixXf& g) const {
+  torch::NoGradGuard no_grad;
+  impl_->net->eval();
+  const int64_t n = g.rows(), nz = impl_->options.nz;
+  Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> g_rows = g;
+  auto gt = torch::from_blob(g_rows.data(), {n, nz}, torch::kFloat32);
+  auto dt = torch::from_blob(const_cast<float*>(d.data()), {1, nz}, torch::kFloat32).expand({n, nz});
+  auto z = impl_->net->kernel->features(dt, gt).contiguous();
+  Eigen::MatrixXd out(n, z.size(1));
+  auto acc = z.accessor<double, 2>();
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < z.size(1); ++j) out(i, j) = acc[i][j];
+  return out;
+}
+
+void Surrogate::context(Eigen::MatrixXd& z, Eigen::VectorXd& y) const {
+  if (impl_->dir.empty()) throw Error("a fresh surrogate has no meta-training context");
+  const std::string path = impl_->dir + "/context.pt";
+  const auto bytes = read_file_bytes(path);
+  try {
+    const auto dict = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end())).toGenericDict();
+    const auto zt = dict.at("z").toTensor().to(torch::kFloat64).contiguous();
+    const auto yt = dict.at("y").toTensor().to(torch::kFloat64).contiguous();
+    if (zt.dim() != 2 || yt.dim() != 1 || zt.size(0) != yt.size(0)) throw Error("shapes disagree");
+    z = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(zt.data_ptr<double>(), zt.size(0), zt.size(1));
+    y = Eigen::Map<const Eigen::VectorXd>(yt.data_ptr<double>(), yt.size(0));
+  } catch (const c10::Error& e) {
+    throw Error(path + ": corrupt context (" + std::string(e.what_without_backtrace()).substr(0, 200) + ")");
+  } catch (const Error& e) {
+    throw Error(path + ": corrupt context (" + e.what() + ")");
+  }
+}
+
+void Surrogate::save(const std::string& dir, const nlohmann::json& extra) const {
+  fs::create_directories(dir);
+  nlohmann::json m = extra;
+  m["format_version"] = kCheckpointFormatVersion;
+  m["tnas_version"] = TNAS_VERSION;
+  m["search_space"] = impl_->options.search_space;
+  m["options"] = to_json(impl_->options);
+  m["featurizer"] = {{"id", impl_->options.featurizer}, {"classes", impl_->featurizer_classes}};
+  m["label_mean"] = impl_->label_mean;
+  m["label_std"] = impl_->label_std;
+  m["versions"] = runtime_versions();
+  impl_->net->to(torch::kCPU);  // checkpoints are device-neutral
+  torch::save(impl_->net, dir + "/model.pt.tmp");
+  fs::rename(dir + "/model.pt.tmp", dir + "/model.pt");
+  c10::Dict<std::string, torch::Tensor> weights;
+  for (const auto& p : impl_->net->named_parameters()) weights.insert(p.key(), p.value().detach().clone());
+  for (const auto& b : impl_->net->named_buffers()) weights.insert(b.key(), b.value().detach().clone());
+  const auto bytes = torch::pickle_save(c10::IValue(weights));
+  write_file_atomically(dir + "/weights.pt", std::vector<uint8_t>(bytes.begin(), bytes.end()));
+  const std::string text = m.dump(2) + "\n";
+  write_file_atomically(dir + "/manifest.json", std::vector<uint8_t>(text.begin(), text.end()));
+}
+
+Surrogate Surrogate::load(const std::string& dir, const std::string& expected_search_space) {
+  const std::string path = dir + "/manifest.json";
+  if (!fs::exists(path)) throw Error(dir + ": not a checkpoint (no manifest.json)");
+  nlohmann::json m;
+  try {
+    std::ifstream in(path);
+    m = nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    throw Error(path + ": corrupt manifest (" + e.what() + ")");
+  }
+  auto field = [&](const char* key) -> const nlohmann::json& {
+    if (!m.contains(key)) throw Error(path + ": manifest lacks '" + key + "'");
+    return m.at(key);
+  };
+  if (field("format_version") != kCheckpointFormatVersion)
+    throw Error(path + ": checkpoint format version " + field("format_version").dump() + ", this tnas reads " +
+                std::to_string(kCheckpointFormatVersion));
+  if (field("search_space") != expected_search_space)
+    throw Error(path + ": checkpoint is for search space " + field("search_space").dump() + ", not '" +
+                expected_search_space + "'");
+  auto impl = std::make_unique<SurrogateImpl>();
+  try {
+    impl->options = surrogate_options_from_json(field("options"));
+    if (field("featurizer").at("id") != impl->options.featurizer) throw Error("featurizer id differs from options");
+    impl->featurizer_classes = field("featurizer").at("classes");
+    impl->label_mean = field("label_mean");
+    impl->label_std = field("label_std");
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(path + ": malformed manifest (" + e.what() + ")");
+  } catch (const Error& e) {
+    throw Error(path + ": " + e.what());
+  }
+  if (!(impl->label_std > 0)) throw Error(path + ": label_std must be > 0");
+  impl->manifest = m;
+  impl->dir = dir;
+  impl->net = SurrogateNet(impl->options, impl->featurizer_classes);
+  try {
+    torch::load(impl->net, dir + "/model.pt");
+  } catch (const c10::Error& e) {
+    const std::string what = e.what_without_backtrace();
+    throw Error(dir + "/model.pt: does not match the manifest's model (" + what.substr(0, what.find('\n')) + ")");
+  }
+  return Surrogate(std::move(impl));
+}
+
+}  // namespace tnas

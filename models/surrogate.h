@@ -1,0 +1,70 @@
+#pragma once
+// The Transfer-NAS surrogate: featurizer + dataset encoder + architecture encoder + deep-kernel GP.
+// Torch-free interface (the modules live behind a pointer); used by meta_train fit and meta_test search.
+#include <Eigen/Dense>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "datasets/image_dataset.h"
+#include "graphs/nb201_cell.h"
+#include "graphs/rng.h"
+#include "models/gp_regression.h"
+#include "models/surrogate_options.h"
+
+namespace tnas {
+
+constexpr int kCheckpointFormatVersion = 1;
+constexpr int kFeaturizerResolution = 32;
+
+struct SurrogateImpl;  // models/surrogate_impl.h (torch)
+
+class Surrogate {
+ public:
+  // A freshly initialised surrogate (seeded); `featurizer_classes` = classes of the featurizer's head.
+  Surrogate(const SurrogateOptions& options, int featurizer_classes, uint64_t seed);
+  ~Surrogate();
+  Surrogate(Surrogate&&) noexcept;
+  Surrogate& operator=(Surrogate&&) noexcept;
+
+  // Loads a checkpoint folder. The manifest is checked before any tensor: format version, search space,
+  // options, featurizer; any mismatch is a tnas::Error naming the folder and the field.
+  static Surrogate load(const std::string& dir, const std::string& expected_search_space = "nb201");
+  // Writes manifest.json (with `extra` merged in), model.pt and weights.pt atomically into `dir`.
+  void save(const std::string& dir, const nlohmann::json& extra) const;
+
+  const SurrogateOptions& options() const;
+  double label_mean() const;
+  double label_std() const;
+  void set_label_stats(double mean, double std);
+  GpHyperparameters gp_hyperparameters() const;  // the meta-learned GP hyperparameters
+  nlohmann::json manifest() const;                // as loaded (empty for a fresh surrogate)
+
+  // Per-image features (N x F) of RGB images at 32x32.
+  Eigen::MatrixXf image_features(const ImageDataset& rgb32) const;
+  // D for a dataset: `images_per_class` random images of each class (with replacement when a class has
+  // fewer), drawn with `rng`. With dataset_embedding off, a constant zero vector.
+  Eigen::VectorXf dataset_embedding(const Eigen::MatrixXf& features, const std::vector<int32_t>& labels,
+                                    int num_classes, Rng& rng) const;
+  // G for each cell (N x nz), in batches.
+  Eigen::MatrixXf arch_embeddings(const std::vector<Nb201Cell>& cells) const;
+  // z = MLP([D; G]) for every row of G (N x 194, float64).
+  Eigen::MatrixXd kernel_features(const Eigen::VectorXf& d, const Eigen::MatrixXf& g) const;
+
+  // The meta-training points stored with the checkpoint (kernel features z, standardized labels y), on
+  // which zero-shot predictions for a new dataset are conditioned. Throws for a fresh surrogate.
+  void context(Eigen::MatrixXd& z, Eigen::VectorXd& y) const;
+
+  SurrogateImpl& impl() const { return *impl_; }
+
+ private:
+  explicit Surrogate(std::unique_ptr<SurrogateImpl> impl);
+  std::unique_ptr<SurrogateImpl> impl_;
+};
+
+// Images prepared for the featurizer: RGB, area-resized to 32x32.
+ImageDataset featurizer_input(const ImageDataset& images);
+
+}  // namespace tnas

@@ -1,0 +1,32 @@
+#pragma once
+// Internal: what a Surrogate holds. For torch TUs in models/ and meta_train/ only.
+#include <torch/torch.h>
+
+#include "models/surrogate.h"
+#include "models/surrogate_modules.h"
+
+namespace tnas {
+
+struct SurrogateNetImpl : torch::nn::Module {
+  SurrogateNetImpl(const SurrogateOptions& o, int featurizer_classes);
+  FeaturizerCnn featurizer{nullptr};
+  DatasetEncoder dataset_encoder{nullptr};
+  ArchEncoder arch_encoder{nullptr};
+  DeepKernel kernel{nullptr};
+};
+TORCH_MODULE(SurrogateNet);
+
+struct SurrogateImpl {
+  SurrogateOptions options;
+  int featurizer_classes = 0;
+  double label_mean = 0, label_std = 1;
+  nlohmann::json manifest;
+  std::string dir;  // where it was loaded from ("" when fresh)
+  SurrogateNet net{nullptr};
+
+  // D from per-class feature sets (classes, images, F) as a tensor; zeros when the embedding is off.
+  torch::Tensor dataset_embedding(const torch::Tensor& per_class_features);
+  torch::Tensor arch_embedding(const std::vector<Nb201Cell>& cells);  // (B, nz)
+};
+
+}  // namespace tnas
