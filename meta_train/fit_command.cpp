@@ -19,7 +19,7 @@ int run_fit_command(int argc, char** argv) {
       "out", "Checkpoint folder", cxxopts::value<std::string>())(
       "epochs", "Epochs", cxxopts::value<int>()->default_value(std::to_string(d.epochs)))(
       "batch", "Triples per GP batch", cxxopts::value<int>()->default_value(std::to_string(d.batch)))(
-      "lr", "Adam learning rate", cxxopts::value<double>()->default_value("0.1"))(
+      "lr", "Adam learning rate", cxxopts::value<double>()->default_value("0.001"))(
       "patience", "ReduceLROnPlateau patience (epochs)", cxxopts::value<int>()->default_value(std::to_string(d.plateau_patience)))(
       "heldout-tasks", "Fraction of subtasks held out", cxxopts::value<double>()->default_value("0.15"))(
       "heldout-pairs", "Fraction of pairs of training subtasks held out", cxxopts::value<double>()->default_value("0.1"))(

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "datasets/binary_file.h"
 #include "graphs/error.h"
@@ -214,12 +215,23 @@ Surrogate Surrogate::load(const std::string& dir, const std::string& expected_se
   impl->manifest = m;
   impl->dir = dir;
   impl->net = SurrogateNet(impl->options, impl->featurizer_classes);
+  // torch::load replaces tensors whatever their shape, so compare every shape with the manifest's model.
+  std::map<std::string, std::vector<int64_t>> expected;
+  for (const auto& p : impl->net->named_parameters()) expected[p.key()] = p.value().sizes().vec();
+  for (const auto& b : impl->net->named_buffers()) expected[b.key()] = b.value().sizes().vec();
   try {
     torch::load(impl->net, dir + "/model.pt");
   } catch (const c10::Error& e) {
     const std::string what = e.what_without_backtrace();
     throw Error(dir + "/model.pt: does not match the manifest's model (" + what.substr(0, what.find('\n')) + ")");
   }
+  auto check = [&](const std::string& name, const torch::Tensor& t) {
+    if (t.sizes().vec() != expected.at(name))
+      throw Error(dir + "/model.pt: does not match the manifest's model (tensor '" + name + "' has shape " +
+                  c10::str(t.sizes()) + ", the manifest's options give " + c10::str(c10::IntArrayRef(expected.at(name))) + ")");
+  };
+  for (const auto& p : impl->net->named_parameters()) check(p.key(), p.value());
+  for (const auto& b : impl->net->named_buffers()) check(b.key(), b.value());
   return Surrogate(std::move(impl));
 }
 

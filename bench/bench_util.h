@@ -1,0 +1,36 @@
+#pragma once
+// Shared by the benchmark programs: timing, machine description, output files.
+#include <chrono>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "models/runtime.h"
+
+namespace tnas::bench {
+
+inline double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+inline std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown CPU";
+}
+
+inline nlohmann::json machine() {
+  return {{"cpu", cpu_model()}, {"cores", available_cores()}, {"versions", runtime_versions()}};
+}
+
+inline std::string shared_data_dir() {
+  const char* env = std::getenv("TNAS_SHARED_DATA");
+  return env && *env ? env : "../shared/data";
+}
+
+inline void write_json(const std::string& path, const nlohmann::json& j) { std::ofstream(path) << j.dump(2) << "\n"; }
+
+}  // namespace tnas::bench

@@ -1,0 +1,62 @@
+// Training throughput of the NB201 network on CPU (images/s): the full C=16, N=5, 32x32, batch 256
+// network and the proxy presets, with the cell used in PyTorch's published H100 numbers.
+#include <cstdio>
+#include <cxxopts.hpp>
+
+#include "bench/bench_util.h"
+#include "graphs/rng.h"
+#include "models/cell_trainer.h"
+
+using namespace tnas;
+
+int main(int argc, char** argv) {
+  cxxopts::Options options("evaluator_speed", "NB201 training images/s");
+  options.add_options()("quick", "One short measurement per network")("out", "Output folder", cxxopts::value<std::string>()->default_value("."))(
+      "threads", "Threads", cxxopts::value<int>()->default_value(std::to_string(available_cores())));
+  const auto args = options.parse(argc, argv);
+  set_compute_threads(args["threads"].as<int>());
+  const bool quick = args.count("quick") > 0;
+  const Nb201Cell cell = Nb201Cell::parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|");
+  struct Row { std::string name; ProxyPreset preset; int images; };
+  ProxyPreset paper = find_preset("paper");
+  paper.seeds = 1;
+  paper.epochs = paper.grayscale_epochs = 1;
+  ProxyPreset tiny = find_preset("tiny");
+  tiny.epochs = tiny.grayscale_epochs = 1;
+  ProxyPreset fast = find_preset("fast");
+  fast.epochs = fast.grayscale_epochs = 1;
+  std::vector<Row> rows = {{"paper network (C=16, N=5, 32x32, batch 256)", paper, quick ? 256 : 2048},
+                           {"fast (C=8, N=1, 16x16, batch 64)", fast, quick ? 256 : 4096},
+                           {"tiny (C=8, N=1, 16x16, batch 32)", tiny, quick ? 256 : 4096}};
+  nlohmann::json out = nlohmann::json::array();
+  std::printf("| network | training images/s (CPU) | threads |\n| --- | --- | --- |\n");
+  for (auto& r : rows) {
+    // Random images: throughput does not depend on pixel values.
+    Rng rng(1);
+    auto make = [&](int n) {
+      ImageDataset d;
+      d.source = "random";
+      d.channels = 3;
+      d.height = d.width = r.preset.resolution;
+      d.class_names = numbered_class_names(10);
+      for (int i = 0; i < n; ++i) d.labels.push_back(i % 10);
+      d.pixels.resize(static_cast<size_t>(n) * d.image_bytes());
+      for (auto& p : d.pixels) p = static_cast<uint8_t>(rng.uniform_int(256));
+      return d;
+    };
+    EvaluationData data;
+    data.train = make(r.images);
+    data.valid = make(10);
+    data.test = make(10);
+    TrainOptions o;
+    o.device = "cpu";
+    train_and_evaluate(cell, {make(r.preset.batch_size), make(10), make(10), 3}, r.preset, o);  // warm-up
+    const TrainResult t = train_and_evaluate(cell, data, r.preset, o);
+    const double ips = r.images / t.seconds;
+    std::printf("| %s | %.0f | %d |\n", r.name.c_str(), ips, args["threads"].as<int>());
+    std::fflush(stdout);
+    out.push_back({{"network", r.name}, {"images_per_second", ips}, {"images", r.images}, {"seconds", t.seconds}});
+  }
+  bench::write_json(args["out"].as<std::string>() + "/evaluator_speed.json", {{"machine", bench::machine()}, {"rows", out}});
+  return 0;
+}

@@ -1,0 +1,99 @@
+// Search quality on the NAS-Bench-201 CIFAR-10 oracle: methods x seeds x budget, with the CIFAR-10
+// subset's images feeding tnas' dataset encoder. Reports final regret (median, quartiles) against the
+// table's optimum and the evaluations needed to reach the optimum / the top 0.1 %.
+#include <algorithm>
+#include <cstdio>
+#include <cxxopts.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "bench/bench_util.h"
+#include "datasets/tabular_benchmark.h"
+#include "meta_test/search_loop.h"
+
+using namespace tnas;
+
+namespace {
+
+double quantile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  const double pos = q * (v.size() - 1);
+  const size_t lo = static_cast<size_t>(pos), hi = std::min(v.size() - 1, lo + 1);
+  return v[lo] + (pos - lo) * (v[hi] - v[lo]);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cxxopts::Options options("search_quality", "BO and baselines on the NB201 CIFAR-10 table");
+  options.add_options()("seeds", "Seeds per method", cxxopts::value<int>()->default_value("20"))(
+      "budget", "Evaluations", cxxopts::value<int>()->default_value("30"))(
+      "methods", "Comma-separated", cxxopts::value<std::string>()->default_value("tnas,gp,random,evolution,local"))(
+      "checkpoint", "Surrogate", cxxopts::value<std::string>()->default_value("checkpoints/default"))(
+      "out", "Output folder", cxxopts::value<std::string>()->default_value("."))(
+      "threads", "Threads", cxxopts::value<int>()->default_value(std::to_string(available_cores())));
+  const auto args = options.parse(argc, argv);
+  set_compute_threads(args["threads"].as<int>());
+  const std::string table = bench::shared_data_dir() + "/nb201/cifar10_test_acc_200ep.csv";
+  const std::string images = bench::shared_data_dir() + "/cifar10/train_500pc.bin";
+  if (!std::filesystem::exists(table) || !std::filesystem::exists(images)) {
+    std::fprintf(stderr, "search_quality: needs %s and %s (set TNAS_SHARED_DATA)\n", table.c_str(), images.c_str());
+    return 2;
+  }
+  const double optimum = TabularBenchmark::read(table, "test_acc").max_value();
+  const int seeds = args["seeds"].as<int>(), budget = args["budget"].as<int>();
+  const std::string out = args["out"].as<std::string>();
+  std::vector<std::string> methods;
+  std::stringstream ms(args["methods"].as<std::string>());
+  for (std::string m; std::getline(ms, m, ',');) methods.push_back(m);
+
+  std::ofstream curves(out + "/search_quality_curves.csv");
+  curves << "method,seed,evaluation,incumbent_regret\n";
+  nlohmann::json rows = nlohmann::json::array();
+  std::printf("| method | median final regret | quartiles | reached optimum (seeds) | median evals to optimum | reached top 0.1%% | median evals to top 0.1%% | overhead/step (ms) |\n");
+  std::printf("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+  const double top = optimum - 0.001 * optimum;  // within 0.1 % of the optimum's accuracy
+  for (const auto& method : methods) {
+    std::vector<double> finals, to_opt, to_top, overhead;
+    for (int seed = 0; seed < seeds; ++seed) {
+      SearchSettings s;
+      s.method = method;
+      s.objective.spec = "table:" + table + ":test_acc";
+      s.bo.checkpoint = args["checkpoint"].as<std::string>();
+      s.bo.dataset = "cifar10:" + images;
+      s.budget = budget;
+      s.seed = static_cast<uint64_t>(seed);
+      s.out = out + "/runs/" + method + "_" + std::to_string(seed);
+      s.force = true;
+      std::filesystem::remove_all(s.out);
+      run_search(s, [](const std::string&) {});
+      std::ifstream in(s.out + "/trials.jsonl");
+      double best = -1;
+      int first_opt = -1, first_top = -1, i = 0;
+      for (std::string line; std::getline(in, line);) {
+        const auto t = nlohmann::json::parse(line);
+        ++i;
+        if (t.at("ok")) best = std::max(best, t.at("accuracy").get<double>());
+        if (first_opt < 0 && best >= optimum - 1e-9) first_opt = i;
+        if (first_top < 0 && best >= top) first_top = i;
+        if (i > 5) overhead.push_back(t.value("propose_seconds", 0.0) * 1000);
+        curves << method << "," << seed << "," << i << "," << optimum - best << "\n";
+      }
+      finals.push_back(optimum - best);
+      if (first_opt > 0) to_opt.push_back(first_opt);
+      if (first_top > 0) to_top.push_back(first_top);
+    }
+    char quart[64], opt_med[32], top_med[32];
+    std::snprintf(quart, sizeof quart, "%.3f / %.3f", quantile(finals, 0.25), quantile(finals, 0.75));
+    std::snprintf(opt_med, sizeof opt_med, to_opt.empty() ? "-" : "%.0f", to_opt.empty() ? 0.0 : quantile(to_opt, 0.5));
+    std::snprintf(top_med, sizeof top_med, to_top.empty() ? "-" : "%.0f", to_top.empty() ? 0.0 : quantile(to_top, 0.5));
+    std::printf("| %s | %.3f | %s | %zu/%d | %s | %zu/%d | %s | %.1f |\n", method.c_str(), quantile(finals, 0.5), quart,
+                to_opt.size(), seeds, opt_med, to_top.size(), seeds, top_med, overhead.empty() ? 0.0 : quantile(overhead, 0.5));
+    std::fflush(stdout);
+    rows.push_back({{"method", method}, {"final_regret", finals}, {"evals_to_optimum", to_opt}, {"evals_to_top_0_1pct", to_top},
+                    {"median_overhead_ms", overhead.empty() ? 0.0 : quantile(overhead, 0.5)}});
+  }
+  bench::write_json(out + "/search_quality.json",
+                    {{"machine", bench::machine()}, {"optimum", optimum}, {"seeds", seeds}, {"budget", budget}, {"rows", rows}});
+  return 0;
+}

@@ -1,0 +1,152 @@
+// The search loop end to end on a synthetic table: methods, failures, resume after SIGKILL, bad input.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "graphs/error.h"
+#include "meta_test/search_loop.h"
+#include "tests/dataset_files.h"
+#include "tests/shared_data.h"
+
+namespace tnas {
+namespace {
+
+// A table over all 15,625 cells whose accuracy grows with the number of 3x3 convs (max 6 convs = 90 %).
+std::string synthetic_table(const std::filesystem::path& dir, bool drop_some = false) {
+  const std::string path = (dir / "table.csv").string();
+  std::ofstream out(path);
+  out << "arch_str,acc\n";
+  for (int64_t id = 0; id < kNb201NumCells; ++id) {
+    const Nb201Cell c = Nb201Cell::from_id(id);
+    if (drop_some && id % 7 == 0) continue;
+    int convs = 0;
+    for (Nb201Op op : c.ops()) convs += op == Nb201Op::kConv3x3;
+    out << c.to_string() << "," << 60 + 5 * convs + (id % 10) * 0.01 << "\n";
+  }
+  return path;
+}
+
+SearchSettings settings(const std::string& method, const std::string& table, const std::string& out, int budget) {
+  SearchSettings s;
+  s.method = method;
+  s.objective.spec = "table:" + table + ":acc";
+  s.budget = budget;
+  s.seed = 3;
+  s.out = out;
+  return s;
+}
+
+std::vector<std::string> trial_archs(const std::string& dir) {
+  std::vector<std::string> archs;
+  std::ifstream in(dir + "/trials.jsonl");
+  for (std::string line; std::getline(in, line);) archs.push_back(nlohmann::json::parse(line).at("arch"));
+  return archs;
+}
+
+TEST(Search, EveryBaselineRunsAndNeverRepeatsACell) {
+  const auto dir = test::scratch_dir("search_methods");
+  const std::string table = synthetic_table(dir);
+  for (const char* m : {"random", "evolution", "local", "gp"}) {
+    SCOPED_TRACE(m);
+    const auto out = (dir / m).string();
+    const auto summary = run_search(settings(m, table, out, 25), [](const std::string&) {});
+    EXPECT_EQ(summary.at("evaluations"), 25);
+    const auto archs = trial_archs(out);
+    ASSERT_EQ(archs.size(), 25u);
+    std::set<std::string> keys;
+    for (const auto& a : archs) keys.insert(Nb201Cell::parse(a).iso_key());
+    EXPECT_EQ(keys.size(), 25u);  // the pool is de-duplicated: no isomorphic repeats
+    EXPECT_TRUE(std::filesystem::exists(out + "/trajectory.csv"));
+    EXPECT_TRUE(std::filesystem::exists(out + "/summary.json"));
+    EXPECT_GT(summary.at("best_accuracy").get<double>(), 70.0);
+  }
+}
+
+TEST(Search, ResumesAfterSigkillWithoutLosingOrDuplicatingTrials) {
+  const auto dir = test::scratch_dir("search_kill");
+  const std::string table = synthetic_table(dir);
+  const std::string reference = (dir / "reference").string();
+  run_search(settings("evolution", table, reference, 60), [](const std::string&) {});
+  const auto expected = trial_archs(reference);
+  Rng rng(5);
+  for (int round = 0; round < 5; ++round) {
+    const std::string out = (dir / ("killed" + std::to_string(round))).string();
+    for (int kills = 0; kills < 3; ++kills) {
+      const pid_t child = fork();
+      ASSERT_GE(child, 0);
+      if (child == 0) {
+        try {
+          run_search(settings("evolution", table, out, 60), [](const std::string&) {});
+        } catch (...) {
+          _exit(1);
+        }
+        _exit(0);
+      }
+      usleep(static_cast<useconds_t>(300000 + rng.uniform_int(700000)));  // table loading takes ~0.3 s
+      kill(child, SIGKILL);
+      waitpid(child, nullptr, 0);
+    }
+    run_search(settings("evolution", table, out, 60), [](const std::string&) {});
+    EXPECT_EQ(trial_archs(out), expected) << "round " << round;
+  }
+}
+
+TEST(Search, FailedTrialsAreRecordedAndTheSearchGoesOn) {
+  const auto dir = test::scratch_dir("search_fail");
+  const std::string table = synthetic_table(dir, /*drop_some=*/true);
+  const auto summary = run_search(settings("random", table, (dir / "r").string(), 40), [](const std::string&) {});
+  EXPECT_EQ(summary.at("evaluations"), 40);
+  EXPECT_GT(summary.at("failed_trials").get<int>(), 0);  // ~1/7 of the cells are missing from the table
+
+  // A command objective: a crash, missing JSON, a timeout are failed trials; good JSON is read.
+  SearchSettings s = settings("random", table, (dir / "c").string(), 4);
+  s.objective.spec = "command:sh -c 'case $0 in *skip_connect~0*) exit 3;; esac; echo \"{\\\"accuracy\\\": 42.5}\"' {arch}";
+  const auto c = run_search(s, [](const std::string&) {});
+  EXPECT_EQ(c.at("evaluations"), 4);
+  s.out = (dir / "n").string();
+  s.objective.spec = "command:echo no json here {arch}";
+  EXPECT_EQ(run_search(s, [](const std::string&) {}).at("failed_trials"), 4);
+  s.out = (dir / "t").string();
+  s.budget = 1;
+  s.objective.spec = "command:sleep 5; echo {arch}";
+  s.objective.timeout_seconds = 0.3;
+  EXPECT_EQ(run_search(s, [](const std::string&) {}).at("failed_trials"), 1);
+}
+
+TEST(Search, BadInputIsRefused) {
+  const auto dir = test::scratch_dir("search_bad");
+  const std::string table = synthetic_table(dir);
+  auto s = settings("random", table, (dir / "a").string(), 0);
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);  // budget 0
+  s.budget = 3;
+  run_search(s, [](const std::string&) {});
+  s.seed = 4;  // another configuration in the same directory
+  try {
+    run_search(s, [](const std::string&) {});
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("different configuration"), std::string::npos) << e.what();
+  }
+  s.force = true;
+  EXPECT_EQ(run_search(s, [](const std::string&) {}).at("evaluations"), 3);
+  s.method = "bayes";
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
+  s.method = "tnas";
+  s.bo.checkpoint = (dir / "no_checkpoint").string();
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
+  s.method = "random";
+  s.objective.spec = "table:" + (dir / "missing.csv").string();
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
+  s.objective.spec = "train";  // no --dataset
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
+  s.objective.spec = "oracle";
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
+}
+
+}  // namespace
+}  // namespace tnas

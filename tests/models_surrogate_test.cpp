@@ -1,0 +1,105 @@
+#include "models/surrogate.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "graphs/error.h"
+#include "models/surrogate_impl.h"
+#include "tests/shared_data.h"
+
+namespace tnas {
+namespace {
+
+SurrogateOptions small_options() {
+  SurrogateOptions o;
+  o.feature_dim = 8;
+  o.arch_hidden = 32;
+  o.set_hidden = 16;
+  o.images_per_class = 5;
+  return o;
+}
+
+TEST(Surrogate, DatasetEncoderIsInvariantToImageAndClassOrder) {
+  Surrogate s(small_options(), 3, 1);
+  torch::NoGradGuard no_grad;
+  auto features = torch::randn({4, 5, 8});  // 4 classes x 5 images x F
+  auto d = s.impl().net->dataset_encoder(features);
+  auto images_permuted = features.index_select(1, torch::tensor({3, 0, 4, 1, 2}));
+  auto classes_permuted = features.index_select(0, torch::tensor({2, 0, 3, 1}));
+  EXPECT_TRUE(torch::allclose(d, s.impl().net->dataset_encoder(images_permuted), 1e-5, 1e-6));
+  EXPECT_TRUE(torch::allclose(d, s.impl().net->dataset_encoder(classes_permuted), 1e-5, 1e-6));
+  EXPECT_FALSE(torch::allclose(d, s.impl().net->dataset_encoder(features + 1), 1e-3, 1e-3));
+}
+
+TEST(Surrogate, ArchEmbeddingDependsOnlyOnTheGraph) {
+  Surrogate s(small_options(), 3, 1);
+  const auto a = Nb201Cell::parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|");
+  const auto b = Nb201Cell::parse("|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|");
+  const Eigen::MatrixXf g = s.arch_embeddings({a, b, a});
+  EXPECT_TRUE(g.row(0).isApprox(g.row(2)));    // same graph built twice -> same vector
+  EXPECT_FALSE(g.row(0).isApprox(g.row(1)));   // one op changed -> another vector
+  // Batching does not change a cell's embedding.
+  EXPECT_TRUE(s.arch_embeddings({a}).row(0).isApprox(g.row(0), 1e-5));
+}
+
+TEST(Surrogate, TorchGpAgreesWithTheEigenGp) {
+  Surrogate s(small_options(), 3, 1);
+  auto& k = s.impl().net->kernel;
+  {
+    torch::NoGradGuard no_grad;
+    k->mean.fill_(0.2);
+    k->raw_outputscale.fill_(std::log(1.3));
+    k->raw_lengthscale.fill_(std::log(2.0));
+    k->raw_noise.fill_(std::log(0.05));
+  }
+  auto z = torch::randn({7, 4}, torch::kFloat64);
+  auto y = torch::randn({7}, torch::kFloat64);
+  const double torch_nll = k->negative_mll(z, y).item<double>();
+  Eigen::MatrixXd ze(7, 4);
+  Eigen::VectorXd ye(7);
+  for (int i = 0; i < 7; ++i) {
+    ye(i) = y[i].item<double>();
+    for (int j = 0; j < 4; ++j) ze(i, j) = z[i][j].item<double>();
+  }
+  GpRegression gp(ze, ye, s.gp_hyperparameters());
+  EXPECT_NEAR(-torch_nll, gp.log_marginal_likelihood(s.gp_hyperparameters()), 1e-9);
+}
+
+TEST(Surrogate, CheckpointRoundTripAndMismatches) {
+  const auto dir = test::scratch_dir("checkpoint");
+  Surrogate s(small_options(), 3, 5);
+  s.set_label_stats(70, 9);
+  const std::string ck = (dir / "ck").string();
+  s.save(ck, {{"note", "test"}});
+  ASSERT_TRUE(std::filesystem::exists(ck + "/weights.pt"));
+  const Surrogate back = Surrogate::load(ck);
+  EXPECT_EQ(back.label_mean(), 70);
+  const auto cells = std::vector<Nb201Cell>{Nb201Cell::from_id(123), Nb201Cell::from_id(4567)};
+  const Eigen::MatrixXf g1 = s.arch_embeddings(cells), g2 = back.arch_embeddings(cells);
+  EXPECT_EQ(g1, g2);  // identical predictions after save/load
+  Eigen::VectorXf d = Eigen::VectorXf::LinSpaced(s.options().nz, -1, 1);
+  EXPECT_EQ(s.kernel_features(d, g1), back.kernel_features(d, g2));
+
+  EXPECT_THROW(Surrogate::load(ck, "darts"), Error);  // another search space
+  // A manifest whose options do not match the tensors.
+  auto manifest = nlohmann::json::parse(std::ifstream(ck + "/manifest.json"));
+  manifest["options"]["arch_hidden"] = 64;
+  std::ofstream(ck + "/manifest.json") << manifest.dump();
+  try {
+    Surrogate::load(ck);
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("model.pt: does not match the manifest"), std::string::npos) << e.what();
+  }
+  manifest["options"]["bogus"] = 1;
+  std::ofstream(ck + "/manifest.json") << manifest.dump();
+  EXPECT_THROW(Surrogate::load(ck), Error);
+  std::ofstream(ck + "/manifest.json") << "{ not json";
+  EXPECT_THROW(Surrogate::load(ck), Error);
+  EXPECT_THROW(Surrogate::load((dir / "missing").string()), Error);
+}
+
+}  // namespace
+}  // namespace tnas
