@@ -11,7 +11,7 @@ using namespace tnas;
 
 int main(int argc, char** argv) {
   cxxopts::Options options("evaluator_speed", "NB201 training images/s");
-  options.add_options()("quick", "One short measurement per network")("out", "Output folder", cxxopts::value<std::string>()->default_value("."))(
+  options.add_options()("quick", "One short measurement per network")("device", "cpu or cuda", cxxopts::value<std::string>()->default_value("cpu"))("out", "Output folder", cxxopts::value<std::string>()->default_value("."))(
       "threads", "Threads", cxxopts::value<int>()->default_value(std::to_string(available_cores())));
   const auto args = options.parse(argc, argv);
   set_compute_threads(args["threads"].as<int>());
@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
                            {"fast (C=8, N=1, 16x16, batch 64)", fast, quick ? 256 : 4096},
                            {"tiny (C=8, N=1, 16x16, batch 32)", tiny, quick ? 256 : 4096}};
   nlohmann::json out = nlohmann::json::array();
-  std::printf("| network | training images/s (CPU) | threads |\n| --- | --- | --- |\n");
+  std::printf("| network | training images/s (%s) | threads |\n| --- | --- | --- |\n", args["device"].as<std::string>().c_str());
   for (auto& r : rows) {
     // Random images: throughput does not depend on pixel values.
     Rng rng(1);
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     data.valid = make(10);
     data.test = make(10);
     TrainOptions o;
-    o.device = "cpu";
+    o.device = args["device"].as<std::string>();
     train_and_evaluate(cell, {make(r.preset.batch_size), make(10), make(10), 3}, r.preset, o);  // warm-up
     const TrainResult t = train_and_evaluate(cell, data, r.preset, o);
     const double ips = r.images / t.seconds;

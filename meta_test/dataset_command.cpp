@@ -25,7 +25,6 @@ int run_dataset_command(int argc, char** argv) {
   if (!args.count("action") || args["action"].as<std::string>() != "info")
     throw Error("expected 'info SPEC' (see --help)");
   if (!args.count("spec")) throw Error("missing dataset SPEC (see --help)");
-  if (!args.unmatched().empty()) throw Error("unexpected argument '" + args.unmatched()[0] + "'");
 
   const ImageDataset d = load_dataset(args["spec"].as<std::string>());
   std::vector<int64_t> counts(d.num_classes(), 0);

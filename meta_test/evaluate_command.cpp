@@ -28,9 +28,8 @@ int run_evaluate_command(int argc, char** argv) {
   const auto parsed = parse_command_line(options, argc, argv);
   if (!parsed) return 0;
   const auto& args = *parsed;
-  if (!args.unmatched().empty()) throw Error("unexpected argument '" + args.unmatched()[0] + "'");
-  if (!args.count("arch")) throw Error("missing --arch");
-  if (!args.count("dataset")) throw Error("missing --dataset");
+  require_option(args, "arch", "CELL");
+  require_option(args, "dataset", "SPEC");
 
   const Nb201Cell cell = Nb201Cell::parse(args["arch"].as<std::string>());
   ProxyPreset preset = find_preset(args["preset"].as<std::string>());

@@ -36,8 +36,7 @@ int run_search_command(int argc, char** argv) {
   const auto parsed = parse_command_line(options, argc, argv);
   if (!parsed) return 0;
   const auto& args = *parsed;
-  if (!args.unmatched().empty()) throw Error("unexpected argument '" + args.unmatched()[0] + "'");
-  if (!args.count("out")) throw Error("missing --out DIR");
+  require_option(args, "out", "DIR");
   SearchSettings s;
   s.method = args["method"].as<std::string>();
   s.objective.spec = args["objective"].as<std::string>();
@@ -60,10 +59,14 @@ int run_search_command(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", line.c_str());
     std::fflush(stderr);
   });
-  if (summary.contains("best_arch"))
-    std::printf("best cell: %s\naccuracy: %.2f%% (trial %d of %d)\nrun directory: %s\n",
-                summary["best_arch"].get<std::string>().c_str(), summary["best_accuracy"].get<double>(),
-                summary["best_trial"].get<int>(), summary["evaluations"].get<int>(), s.out.c_str());
+  if (summary.contains("best_arch")) {
+    const bool trained = summary.contains("best_details") && summary["best_details"].contains("test_acc");
+    std::printf("best cell: %s\n%s: %.2f%% (trial %d of %d)\n", summary["best_arch"].get<std::string>().c_str(),
+                trained ? "validation accuracy (what the search maximizes)" : "accuracy", summary["best_accuracy"].get<double>(),
+                summary["best_trial"].get<int>(), summary["evaluations"].get<int>());
+    if (trained) std::printf("test accuracy of that training run: %.2f%%\n", summary["best_details"]["test_acc"].get<double>());
+    std::printf("run directory: %s (config.json, trials.jsonl, trajectory.csv, summary.json, incumbent.png)\n", s.out.c_str());
+  }
   else
     std::printf("no successful evaluation; see %s/trials.jsonl\n", s.out.c_str());
   return 0;

@@ -53,9 +53,8 @@ int run_collect_command(int argc, char** argv) {
   const auto parsed = parse_command_line(options, argc, argv);
   if (!parsed) return 0;
   const auto& args = *parsed;
-  if (!args.unmatched().empty()) throw Error("unexpected argument '" + args.unmatched()[0] + "'");
-  if (!args.count("source")) throw Error("missing --source SPEC");
-  if (!args.count("out")) throw Error("missing --out FILE.h5");
+  require_option(args, "source", "SPEC");
+  require_option(args, "out", "FILE.h5");
 
   CollectOptions o;
   o.source = args["source"].as<std::string>();

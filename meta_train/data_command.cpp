@@ -24,7 +24,6 @@ int convert(int argc, char** argv) {
   if (!parsed) return 0;
   const auto& args = *parsed;
   if (!args.count("spec") || !args.count("out")) throw Error("convert needs SPEC and OUT.h5 (see --help)");
-  if (!args.unmatched().empty()) throw Error("unexpected argument '" + args.unmatched()[0] + "'");
   ImageDataset d = load_dataset(args["spec"].as<std::string>());
   if (args.count("rgb")) d = to_rgb(d);
   if (const int r = args["resolution"].as<int>(); r > 0) d = resize_area(d, r);
@@ -52,8 +51,7 @@ int import_metad2a_command(int argc, char** argv) {
   const auto parsed = parse_command_line(options, argc, argv);
   if (!parsed) return 0;
   const auto& args = *parsed;
-  if (!args.count("out")) throw Error("missing --out FILE.h5");
-  if (!args.unmatched().empty()) throw Error("unexpected argument '" + args.unmatched()[0] + "'");
+  require_option(args, "out", "FILE.h5");
   MetaD2AImportOptions o;
   o.database_csv = args["db"].as<std::string>();
   o.split_file = args["split"].as<std::string>();

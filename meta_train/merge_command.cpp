@@ -20,7 +20,7 @@ int run_merge_command(int argc, char** argv) {
   const auto parsed = parse_command_line(options, argc, argv);
   if (!parsed) return 0;
   const auto& args = *parsed;
-  if (!args.count("out")) throw Error("missing --out FILE.h5");
+  require_option(args, "out", "FILE.h5");
   if (!args.count("shards")) throw Error("no shards given");
   const auto names = args["shards"].as<std::vector<std::string>>();
   std::vector<MetaDataset> shards;

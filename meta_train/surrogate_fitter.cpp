@@ -187,7 +187,7 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
   double lr = o.learning_rate, best_loss = 1e300;
   int since_best_loss = 0, start_epoch = 0;
   FitMetrics best;
-  best.task_spearman_within = -2;
+  best.task_spearman = -2;
   std::vector<nlohmann::json> history;
 
   const std::string last = o.out + "/last";
@@ -209,7 +209,7 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
     best_loss = state.at("best_loss");
     since_best_loss = state.at("since_best_loss");
     best.epoch = state.at("best").at("epoch");
-    best.task_spearman_within = state.at("best").at("task_spearman_within");
+    best.task_spearman = state.at("best").at("task_spearman");
     for (const auto& h : state.at("history")) history.push_back(h);
     progress("resuming from " + last + " after epoch " + std::to_string(start_epoch));
   }
@@ -338,7 +338,7 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
       write_file_atomically(dir + "/context.pt", std::vector<uint8_t>(bytes.begin(), bytes.end()));
     };
     const nlohmann::json metrics = history.back();
-    if (m.task_spearman_within > best.task_spearman_within || val_tasks.size() < 3) {
+    if (m.task_spearman > best.task_spearman || val_tasks.size() < 3) {
       best = m;
       surrogate.save(o.out, {{"metrics", metrics}, {"fit", fit_config},
                              {"meta_dataset", {{"path", o.meta_dataset}, {"created_by", md.created_by}, {"results", md.results.size()},
@@ -354,7 +354,7 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
     s.net->to(device);
     const nlohmann::json state = {{"fit", fit_config}, {"epoch", m.epoch}, {"lr", lr}, {"best_loss", best_loss},
                                   {"since_best_loss", since_best_loss},
-                                  {"best", {{"epoch", best.epoch}, {"task_spearman_within", best.task_spearman_within}}},
+                                  {"best", {{"epoch", best.epoch}, {"task_spearman", best.task_spearman}}},
                                   {"history", history}};
     const std::string text = state.dump();
     write_file_atomically(last + "/state.json", std::vector<uint8_t>(text.begin(), text.end()));

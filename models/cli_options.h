@@ -15,8 +15,8 @@ inline void add_common_options(cxxopts::Options& options) {
       cxxopts::value<int>()->default_value(std::to_string(available_cores())));
 }
 
-// Parses strictly (unknown options are errors), prints help and returns nullopt on --help,
-// and applies --threads.
+// Parses strictly (unknown options and stray arguments are errors), prints help and returns nullopt on
+// --help, and applies --threads.
 inline std::optional<cxxopts::ParseResult> parse_command_line(cxxopts::Options& options, int argc, char** argv) {
   cxxopts::ParseResult result;
   try {
@@ -24,12 +24,18 @@ inline std::optional<cxxopts::ParseResult> parse_command_line(cxxopts::Options& 
   } catch (const cxxopts::exceptions::exception& e) {
     throw Error(std::string(e.what()) + " (see --help)");
   }
+  if (!result.unmatched().empty()) throw Error("unexpected argument '" + result.unmatched()[0] + "' (see --help)");
   if (result.count("help")) {
     std::cout << options.help() << std::endl;
     return std::nullopt;
   }
   set_compute_threads(result["threads"].as<int>());
   return result;
+}
+
+// Throws a one-line error naming the missing option.
+inline void require_option(const cxxopts::ParseResult& args, const std::string& name, const std::string& what) {
+  if (!args.count(name)) throw Error("missing --" + name + " " + what + " (see --help)");
 }
 
 }  // namespace tnas

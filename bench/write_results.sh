@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Writes bench/RESULTS.md (to stdout) from a full run_all.sh output folder. Never edit the numbers by hand.
+set -euo pipefail
+out=$1
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
+versions=$(python3 -c "import json; v=json.load(open('$out/bo_step.json'))['machine']['versions']; print(', '.join(f'{k} {v[k]}' for k in v))")
+section() {  # title, name, command, note
+  echo "## $1"
+  echo
+  echo "Command: \`$3\` · $(cat "$out/$2.md.time" 2>/dev/null | tail -n 1)"
+  echo
+  [ -n "${4:-}" ] && { echo "$4"; echo; }
+  cat "$out/$2.md"
+  echo
+}
+cat <<HEAD
+# Benchmark results
+
+Produced by \`bench/run_all.sh\` on $(date -u +%Y-%m-%d): $cpu, $(nproc) cores, no GPU. Versions: $versions.
+Every table below is the newest full run; none is edited by hand. Plots: \`bench/plots/regret.png\`,
+\`bench/plots/proxy_fidelity.png\`, \`bench/plots/bo_step.png\`. Regenerate everything with \`bench/run_all.sh\`.
+
+HEAD
+section "1. Search quality on the NAS-Bench-201 CIFAR-10 oracle (20 seeds x 30 evaluations)" search_quality \
+  "bench/search_quality --seeds 20 --budget 30" \
+  "Objective: table lookup of the 200-epoch CIFAR-10 test accuracy (optimum 94.3733). tnas conditions its dataset encoder on the CIFAR-10 subset's images; its surrogate was meta-trained on Fashion-MNIST subtasks with the tiny proxy (checkpoints/default). Regret in accuracy points; overhead = time per proposal (everything but the evaluation)."
+section "2. Proxy fidelity (50 random cells, CIFAR-10 subset vs the NB201 200-epoch table)" proxy_fidelity \
+  "bench/proxy_fidelity --cells 50 --presets smoke,tiny,fast" \
+  "Train on train_500pc.bin (the preset's images per class), test on test_200pc.bin; rank correlation of the proxy's test accuracy with NAS-Bench-201's."
+section "3a. BO step time (CPU)" bo_step "bench/bo_step" \
+  "One BO step = 50 Adam steps on the GP hyperparameters with n observations + mean and variance for all 15,625 cells (194-d kernel features). The peer is the same GP through LibTorch autograd (float64), measured in the same run."
+section "3b. Evaluator throughput (CPU)" evaluator_speed "bench/evaluator_speed" \
+  "Training images/s of one epoch (forward, backward, SGD step), cell |nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|."
+section "3c. Data loading" data_loading "bench/data_loading"
+section "4. Surrogate quality: dataset embedding vs constant D (ablation)" surrogate_quality "bench/surrogate_quality.sh" \
+  "meta_train fit on checkpoints/fashion-mnist-tiny.meta.h5 (1,800 pairs, 120 Fashion-MNIST subtasks), 15 % of subtasks held out; the within-subtask column is the mean Spearman over held-out subtasks of the cells' ranking, which is what BO needs."

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# GPU check in one call (for the device machine: an NVIDIA GPU and a pip-installed CUDA PyTorch whose
+# LibTorch we build against, TOOLCHAIN.md section 9). Builds tnas, runs the test suite, then the GPU
+# benchmarks next to their Python references, all within ~8 minutes; writes $OUT/gpu_results.txt and
+# a short table $OUT/gpu_summary.md. Fails cleanly (exit 3) on a machine without a GPU.
+set -uo pipefail
+OUT=${OUT:-$(pwd)/gpu_out}
+mkdir -p "$OUT"
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+if ! command -v nvidia-smi >/dev/null || ! nvidia-smi -L >/dev/null 2>&1; then
+  echo "gpu_check: no NVIDIA GPU here (nvidia-smi finds none); nothing to check" | tee "$OUT/gpu_summary.md" >&2
+  exit 3
+fi
+if ! python3 -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then
+  echo "gpu_check: python3 has no CUDA-enabled PyTorch; cannot build against its LibTorch" | tee "$OUT/gpu_summary.md" >&2
+  exit 3
+fi
+nvidia-smi -L > "$OUT/gpu.txt"
+prefix=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
+start=$(date +%s)
+cmake -S . -B build-cuda -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" > "$OUT/configure.log" 2>&1 || { echo "configure failed (see configure.log)" >&2; exit 1; }
+cmake --build build-cuda -j "$(nproc)" > "$OUT/build.log" 2>&1 || { tail -n 30 "$OUT/build.log" >&2; exit 1; }
+echo "build: $(( $(date +%s) - start )) s" > "$OUT/gpu_summary.md"
+ctest --test-dir build-cuda -j 8 --output-on-failure > "$OUT/ctest.log" 2>&1
+echo "ctest: $(tail -n 3 "$OUT/ctest.log" | grep -E 'tests passed|tests failed')" >> "$OUT/gpu_summary.md"
+export TNAS_SHARED_DATA=${TNAS_SHARED_DATA:-$(cd .. && pwd)/shared/data}
+{
+  timeout 120 build-cuda/bench/evaluator_speed --device cuda --out "$OUT" | sed 's/^/tnas: /'
+  timeout 180 python3 bench/reference/nb201_pytorch.py --device cuda | sed 's/^/pytorch: /'
+  timeout 60 build-cuda/bench/bo_step --out "$OUT" | sed 's/^/tnas (CPU Eigen): /'
+  timeout 90 python3 bench/reference/gp_step_gpytorch.py --device cuda | sed 's/^/gpytorch: /'
+} > "$OUT/gpu_results.txt" 2>&1
+cat "$OUT/gpu_results.txt" >> "$OUT/gpu_summary.md"
+echo "total: $(( $(date +%s) - start )) s" >> "$OUT/gpu_summary.md"
+cat "$OUT/gpu_summary.md"
