@@ -3,6 +3,7 @@
 namespace tnas {
 int run_collect_command(int argc, char** argv);
 int run_data_command(int argc, char** argv);
+int run_export_command(int argc, char** argv);
 int run_fit_command(int argc, char** argv);
 int run_merge_command(int argc, char** argv);
 }  // namespace tnas

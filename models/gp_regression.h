@@ -47,6 +47,7 @@ class GpRegression {
  private:
   Eigen::MatrixXd x_;
   Eigen::VectorXd y_;
+  mutable Eigen::MatrixXd distances_;  // pairwise distances of x_, computed once
   GpHyperparameters h_;
 };
 

@@ -6,7 +6,10 @@
 #include <fstream>
 
 #include "graphs/error.h"
+#include "graphs/op_graph.h"
 #include "models/surrogate_impl.h"
+#include "models/torchscript_export.h"
+#include <torch/script.h>
 #include "tests/shared_data.h"
 
 namespace tnas {
@@ -99,6 +102,72 @@ TEST(Surrogate, CheckpointRoundTripAndMismatches) {
   std::ofstream(ck + "/manifest.json") << "{ not json";
   EXPECT_THROW(Surrogate::load(ck), Error);
   EXPECT_THROW(Surrogate::load((dir / "missing").string()), Error);
+}
+
+}  // namespace
+}  // namespace tnas
+
+namespace tnas {
+namespace {
+
+// The exported module computes what the C++ surrogate computes: D, G, z, and the zero-shot GP posterior.
+TEST(Surrogate, TorchScriptExportMatchesTheCheckpoint) {
+  const std::string ck = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
+  if (!std::filesystem::exists(ck + "/manifest.json")) GTEST_SKIP() << ck << " is absent";
+  const Surrogate s = Surrogate::load(ck);
+  const auto dir = test::scratch_dir("export");
+  const std::string path = (dir / "surrogate.pt").string();
+  export_torchscript(s, path);
+  torch::jit::Module m = torch::jit::load(path);
+
+  torch::manual_seed(3);
+  const int64_t classes = 4, per = s.options().images_per_class, f = s.options().feature_dim;
+  auto images = torch::rand({classes * per, 3, 32, 32});
+  auto features = m.run_method("featurize", images).toTensor();
+  // Reference path through the C++ surrogate.
+  ImageDataset d;
+  d.source = "random";
+  d.channels = 3, d.height = d.width = 32;
+  d.class_names = numbered_class_names(classes);
+  auto bytes = (images * 255).round().to(torch::kUInt8).contiguous();
+  d.pixels.assign(bytes.data_ptr<uint8_t>(), bytes.data_ptr<uint8_t>() + bytes.numel());
+  for (int64_t i = 0; i < classes * per; ++i) d.labels.push_back(static_cast<int32_t>(i / per));
+  const Eigen::MatrixXf ref_features = s.image_features(d);
+  auto quantized = bytes.to(torch::kFloat32) / 255.0;
+  auto exported_features = m.run_method("featurize", quantized).toTensor();
+  for (int64_t i = 0; i < 5; ++i) EXPECT_NEAR(exported_features[i][0].item<float>(), ref_features(i, 0), 1e-4);
+
+  const std::vector<Nb201Cell> cells = {Nb201Cell::from_id(77), Nb201Cell::from_id(9000), Nb201Cell::from_id(15000)};
+  std::vector<int64_t> types;
+  for (const auto& c : cells) {
+    const auto g = make_op_graph(c);
+    types.insert(types.end(), g.node_type.begin(), g.node_type.end());
+  }
+  auto node_types = torch::from_blob(types.data(), {3, 8}, torch::kInt64).clone();
+  auto grouped = exported_features.view({classes, per, f});
+  auto out = m.forward({grouped, node_types}).toTuple();
+  auto mean = out->elements()[0].toTensor(), var = out->elements()[1].toTensor();
+
+  // D from exactly these features: per class in order (rng unused when each class has `per` images).
+  Eigen::MatrixXf feat(classes * per, f);
+  auto fc = exported_features.contiguous();
+  for (int64_t i = 0; i < classes * per; ++i)
+    for (int64_t j = 0; j < f; ++j) feat(i, j) = fc[i][j].item<float>();
+  torch::NoGradGuard no_grad;
+  auto dref = s.impl().dataset_embedding(grouped);
+  Eigen::VectorXf dv(dref.size(0));
+  for (int64_t j = 0; j < dv.size(); ++j) dv(j) = dref[j].item<float>();
+  const Eigen::MatrixXd z = s.kernel_features(dv, s.arch_embeddings(cells));
+  Eigen::MatrixXd zc;
+  Eigen::VectorXd yc;
+  s.context(zc, yc);
+  GpRegression gp(zc, yc, s.gp_hyperparameters());
+  Eigen::VectorXd mu, v;
+  gp.predict(z, mu, v);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_NEAR(mean[i].item<double>(), mu(i) * s.label_std() + s.label_mean(), 1e-3);
+    EXPECT_NEAR(var[i].item<double>(), v(i) * s.label_std() * s.label_std(), 1e-2);
+  }
 }
 
 }  // namespace
