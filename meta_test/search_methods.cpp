@@ -216,10 +216,19 @@ class BayesOpt final : public SearchMethod {
     Eigen::MatrixXd x(rows.size(), z_.cols());
     Eigen::VectorXd y(rows.size());
     for (size_t i = 0; i < rows.size(); ++i) x.row(i) = z_.row(rows[i]), y(i) = (ys[i] - mean) / sd;
+    // Distance rows from observed cells to the whole pool are kept across steps: one new row per step.
+    if (pool_norms_.size() == 0) pool_norms_ = z_.rowwise().squaredNorm();
+    Eigen::MatrixXd cross(rows.size(), z_.rows());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      auto it = distance_rows_.find(rows[i]);
+      if (it == distance_rows_.end())
+        it = distance_rows_.emplace(rows[i], pairwise_distances(z_.row(rows[i]), z_, &pool_norms_)).first;
+      cross.row(i) = it->second;
+    }
     GpRegression gp(x, y, initial_);
     gp.fit(s_.finetune_steps, s_.finetune_lr);
     Eigen::VectorXd mu, var;
-    gp.predict(z_, mu, var);
+    gp.predict_from_distances(cross, mu, var);
     const double best = y.maxCoeff();
     long pick = -1;
     double pick_value = -1e300;
@@ -240,6 +249,8 @@ class BayesOpt final : public SearchMethod {
   GpHyperparameters initial_;
   Eigen::MatrixXd z_;
   Eigen::VectorXd zero_shot_;
+  Eigen::VectorXd pool_norms_;
+  std::unordered_map<long, Eigen::MatrixXd> distance_rows_;  // pool index -> 1 x pool distances
 };
 
 }  // namespace

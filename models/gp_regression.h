@@ -24,6 +24,12 @@ struct GpHyperparameters {
 
 // Matern-5/2 covariance between the rows of a (n x d) and b (m x d): n x m.
 Eigen::MatrixXd matern52(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const GpHyperparameters& h);
+// The same from Euclidean distances r (any shape).
+Eigen::MatrixXd matern52_from_distances(const Eigen::MatrixXd& r, const GpHyperparameters& h);
+// Euclidean distances between the rows of a (n x d) and b (m x d); b_squared_norms = b.rowwise().squaredNorm()
+// may be passed when b is reused (a BO pool), saving a pass over b.
+Eigen::MatrixXd pairwise_distances(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,
+                                   const Eigen::VectorXd* b_squared_norms = nullptr);
 
 // Cholesky factor of k + noise I, adding growing jitter (1e-8 .. 1e-1 times the mean diagonal) when the
 // factorization fails; throws std::runtime_error only if even the largest jitter fails (never NaN).
@@ -40,6 +46,10 @@ class GpRegression {
   void fit(int steps = 50, double learning_rate = 0.1);
   // Posterior mean and variance (of the latent function, without observation noise) at the rows of xs.
   void predict(const Eigen::MatrixXd& xs, Eigen::VectorXd& mean, Eigen::VectorXd& variance) const;
+  // The same from the distances (n x m) between the training points and m test points. A BO loop keeps
+  // these rows across steps (its pool is fixed), so a step costs O(n m), not O(n m d).
+  void predict_from_distances(const Eigen::MatrixXd& cross_distances, Eigen::VectorXd& mean,
+                              Eigen::VectorXd& variance) const;
 
   const GpHyperparameters& hyperparameters() const { return h_; }
   void set_hyperparameters(const GpHyperparameters& h) { h_ = h; }
