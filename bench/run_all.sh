@@ -51,6 +51,7 @@ if [ $quick = 1 ]; then
     log "reference data absent ($TNAS_SHARED_DATA): proxy_fidelity and search_quality skipped"
   fi
   step surrogate_quality bench/surrogate_quality.sh --quick --out "$out"
+  step mnist_search bench/mnist_search.sh --quick --out "$out"
   for f in "$out"/*.json; do python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$f" || { echo "run_all: $f is not valid JSON" >&2; exit 1; }; done
   log "quick run OK: $(ls "$out"/*.md | wc -l) tables in $out"
   exit 0
@@ -63,6 +64,7 @@ step evaluator_speed "$b/evaluator_speed" --out "$out"
 step proxy_fidelity "$b/proxy_fidelity" --cells 50 --presets smoke,tiny,fast --out "$out"
 step surrogate_quality bench/surrogate_quality.sh --out "$out"
 step search_quality "$b/search_quality" --seeds 20 --budget 30 --out "$out"
+step mnist_search bench/mnist_search.sh --out "$out"
 bench/plots.sh "$out"
 mkdir -p bench/plots && cp "$out"/*.png bench/plots/
 bench/write_results.sh "$out" > bench/RESULTS.md

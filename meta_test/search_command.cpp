@@ -27,7 +27,7 @@ int run_search_command(int argc, char** argv) {
       "seed", "Seed", cxxopts::value<uint64_t>()->default_value("0"))(
       "acquisition", "ei (log-EI) or ucb", cxxopts::value<std::string>()->default_value("ei"))(
       "warm-start", "Initial evaluations before BO", cxxopts::value<int>()->default_value("5"))(
-      "warm-start-from", "zero-shot (tnas: the surrogate's top cells) or random", cxxopts::value<std::string>()->default_value("zero-shot"))(
+      "warm-start-from", "zero-shot (tnas: the surrogate's top cells), meta-data (best cells of the meta-training data) or random", cxxopts::value<std::string>()->default_value("zero-shot"))(
       "finetune-steps", "Adam steps on the GP hyperparameters after each evaluation", cxxopts::value<int>()->default_value("50"))(
       "no-dedupe", "Keep isomorphic cells in the pool")(
       "device", "auto, cpu or cuda (train objective)", cxxopts::value<std::string>()->default_value("auto"))(

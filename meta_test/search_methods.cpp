@@ -1,12 +1,14 @@
 #include "meta_test/search_methods.h"
 
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <optional>
 #include <set>
 #include <unordered_map>
 
 #include "datasets/dataset_spec.h"
+#include "datasets/meta_dataset.h"
 #include "graphs/error.h"
 #include "models/gp_regression.h"
 #include "models/surrogate.h"
@@ -163,7 +165,26 @@ class BayesOpt final : public SearchMethod {
       d = surrogate->dataset_embedding(surrogate->image_features(sample), sample.labels, sample.num_classes(), rng);
     }
     z_ = surrogate->kernel_features(d, g);
-    if (s.meta_trained && s.warm_start_from != "random") {
+    if (s.meta_trained && s.warm_start_from == "meta-data") {
+      // The reference's warm start: the cells with the best mean accuracy in the meta-training data.
+      const auto m = surrogate->manifest();
+      std::string path = m.contains("meta_dataset") ? m["meta_dataset"].value("path", "") : "";
+      if (!path.empty() && !std::filesystem::exists(path))
+        path = (std::filesystem::path(s.checkpoint).parent_path().parent_path() / path).string();
+      if (path.empty() || !std::filesystem::exists(path))
+        throw Error(s.checkpoint + ": its meta-dataset (" + path + ") is not available for --warm-start-from meta-data");
+      const MetaDataset md = read_meta_dataset(path);
+      std::unordered_map<std::string, std::pair<double, int>> by_key;
+      for (const auto& r : md.results) {
+        auto& [sum, count] = by_key[Nb201Cell::parse(md.archs[r.arch].string).iso_key()];
+        sum += r.valid_acc;
+        ++count;
+      }
+      zero_shot_ = Eigen::VectorXd::Constant(static_cast<long>(pool_.cells().size()), -1e300);
+      for (size_t i = 0; i < pool_.cells().size(); ++i)
+        if (auto it = by_key.find(pool_.cells()[i].iso_key()); it != by_key.end())
+          zero_shot_(static_cast<long>(i)) = it->second.first / it->second.second;
+    } else if (s.meta_trained && s.warm_start_from != "random") {
       Eigen::MatrixXd zc;
       Eigen::VectorXd yc;
       surrogate->context(zc, yc);
@@ -261,8 +282,8 @@ std::unique_ptr<SearchMethod> make_search_method(const std::string& name, const 
   if (name == "local") return std::make_unique<LocalSearch>(c);
   if (name == "tnas" || name == "gp") {
     if (bo.acquisition != "ei" && bo.acquisition != "ucb") throw Error("--acquisition must be ei or ucb");
-    if (bo.warm_start_from != "zero-shot" && bo.warm_start_from != "random")
-      throw Error("--warm-start-from must be zero-shot or random");
+    if (bo.warm_start_from != "zero-shot" && bo.warm_start_from != "meta-data" && bo.warm_start_from != "random")
+      throw Error("--warm-start-from must be zero-shot, meta-data or random");
     BayesOptSettings s = bo;
     s.meta_trained = name == "tnas";
     if (s.meta_trained && s.checkpoint.empty()) throw Error("method tnas needs --checkpoint DIR");

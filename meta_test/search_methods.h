@@ -45,7 +45,9 @@ struct BayesOptSettings {
   std::string acquisition = "ei";  // ei | ucb
   double ucb_beta = 2.0;
   int warm_start = 5;
-  std::string warm_start_from = "zero-shot";  // zero-shot (surrogate's top cells on the target) | random
+  // zero-shot (the surrogate's top cells on the target) | meta-data (best mean accuracy in the meta-training
+  // data, the reference's choice) | random
+  std::string warm_start_from = "zero-shot";
   int finetune_steps = 50;
   double finetune_lr = 0.1;
   bool meta_trained = true;        // false: the `gp` baseline
