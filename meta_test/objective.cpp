@@ -47,6 +47,9 @@ class TrainObjective final : public Objective {
   explicit TrainObjective(const ObjectiveSettings& s) : settings_(s), preset_(find_preset(s.preset)) {
     if (s.dataset.empty()) throw Error("the train objective needs --dataset");
     source_ = load_dataset(s.dataset);
+    if (source_.num_classes() < 2)
+      throw Error(s.dataset + ": a dataset needs at least 2 classes to train a classifier, it has " +
+                  std::to_string(source_.num_classes()));
     if (!s.test_dataset.empty()) test_ = load_dataset(s.test_dataset);
     device_ = resolve_device(s.device);
     data_seed_ = s.seed;

@@ -151,6 +151,7 @@ class BayesOpt final : public SearchMethod {
     if (s.meta_trained && surrogate->options().dataset_embedding) {
       if (s.dataset.empty()) throw Error("method tnas needs --dataset (its images condition the surrogate)");
       const ImageDataset target = load_dataset(s.dataset);
+      if (target.num_classes() < 2) throw Error(s.dataset + ": a classification dataset needs at least 2 classes");
       // 20 images per class suffice for D: featurize only those.
       Rng rng(c.seed + 99);
       const ClassIndex index(target);
