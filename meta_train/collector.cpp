@@ -131,24 +131,24 @@ int run_collection(const CollectOptions& o, const std::function<void(const std::
   std::set<std::pair<uint64_t, std::string>> done;
   for (const auto& r : md.results) done.emplace(md.tasks[r.task].seed, md.archs[r.arch].string);
 
-  std::vector<std::pair<int, int>> todo;  // (task, arch index)
+  std::vector<std::pair<int, int>> pending;  // (task, arch index)
   size_t total = 0;
   for (int t = 0; t < static_cast<int>(plan.size()); ++t) {
     if (t % o.shards != o.shard) continue;
     for (int a = 0; a < static_cast<int>(plan[t].archs.size()); ++a) {
       ++total;
-      if (!done.count({plan[t].seed, plan[t].archs[a]})) todo.emplace_back(t, a);
+      if (!done.count({plan[t].seed, plan[t].archs[a]})) pending.emplace_back(t, a);
     }
   }
-  progress("collect: " + std::to_string(total) + " pairs in this shard, " + std::to_string(total - todo.size()) +
-           " already in " + o.out + ", " + std::to_string(todo.size()) + " to train (preset " + o.preset.name + ")");
+  progress("collect: " + std::to_string(total) + " pairs in this shard, " + std::to_string(total - pending.size()) +
+           " already in " + o.out + ", " + std::to_string(pending.size()) + " to train (preset " + o.preset.name + ")");
 
   const auto start = std::chrono::steady_clock::now();
   TrainOptions train;
   train.device = o.device;
   int trained = 0;
   std::map<int, int32_t> task_ids;
-  for (const auto& [t, a] : todo) {
+  for (const auto& [t, a] : pending) {
     const PlannedTask& pt = plan[t];
     SubtaskConfig sc;
     sc.classes = pt.classes;
@@ -185,7 +185,7 @@ int run_collection(const CollectOptions& o, const std::function<void(const std::
 
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double per_min = trained / elapsed * 60;
-    const size_t left = todo.size() - trained;
+    const size_t left = pending.size() - trained;
     char line[256];
     std::snprintf(line, sizeof line, "[%zu/%zu] %.1f pairs/min, ETA %s | task %d (k=%d, n=%d) valid %.1f%% test %.1f%% %.1fs",
                   total - left, total, per_min, format_duration(left / per_min * 60).c_str(), t, pt.classes,
