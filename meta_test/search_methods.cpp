@@ -133,7 +133,7 @@ double log_expected_improvement(double mean, double sd, double best) {
 
 class BayesOpt final : public SearchMethod {
  public:
-  BayesOpt(const SearchContext& c, const BayesOptSettings& s) : pool_(c.pool), s_(s), seed_(c.seed) {
+  BayesOpt(const SearchContext& c, const BayesOptSettings& s) : pool_(c.pool), s_(s) {
     std::optional<Surrogate> surrogate;
     if (s.meta_trained) {
       surrogate.emplace(Surrogate::load(s.checkpoint));
@@ -266,7 +266,6 @@ class BayesOpt final : public SearchMethod {
 
   Pool pool_;
   BayesOptSettings s_;
-  uint64_t seed_;
   double label_mean_ = 0, label_std_ = 1, setup_seconds_ = 0;
   GpHyperparameters initial_;
   Eigen::MatrixXd z_;

@@ -1,5 +1,6 @@
 #include "models/surrogate.h"
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -79,9 +80,10 @@ Eigen::MatrixXf Surrogate::image_features(const ImageDataset& d) const {
   for (int64_t start = 0; start < d.size(); start += 1024) {
     const int64_t n = std::min<int64_t>(1024, d.size() - start);
     auto x = torch::from_blob(const_cast<uint8_t*>(d.image(start)), {n, 3, 32, 32}, torch::kUInt8).to(torch::kFloat32) / 255.0;
-    auto f = impl_->net->featurizer->features(x).contiguous();
+    const auto f = impl_->net->featurizer->features(x).contiguous();
+    const auto acc = f.accessor<float, 2>();  // element access without a tensor op per value
     for (int64_t i = 0; i < n; ++i)
-      for (int64_t j = 0; j < out.cols(); ++j) out(start + i, j) = f[i][j].item<float>();
+      for (int64_t j = 0; j < out.cols(); ++j) out(start + i, j) = acc[i][j];
   }
   return out;
 }
@@ -94,18 +96,19 @@ Eigen::VectorXf Surrogate::dataset_embedding(const Eigen::MatrixXf& features, co
   std::vector<std::vector<int64_t>> by_class(num_classes);
   for (size_t i = 0; i < labels.size(); ++i) by_class.at(labels[i]).push_back(static_cast<int64_t>(i));
   auto t = torch::empty({num_classes, per, f});
+  auto ta = t.accessor<float, 3>();
   for (int c = 0; c < num_classes; ++c) {
     auto& pool = by_class[c];
     if (pool.empty()) throw Error("dataset embedding: class " + std::to_string(c) + " has no images");
     rng.shuffle(pool);
     for (int64_t k = 0; k < per; ++k) {
       const int64_t i = static_cast<size_t>(k) < pool.size() ? pool[k] : pool[rng.uniform_int(pool.size())];
-      for (int64_t j = 0; j < f; ++j) t[c][k][j] = features(i, j);
+      for (int64_t j = 0; j < f; ++j) ta[c][k][j] = features(i, j);
     }
   }
-  auto d = impl_->dataset_embedding(t);
+  const auto d = impl_->dataset_embedding(t).contiguous();
   Eigen::VectorXf out(d.size(0));
-  for (int64_t j = 0; j < d.size(0); ++j) out(j) = d[j].item<float>();
+  std::memcpy(out.data(), d.data_ptr<float>(), sizeof(float) * static_cast<size_t>(d.size(0)));
   return out;
 }
 
