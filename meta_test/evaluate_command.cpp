@@ -23,7 +23,8 @@ int run_evaluate_command(int argc, char** argv) {
                                      cxxopts::value<std::string>()->default_value("fast"))(
       "epochs", "Override the preset's epochs (0 = keep)", cxxopts::value<int>()->default_value("0"))(
       "seed", "Seed of the data draw and the training runs", cxxopts::value<uint64_t>()->default_value("0"))(
-      "device", "auto, cpu or cuda", cxxopts::value<std::string>()->default_value("auto"));
+      "device", "auto, cpu or cuda", cxxopts::value<std::string>()->default_value("auto"))(
+      "mode", "strict (float32, contiguous), fast (channels-last; on CUDA also bf16 autocast, TF32, CUDA graphs) or auto (fast on CUDA, strict on CPU)", cxxopts::value<std::string>()->default_value("auto"));
   add_common_options(options);
   const auto parsed = parse_command_line(options, argc, argv);
   if (!parsed) return 0;
@@ -37,6 +38,8 @@ int run_evaluate_command(int argc, char** argv) {
   TrainOptions train;
   train.seed = args["seed"].as<uint64_t>();
   train.device = resolve_device(args["device"].as<std::string>());
+  train.mode = args["mode"].as<std::string>();
+  resolve_train_mode(train.mode, train.device);  // an unknown mode fails before the data loads
 
   const ImageDataset source = load_dataset(args["dataset"].as<std::string>());
   ImageDataset test_source;

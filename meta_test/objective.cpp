@@ -52,6 +52,7 @@ class TrainObjective final : public Objective {
                   std::to_string(source_.num_classes()));
     if (!s.test_dataset.empty()) test_ = load_dataset(s.test_dataset);
     device_ = resolve_device(s.device);
+    mode_ = resolve_train_mode(s.mode, device_);
     data_seed_ = s.seed;
   }
   TrialOutcome evaluate(const Nb201Cell& cell, uint64_t seed) override {
@@ -60,6 +61,7 @@ class TrainObjective final : public Objective {
     TrainOptions o;
     o.seed = seed;
     o.device = device_;
+    o.mode = mode_;
     const TrainResult r = train_and_evaluate(cell, data, preset_, o);
     TrialOutcome out;
     out.ok = true;
@@ -69,7 +71,7 @@ class TrainObjective final : public Objective {
   }
   nlohmann::json describe() const override {
     return {{"kind", "train"}, {"dataset", settings_.dataset}, {"test_dataset", settings_.test_dataset},
-            {"preset", to_json(preset_)}, {"device", device_}, {"data_seed", data_seed_}, {"maximizes", "valid_acc"}};
+            {"preset", to_json(preset_)}, {"device", device_}, {"mode", mode_}, {"data_seed", data_seed_}, {"maximizes", "valid_acc"}};
   }
   bool needs_images() const override { return true; }
 
@@ -77,7 +79,7 @@ class TrainObjective final : public Objective {
   ObjectiveSettings settings_;
   ProxyPreset preset_;
   ImageDataset source_, test_;
-  std::string device_;
+  std::string device_, mode_;
   uint64_t data_seed_ = 0;
 };
 

@@ -33,6 +33,7 @@ struct ObjectiveSettings {
   std::string test_dataset;    // for train (optional)
   std::string preset = "tiny"; // for train
   std::string device = "auto";
+  std::string mode = "auto";   // for train: strict | fast | auto (see TrainOptions)
   double timeout_seconds = 3600;  // for command
   uint64_t seed = 0;              // for train: the data draw (the same images for every cell)
 };

@@ -31,6 +31,7 @@ int run_search_command(int argc, char** argv) {
       "finetune-steps", "Adam steps on the GP hyperparameters after each evaluation", cxxopts::value<int>()->default_value("50"))(
       "no-dedupe", "Keep isomorphic cells in the pool")(
       "device", "auto, cpu or cuda (train objective)", cxxopts::value<std::string>()->default_value("auto"))(
+      "mode", "Train objective: " "strict (float32, contiguous), fast (channels-last; on CUDA also bf16 autocast, TF32, CUDA graphs) or auto (fast on CUDA, strict on CPU)", cxxopts::value<std::string>()->default_value("auto"))(
       "out", "Run directory", cxxopts::value<std::string>())("force", "Replace a run with another configuration in --out");
   add_common_options(options);
   const auto parsed = parse_command_line(options, argc, argv);
@@ -44,6 +45,7 @@ int run_search_command(int argc, char** argv) {
   if (args.count("test-dataset")) s.objective.test_dataset = args["test-dataset"].as<std::string>();
   s.objective.preset = args["preset"].as<std::string>();
   s.objective.device = args["device"].as<std::string>();
+  s.objective.mode = args["mode"].as<std::string>();
   s.objective.timeout_seconds = args["timeout"].as<double>();
   s.bo.checkpoint = args["checkpoint"].as<std::string>();
   s.bo.acquisition = args["acquisition"].as<std::string>();

@@ -3,6 +3,7 @@
 
 #include "graphs/error.h"
 #include "meta_train/collector.h"
+#include "models/cell_trainer.h"
 #include "meta_train/commands.h"
 #include "models/cli_options.h"
 
@@ -48,6 +49,7 @@ int run_collect_command(int argc, char** argv) {
       "seed", "Seed of the whole plan", cxxopts::value<uint64_t>()->default_value("0"))(
       "shard", "i/n: this process trains tasks t with t % n == i", cxxopts::value<std::string>()->default_value("0/1"))(
       "device", "auto, cpu or cuda", cxxopts::value<std::string>()->default_value("auto"))(
+      "mode", "strict (float32, contiguous), fast (channels-last; on CUDA also bf16 autocast, TF32, CUDA graphs) or auto (fast on CUDA, strict on CPU)", cxxopts::value<std::string>()->default_value("auto"))(
       "out", "Meta-dataset to write or resume", cxxopts::value<std::string>());
   add_common_options(options);
   const auto parsed = parse_command_line(options, argc, argv);
@@ -77,6 +79,8 @@ int run_collect_command(int argc, char** argv) {
     throw Error("--shard must be i/n, got '" + shard + "'");
   }
   o.device = args["device"].as<std::string>();
+  o.mode = args["mode"].as<std::string>();
+  resolve_train_mode(o.mode, resolve_device(o.device));
   o.out = args["out"].as<std::string>();
   const int trained = run_collection(o, [](const std::string& line) {
     std::fprintf(stderr, "%s\n", line.c_str());

@@ -51,6 +51,8 @@ std::string collect_config_json(const CollectOptions& o) {
                         {"valid_fraction", o.valid_fraction},
                         {"test_fraction", o.test_fraction},
                         {"seed", o.seed}}}};
+  // Only a fast-mode collection says so: strict is what files written before the option used.
+  if (resolve_train_mode(o.mode, resolve_device(o.device)) == "fast") j["collect"]["mode"] = "fast";
   return j.dump();
 }
 
@@ -146,6 +148,7 @@ int run_collection(const CollectOptions& o, const std::function<void(const std::
   const auto start = std::chrono::steady_clock::now();
   TrainOptions train;
   train.device = o.device;
+  train.mode = o.mode;
   int trained = 0;
   std::map<int, int32_t> task_ids;
   for (const auto& [t, a] : pending) {

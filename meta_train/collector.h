@@ -23,6 +23,7 @@ struct CollectOptions {
   uint64_t seed = 0;
   int shard = 0, shards = 1;           // this process does tasks t with t % shards == shard
   std::string device = "auto";
+  std::string mode = "auto";           // strict | fast | auto (see TrainOptions)
   std::string out;
 };
 

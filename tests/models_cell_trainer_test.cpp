@@ -59,6 +59,27 @@ TEST(CellTrainer, SameSeedSameResultOnCpu) {
   EXPECT_EQ(a.params, nb201_param_count(Nb201Cell::parse(kCell), preset.network(4)));
 }
 
+TEST(CellTrainer, FastModeIsDeterministicOnCpuAndSaysWhatItUsed) {
+  const auto src = stripes(80, 4);
+  const auto preset = test_preset();
+  TrainOptions o;
+  o.seed = 11;
+  o.device = "cpu";
+  o.mode = "fast";
+  const auto data = prepare_evaluation_data(src, nullptr, preset, o.seed);
+  const auto a = train_and_evaluate(Nb201Cell::parse(kCell), data, preset, o);
+  const auto b = train_and_evaluate(Nb201Cell::parse(kCell), data, preset, o);
+  EXPECT_EQ(a.valid_acc, b.valid_acc);
+  EXPECT_EQ(a.train_loss, b.train_loss);
+  EXPECT_GT(a.test_acc, 50.0);
+  EXPECT_EQ(a.mode, "fast");
+  EXPECT_TRUE(a.channels_last);
+  EXPECT_EQ(a.autocast, "off");  // bf16 autocast is for CUDA only
+  EXPECT_FALSE(a.cuda_graphs);
+  o.mode = "auto";
+  EXPECT_EQ(train_and_evaluate(Nb201Cell::parse(kCell), data, preset, o).mode, "strict");
+}
+
 TEST(CellTrainer, DisconnectedCellScoresChance) {
   const auto src = stripes(80, 4);
   TrainOptions o;
@@ -73,7 +94,12 @@ TEST(CellTrainer, BadInputIsAClearError) {
   EXPECT_THROW(prepare_evaluation_data(one_class, nullptr, test_preset(), 0), Error);
   EXPECT_THROW(find_preset("ultra"), Error);
   EXPECT_THROW(resolve_device("tpu"), Error);
-  if (resolve_device("auto") == "cpu") EXPECT_THROW(resolve_device("cuda"), Error);
+  if (resolve_device("auto") == "cpu") {
+    EXPECT_THROW(resolve_device("cuda"), Error);
+  }
+  EXPECT_THROW(resolve_train_mode("turbo", "cpu"), Error);
+  EXPECT_EQ(resolve_train_mode("auto", "cpu"), "strict");
+  EXPECT_EQ(resolve_train_mode("auto", "cuda"), "fast");
   auto small = stripes(10, 4);
   EXPECT_THROW(prepare_evaluation_data(small, nullptr, test_preset(), 0), Error);  // 60 images/class needed
 }
