@@ -1,5 +1,7 @@
 #include "datasets/binary_file.h"
 
+#include <cstdio>
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -84,6 +86,15 @@ void write_file_atomically(const std::string& path, const std::vector<uint8_t>& 
 
 uint32_t read_be_u32(const uint8_t* p) {
   return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
+}
+
+std::string content_hash(const void* data, size_t size) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  const auto* p = static_cast<const uint8_t*>(data);
+  for (size_t i = 0; i < size; ++i) h = (h ^ p[i]) * 0x100000001b3ULL;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
 }
 
 }  // namespace tnas

@@ -18,4 +18,8 @@ void sync_parent_dir(const std::string& path);
 
 uint32_t read_be_u32(const uint8_t* p);
 
+// 64-bit FNV-1a of `size` bytes as 16 hex digits: identifies a file's or a tensor's content (cache keys,
+// a checkpoint's featurizer); not a defence against deliberate collisions.
+std::string content_hash(const void* data, size_t size);
+
 }  // namespace tnas

@@ -1,6 +1,7 @@
 // meta_train fit: learn the surrogate on a meta-dataset and write a checkpoint.
 #include <cstdio>
 
+#include "datasets/dataset_spec.h"
 #include "meta_train/commands.h"
 #include "meta_train/surrogate_fitter.h"
 #include "models/cli_options.h"
@@ -24,6 +25,12 @@ int run_fit_command(int argc, char** argv) {
       "patience", "ReduceLROnPlateau patience (epochs)", cxxopts::value<int>()->default_value(std::to_string(d.plateau_patience)))(
       "heldout-tasks", "Fraction of subtasks held out", cxxopts::value<double>()->default_value("0.15"))(
       "heldout-pairs", "Fraction of pairs of training subtasks held out", cxxopts::value<double>()->default_value("0.1"))(
+      "featurizer", "builtin-cnn, or the path of a TorchScript image backbone: float RGB (B, 3, 32, 32) in [0, 1] -> (B, F) "
+      "(e.g. a ResNet-18 scripted with scripts/make_resnet18_featurizer.py); it is copied into the checkpoint",
+      cxxopts::value<std::string>()->default_value("builtin-cnn"))(
+      "feature-cache", "Folder of the per-source feature cache",
+      cxxopts::value<std::string>()->default_value(data_cache_dir() + "/features"))(
+      "no-feature-cache", "Compute the image features without reading or writing the cache")(
       "featurizer-epochs", "Epochs of the built-in featurizer", cxxopts::value<int>()->default_value(std::to_string(d.featurizer_epochs)))(
       "nz", "Size of the dataset and arch embeddings", cxxopts::value<int64_t>()->default_value(std::to_string(d.model.nz)))(
       "arch-hidden", "DAG-GRU hidden size", cxxopts::value<int64_t>()->default_value(std::to_string(d.model.arch_hidden)))(
@@ -46,6 +53,11 @@ int run_fit_command(int argc, char** argv) {
   o.heldout_task_fraction = args["heldout-tasks"].as<double>();
   o.heldout_pair_fraction = args["heldout-pairs"].as<double>();
   o.featurizer_epochs = args["featurizer-epochs"].as<int>();
+  if (const std::string f = args["featurizer"].as<std::string>(); f != "builtin-cnn") {
+    o.model.featurizer = "torchscript";
+    o.featurizer_path = f;
+  }
+  o.feature_cache_dir = args.count("no-feature-cache") ? "" : args["feature-cache"].as<std::string>();
   o.model.nz = args["nz"].as<int64_t>();
   o.model.arch_hidden = args["arch-hidden"].as<int64_t>();
   o.model.dataset_embedding = args.count("no-dataset-embedding") == 0;

@@ -9,6 +9,7 @@
 
 #include "datasets/binary_file.h"
 #include "datasets/dataset_spec.h"
+#include "datasets/feature_cache.h"
 #include "datasets/meta_dataset.h"
 #include "datasets/subtask_sampler.h"
 #include "graphs/error.h"
@@ -117,7 +118,8 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
     sources.push_back(featurizer_input(load_dataset(md.sources[0].path)));
     featurizer_classes = sources[0].num_classes();
   }
-  Surrogate surrogate(o.model, featurizer_classes, o.seed);
+  Surrogate surrogate(o.model, featurizer_classes, o.seed, o.featurizer_path);
+  const bool builtin_featurizer = surrogate.options().featurizer == "builtin-cnn";
   SurrogateImpl& s = surrogate.impl();
 
   torch::Tensor features;
@@ -144,11 +146,26 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
         tasks[t].labels.push_back(static_cast<int32_t>(std::find(sub.classes.begin(), sub.classes.end(), src.labels[i]) - sub.classes.begin()));
       }
     }
-    train_featurizer(s, src, o, progress);
-    const Eigen::MatrixXf f = surrogate.image_features(select_images(src, images));
-    Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = f;
-    features = torch::from_blob(rows.data(), {rows.rows(), rows.cols()}, torch::kFloat32).clone();
-    progress("features: " + std::to_string(images.size()) + " images of " + std::to_string(md.tasks.size()) + " subtasks");
+    if (builtin_featurizer) train_featurizer(s, src, o, progress);
+    const std::string featurizer = surrogate.featurizer_id();
+    const int64_t dim = surrogate.options().feature_dim;
+    const std::string& spec = md.sources[0].path;
+    FeatureCacheStats stats;
+    const auto values = cached_features(
+        o.feature_cache_dir.empty() ? "" : feature_cache_path(o.feature_cache_dir, spec, featurizer), spec, featurizer,
+        src.size(), dim, images,
+        [&](const std::vector<int64_t>& rows) {
+          progress("features: running the featurizer on " + std::to_string(rows.size()) + " images");
+          const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> f =
+              surrogate.image_features(select_images(src, rows));
+          return std::vector<float>(f.data(), f.data() + f.size());
+        },
+        &stats);
+    if (!stats.warning.empty()) progress("feature cache " + stats.path + ": " + stats.warning);
+    features = torch::from_blob(const_cast<float*>(values.data()), {static_cast<int64_t>(images.size()), dim}, torch::kFloat32).clone();
+    progress("features: " + std::to_string(images.size()) + " images of " + std::to_string(md.tasks.size()) + " subtasks (" +
+             std::to_string(stats.from_cache) + " from the cache, " + std::to_string(stats.computed) + " computed; featurizer " +
+             featurizer + (stats.path.empty() ? ", no cache" : ", cache " + stats.path) + ")");
   }
 
   // Split: held-out subtasks, then held-out pairs of the remaining subtasks (or the source's own flag).
@@ -196,7 +213,8 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
                                {"heldout_task_fraction", o.heldout_task_fraction},
                                {"heldout_pair_fraction", o.heldout_pair_fraction},
                                {"featurizer_epochs", o.featurizer_epochs}, {"featurizer_images", o.featurizer_images},
-                               {"context_size", o.context_size}, {"seed", o.seed}, {"model", to_json(o.model)}};
+                               {"context_size", o.context_size}, {"seed", o.seed}, {"model", to_json(surrogate.options())}};
+  if (!builtin_featurizer) fit_config["featurizer"] = surrogate.featurizer_id();
   if (fs::exists(last + "/state.json")) {
     std::ifstream in(last + "/state.json");
     const auto state = nlohmann::json::parse(in);
@@ -283,7 +301,7 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
     std::vector<Pair> order = train;
     rng.shuffle(order);
     s.net->train();
-    s.net->featurizer->eval();
+    if (builtin_featurizer) s.net->featurizer->eval();
     double loss_sum = 0;
     int batches = 0;
     for (size_t b = 0; b < order.size(); b += o.batch) {

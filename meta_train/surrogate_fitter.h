@@ -17,7 +17,9 @@ struct FitOptions {
   int plateau_patience = 3;
   double heldout_task_fraction = 0.15;  // subtasks never seen in training
   double heldout_pair_fraction = 0.1;   // pairs of training subtasks held out
-  int featurizer_epochs = 3;
+  int featurizer_epochs = 3;        // built-in featurizer only
+  std::string featurizer_path;      // the TorchScript backbone when model.featurizer == "torchscript"
+  std::string feature_cache_dir;    // per-source feature cache folder ("" = no cache)
   int featurizer_images = 12000;
   int context_size = 512;         // meta-training points kept in the checkpoint for zero-shot predictions
   uint64_t seed = 0;

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 #include "datasets/binary_file.h"
 #include "graphs/error.h"
@@ -15,8 +16,39 @@
 namespace tnas {
 namespace fs = std::filesystem;
 
+namespace {
+
+// A TorchScript featurizer from its file's bytes: loaded, switched to eval, and probed with a zero batch.
+// Returns its feature size; throws tnas::Error naming `path` when it cannot be one.
+int64_t load_backbone(const std::string& bytes, const std::string& path, std::optional<torch::jit::Module>& out) {
+  try {
+    std::istringstream in(bytes);
+    out = torch::jit::load(in, torch::kCPU);
+  } catch (const c10::Error& e) {
+    const std::string what = e.what_without_backtrace();
+    throw Error(path + ": not a TorchScript module (" + what.substr(0, what.find('\n')) + ")");
+  }
+  out->eval();
+  torch::NoGradGuard no_grad;
+  torch::IValue result;
+  try {
+    result = out->forward({torch::zeros({2, 3, kFeaturizerResolution, kFeaturizerResolution})});
+  } catch (const c10::Error& e) {
+    const std::string what = e.what_without_backtrace();
+    throw Error(path + ": TorchScript featurizer fails on a (2, 3, 32, 32) batch (" + what.substr(0, what.find('\n')) + ")");
+  }
+  if (!result.isTensor()) throw Error(path + ": TorchScript featurizer must return a tensor");
+  const auto raw = result.toTensor();
+  const auto t = raw.dim() >= 2 ? raw.flatten(1) : raw;
+  if (t.dim() != 2 || t.size(0) != 2 || t.size(1) < 1 || !t.is_floating_point())
+    throw Error(path + ": TorchScript featurizer must map (B, 3, 32, 32) to (B, F) floats, got shape " + c10::str(raw.sizes()));
+  return t.size(1);
+}
+
+}  // namespace
+
 SurrogateNetImpl::SurrogateNetImpl(const SurrogateOptions& o, int featurizer_classes) {
-  featurizer = register_module("featurizer", FeaturizerCnn(o.feature_dim, featurizer_classes));
+  if (o.featurizer == "builtin-cnn") featurizer = register_module("featurizer", FeaturizerCnn(o.feature_dim, featurizer_classes));
   dataset_encoder = register_module("dataset_encoder", DatasetEncoder(o));
   arch_encoder = register_module("arch_encoder", ArchEncoder(o));
   kernel = register_module("kernel", DeepKernel(o));
@@ -25,6 +57,11 @@ SurrogateNetImpl::SurrogateNetImpl(const SurrogateOptions& o, int featurizer_cla
 torch::Tensor SurrogateImpl::dataset_embedding(const torch::Tensor& per_class_features) {
   if (!options.dataset_embedding) return torch::zeros({options.nz});
   return net->dataset_encoder(per_class_features);
+}
+
+torch::Tensor SurrogateImpl::featurize(const torch::Tensor& images) {
+  if (backbone) return backbone->forward({images}).toTensor().flatten(1).to(torch::kFloat32);
+  return net->featurizer->features(images);
 }
 
 torch::Tensor SurrogateImpl::arch_embedding(const std::vector<Nb201Cell>& cells) {
@@ -39,12 +76,21 @@ torch::Tensor SurrogateImpl::arch_embedding(const std::vector<Nb201Cell>& cells)
   return net->arch_encoder->forward(t, topology);
 }
 
-Surrogate::Surrogate(const SurrogateOptions& options, int featurizer_classes, uint64_t seed) {
+Surrogate::Surrogate(const SurrogateOptions& options, int featurizer_classes, uint64_t seed, const std::string& backbone_path) {
   torch::manual_seed(seed);
   impl_ = std::make_unique<SurrogateImpl>();
   impl_->options = options;
+  if (options.featurizer == "torchscript") {
+    if (backbone_path.empty()) throw Error("the torchscript featurizer needs the path of a TorchScript file");
+    const auto bytes = read_file_bytes(backbone_path);
+    impl_->backbone_bytes.assign(bytes.begin(), bytes.end());
+    impl_->options.feature_dim = load_backbone(impl_->backbone_bytes, backbone_path, impl_->backbone);
+    featurizer_classes = 0;
+  } else if (options.featurizer != "builtin-cnn") {
+    throw Error("featurizer must be builtin-cnn or torchscript, got '" + options.featurizer + "'");
+  }
   impl_->featurizer_classes = featurizer_classes;
-  impl_->net = SurrogateNet(options, featurizer_classes);
+  impl_->net = SurrogateNet(impl_->options, featurizer_classes);
 }
 
 Surrogate::Surrogate(std::unique_ptr<SurrogateImpl> impl) : impl_(std::move(impl)) {}
@@ -80,12 +126,24 @@ Eigen::MatrixXf Surrogate::image_features(const ImageDataset& d) const {
   for (int64_t start = 0; start < d.size(); start += 1024) {
     const int64_t n = std::min<int64_t>(1024, d.size() - start);
     auto x = torch::from_blob(const_cast<uint8_t*>(d.image(start)), {n, 3, 32, 32}, torch::kUInt8).to(torch::kFloat32) / 255.0;
-    const auto f = impl_->net->featurizer->features(x).contiguous();
+    const auto f = impl_->featurize(x).contiguous();
     const auto acc = f.accessor<float, 2>();  // element access without a tensor op per value
     for (int64_t i = 0; i < n; ++i)
       for (int64_t j = 0; j < out.cols(); ++j) out(start + i, j) = acc[i][j];
   }
   return out;
+}
+
+std::string Surrogate::featurizer_id() const {
+  if (impl_->backbone) return "torchscript-" + content_hash(impl_->backbone_bytes.data(), impl_->backbone_bytes.size());
+  std::string weights;  // every parameter and buffer of the built-in CNN, in module order
+  auto append = [&](const torch::Tensor& t) {
+    const auto c = t.detach().cpu().contiguous();
+    weights.append(static_cast<const char*>(c.data_ptr()), c.nbytes());
+  };
+  for (const auto& p : impl_->net->featurizer->named_parameters()) append(p.value());
+  for (const auto& b : impl_->net->featurizer->named_buffers()) append(b.value());
+  return "builtin-cnn-" + content_hash(weights.data(), weights.size());
 }
 
 Eigen::VectorXf Surrogate::dataset_embedding(const Eigen::MatrixXf& features, const std::vector<int32_t>& labels,
@@ -166,7 +224,11 @@ void Surrogate::save(const std::string& dir, const nlohmann::json& extra) const 
   m["tnas_version"] = TNAS_VERSION;
   m["search_space"] = impl_->options.search_space;
   m["options"] = to_json(impl_->options);
-  m["featurizer"] = {{"id", impl_->options.featurizer}, {"classes", impl_->featurizer_classes}};
+  m["featurizer"] = {{"id", impl_->options.featurizer}, {"classes", impl_->featurizer_classes}, {"hash", featurizer_id()}};
+  if (impl_->backbone) {
+    write_file_atomically(dir + "/featurizer.pt", std::vector<uint8_t>(impl_->backbone_bytes.begin(), impl_->backbone_bytes.end()));
+    m["featurizer"]["file"] = "featurizer.pt";
+  }
   m["label_mean"] = impl_->label_mean;
   m["label_std"] = impl_->label_std;
   m["versions"] = runtime_versions();
@@ -227,6 +289,19 @@ Surrogate Surrogate::load(const std::string& dir, const std::string& expected_se
   } catch (const c10::Error& e) {
     const std::string what = e.what_without_backtrace();
     throw Error(dir + "/model.pt: does not match the manifest's model (" + what.substr(0, what.find('\n')) + ")");
+  }
+  if (impl->options.featurizer == "torchscript") {
+    const std::string file = dir + "/featurizer.pt";
+    const auto bytes = read_file_bytes(file);
+    impl->backbone_bytes.assign(bytes.begin(), bytes.end());
+    const std::string hash = "torchscript-" + content_hash(bytes.data(), bytes.size());
+    if (m.at("featurizer").value("hash", "") != hash)
+      throw Error(file + ": does not match the manifest's featurizer (content hash " + hash + ", manifest says " +
+                  m.at("featurizer").value("hash", "nothing") + ")");
+    const int64_t dim = load_backbone(impl->backbone_bytes, file, impl->backbone);
+    if (dim != impl->options.feature_dim)
+      throw Error(file + ": gives " + std::to_string(dim) + " features per image, the manifest's options say " +
+                  std::to_string(impl->options.feature_dim));
   }
   auto check = [&](const std::string& name, const torch::Tensor& t) {
     if (t.sizes().vec() != expected.at(name))

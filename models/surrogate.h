@@ -23,8 +23,10 @@ struct SurrogateImpl;  // models/surrogate_impl.h (torch)
 
 class Surrogate {
  public:
-  // A freshly initialised surrogate (seeded); `featurizer_classes` = classes of the featurizer's head.
-  Surrogate(const SurrogateOptions& options, int featurizer_classes, uint64_t seed);
+  // A freshly initialised surrogate (seeded); `featurizer_classes` = classes of the built-in featurizer's
+  // head. With options.featurizer == "torchscript", `backbone_path` is the TorchScript file; its output
+  // size becomes options().feature_dim. Throws tnas::Error naming the file if it cannot be used.
+  Surrogate(const SurrogateOptions& options, int featurizer_classes, uint64_t seed, const std::string& backbone_path = "");
   ~Surrogate();
   Surrogate(Surrogate&&) noexcept;
   Surrogate& operator=(Surrogate&&) noexcept;
@@ -44,6 +46,9 @@ class Surrogate {
 
   // Per-image features (N x F) of RGB images at 32x32.
   Eigen::MatrixXf image_features(const ImageDataset& rgb32) const;
+  // Identifies the featurizer's exact function: kind and a hash of its weights (built-in) or of its
+  // TorchScript file. Keys the on-disk feature cache.
+  std::string featurizer_id() const;
   // D for a dataset: `images_per_class` random images of each class (with replacement when a class has
   // fewer), drawn with `rng`. With dataset_embedding off, a constant zero vector.
   Eigen::VectorXf dataset_embedding(const Eigen::MatrixXf& features, const std::vector<int32_t>& labels,

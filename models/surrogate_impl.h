@@ -1,6 +1,9 @@
 #pragma once
 // Internal: what a Surrogate holds. For torch TUs in models/ and meta_train/ only.
+#include <torch/script.h>
 #include <torch/torch.h>
+
+#include <optional>
 
 #include "models/surrogate.h"
 #include "models/surrogate_modules.h"
@@ -9,7 +12,7 @@ namespace tnas {
 
 struct SurrogateNetImpl : torch::nn::Module {
   SurrogateNetImpl(const SurrogateOptions& o, int featurizer_classes);
-  FeaturizerCnn featurizer{nullptr};
+  FeaturizerCnn featurizer{nullptr};  // only with the builtin-cnn featurizer
   DatasetEncoder dataset_encoder{nullptr};
   ArchEncoder arch_encoder{nullptr};
   DeepKernel kernel{nullptr};
@@ -23,6 +26,12 @@ struct SurrogateImpl {
   nlohmann::json manifest;
   std::string dir;  // where it was loaded from ("" when fresh)
   SurrogateNet net{nullptr};
+  // The torchscript featurizer: the module and the exact bytes of its file (saved as featurizer.pt).
+  std::optional<torch::jit::Module> backbone;
+  std::string backbone_bytes;
+
+  // Per-image features (B, F) of float RGB images (B, 3, 32, 32) in [0, 1].
+  torch::Tensor featurize(const torch::Tensor& images);
 
   // D from per-class feature sets (classes, images, F) as a tensor; zeros when the embedding is off.
   torch::Tensor dataset_embedding(const torch::Tensor& per_class_features);

@@ -182,6 +182,8 @@ SurrogateOptions surrogate_options_from_json(const nlohmann::json& j) {
   o.dataset_embedding = j.at("dataset_embedding");
   o.search_space = j.at("search_space");
   o.featurizer = j.at("featurizer");
+  if (o.featurizer != "builtin-cnn" && o.featurizer != "torchscript")
+    throw Error("featurizer must be builtin-cnn or torchscript, got '" + o.featurizer + "'");
   return o;
 }
 

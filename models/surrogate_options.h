@@ -8,7 +8,7 @@
 namespace tnas {
 
 struct SurrogateOptions {
-  int64_t feature_dim = 64;        // F: per-image feature size of the built-in featurizer
+  int64_t feature_dim = 64;        // F: per-image feature size (a TorchScript backbone's output size)
   int64_t images_per_class = 20;   // images per class fed to the dataset encoder
   int64_t set_hidden = 64;         // Set Transformer width
   int64_t heads = 4;
@@ -18,7 +18,10 @@ struct SurrogateOptions {
   int64_t arch_nodes = 8;
   bool dataset_embedding = true;   // false: D is a constant (the ablation)
   std::string search_space = "nb201";
-  std::string featurizer = "builtin-cnn";  // or the path of a TorchScript backbone
+  // builtin-cnn: a small CNN trained by meta_train fit on the source's classes, stored in model.pt.
+  // torchscript: a TorchScript image backbone given by path at fit time, copied into the checkpoint
+  // (featurizer.pt); it maps float RGB images (B, 3, 32, 32) in [0, 1] to (B, F) features.
+  std::string featurizer = "builtin-cnn";
 };
 
 nlohmann::json to_json(const SurrogateOptions& o);

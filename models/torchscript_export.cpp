@@ -115,18 +115,25 @@ def covariance(self, a: Tensor, b: Tensor) -> Tensor:
     return self.kernel_raw_outputscale.exp() * (1.0 + u + u.pow(2) / 3.0) * torch.exp(-u)
 
 def featurize(self, images: Tensor) -> Tensor:
-    x = (images - 0.5) / 0.25
 )JIT";
-  // Featurizer: conv-BN(eval)-ReLU-maxpool blocks in module order (body.0 conv, body.1 bn, ... ).
-  for (int blk = 0; blk < 3; ++blk) {
-    const std::string conv = "self.featurizer_body_" + std::to_string(4 * blk) + "_weight";
-    const std::string bn = "self.featurizer_body_" + std::to_string(4 * blk + 1) + "_";
-    src << "    x = torch.conv2d(x, " << conv << ", None, 1, 1)\n"
-        << "    x = torch.batch_norm(x, " << bn << "weight, " << bn << "bias, " << bn << "running_mean, " << bn
-        << "running_var, False, 0.1, 1e-5, False)\n"
-        << "    x = torch.max_pool2d(torch.relu(x), 2)\n";
+  if (s.backbone) {
+    // The TorchScript featurizer becomes a submodule of the exported module.
+    m.register_module("backbone", *s.backbone);
+    src << "    return self.backbone.forward(images).flatten(1).float()\n";
+  } else {
+    // Built-in CNN: conv-BN(eval)-ReLU-maxpool blocks in module order (body.0 conv, body.1 bn, ...).
+    src << "    x = (images - 0.5) / 0.25\n";
+    for (int blk = 0; blk < 3; ++blk) {
+      const std::string conv = "self.featurizer_body_" + std::to_string(4 * blk) + "_weight";
+      const std::string bn = "self.featurizer_body_" + std::to_string(4 * blk + 1) + "_";
+      src << "    x = torch.conv2d(x, " << conv << ", None, 1, 1)\n"
+          << "    x = torch.batch_norm(x, " << bn << "weight, " << bn << "bias, " << bn << "running_mean, " << bn
+          << "running_var, False, 0.1, 1e-5, False)\n"
+          << "    x = torch.max_pool2d(torch.relu(x), 2)\n";
+    }
+    src << "    return x.mean([2, 3])\n";
   }
-  src << "    return x.mean([2, 3])\n" << R"JIT(
+  src << R"JIT(
 def forward(self, features: Tensor, node_types: Tensor) -> Tuple[Tensor, Tensor]:
     d = self.dataset_embedding(features)
     g = self.arch_embedding(node_types)
