@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
   cxxopts::Options options("search_quality", "BO and baselines on the NB201 CIFAR-10 table");
   options.add_options()("seeds", "Seeds per method", cxxopts::value<int>()->default_value("20"))(
       "budget", "Evaluations", cxxopts::value<int>()->default_value("30"))(
-      "methods", "Comma-separated", cxxopts::value<std::string>()->default_value("tnas,gp,random,evolution,local"))(
+      "methods", "Comma-separated; tnas@NAME=DIR is tnas with the checkpoint DIR, labelled tnas@NAME",
+      cxxopts::value<std::string>()->default_value("tnas,gp,random,evolution,local"))(
       "checkpoint", "Surrogate", cxxopts::value<std::string>()->default_value("checkpoints/default"))(
       "out", "Output folder", cxxopts::value<std::string>()->default_value("."))(
       "threads", "Threads", cxxopts::value<int>()->default_value(std::to_string(available_cores())));
@@ -55,15 +56,22 @@ int main(int argc, char** argv) {
   const double top = optimum - 0.001 * optimum;  // within 0.1 % of the optimum's accuracy
   for (const auto& method : methods) {
     std::vector<double> finals, to_opt, to_top, overhead;
+    std::string checkpoint = args["checkpoint"].as<std::string>();
+    std::string label = method, base = method;
+    if (const size_t at = method.find('@'), eq = method.find('='); at != std::string::npos && eq != std::string::npos && eq > at) {
+      base = method.substr(0, at);
+      label = method.substr(0, eq);
+      checkpoint = method.substr(eq + 1);
+    }
     for (int seed = 0; seed < seeds; ++seed) {
       SearchSettings s;
-      s.method = method;
+      s.method = base;
       s.objective.spec = "table:" + table + ":test_acc";
-      s.bo.checkpoint = args["checkpoint"].as<std::string>();
+      s.bo.checkpoint = checkpoint;
       s.bo.dataset = "cifar10:" + images;
       s.budget = budget;
       s.seed = static_cast<uint64_t>(seed);
-      s.out = out + "/runs/" + method + "_" + std::to_string(seed);
+      s.out = out + "/runs/" + label + "_" + std::to_string(seed);
       s.force = true;
       std::filesystem::remove_all(s.out);
       run_search(s, [](const std::string&) {});
@@ -77,7 +85,7 @@ int main(int argc, char** argv) {
         if (first_opt < 0 && best >= optimum - 1e-9) first_opt = i;
         if (first_top < 0 && best >= top) first_top = i;
         if (i > 5) overhead.push_back(t.value("propose_seconds", 0.0) * 1000);
-        curves << method << "," << seed << "," << i << "," << optimum - best << "\n";
+        curves << label << "," << seed << "," << i << "," << optimum - best << "\n";
       }
       finals.push_back(optimum - best);
       if (first_opt > 0) to_opt.push_back(first_opt);
@@ -87,10 +95,10 @@ int main(int argc, char** argv) {
     std::snprintf(quart, sizeof quart, "%.3f / %.3f", quantile(finals, 0.25), quantile(finals, 0.75));
     std::snprintf(opt_med, sizeof opt_med, to_opt.empty() ? "-" : "%.0f", to_opt.empty() ? 0.0 : quantile(to_opt, 0.5));
     std::snprintf(top_med, sizeof top_med, to_top.empty() ? "-" : "%.0f", to_top.empty() ? 0.0 : quantile(to_top, 0.5));
-    std::printf("| %s | %.3f | %s | %zu/%d | %s | %zu/%d | %s | %.1f |\n", method.c_str(), quantile(finals, 0.5), quart,
+    std::printf("| %s | %.3f | %s | %zu/%d | %s | %zu/%d | %s | %.1f |\n", label.c_str(), quantile(finals, 0.5), quart,
                 to_opt.size(), seeds, opt_med, to_top.size(), seeds, top_med, overhead.empty() ? 0.0 : quantile(overhead, 0.5));
     std::fflush(stdout);
-    rows.push_back({{"method", method}, {"final_regret", finals}, {"evals_to_optimum", to_opt}, {"evals_to_top_0_1pct", to_top},
+    rows.push_back({{"method", label}, {"checkpoint", base == "tnas" ? checkpoint : ""}, {"final_regret", finals}, {"evals_to_optimum", to_opt}, {"evals_to_top_0_1pct", to_top},
                     {"median_overhead_ms", overhead.empty() ? 0.0 : quantile(overhead, 0.5)}});
   }
   bench::write_json(out + "/search_quality.json",

@@ -4,7 +4,8 @@ set -euo pipefail
 out=$1
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
 versions=$(python3 -c "import json; v=json.load(open('$out/bo_step.json'))['machine']['versions']; print(', '.join(f'{k} {v[k]}' for k in v))")
-section() {  # title, name, command, note
+section() {  # title, name, command, note (skipped when that step did not run)
+  [ -f "$out/$2.md" ] || return 0
   echo "## $1"
   echo
   echo "Command: \`$3\` · $(cat "$out/$2.md.time" 2>/dev/null | tail -n 1)"
@@ -32,8 +33,11 @@ section "2. Proxy fidelity (50 random cells, CIFAR-10 subset vs the NB201 200-ep
   "Train on train_500pc.bin (the preset's images per class), test on test_200pc.bin; rank correlation of the proxy's test accuracy with NAS-Bench-201's."
 section "3a. BO step time (CPU)" bo_step "bench/bo_step" \
   "One BO step = 50 Adam steps on the GP hyperparameters with n observations + mean and variance for all 15,625 cells (194-d kernel features). The peer is the same GP through LibTorch autograd (float64), measured in the same run."
-section "3b. Evaluator throughput (CPU)" evaluator_speed "bench/evaluator_speed" \
-  "Training images/s of one epoch (forward, backward, SGD step), cell |nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|."
+section "3a-2. BO step time in Python (CPU), run right after 3a" bo_step_python \
+  "python3 bench/reference/gp_step_pytorch.py --threads $(nproc)" \
+  "The same step written in plain PyTorch (Debian's python3-torch), the kind of code the reference implementation runs; gpytorch is timed too where it is installed (it is not on this machine: no Debian package)."
+section "3b. Evaluator throughput (CPU), strict vs fast mode" evaluator_speed "bench/evaluator_speed" \
+  "Training images/s of one epoch (forward, backward, SGD step), cell |nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|. strict = float32, contiguous; fast = channels-last on CPU (on CUDA also bf16 autocast, TF32 and CUDA graphs). Both are deterministic on CPU."
 section "3c. Data loading" data_loading "bench/data_loading"
 section "4. Surrogate quality: dataset embedding vs constant D (ablation)" surrogate_quality "bench/surrogate_quality.sh" \
   "meta_train fit on checkpoints/fashion-mnist-tiny.meta.h5 (1,800 pairs, 120 Fashion-MNIST subtasks), 15 % of subtasks held out; the within-subtask column is the mean Spearman over held-out subtasks of the cells' ranking, which is what BO needs."

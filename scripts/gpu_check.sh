@@ -47,7 +47,7 @@ export TNAS_SHARED_DATA=${TNAS_SHARED_DATA:-$(cd .. && pwd)/shared/data}
     echo "fit: skipped (no Fashion-MNIST on this machine; set TNAS_FASHION_MNIST_DIR)"
   fi
   timeout 60 build-cuda/bench/bo_step --out "$OUT" | sed 's/^/tnas (CPU Eigen): /'
-  timeout 90 python3 bench/reference/gp_step_gpytorch.py --device cuda | sed 's/^/gpytorch: /'
+  (cd bench/reference && timeout 120 python3 gp_step_pytorch.py --device cuda) | sed "s/^/pytorch+gpytorch: /"
 } > "$OUT/gpu_results.txt" 2>&1
 cat "$OUT/gpu_results.txt" >> "$OUT/gpu_summary.md"
 echo "total: $(( $(date +%s) - start )) s" >> "$OUT/gpu_summary.md"
