@@ -23,6 +23,7 @@ void write_text(const std::string& path, const std::string& text) {
 nlohmann::json comparable(nlohmann::json config) {
   config.erase("versions");
   config.erase("threads");
+  if (config.contains("method")) config["method"].erase("pool_embedding_seconds");  // a timing, not a setting
   return config;
 }
 

@@ -29,6 +29,8 @@ int run_search_command(int argc, char** argv) {
       "warm-start", "Initial evaluations before BO", cxxopts::value<int>()->default_value("5"))(
       "warm-start-from", "zero-shot (tnas: the surrogate's top cells), meta-data (best cells of the meta-training data) or random", cxxopts::value<std::string>()->default_value("zero-shot"))(
       "finetune-steps", "Adam steps on the GP hyperparameters after each evaluation", cxxopts::value<int>()->default_value("50"))(
+      "dataset-embedding", "tnas: fixed (one draw of target images for the whole search) or per-step (a fresh draw before every BO step, as the reference)",
+      cxxopts::value<std::string>()->default_value("fixed"))(
       "no-dedupe", "Keep isomorphic cells in the pool")(
       "device", "auto, cpu or cuda (train objective)", cxxopts::value<std::string>()->default_value("auto"))(
       "mode", "Train objective: " "strict (float32, contiguous), fast (channels-last; on CUDA also bf16 autocast, TF32, CUDA graphs) or auto (fast on CUDA, strict on CPU)", cxxopts::value<std::string>()->default_value("auto"))(
@@ -52,6 +54,7 @@ int run_search_command(int argc, char** argv) {
   s.bo.warm_start = args["warm-start"].as<int>();
   s.bo.warm_start_from = args["warm-start-from"].as<std::string>();
   s.bo.finetune_steps = args["finetune-steps"].as<int>();
+  s.bo.dataset_embedding = args["dataset-embedding"].as<std::string>();
   s.budget = args["budget"].as<int>();
   s.seed = args["seed"].as<uint64_t>();
   s.dedupe = args.count("no-dedupe") == 0;

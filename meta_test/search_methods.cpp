@@ -146,26 +146,31 @@ class BayesOpt final : public SearchMethod {
       surrogate.emplace(o, 10, c.seed);  // random weights: no meta-training
     }
     const auto start = std::chrono::steady_clock::now();
-    const Eigen::MatrixXf g = surrogate->arch_embeddings(pool_.cells());
+    g_ = surrogate->arch_embeddings(pool_.cells());
     Eigen::VectorXf d = Eigen::VectorXf::Zero(surrogate->options().nz);
     if (s.meta_trained && surrogate->options().dataset_embedding) {
       if (s.dataset.empty()) throw Error("method tnas needs --dataset (its images condition the surrogate)");
       const ImageDataset target = load_dataset(s.dataset);
       if (target.num_classes() < 2) throw Error(s.dataset + ": a classification dataset needs at least 2 classes");
-      // 20 images per class suffice for D: featurize only those.
+      // D needs images_per_class images per class: featurize only those, or, when D is redrawn every step,
+      // a reservoir of kPerStepReservoir times as many to draw from.
       Rng rng(c.seed + 99);
       const ClassIndex index(target);
+      const size_t per_class = static_cast<size_t>(surrogate->options().images_per_class) * (per_step_d() ? kPerStepReservoir : 1);
       std::vector<int64_t> pick;
       for (int k = 0; k < index.num_classes(); ++k) {
         auto ids = index.images_of(k);
         rng.shuffle(ids);
-        ids.resize(std::min<size_t>(ids.size(), static_cast<size_t>(surrogate->options().images_per_class)));
+        ids.resize(std::min(ids.size(), per_class));
         pick.insert(pick.end(), ids.begin(), ids.end());
       }
       const ImageDataset sample = featurizer_input(select_images(target, pick));
-      d = surrogate->dataset_embedding(surrogate->image_features(sample), sample.labels, sample.num_classes(), rng);
+      target_features_ = surrogate->image_features(sample);
+      target_labels_ = sample.labels;
+      target_classes_ = sample.num_classes();
+      d = surrogate->dataset_embedding(target_features_, target_labels_, target_classes_, rng);
     }
-    z_ = surrogate->kernel_features(d, g);
+    z_ = surrogate->kernel_features(d, g_);
     if (s.meta_trained && s.warm_start_from == "meta-data") {
       // The reference's warm start: the cells with the best mean accuracy in the meta-training data.
       const auto m = surrogate->manifest();
@@ -193,13 +198,14 @@ class BayesOpt final : public SearchMethod {
       Eigen::VectorXd var;
       prior.predict(z_, zero_shot_, var);  // zero-shot: conditioned on meta-training points only
     }
+    if (per_step_d() && target_classes_ > 0) surrogate_.emplace(std::move(*surrogate));
     setup_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
   Nb201Cell propose(const std::vector<Observation>& h, Rng& rng) override {
     const auto start = std::chrono::steady_clock::now();
     const auto done = pool_.evaluated(h);
-    Nb201Cell next = h.size() < static_cast<size_t>(s_.warm_start) ? warm_start(done, rng) : acquire(h, done);
+    Nb201Cell next = h.size() < static_cast<size_t>(s_.warm_start) ? warm_start(done, rng) : acquire(h, done, rng);
     last_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return next;
   }
@@ -209,6 +215,7 @@ class BayesOpt final : public SearchMethod {
             {"acquisition", s_.acquisition}, {"ucb_beta", s_.ucb_beta}, {"warm_start", s_.warm_start},
             {"warm_start_from", s_.meta_trained ? s_.warm_start_from : "random"},
             {"finetune_steps", s_.finetune_steps}, {"finetune_lr", s_.finetune_lr},
+            {"dataset_embedding", per_step_d() ? "per-step" : "fixed"},
             {"pool_embedding_seconds", setup_seconds_}};
   }
 
@@ -221,7 +228,17 @@ class BayesOpt final : public SearchMethod {
     return pool_.cells()[best];
   }
 
-  Nb201Cell acquire(const std::vector<Observation>& h, const std::vector<bool>& done) {
+  bool per_step_d() const { return s_.meta_trained && s_.dataset_embedding == "per-step"; }
+
+  Nb201Cell acquire(const std::vector<Observation>& h, const std::vector<bool>& done, Rng& rng) {
+    if (surrogate_) {
+      // The reference's behaviour: a fresh draw of images per class gives a fresh D, hence fresh kernel
+      // features for the whole pool; the cached distance rows belong to the old features.
+      const Eigen::VectorXf d = surrogate_->dataset_embedding(target_features_, target_labels_, target_classes_, rng);
+      z_ = surrogate_->kernel_features(d, g_);
+      distance_rows_.clear();
+      pool_norms_.resize(0);
+    }
     std::vector<long> rows;
     std::vector<double> ys;
     for (const auto& o : h)
@@ -268,6 +285,12 @@ class BayesOpt final : public SearchMethod {
   BayesOptSettings s_;
   double label_mean_ = 0, label_std_ = 1, setup_seconds_ = 0;
   GpHyperparameters initial_;
+  static constexpr size_t kPerStepReservoir = 5;
+  std::optional<Surrogate> surrogate_;  // kept only when D is redrawn every step
+  Eigen::MatrixXf g_;                   // arch embeddings of the pool (frozen encoder)
+  Eigen::MatrixXf target_features_;     // featurized target images D is drawn from
+  std::vector<int32_t> target_labels_;
+  int target_classes_ = 0;
   Eigen::MatrixXd z_;
   Eigen::VectorXd zero_shot_;
   Eigen::VectorXd pool_norms_;
@@ -284,6 +307,8 @@ std::unique_ptr<SearchMethod> make_search_method(const std::string& name, const 
     if (bo.acquisition != "ei" && bo.acquisition != "ucb") throw Error("--acquisition must be ei or ucb");
     if (bo.warm_start_from != "zero-shot" && bo.warm_start_from != "meta-data" && bo.warm_start_from != "random")
       throw Error("--warm-start-from must be zero-shot, meta-data or random");
+    if (bo.dataset_embedding != "fixed" && bo.dataset_embedding != "per-step")
+      throw Error("--dataset-embedding must be fixed or per-step, got '" + bo.dataset_embedding + "'");
     BayesOptSettings s = bo;
     s.meta_trained = name == "tnas";
     if (s.meta_trained && s.checkpoint.empty()) throw Error("method tnas needs --checkpoint DIR");

@@ -48,6 +48,9 @@ struct BayesOptSettings {
   // zero-shot (the surrogate's top cells on the target) | meta-data (best mean accuracy in the meta-training
   // data, the reference's choice) | random
   std::string warm_start_from = "zero-shot";
+  // fixed: D from one draw of images per class for the whole search | per-step: a fresh draw before every
+  // BO step (the reference's behaviour), from a reservoir of 5x images_per_class featurized target images.
+  std::string dataset_embedding = "fixed";
   int finetune_steps = 50;
   double finetune_lr = 0.1;
   bool meta_trained = true;        // false: the `gp` baseline

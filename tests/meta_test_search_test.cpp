@@ -118,6 +118,42 @@ TEST(Search, FailedTrialsAreRecordedAndTheSearchGoesOn) {
   EXPECT_EQ(run_search(s, [](const std::string&) {}).at("failed_trials"), 1);
 }
 
+// tnas with the shipped checkpoint, D conditioned on a target's images: both ways of drawing D give the
+// same trials for the same seed, and a finished run resumes (reruns) without re-evaluating anything.
+TEST(Search, TnasIsReproducibleAndResumesWithFixedAndPerStepDatasetEmbedding) {
+  const std::string checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
+  if (!std::filesystem::exists(checkpoint + "/manifest.json")) GTEST_SKIP() << checkpoint << " is absent";
+  const auto dir = test::scratch_dir("search_tnas");
+  const std::string table = synthetic_table(dir);
+  const std::string images = (dir / "target.bin").string();
+  test::write_cifar(test::synthetic_images(200, 3, 32, 32, 10), images, false);
+  for (const char* mode : {"fixed", "per-step"}) {
+    SCOPED_TRACE(mode);
+    auto s = settings("tnas", table, (dir / (std::string(mode) + "_a")).string(), 9);
+    s.bo.checkpoint = checkpoint;
+    s.bo.dataset = "cifar10:" + images;
+    s.bo.warm_start = 3;
+    s.bo.dataset_embedding = mode;
+    const auto first = run_search(s, [](const std::string&) {});
+    EXPECT_EQ(first.at("evaluations"), 9);
+    const auto archs = trial_archs(s.out);
+    std::set<std::string> keys;
+    for (const auto& a : archs) keys.insert(Nb201Cell::parse(a).iso_key());
+    EXPECT_EQ(keys.size(), 9u);
+    // Rerun in place: the configuration matches (timings are not part of it), nothing is evaluated again.
+    run_search(s, [](const std::string&) {});
+    EXPECT_EQ(trial_archs(s.out), archs);
+    s.out = (dir / (std::string(mode) + "_b")).string();
+    run_search(s, [](const std::string&) {});
+    EXPECT_EQ(trial_archs(s.out), archs);
+  }
+  auto s = settings("tnas", table, (dir / "bad").string(), 3);
+  s.bo.checkpoint = checkpoint;
+  s.bo.dataset = "cifar10:" + images;
+  s.bo.dataset_embedding = "sometimes";
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
+}
+
 TEST(Search, BadInputIsRefused) {
   const auto dir = test::scratch_dir("search_bad");
   const std::string table = synthetic_table(dir);
