@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
       "methods", "Comma-separated; tnas@NAME=DIR is tnas with the checkpoint DIR, labelled tnas@NAME",
       cxxopts::value<std::string>()->default_value("tnas,gp,random,evolution,local"))(
       "checkpoint", "Surrogate", cxxopts::value<std::string>()->default_value("checkpoints/default"))(
-      "dataset-embedding", "tnas: fixed or per-step", cxxopts::value<std::string>()->default_value("fixed"))(
+      "dataset-embedding", "tnas: fixed or per-step", cxxopts::value<std::string>()->default_value("per-step"))(
       "out", "Output folder", cxxopts::value<std::string>()->default_value("."))(
       "threads", "Threads", cxxopts::value<int>()->default_value(std::to_string(available_cores())));
   const auto args = options.parse(argc, argv);

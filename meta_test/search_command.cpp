@@ -30,7 +30,7 @@ int run_search_command(int argc, char** argv) {
       "warm-start-from", "zero-shot (tnas: the surrogate's top cells), meta-data (best cells of the meta-training data) or random", cxxopts::value<std::string>()->default_value("zero-shot"))(
       "finetune-steps", "Adam steps on the GP hyperparameters after each evaluation", cxxopts::value<int>()->default_value("50"))(
       "dataset-embedding", "tnas: fixed (one draw of target images for the whole search) or per-step (a fresh draw before every BO step, as the reference)",
-      cxxopts::value<std::string>()->default_value("fixed"))(
+      cxxopts::value<std::string>()->default_value("per-step"))(
       "no-dedupe", "Keep isomorphic cells in the pool")(
       "device", "auto, cpu or cuda (train objective)", cxxopts::value<std::string>()->default_value("auto"))(
       "mode", "Train objective: " "strict (float32, contiguous), fast (channels-last; on CUDA also bf16 autocast, TF32, CUDA graphs) or auto (fast on CUDA, strict on CPU)", cxxopts::value<std::string>()->default_value("auto"))(

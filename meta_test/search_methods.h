@@ -50,7 +50,7 @@ struct BayesOptSettings {
   std::string warm_start_from = "zero-shot";
   // fixed: D from one draw of images per class for the whole search | per-step: a fresh draw before every
   // BO step (the reference's behaviour), from a reservoir of 5x images_per_class featurized target images.
-  std::string dataset_embedding = "fixed";
+  std::string dataset_embedding = "per-step";
   int finetune_steps = 50;
   double finetune_lr = 0.1;
   bool meta_trained = true;        // false: the `gp` baseline
