@@ -215,7 +215,7 @@ class BayesOpt final : public SearchMethod {
             {"acquisition", s_.acquisition}, {"ucb_beta", s_.ucb_beta}, {"warm_start", s_.warm_start},
             {"warm_start_from", s_.meta_trained ? s_.warm_start_from : "random"},
             {"finetune_steps", s_.finetune_steps}, {"finetune_lr", s_.finetune_lr},
-            {"dataset_embedding", per_step_d() ? "per-step" : "fixed"},
+            {"dataset_embedding", surrogate_ ? "per-step" : "fixed"},  // a constant D is never redrawn
             {"pool_embedding_seconds", setup_seconds_}};
   }
 
