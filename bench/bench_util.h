@@ -1,6 +1,8 @@
 #pragma once
 // Shared by the benchmark programs: timing, machine description, output files.
 #include <chrono>
+#include <cstdio>
+#include <exception>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -29,6 +31,17 @@ inline nlohmann::json machine() {
 inline std::string shared_data_dir() {
   const char* env = std::getenv("TNAS_SHARED_DATA");
   return env && *env ? env : "../shared/data";
+}
+
+// Every benchmark's main: a bad option, a missing file or any other failure is one line on stderr and exit
+// status 1, never an uncaught exception (std::terminate's core dump says nothing useful).
+inline int guarded_main(const char* program, int (*run)(int, char**), int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: error: %s\n", program, e.what());
+    return 1;
+  }
 }
 
 inline void write_json(const std::string& path, const nlohmann::json& j) { std::ofstream(path) << j.dump(2) << "\n"; }

@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include "bench/bench_util.h"
+#include "models/cli_options.h"
 #include "models/gp_regression.h"
 
 using namespace tnas;
@@ -63,12 +64,13 @@ double autograd_step(const torch::Tensor& pool, int n, int steps) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   cxxopts::Options options("bo_step", "Time one BO step (50 Adam steps + prediction over 15,625 cells)");
-  options.add_options()("quick", "n = 5, 30 only, 2 repetitions")("out", "Output folder", cxxopts::value<std::string>()->default_value("."))(
-      "threads", "Threads", cxxopts::value<int>()->default_value(std::to_string(available_cores())));
-  const auto args = options.parse(argc, argv);
-  set_compute_threads(args["threads"].as<int>());
+  options.add_options()("quick", "n = 5, 30 only, 2 repetitions")("out", "Output folder", cxxopts::value<std::string>()->default_value("."));
+  add_common_options(options);
+  const auto parsed = parse_command_line(options, argc, argv);
+  if (!parsed) return 0;
+  const auto& args = *parsed;
   const bool quick = args.count("quick") > 0;
   const int cells = 15625, dim = 194, reps = quick ? 2 : 7;
   Eigen::MatrixXd pool = Eigen::MatrixXd::Random(cells, dim);
@@ -90,3 +92,5 @@ int main(int argc, char** argv) {
   bench::write_json(args["out"].as<std::string>() + "/bo_step.json", {{"machine", bench::machine()}, {"rows", rows}});
   return 0;
 }
+
+int main(int argc, char** argv) { return tnas::bench::guarded_main("bo_step", run, argc, argv); }

@@ -5,13 +5,17 @@
 #include "bench/bench_util.h"
 #include "datasets/dataset_spec.h"
 #include "datasets/subtask_sampler.h"
+#include "models/cli_options.h"
 
 using namespace tnas;
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   cxxopts::Options options("data_loading", "Dataset loading and subtask sampling times");
   options.add_options()("quick", "100 subtasks")("out", "Output folder", cxxopts::value<std::string>()->default_value("."));
-  const auto args = options.parse(argc, argv);
+  add_common_options(options);
+  const auto parsed = parse_command_line(options, argc, argv);
+  if (!parsed) return 0;
+  const auto& args = *parsed;
   const int subtasks = args.count("quick") ? 100 : 1000;
   double t0 = bench::now_seconds();
   const ImageDataset train = load_dataset("fashion-mnist");
@@ -38,3 +42,5 @@ int main(int argc, char** argv) {
                      {"subtasks", subtasks}, {"sample_seconds", sample}, {"images_gathered", images}});
   return 0;
 }
+
+int main(int argc, char** argv) { return tnas::bench::guarded_main("data_loading", run, argc, argv); }

@@ -7,15 +7,17 @@
 #include "bench/bench_util.h"
 #include "graphs/rng.h"
 #include "models/cell_trainer.h"
+#include "models/cli_options.h"
 
 using namespace tnas;
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   cxxopts::Options options("evaluator_speed", "NB201 training images/s");
-  options.add_options()("quick", "One short measurement per network")("device", "cpu or cuda", cxxopts::value<std::string>()->default_value("cpu"))("out", "Output folder", cxxopts::value<std::string>()->default_value("."))(
-      "threads", "Threads", cxxopts::value<int>()->default_value(std::to_string(available_cores())));
-  const auto args = options.parse(argc, argv);
-  set_compute_threads(args["threads"].as<int>());
+  options.add_options()("quick", "One short measurement per network")("device", "cpu or cuda", cxxopts::value<std::string>()->default_value("cpu"))("out", "Output folder", cxxopts::value<std::string>()->default_value("."));
+  add_common_options(options);
+  const auto parsed = parse_command_line(options, argc, argv);
+  if (!parsed) return 0;
+  const auto& args = *parsed;
   const bool quick = args.count("quick") > 0;
   const Nb201Cell cell = Nb201Cell::parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|");
   struct Row { std::string name; ProxyPreset preset; int images; };
@@ -74,3 +76,5 @@ int main(int argc, char** argv) {
   bench::write_json(args["out"].as<std::string>() + "/evaluator_speed.json", {{"machine", bench::machine()}, {"rows", out}});
   return 0;
 }
+
+int main(int argc, char** argv) { return tnas::bench::guarded_main("evaluator_speed", run, argc, argv); }

@@ -13,19 +13,21 @@
 #include "datasets/tabular_benchmark.h"
 #include "graphs/nb201_space.h"
 #include "models/cell_trainer.h"
+#include "models/cli_options.h"
 #include "models/rank_correlation.h"
 
 using namespace tnas;
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   cxxopts::Options options("proxy_fidelity", "Rank correlation of proxy presets with the NB201 CIFAR-10 table");
   options.add_options()("cells", "Random cells per preset", cxxopts::value<int>()->default_value("50"))(
       "presets", "Comma-separated", cxxopts::value<std::string>()->default_value("smoke,tiny,fast"))(
       "seed", "Seed of the cell sample", cxxopts::value<uint64_t>()->default_value("7"))(
-      "out", "Output folder", cxxopts::value<std::string>()->default_value("."))(
-      "threads", "Threads", cxxopts::value<int>()->default_value(std::to_string(available_cores())));
-  const auto args = options.parse(argc, argv);
-  set_compute_threads(args["threads"].as<int>());
+      "out", "Output folder", cxxopts::value<std::string>()->default_value("."));
+  add_common_options(options);
+  const auto parsed = parse_command_line(options, argc, argv);
+  if (!parsed) return 0;
+  const auto& args = *parsed;
   const std::string dir = bench::shared_data_dir();
   const std::string table_path = dir + "/nb201/cifar10_test_acc_200ep.csv";
   if (!std::filesystem::exists(table_path) || !std::filesystem::exists(dir + "/cifar10/train_500pc.bin")) {
@@ -77,3 +79,5 @@ int main(int argc, char** argv) {
   bench::write_json(out + "/proxy_fidelity.json", {{"machine", bench::machine()}, {"rows", rows}});
   return 0;
 }
+
+int main(int argc, char** argv) { return tnas::bench::guarded_main("proxy_fidelity", run, argc, argv); }

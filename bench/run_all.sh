@@ -53,6 +53,7 @@ if [ $quick = 1 ]; then
   python_peer --quick
   step evaluator_speed "$b/evaluator_speed" --quick --out "$out"
   step surrogate_quality bench/surrogate_quality.sh --quick --out "$out"
+  step meta_dataset_labels bench/meta_dataset_labels.sh --quick --out "$out"
   if [ $have_shared = 1 ]; then
     step proxy_fidelity "$b/proxy_fidelity" --cells 3 --presets smoke --out "$out"
     step search_quality "$b/search_quality" --seeds 2 --budget 8 --methods "tnas,gp,random,evolution,local,tnas@metad2a=$out/fit_metad2a" --out "$out"
@@ -72,6 +73,7 @@ python_peer
 step evaluator_speed "$b/evaluator_speed" --out "$out"
 step proxy_fidelity "$b/proxy_fidelity" --cells 50 --presets smoke,tiny,fast --out "$out"
 step surrogate_quality bench/surrogate_quality.sh --out "$out"
+step meta_dataset_labels bench/meta_dataset_labels.sh --out "$out"
 step search_quality "$b/search_quality" --seeds 20 --budget 30 --methods "tnas,gp,random,evolution,local,tnas@metad2a=$out/fit_metad2a" --out "$out"
 step mnist_search bench/mnist_search.sh --out "$out"
 bench/plots.sh "$out"

@@ -10,6 +10,7 @@
 #include "bench/bench_util.h"
 #include "datasets/tabular_benchmark.h"
 #include "meta_test/search_loop.h"
+#include "models/cli_options.h"
 
 using namespace tnas;
 
@@ -24,7 +25,7 @@ double quantile(std::vector<double> v, double q) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   cxxopts::Options options("search_quality", "BO and baselines on the NB201 CIFAR-10 table");
   options.add_options()("seeds", "Seeds per method", cxxopts::value<int>()->default_value("20"))(
       "budget", "Evaluations", cxxopts::value<int>()->default_value("30"))(
@@ -32,10 +33,11 @@ int main(int argc, char** argv) {
       cxxopts::value<std::string>()->default_value("tnas,gp,random,evolution,local"))(
       "checkpoint", "Surrogate", cxxopts::value<std::string>()->default_value("checkpoints/default"))(
       "dataset-embedding", "tnas: fixed or per-step", cxxopts::value<std::string>()->default_value("per-step"))(
-      "out", "Output folder", cxxopts::value<std::string>()->default_value("."))(
-      "threads", "Threads", cxxopts::value<int>()->default_value(std::to_string(available_cores())));
-  const auto args = options.parse(argc, argv);
-  set_compute_threads(args["threads"].as<int>());
+      "out", "Output folder", cxxopts::value<std::string>()->default_value("."));
+  add_common_options(options);
+  const auto parsed = parse_command_line(options, argc, argv);
+  if (!parsed) return 0;
+  const auto& args = *parsed;
   const std::string table = bench::shared_data_dir() + "/nb201/cifar10_test_acc_200ep.csv";
   const std::string images = bench::shared_data_dir() + "/cifar10/train_500pc.bin";
   if (!std::filesystem::exists(table) || !std::filesystem::exists(images)) {
@@ -107,3 +109,5 @@ int main(int argc, char** argv) {
                     {{"machine", bench::machine()}, {"optimum", optimum}, {"seeds", seeds}, {"budget", budget}, {"rows", rows}});
   return 0;
 }
+
+int main(int argc, char** argv) { return tnas::bench::guarded_main("search_quality", run, argc, argv); }
