@@ -24,10 +24,13 @@ if [ $quick = 1 ]; then
   collect=(--source fashion-mnist --tasks 10 --classes-per-task 3 --images-per-class 20 --archs-per-task 4 --preset $preset --seed 2026)
   fit=(--seed 0 --epochs 1 --featurizer-epochs 1)
 fi
+pids=()
 for i in 0 1; do
   "$mt" collect "${collect[@]}" --shard $i/2 --threads 1 --out "$out/labels_fast_shard$i.h5" > /dev/null 2> "$out/labels_collect$i.log" &
+  pids+=($!)
 done
-wait
+# A failed shard must stop the benchmark: merging would silently fit on a partial meta-dataset.
+for i in 0 1; do wait "${pids[$i]}" || { echo "meta_dataset_labels.sh: collecting shard $i failed (see $out/labels_collect$i.log)" >&2; exit 1; }; done
 rm -f "$fast"
 "$mt" merge --out "$fast" "$out/labels_fast_shard0.h5" "$out/labels_fast_shard1.h5" >/dev/null
 rm -rf "$out/fit_fast"
@@ -46,7 +49,7 @@ for p in python3 /usr/bin/python3; do "$p" -c 'import numpy' 2>/dev/null && { nu
 [ -n "$numpy_python" ] || { echo "meta_dataset_labels.sh: needs python3 with numpy (apt install python3-numpy)" >&2; exit 1; }
 dump() { h5dump -m '%.17g' -d "$2" -y -w 0 "$1" | sed -n '/DATA {/,/}/p' | sed '1d;$d' | tr -d ' \n' | tr ',' ' '; }
 for f in "$tiny" "$fast"; do
-  for d in task arch valid_acc test_acc params train_seconds; do dump "$f" /results/$d > "$out/labels_$(basename "$f")_$d.txt"; done
+  for d in task valid_acc test_acc params train_seconds; do dump "$f" /results/$d > "$out/labels_$(basename "$f")_$d.txt"; done
 done
 "$numpy_python" - "$out" "$preset" "$tiny" "$fast" "${regret_args[@]}" <<'PY'
 import json, os, sys
