@@ -6,6 +6,7 @@
 #     (disjoint images of the same classes) — no surrogate can rank cells much better than this;
 #   - how much of the ranking a cell's size alone explains (params vs valid accuracy, within subtask);
 #   - the surrogate's held-out-subtask metrics, and tnas' median regret on the NB201 CIFAR-10 oracle.
+# The tiny surrogate is DIR/fit_with_d (bench/surrogate_quality.sh, the previous default's settings).
 # Collecting resumes from DIR/labels_fast_shard{0,1}.h5, so a rerun only refits and searches.
 #   bench/meta_dataset_labels.sh [--quick] --out DIR
 set -euo pipefail
@@ -39,7 +40,7 @@ regret_args=()
 shared=${TNAS_SHARED_DATA:-$(cd .. && pwd)/shared/data}
 if [ $quick = 0 ] && [ -f "$shared/nb201/cifar10_test_acc_200ep.csv" ]; then
   mkdir -p "$out/labels_search"
-  "$build/bench/search_quality" --seeds 20 --budget 30 --methods "tnas@tiny=checkpoints/default,tnas@fast=$out/fit_fast" \
+  "$build/bench/search_quality" --seeds 20 --budget 30 --methods "tnas@tiny=$out/fit_with_d,tnas@fast=$out/fit_fast" \
     --out "$out/labels_search" > /dev/null 2> "$out/labels_search.log"
   regret_args=("$out/labels_search/search_quality.json")
 fi
@@ -76,7 +77,7 @@ if regret:
 print("| meta-dataset | labels | pairs | train s/pair (1 thread) | label noise ceiling: valid vs test, within subtask | params vs valid, within subtask | surrogate: held-out-subtask Spearman | within-subtask Spearman | tnas NB201 median regret (20 seeds x 30) |")
 print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 rows = []
-for path, labels, ckpt, name in ((paths[0], "tiny", "checkpoints/default", "tnas@tiny"),
+for path, labels, ckpt, name in ((paths[0], "tiny", f"{out}/fit_with_d", "tnas@tiny"),
                                  (paths[1], preset, f"{out}/fit_fast", "tnas@fast")):
     task, valid, test, params = (column(path, c) for c in ("task", "valid_acc", "test_acc", "params"))
     seconds = column(path, "train_seconds")

@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
 # Reproduces every table of bench/RESULTS.md: builds, runs each benchmark, writes CSV/JSON and PNG plots
 # under --out, and (full runs only) rewrites bench/RESULTS.md from those outputs.
-#   bench/run_all.sh [--quick] [--device cpu|cuda] [--out DIR]
+#   [TNAS_REAL_TARGETS=mnist] bench/run_all.sh [--quick] [--only STEP,...] [--jobs N] [--device cpu|cuda] [--out DIR]
 # --quick runs every benchmark at a tiny size and checks its output is well-formed (CI runs this).
+# A full run keeps every step's outputs in bench/results/ (committed) and writes bench/RESULTS.md from them;
+# --only reruns the named steps at full size and rewrites RESULTS.md with the other steps' last results,
+# each section dated by its own run. --jobs N runs N steps at once (their timings then share the cores). Steps: data_loading bo_step bo_step_python evaluator_speed
+# proxy_fidelity surrogate_quality meta_dataset_labels search_quality search_ablation zero_shot
+# real_training_search.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
 quick=0
 device=cpu
 out=""
+only=""
+jobs=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --device) device=$2; shift ;;
     --out) out=$2; shift ;;
-    -h|--help) sed -n 2,6p "$0"; exit 0 ;;
+    --only) only=$2; shift ;;
+    --jobs) jobs=$2; shift ;;
+    -h|--help) sed -n 2,11p "$0"; exit 0 ;;
     *) echo "run_all.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -44,6 +53,7 @@ step() {
   local start=$(date +%s)
   "$@" > "$out/$name.md"
   echo "($(( $(date +%s) - start )) s)" >> "$out/$name.md.time"
+  date -u +%Y-%m-%d > "$out/$name.md.date"
   grep -q '^| ' "$out/$name.md" || { echo "run_all: $name produced no table" >&2; exit 1; }
 }
 
@@ -56,27 +66,69 @@ if [ $quick = 1 ]; then
   step meta_dataset_labels bench/meta_dataset_labels.sh --quick --out "$out"
   if [ $have_shared = 1 ]; then
     step proxy_fidelity "$b/proxy_fidelity" --cells 3 --presets smoke --out "$out"
-    step search_quality "$b/search_quality" --seeds 2 --budget 8 --methods "tnas,gp,random,evolution,local,tnas@metad2a=$out/fit_metad2a" --out "$out"
+    step search_quality "$b/search_quality" --seeds 2 --budget 8 --methods "tnas,gp,bowl,random,evolution,local,params,tnas@metad2a=$out/fit_metad2a" --out "$out"
+    step zero_shot bench/zero_shot.sh --out "$out" default=checkpoints/default
   else
     log "reference data absent ($TNAS_SHARED_DATA): proxy_fidelity and search_quality skipped"
   fi
-  step mnist_search bench/mnist_search.sh --quick --out "$out"
+  step real_training_search bench/real_training_search.sh --quick --out "$out"
   for f in "$out"/*.json; do python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$f" || { echo "run_all: $f is not valid JSON" >&2; exit 1; }; done
   log "quick run OK: $(ls "$out"/*.md | wc -l) tables in $out"
   exit 0
 fi
 
 [ $have_shared = 1 ] || { echo "run_all: the full run needs the reference data in $TNAS_SHARED_DATA" >&2; exit 1; }
-step data_loading "$b/data_loading" --out "$out"
-step bo_step "$b/bo_step" --out "$out"
-python_peer
-step evaluator_speed "$b/evaluator_speed" --out "$out"
-step proxy_fidelity "$b/proxy_fidelity" --cells 50 --presets smoke,tiny,fast --out "$out"
-step surrogate_quality bench/surrogate_quality.sh --out "$out"
-step meta_dataset_labels bench/meta_dataset_labels.sh --out "$out"
-step search_quality "$b/search_quality" --seeds 20 --budget 30 --methods "tnas,gp,random,evolution,local,tnas@metad2a=$out/fit_metad2a" --out "$out"
-step mnist_search bench/mnist_search.sh --out "$out"
-bench/plots.sh "$out"
-mkdir -p bench/plots && cp "$out"/*.png bench/plots/
-bench/write_results.sh "$out" > bench/RESULTS.md
-log "wrote bench/RESULTS.md from $out"
+tnas_peers="tnas,gp,bowl,random,evolution,local,params,tnas@fashion-mnist=$out/fit_with_d,tnas@metad2a=$out/fit_metad2a"
+full_step() {
+  case $1 in
+    data_loading) step data_loading "$b/data_loading" --out "$out" ;;
+    bo_step) step bo_step "$b/bo_step" --out "$out" ;;
+    bo_step_python) python_peer ;;
+    evaluator_speed) step evaluator_speed "$b/evaluator_speed" --out "$out" ;;
+    proxy_fidelity) step proxy_fidelity "$b/proxy_fidelity" --cells 50 --presets smoke,tiny,fast --out "$out" ;;
+    surrogate_quality) step surrogate_quality bench/surrogate_quality.sh --out "$out" ;;
+    meta_dataset_labels) step meta_dataset_labels bench/meta_dataset_labels.sh --out "$out" ;;
+    search_quality)
+      # The peers that need surrogate_quality's fits are left out (said) when those fits are not in $out.
+      local methods=""
+      for m in ${tnas_peers//,/ }; do
+        dir=${m#*=}
+        if [ "$dir" != "$m" ] && [ ! -f "$dir/manifest.json" ]; then log "search_quality: $dir is absent (run surrogate_quality first): ${m%%=*} left out"; continue; fi
+        methods+="${methods:+,}$m"
+      done
+      step search_quality "$b/search_quality" --seeds 20 --budget 30 --methods "$methods" --out "$out" ;;
+    search_ablation) step search_ablation bench/search_ablation.sh --out "$out" ;;
+    zero_shot)
+      # The previous default (Fashion-MNIST subtasks, tiny proxy) as committed before the ImageNet one replaced it.
+      local previous=()
+      rm -rf "$out/previous_default"
+      if git cat-file -e 2a61ae8:checkpoints/default/manifest.json 2>/dev/null; then
+        mkdir -p "$out/previous_default" && git archive 2a61ae8 checkpoints/default | tar -x -C "$out/previous_default"
+        previous=("fashion-mnist-tiny=$out/previous_default/checkpoints/default")
+      fi
+      step zero_shot bench/zero_shot.sh --out "$out" default=checkpoints/default "${previous[@]}" ;;
+    real_training_search) step real_training_search bench/real_training_search.sh --targets "${TNAS_REAL_TARGETS:-mnist,imagenet16}" --out "$out" ;;
+    *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
+  esac
+}
+all_steps="data_loading bo_step bo_step_python evaluator_speed proxy_fidelity surrogate_quality meta_dataset_labels search_quality search_ablation zero_shot real_training_search"
+steps=${only//,/ }
+steps=${steps:-$all_steps}
+for s in $steps; do [[ " $all_steps " == *" $s "* ]] || { echo "run_all: unknown step '$s' (steps: $all_steps)" >&2; exit 2; }; done
+for s in $steps; do
+  rm -f "$out/$s.failed"
+  ( full_step "$s" || touch "$out/$s.failed" ) &
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 2; done
+done
+wait
+for s in $steps; do [ ! -f "$out/$s.failed" ] || { echo "run_all: step $s failed" >&2; exit 1; }; done
+results=bench/results
+mkdir -p "$results"
+for s in $steps; do rm -f "$results/$s".* ; done
+cp "$out"/*.md "$out"/*.md.time "$out"/*.md.date "$out"/*.json "$results"/ 2>/dev/null || true
+[ -f "$out/search_quality_curves.csv" ] && cp "$out/search_quality_curves.csv" "$results"/
+bench/plots.sh "$results"
+mkdir -p bench/plots && mv "$results"/*.png bench/plots/ 2>/dev/null || true
+rm -f "$results"/*.dat "$results"/methods.txt
+bench/write_results.sh "$results" > bench/RESULTS.md
+log "wrote bench/RESULTS.md from $results"

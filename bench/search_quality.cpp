@@ -33,6 +33,12 @@ int run(int argc, char** argv) {
       cxxopts::value<std::string>()->default_value("tnas,gp,random,evolution,local"))(
       "checkpoint", "Surrogate", cxxopts::value<std::string>()->default_value("checkpoints/default"))(
       "dataset-embedding", "tnas: fixed or per-step", cxxopts::value<std::string>()->default_value("per-step"))(
+      "kernel", "tnas: additive or deep", cxxopts::value<std::string>()->default_value("additive"))(
+      "acquisition-pool", "BO methods: mutations or all", cxxopts::value<std::string>()->default_value("mutations"))(
+      "warm-start-from", "tnas: zero-shot, meta-data or random", cxxopts::value<std::string>()->default_value("zero-shot"))(
+      "warm-start-distance", "tnas: edges between warm-start cells", cxxopts::value<int>()->default_value("1"))(
+      "mutation-parents", "BO methods: best cells whose neighbours are acquisition candidates", cxxopts::value<int>()->default_value("1"))(
+      "warm-start", "BO methods: initial evaluations", cxxopts::value<int>()->default_value("5"))(
       "out", "Output folder", cxxopts::value<std::string>()->default_value("."));
   add_common_options(options);
   const auto parsed = parse_command_line(options, argc, argv);
@@ -73,6 +79,12 @@ int run(int argc, char** argv) {
       s.bo.checkpoint = checkpoint;
       s.bo.dataset_embedding = args["dataset-embedding"].as<std::string>();
       s.bo.dataset = "cifar10:" + images;
+      s.bo.kernel = args["kernel"].as<std::string>();
+      s.bo.warm_start_distance = args["warm-start-distance"].as<int>();
+      s.bo.warm_start = args["warm-start"].as<int>();
+      s.bo.mutation_parents = args["mutation-parents"].as<int>();
+      s.bo.acquisition_pool = args["acquisition-pool"].as<std::string>();
+      s.bo.warm_start_from = args["warm-start-from"].as<std::string>();
       s.budget = budget;
       s.seed = static_cast<uint64_t>(seed);
       s.out = out + "/runs/" + label + "_" + std::to_string(seed);

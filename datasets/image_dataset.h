@@ -36,6 +36,9 @@ ImageDataset resize_area(const ImageDataset& data, int resolution);
 // Only the images with the given indices, in that order (labels and class names kept).
 ImageDataset select_images(const ImageDataset& data, const std::vector<int64_t>& indices);
 
+// Only the images of the given classes, relabelled 0..classes.size()-1 in that order (names follow).
+ImageDataset keep_classes(const ImageDataset& data, const std::vector<int>& classes);
+
 // Per class, the indices of its images in ascending order; built once, so sampling a few classes
 // from a large source does not scan the whole set.
 class ClassIndex {

@@ -61,7 +61,7 @@ ImageDataset read_imagenet_downsampled(const std::string& path, int resolution, 
   ImageDataset d;
   d.source = path;
   d.channels = 3;
-  d.class_names = numbered_class_names(kClasses);
+  for (int k = 1; k <= kClasses; ++k) d.class_names.push_back(std::to_string(k));  // the 1-based Imagenet label
   std::vector<std::string> files;
   if (fs::is_directory(path)) {
     auto pick = [&](const std::string& stem) {

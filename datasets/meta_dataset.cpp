@@ -49,19 +49,21 @@ void write_meta_dataset(const std::string& path, const MetaDataset& d) {
     H5::Group tasks = f.createGroup("tasks");
     size_t k = 0;
     for (const auto& t : d.tasks) k = std::max(k, t.classes.size());
-    std::vector<int32_t> source, classes(d.tasks.size() * k, -1), n;
+    std::vector<int32_t> source, classes(d.tasks.size() * k, -1), n, with_images;
     std::vector<uint64_t> seed;
     for (size_t i = 0; i < d.tasks.size(); ++i) {
       const auto& t = d.tasks[i];
       source.push_back(t.source);
       seed.push_back(t.seed);
       n.push_back(t.images_per_class);
+      with_images.push_back(t.classes_with_images);
       std::copy(t.classes.begin(), t.classes.end(), classes.begin() + i * k);
     }
     h5::write(tasks, "source", source);
     h5::write(tasks, "classes", classes, {d.tasks.size(), k});
     h5::write(tasks, "seed", seed);
     h5::write(tasks, "images_per_class", n);
+    h5::write(tasks, "classes_with_images", with_images);
 
     H5::Group archs = f.createGroup("archs");
     const size_t width = d.archs.empty() ? 6 : d.archs[0].ops.size();
@@ -135,10 +137,12 @@ MetaDataset read_meta_dataset(const std::string& path) {
     const auto seed = h5::read<uint64_t>(f, "tasks/seed");
     const auto n = h5::read<int32_t>(f, "tasks/images_per_class");
     const size_t t = source.size();
-    if (dims.size() != 2 || dims[0] != t || seed.size() != t || n.size() != t)
+    const auto with_images = h5::has(f, "tasks/classes_with_images") ? h5::read<int32_t>(f, "tasks/classes_with_images")
+                                                                      : std::vector<int32_t>(t, -1);
+    if (dims.size() != 2 || dims[0] != t || seed.size() != t || n.size() != t || with_images.size() != t)
       throw Error(path + ": /tasks datasets disagree in length");
     for (size_t i = 0; i < t; ++i) {
-      MetaTask task{source[i], {}, seed[i], n[i]};
+      MetaTask task{source[i], {}, seed[i], n[i], with_images[i]};
       if (task.source < 0 || task.source >= static_cast<int32_t>(d.sources.size()))
         throw Error(path + ": task " + std::to_string(i) + " names source " + std::to_string(task.source) +
                     ", out of range");

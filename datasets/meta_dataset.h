@@ -5,7 +5,11 @@
 //   /  attrs: schema_version = 1, created_by ("tnas X.Y.Z"), seed, proxy_config (JSON), search_space
 //   /sources/<name>   group, attrs: index, format, path, n_images, n_classes
 //   /tasks/source T int32 · /tasks/classes T x k int32 (-1 padded) · /tasks/seed T uint64
-//   /tasks/images_per_class T int32 (n; with the seed and source this redraws the exact images)
+//   /tasks/images_per_class T int32 (n; with the seed and source this redraws the exact images;
+//     -1: the task used all images of its classes, as MetaD2A's)
+//   /tasks/classes_with_images T int32 (optional; how many of the task's classes have images in the
+//     source's recorded path, -1 unknown. `fit` embeds a task from those; a task with none is left out
+//     of training when the dataset embedding is on, as the root attr rows_without_images says)
 //   /archs/ops A x 6 int32 · /archs/string A vlen str
 //   /results/{task,arch} R int32 · /results/{valid_acc,test_acc,train_seconds} R float64 (percent, seconds)
 //   /results/{epochs} R int32 · /results/{params,flops} R int64 · /results/heldout R uint8
@@ -29,6 +33,7 @@ struct MetaTask {
   std::vector<int32_t> classes;
   uint64_t seed = 0;
   int32_t images_per_class = 0;
+  int32_t classes_with_images = -1;
 };
 struct MetaArch {
   std::vector<int32_t> ops;

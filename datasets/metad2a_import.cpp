@@ -1,11 +1,14 @@
 #include "datasets/metad2a_import.h"
 
+#include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "datasets/csv_table.h"
+#include "datasets/dataset_spec.h"
 #include "graphs/error.h"
 #include "graphs/nb201_cell.h"
 #include "graphs/network_cost.h"
@@ -67,10 +70,26 @@ MetaDataset import_metad2a(const MetaD2AImportOptions& o) {
 
   MetaDataset d;
   d.created_by = std::string("tnas ") + TNAS_VERSION + " (import-metad2a)";
-  d.proxy_config = R"({"protocol":"MetaD2A: NB201 cell, C=16, N=5, 20-class ImageNet-32 subtasks","imported_from":")" +
-                   o.database_csv + "\"}";
+  d.proxy_config = nlohmann::json{{"protocol", "MetaD2A: NB201 cell, C=16, N=5, 20-class ImageNet-32 subtasks"},
+                                   {"imported_from", o.database_csv}}.dump();
   d.search_space = "nb201";
-  const int32_t source = d.source_index({"imagenet32", "imagenet32", "", 0, 1000});
+  MetaSource images{"imagenet32", "imagenet32", "", 0, 1000};
+  std::vector<int64_t> per_class(1000, -1);  // -1: no images given, so unknown
+  if (!o.images.empty()) {
+    const ImageDataset src = load_dataset(o.images, LoadOptions{true});  // class ids index the 1,000 labels
+    if (src.num_classes() != 1000 || src.height != 32)
+      throw Error(o.images + ": expected 32x32 Imagenet images with 1,000 labels (an imagenet32:DIR spec)");
+    images.path = o.images;
+    images.n_images = src.size();
+    std::fill(per_class.begin(), per_class.end(), 0);
+    for (int32_t l : src.labels) ++per_class[l];
+    nlohmann::json config = nlohmann::json::parse(d.proxy_config);
+    config["images"] = o.images;
+    config["rows_without_images"] = "a task none of whose classes has images in " + o.images +
+                                    " gets no dataset embedding: fit leaves its rows out when the dataset embedding is on";
+    d.proxy_config = config.dump();
+  }
+  const int32_t source = d.source_index(images);
 
   Nb201MacroConfig net;
   net.num_classes = 20;
@@ -89,7 +108,9 @@ MetaDataset import_metad2a(const MetaD2AImportOptions& o) {
     }
     auto [it, fresh] = task_index.emplace(task_id, static_cast<int32_t>(d.tasks.size()));
     if (fresh) {
-      d.tasks.push_back({source, classes, static_cast<uint64_t>(task_id), -1});
+      int32_t with_images = o.images.empty() ? -1 : 0;
+      for (int32_t c : classes) with_images += !o.images.empty() && per_class[c] > 0;
+      d.tasks.push_back({source, classes, static_cast<uint64_t>(task_id), -1, with_images});
     } else if (d.tasks[it->second].classes != classes) {
       throw Error(where + ": task " + std::to_string(task_id) + " appears with two different class lists");
     }

@@ -16,6 +16,9 @@ struct MetaD2AImportOptions {
   std::string split_file;          // metad2a_predictor_split_idx.txt ("" = no held-out rows)
   int validation_rows = 400;       // the first rows of the split file that are held out
   std::string task_classes_csv;    // metad2a_meta_train_task_classes.csv ("" = skip the cross-check)
+  // Images of the tasks' classes (an imagenet32 dataset spec, e.g. imagenet32:../shared/data/imagenet/imagenet32):
+  // recorded as the source's path, with per task how many of its classes have images there. "" = none.
+  std::string images;
 };
 
 MetaDataset import_metad2a(const MetaD2AImportOptions& options);

@@ -11,12 +11,13 @@ int run_search_command(int argc, char** argv) {
   cxxopts::Options options(argv[0],
                            "Search the NAS-Bench-201 space for the best cell on a dataset within --budget evaluations.\n"
                            "Methods: tnas (Bayesian optimization with the meta-learned surrogate, fine-tuned after every "
-                           "evaluation), gp (the same GP without meta-training), random, evolution, local.\n"
+                           "evaluation), gp (the same GP without meta-training), bowl (GP with the Weisfeiler-Lehman graph kernel, "
+                           "NAS-BOWL), random, evolution, local, params (largest cells first).\n"
                            "Objectives: train (train each cell on --dataset with --preset), table:FILE[:COLUMN] (look it "
                            "up), command:'CMD ... {arch} ...' (run a program that prints {\"accuracy\": ...}).\n"
                            "Writes --out/{config.json, trials.jsonl, trajectory.csv, summary.json, incumbent.png}; "
                            "rerunning the same command resumes.");
-  options.add_options()("method", "tnas, gp, random, evolution or local", cxxopts::value<std::string>()->default_value("tnas"))(
+  options.add_options()("method", "tnas, gp, bowl, random, evolution, local or params", cxxopts::value<std::string>()->default_value("tnas"))(
       "dataset", "Target dataset spec (for tnas and the train objective)", cxxopts::value<std::string>())(
       "test-dataset", "Test images for the train objective (default: carved from --dataset)", cxxopts::value<std::string>())(
       "checkpoint", "Surrogate checkpoint folder (tnas)", cxxopts::value<std::string>()->default_value("checkpoints/default"))(
@@ -26,6 +27,13 @@ int run_search_command(int argc, char** argv) {
       "budget", "Evaluations", cxxopts::value<int>()->default_value("30"))(
       "seed", "Seed", cxxopts::value<uint64_t>()->default_value("0"))(
       "acquisition", "ei (log-EI) or ucb", cxxopts::value<std::string>()->default_value("ei"))(
+      "acquisition-pool", "Where the acquisition is maximized: mutations (unevaluated neighbours of the best cells) or all (the whole pool)",
+      cxxopts::value<std::string>()->default_value("mutations"))(
+      "mutation-parents", "With --acquisition-pool mutations: how many of the best cells are mutated (1: model-guided local search around the incumbent)", cxxopts::value<int>()->default_value("1"))(
+      "kernel", "tnas: additive (meta-learned deep kernel + zero-shot prior + WL kernel, weighted by the target's marginal likelihood) or deep (the deep kernel alone, the reference)",
+      cxxopts::value<std::string>()->default_value("additive"))(
+      "warm-start-distance", "tnas: each zero-shot warm-start cell differs in at least this many edges from those before it (1 = the plain top cells)",
+      cxxopts::value<int>()->default_value("1"))(
       "warm-start", "Initial evaluations before BO", cxxopts::value<int>()->default_value("5"))(
       "warm-start-from", "zero-shot (tnas: the surrogate's top cells), meta-data (best cells of the meta-training data) or random", cxxopts::value<std::string>()->default_value("zero-shot"))(
       "finetune-steps", "Adam steps on the GP hyperparameters after each evaluation", cxxopts::value<int>()->default_value("50"))(
@@ -51,7 +59,11 @@ int run_search_command(int argc, char** argv) {
   s.objective.timeout_seconds = args["timeout"].as<double>();
   s.bo.checkpoint = args["checkpoint"].as<std::string>();
   s.bo.acquisition = args["acquisition"].as<std::string>();
+  s.bo.acquisition_pool = args["acquisition-pool"].as<std::string>();
+  s.bo.mutation_parents = args["mutation-parents"].as<int>();
+  s.bo.kernel = args["kernel"].as<std::string>();
   s.bo.warm_start = args["warm-start"].as<int>();
+  s.bo.warm_start_distance = args["warm-start-distance"].as<int>();
   s.bo.warm_start_from = args["warm-start-from"].as<std::string>();
   s.bo.finetune_steps = args["finetune-steps"].as<int>();
   s.bo.dataset_embedding = args["dataset-embedding"].as<std::string>();

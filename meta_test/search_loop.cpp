@@ -68,9 +68,11 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
     TrialOutcome outcome;
     try {
       outcome = objective->evaluate(cell, s.seed * 1000ULL + static_cast<uint64_t>(i));
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {  // any failure of one trial (a torch error, CUDA out of memory, bad_alloc) is that trial's
+      outcome = {};
       outcome.ok = false;
-      outcome.error = e.what();
+      const std::string what = e.what();
+      outcome.error = what.substr(0, what.find('\n'));  // LibTorch errors append a stack trace
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     nlohmann::json trial = {{"trial", i + 1}, {"arch", cell.to_string()}, {"ok", outcome.ok}, {"seconds", seconds},
@@ -78,6 +80,7 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
     if (outcome.ok) trial["accuracy"] = outcome.accuracy;
     else trial["error"] = outcome.error;
     if (!outcome.details.is_null()) trial["details"] = outcome.details;
+    if (!method->last_note.empty()) trial["proposal"] = method->last_note;
     run.append_trial(trial);
     history.push_back({cell, outcome.accuracy, outcome.ok});
     note_best(trial);

@@ -2,27 +2,23 @@
 // The search methods that run in one loop with the same objective, budget and seeds:
 //   tnas       BO with the meta-learned surrogate (frozen encoders, GP fine-tuned after every evaluation)
 //   gp         the same deep-kernel GP without meta-training (freshly initialised), fitted on the target only
+//   bowl       NAS-BOWL (Ru et al. 2021): a GP with the Weisfeiler-Lehman kernel on the cell's DAG
 //   random     uniform over the (de-duplicated) pool
 //   evolution  regularized evolution (Real et al. 2019): population 10, tournament 3, aging
-//   local      local search: best-improvement over the incumbent's unevaluated neighbours, random restarts
+//   local      local search: a random unevaluated neighbour of the incumbent, random restarts
+//   params     the largest cells first (the zero-cost "bigger is better" proxy; not adaptive)
 // A method proposes the next cell from the history alone (and a per-step seed), so a replayed history
-// leads to exactly the proposals of the uninterrupted run.
+// leads to exactly the proposals of the uninterrupted run. Every method lives in its own file.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "graphs/nb201_cell.h"
 #include "graphs/rng.h"
+#include "meta_test/candidate_pool.h"
 
 namespace tnas {
-
-struct Observation {
-  Nb201Cell cell;
-  double accuracy = 0;
-  bool ok = false;
-};
 
 struct SearchContext {
   std::vector<Nb201Cell> pool;  // candidate cells (de-duplicated by isomorphism key unless disabled)
@@ -37,6 +33,8 @@ class SearchMethod {
   virtual nlohmann::json describe() const = 0;
   // Seconds spent in the last propose() (for overhead reporting).
   double last_seconds = 0;
+  // What the last propose() decided, recorded with the trial (e.g. the kernel the marginal likelihood chose).
+  std::string last_note;
 };
 
 struct BayesOptSettings {
@@ -45,6 +43,9 @@ struct BayesOptSettings {
   std::string acquisition = "ei";  // ei | ucb
   double ucb_beta = 2.0;
   int warm_start = 5;
+  // tnas's zero-shot warm start: each cell at least this many edges away from the cells evaluated before
+  // (1 = the plain top cells, the reference's way).
+  int warm_start_distance = 1;
   // zero-shot (the surrogate's top cells on the target) | meta-data (best mean accuracy in the meta-training
   // data, the reference's choice) | random
   std::string warm_start_from = "zero-shot";
@@ -53,10 +54,25 @@ struct BayesOptSettings {
   std::string dataset_embedding = "per-step";
   int finetune_steps = 50;
   double finetune_lr = 0.1;
+  // Where the acquisition is maximized: mutations (the unevaluated neighbours of the best `mutation_parents`
+  // cells, as BANANAS and NAS-BOWL do) or all (every unevaluated cell of the pool, the reference's way).
+  std::string acquisition_pool = "mutations";
+  int mutation_parents = 1;
+  // tnas: deep (the meta-learned deep kernel alone, the reference's model) or additive (deep kernel + the
+  // zero-shot prediction + the WL kernel, weights chosen by marginal likelihood on the target's observations).
+  std::string kernel = "additive";
   bool meta_trained = true;        // false: the `gp` baseline
 };
 
 std::unique_ptr<SearchMethod> make_search_method(const std::string& name, const SearchContext& context,
                                                  const BayesOptSettings& bo);
+
+// Every method's own maker (one file each); make_search_method picks by name.
+std::unique_ptr<SearchMethod> make_random_search(const SearchContext& context);
+std::unique_ptr<SearchMethod> make_regularized_evolution(const SearchContext& context);
+std::unique_ptr<SearchMethod> make_local_search(const SearchContext& context);
+std::unique_ptr<SearchMethod> make_params_search(const SearchContext& context);
+std::unique_ptr<SearchMethod> make_bowl_search(const SearchContext& context, const BayesOptSettings& bo);
+std::unique_ptr<SearchMethod> make_deep_kernel_bo(const SearchContext& context, const BayesOptSettings& bo);
 
 }  // namespace tnas

@@ -1,4 +1,5 @@
 // meta_train data convert SPEC OUT.h5 | meta_train data import-metad2a --out FILE.h5 [...]
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -46,6 +47,9 @@ int import_metad2a_command(int argc, char** argv) {
       "validation", "Held-out rows", cxxopts::value<int>()->default_value("400"))(
       "task-classes", "Task class lists to cross-check ('' = skip)",
       cxxopts::value<std::string>()->default_value(dir + "metad2a_meta_train_task_classes.csv"))(
+      "images", "Imagenet32 images of the tasks' classes, recorded as the source (e.g. imagenet32:$TNAS_SHARED_DATA/imagenet/imagenet32; "
+      "'' = none: fit then needs --no-dataset-embedding or --source)",
+      cxxopts::value<std::string>()->default_value(""))(
       "out", "Output meta-dataset .h5", cxxopts::value<std::string>());
   add_common_options(options);
   const auto parsed = parse_command_line(options, argc, argv);
@@ -53,6 +57,7 @@ int import_metad2a_command(int argc, char** argv) {
   const auto& args = *parsed;
   require_option(args, "out", "FILE.h5");
   MetaD2AImportOptions o;
+  o.images = args["images"].as<std::string>();
   o.database_csv = args["db"].as<std::string>();
   o.split_file = args["split"].as<std::string>();
   o.validation_rows = args["validation"].as<int>();
@@ -65,6 +70,13 @@ int import_metad2a_command(int argc, char** argv) {
   std::printf("wrote %s: %zu results (%zu held out, %zu for training), %zu tasks, %zu distinct cells, source %s\n",
               out.c_str(), d.results.size(), held, d.results.size() - held, d.tasks.size(), d.archs.size(),
               d.sources.at(0).name.c_str());
+  if (!o.images.empty()) {
+    std::vector<size_t> rows_by_count(21, 0);
+    for (const auto& r : d.results) ++rows_by_count[std::min(20, std::max(0, d.tasks[r.task].classes_with_images))];
+    std::printf("classes with images per row (0..20):");
+    for (size_t k = 0; k < rows_by_count.size(); ++k) std::printf(" %zu", rows_by_count[k]);
+    std::printf("\nrows with no class with images: %zu (left out of fits with the dataset embedding)\n", rows_by_count[0]);
+  }
   return 0;
 }
 

@@ -35,6 +35,8 @@ int run_fit_command(int argc, char** argv) {
       "nz", "Size of the dataset and arch embeddings", cxxopts::value<int64_t>()->default_value(std::to_string(d.model.nz)))(
       "arch-hidden", "DAG-GRU hidden size", cxxopts::value<int64_t>()->default_value(std::to_string(d.model.arch_hidden)))(
       "no-dataset-embedding", "Ablation: a constant dataset embedding")(
+      "source", "NAME=SPEC: where the images of the meta-dataset's source NAME are (overrides its recorded path; repeatable), "
+      "e.g. imagenet32=imagenet32:../shared/data/imagenet/imagenet32", cxxopts::value<std::vector<std::string>>())(
       "seed", "Seed", cxxopts::value<uint64_t>()->default_value("0"))(
       "device", "auto, cpu or cuda", cxxopts::value<std::string>()->default_value("auto"));
   add_common_options(options);
@@ -61,6 +63,12 @@ int run_fit_command(int argc, char** argv) {
   o.model.nz = args["nz"].as<int64_t>();
   o.model.arch_hidden = args["arch-hidden"].as<int64_t>();
   o.model.dataset_embedding = args.count("no-dataset-embedding") == 0;
+  if (args.count("source"))
+    for (const auto& item : args["source"].as<std::vector<std::string>>()) {
+      const size_t eq = item.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) throw Error("--source must be NAME=SPEC, got '" + item + "'");
+      o.source_specs[item.substr(0, eq)] = item.substr(eq + 1);
+    }
   o.seed = args["seed"].as<uint64_t>();
   o.device = args["device"].as<std::string>();
   if (o.epochs < 1 || o.batch < 2 || !(o.learning_rate > 0)) throw Error("--epochs >= 1, --batch >= 2 and --lr > 0 are required");

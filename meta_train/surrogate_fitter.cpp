@@ -24,6 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct TaskData {
+  int source = 0;
   std::vector<int64_t> feature_rows;  // rows of the feature matrix (the subtask's training images)
   std::vector<int32_t> labels;        // 0..k-1 per row
   int classes = 0;
@@ -77,6 +78,133 @@ void train_featurizer(SurrogateImpl& s, const ImageDataset& rgb32, const FitOpti
   f->eval();
 }
 
+// Classes of a source that have at least one image (a source loaded with its empty classes kept).
+std::vector<int> present_classes(const ImageDataset& d) {
+  std::vector<bool> seen(d.num_classes(), false);
+  for (int32_t l : d.labels) seen[l] = true;
+  std::vector<int> out;
+  for (int k = 0; k < d.num_classes(); ++k)
+    if (seen[k]) out.push_back(k);
+  return out;
+}
+
+// Every source of the meta-dataset, from --source NAME=SPEC or the recorded path, as featurizer input (RGB
+// 32x32), with empty classes kept so that the tasks' class ids index them as recorded.
+std::vector<ImageDataset> load_meta_sources(const MetaDataset& md, const FitOptions& o,
+                                            const std::function<void(const std::string&)>& progress) {
+  for (const auto& [name, spec] : o.source_specs)
+    if (std::none_of(md.sources.begin(), md.sources.end(), [&](const MetaSource& m) { return m.name == name; }))
+      throw Error("--source " + name + "=" + spec + ": " + o.meta_dataset + " has no source named '" + name + "'");
+  std::vector<ImageDataset> sources;
+  for (const auto& m : md.sources) {
+    const auto it = o.source_specs.find(m.name);
+    const std::string spec = it != o.source_specs.end() ? it->second : m.path;
+    if (spec.empty())
+      throw Error(o.meta_dataset + ": source '" + m.name + "' records no images; pass --source " + m.name +
+                  "=SPEC (e.g. imagenet32:DIR) or fit with --no-dataset-embedding");
+    progress("source " + m.name + ": loading " + spec);
+    // Imported tasks index the file's classes, empty ones included (MetaD2A's 1,000 labels); collected tasks
+    // index the classes that have images, as `collect` loaded them.
+    ImageDataset d = featurizer_input(load_dataset(spec, LoadOptions{true}));
+    if (d.num_classes() != m.n_classes && static_cast<int64_t>(present_classes(d).size()) == m.n_classes)
+      d = keep_classes(d, present_classes(d));
+    if (d.num_classes() != m.n_classes)
+      throw Error(spec + ": has " + std::to_string(d.num_classes()) + " classes, but source '" + m.name + "' of " +
+                  o.meta_dataset + " was recorded with " + std::to_string(m.n_classes));
+    d.source = spec;
+    sources.push_back(std::move(d));
+  }
+  return sources;
+}
+
+// Each task's training images (source image ids in feature_rows for now; task_features maps them to rows):
+// a collected task is redrawn exactly from its source, classes, seed and n; an imported task (n = -1, e.g.
+// MetaD2A's) takes all images of those of its classes that have any. A task left with none has classes = 0.
+std::vector<TaskData> list_task_images(const MetaDataset& md, const std::vector<ImageDataset>& sources,
+                                       const std::string& path) {
+  nlohmann::json collect;
+  try {
+    collect = nlohmann::json::parse(md.proxy_config).value("collect", nlohmann::json::object());
+  } catch (const std::exception&) {
+  }
+  std::vector<ClassIndex> index;
+  for (const auto& src : sources) index.emplace_back(src);
+  std::vector<TaskData> tasks(md.tasks.size());
+  for (size_t t = 0; t < md.tasks.size(); ++t) {
+    const MetaTask& mt = md.tasks[t];
+    const ImageDataset& src = sources.at(mt.source);
+    TaskData& task = tasks[t];
+    task.source = mt.source;
+    if (mt.images_per_class < 0) {
+      for (int32_t c : mt.classes) {
+        if (c < 0 || c >= src.num_classes()) throw Error(path + ": task " + std::to_string(t) + " names class " + std::to_string(c) + ", outside " + src.source);
+        const auto& ids = index[mt.source].images_of(c);
+        if (ids.empty()) continue;
+        for (int64_t i : ids) task.feature_rows.push_back(i), task.labels.push_back(task.classes);
+        ++task.classes;
+      }
+      continue;
+    }
+    if (!collect.contains("valid_fraction"))
+      throw Error(path + ": no collect settings recorded, so subtask images cannot be redrawn (fit it with --no-dataset-embedding)");
+    SubtaskConfig config;
+    config.valid_fraction = collect.at("valid_fraction");
+    config.test_fraction = collect.at("test_fraction");
+    config.classes = static_cast<int>(mt.classes.size());
+    config.images_per_class = mt.images_per_class;
+    const Subtask sub = sample_subtask(src, index[mt.source], config, mt.seed);
+    if (std::vector<int32_t>(sub.classes.begin(), sub.classes.end()) != mt.classes)
+      throw Error(path + ": task " + std::to_string(t) + " cannot be redrawn (classes differ): was it collected from another version of " + src.source + "?");
+    task.classes = config.classes;
+    for (int64_t i : sub.train) {
+      task.feature_rows.push_back(i);
+      task.labels.push_back(static_cast<int32_t>(std::find(sub.classes.begin(), sub.classes.end(), src.labels[i]) - sub.classes.begin()));
+    }
+  }
+  return tasks;
+}
+
+// Features of every image some task uses (through the per-source cache), one matrix for all sources; each
+// task's feature_rows are rewritten from source image ids to rows of that matrix.
+torch::Tensor task_features(const Surrogate& surrogate, const MetaDataset& md, const std::vector<ImageDataset>& sources,
+                            std::vector<TaskData>& tasks, const FitOptions& o,
+                            const std::function<void(const std::string&)>& progress) {
+  const std::string featurizer = surrogate.featurizer_id();
+  const int64_t dim = surrogate.options().feature_dim;
+  std::vector<float> all;
+  int64_t rows_total = 0;
+  for (size_t si = 0; si < sources.size(); ++si) {
+    const ImageDataset& src = sources[si];
+    std::map<int64_t, int64_t> row_of;  // source image -> row of the matrix
+    std::vector<int64_t> images;
+    for (auto& t : tasks)
+      if (t.source == static_cast<int>(si))
+        for (int64_t& r : t.feature_rows) {
+          auto [it, fresh] = row_of.emplace(r, rows_total + static_cast<int64_t>(images.size()));
+          if (fresh) images.push_back(r);
+          r = it->second;
+        }
+    if (images.empty()) continue;
+    FeatureCacheStats stats;
+    const auto values = cached_features(
+        o.feature_cache_dir.empty() ? "" : feature_cache_path(o.feature_cache_dir, src.source, featurizer), src.source,
+        featurizer, src.size(), dim, images,
+        [&](const std::vector<int64_t>& rows) {
+          progress("features: running the featurizer on " + std::to_string(rows.size()) + " images of " + src.source);
+          const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> f = surrogate.image_features(select_images(src, rows));
+          return std::vector<float>(f.data(), f.data() + f.size());
+        },
+        &stats);
+    if (!stats.warning.empty()) progress("feature cache " + stats.path + ": " + stats.warning);
+    all.insert(all.end(), values.begin(), values.end());
+    rows_total += static_cast<int64_t>(images.size());
+    progress("features: source " + md.sources[si].name + ": " + std::to_string(images.size()) + " images (" +
+             std::to_string(stats.from_cache) + " from the cache, " + std::to_string(stats.computed) + " computed; featurizer " +
+             featurizer + (stats.path.empty() ? ", no cache" : ", cache " + stats.path) + ")");
+  }
+  return torch::from_blob(all.data(), {rows_total, dim}, torch::kFloat32).clone();
+}
+
 // (classes, per, F) feature tensor for one task: `per` random training images per class.
 torch::Tensor task_feature_set(const TaskData& t, const torch::Tensor& features, int64_t per, Rng& rng) {
   std::vector<std::vector<int64_t>> by_class(t.classes);
@@ -101,22 +229,18 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
   const bool use_d = o.model.dataset_embedding;
   const torch::Device device(resolve_device(o.device) == "cuda" ? torch::kCUDA : torch::kCPU);
 
-  // Images of each task's training split, redrawn from the recorded source, classes, seed and n.
-  nlohmann::json collect;
-  try {
-    collect = nlohmann::json::parse(md.proxy_config).value("collect", nlohmann::json::object());
-  } catch (const std::exception&) {
-  }
-  std::vector<TaskData> tasks(md.tasks.size());
+  // The images behind every task: each source loaded once, each task's training images listed.
   std::vector<ImageDataset> sources;
+  std::vector<TaskData> tasks(md.tasks.size());
   int featurizer_classes = 1;
+  size_t featurizer_source = 0;
   if (use_d) {
-    if (md.sources.size() != 1)
-      throw Error(o.meta_dataset + ": fitting with the dataset embedding supports one image source, found " + std::to_string(md.sources.size()));
-    if (!collect.contains("valid_fraction"))
-      throw Error(o.meta_dataset + ": no collect settings recorded, so subtask images cannot be redrawn (fit it with --no-dataset-embedding)");
-    sources.push_back(featurizer_input(load_dataset(md.sources[0].path)));
-    featurizer_classes = sources[0].num_classes();
+    sources = load_meta_sources(md, o, progress);
+    tasks = list_task_images(md, sources, o.meta_dataset);
+    // The built-in featurizer learns the classes of the source with the most classes that have images.
+    for (size_t i = 0; i < sources.size(); ++i)
+      if (present_classes(sources[i]).size() > present_classes(sources[featurizer_source]).size()) featurizer_source = i;
+    featurizer_classes = static_cast<int>(present_classes(sources[featurizer_source]).size());
   }
   Surrogate surrogate(o.model, featurizer_classes, o.seed, o.featurizer_path);
   const bool builtin_featurizer = surrogate.options().featurizer == "builtin-cnn";
@@ -124,48 +248,11 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
 
   torch::Tensor features;
   if (use_d) {
-    const ImageDataset& src = sources[0];
-    const ClassIndex index(src);
-    SubtaskConfig config;
-    config.valid_fraction = collect.at("valid_fraction");
-    config.test_fraction = collect.at("test_fraction");
-    std::map<int64_t, int64_t> row_of;  // source image -> feature row
-    std::vector<int64_t> images;
-    for (size_t t = 0; t < md.tasks.size(); ++t) {
-      const MetaTask& mt = md.tasks[t];
-      config.classes = static_cast<int>(mt.classes.size());
-      config.images_per_class = mt.images_per_class;
-      const Subtask sub = sample_subtask(src, index, config, mt.seed);
-      if (std::vector<int32_t>(sub.classes.begin(), sub.classes.end()) != mt.classes)
-        throw Error(o.meta_dataset + ": task " + std::to_string(t) + " cannot be redrawn (classes differ): was it collected from another version of " + md.sources[0].path + "?");
-      tasks[t].classes = config.classes;
-      for (int64_t i : sub.train) {
-        auto [it, fresh] = row_of.emplace(i, static_cast<int64_t>(images.size()));
-        if (fresh) images.push_back(i);
-        tasks[t].feature_rows.push_back(it->second);
-        tasks[t].labels.push_back(static_cast<int32_t>(std::find(sub.classes.begin(), sub.classes.end(), src.labels[i]) - sub.classes.begin()));
-      }
+    if (builtin_featurizer) {
+      const ImageDataset& src = sources[featurizer_source];
+      train_featurizer(s, keep_classes(src, present_classes(src)), o, progress);
     }
-    if (builtin_featurizer) train_featurizer(s, src, o, progress);
-    const std::string featurizer = surrogate.featurizer_id();
-    const int64_t dim = surrogate.options().feature_dim;
-    const std::string& spec = md.sources[0].path;
-    FeatureCacheStats stats;
-    const auto values = cached_features(
-        o.feature_cache_dir.empty() ? "" : feature_cache_path(o.feature_cache_dir, spec, featurizer), spec, featurizer,
-        src.size(), dim, images,
-        [&](const std::vector<int64_t>& rows) {
-          progress("features: running the featurizer on " + std::to_string(rows.size()) + " images");
-          const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> f =
-              surrogate.image_features(select_images(src, rows));
-          return std::vector<float>(f.data(), f.data() + f.size());
-        },
-        &stats);
-    if (!stats.warning.empty()) progress("feature cache " + stats.path + ": " + stats.warning);
-    features = torch::from_blob(const_cast<float*>(values.data()), {static_cast<int64_t>(images.size()), dim}, torch::kFloat32).clone();
-    progress("features: " + std::to_string(images.size()) + " images of " + std::to_string(md.tasks.size()) + " subtasks (" +
-             std::to_string(stats.from_cache) + " from the cache, " + std::to_string(stats.computed) + " computed; featurizer " +
-             featurizer + (stats.path.empty() ? ", no cache" : ", cache " + stats.path) + ")");
+    features = task_features(surrogate, md, sources, tasks, o, progress);
   }
 
   // Split: held-out subtasks, then held-out pairs of the remaining subtasks (or the source's own flag).
@@ -176,8 +263,14 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
   std::vector<Pair> train, val_pairs, val_tasks;
   double sum = 0, sum2 = 0;
   std::vector<int> kind(md.results.size());
+  size_t without_images = 0;
   for (size_t i = 0; i < md.results.size(); ++i) {
     const auto& r = md.results[i];
+    if (use_d && tasks[r.task].classes == 0) {  // nothing to embed: left out (the meta-dataset says so)
+      kind[i] = 3;
+      ++without_images;
+      continue;
+    }
     kind[i] = heldout_task[r.task] ? 2 : (source_flags ? r.heldout : split_rng.uniform01() < o.heldout_pair_fraction) ? 1 : 0;
     if (kind[i] == 0) sum += r.valid_acc, sum2 += r.valid_acc * r.valid_acc;
   }
@@ -187,6 +280,7 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
   surrogate.set_label_stats(mean, std);
   for (size_t i = 0; i < md.results.size(); ++i) {
     const auto& r = md.results[i];
+    if (kind[i] == 3) continue;
     Pair p{r.task, r.arch, (r.valid_acc - mean) / std, r.valid_acc};
     (kind[i] == 0 ? train : kind[i] == 1 ? val_pairs : val_tasks).push_back(p);
   }
@@ -194,7 +288,9 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
   for (const auto& a : md.archs) cells.push_back(Nb201Cell::parse(a.string));
   progress("split: " + std::to_string(train.size()) + " training pairs, " + std::to_string(val_pairs.size()) +
            " held-out pairs, " + std::to_string(val_tasks.size()) + " pairs of " +
-           std::to_string(std::count(heldout_task.begin(), heldout_task.end(), true)) + " held-out subtasks; labels " +
+           std::to_string(std::count(heldout_task.begin(), heldout_task.end(), true)) + " held-out subtasks" +
+           (without_images ? " (" + std::to_string(without_images) + " pairs left out: no class of their task has images)" : "") +
+           "; labels " +
            std::to_string(mean) + " +- " + std::to_string(std));
 
   std::vector<torch::Tensor> params;
@@ -215,6 +311,7 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
                                {"featurizer_epochs", o.featurizer_epochs}, {"featurizer_images", o.featurizer_images},
                                {"context_size", o.context_size}, {"seed", o.seed}, {"model", to_json(surrogate.options())}};
   if (!builtin_featurizer) fit_config["featurizer"] = surrogate.featurizer_id();
+  if (!o.source_specs.empty()) fit_config["sources"] = o.source_specs;
   if (fs::exists(last + "/state.json")) {
     std::ifstream in(last + "/state.json");
     const auto state = nlohmann::json::parse(in);

@@ -2,6 +2,7 @@
 // `meta_train fit`: learn the surrogate end to end on a meta-dataset (DESIGN section 6).
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "models/surrogate_options.h"
@@ -20,6 +21,7 @@ struct FitOptions {
   int featurizer_epochs = 3;        // built-in featurizer only
   std::string featurizer_path;      // the TorchScript backbone when model.featurizer == "torchscript"
   std::string feature_cache_dir;    // per-source feature cache folder ("" = no cache)
+  std::map<std::string, std::string> source_specs;  // source name -> dataset spec, overriding the recorded path
   int featurizer_images = 12000;
   int context_size = 512;         // meta-training points kept in the checkpoint for zero-shot predictions
   uint64_t seed = 0;

@@ -107,8 +107,19 @@ TEST(Formats, DownsampledImageNetPickleAndNpz) {
   expect_same_images(read_imagenet_downsampled((dir / "train_data_batch_2.npz").string(), 0), d);
   const auto train = load_dataset("imagenet16:" + dir.string());
   EXPECT_EQ(train.size(), 12);
-  EXPECT_EQ(train.num_classes(), 1000);
-  EXPECT_EQ(train.labels[5], 995);
+  EXPECT_EQ(train.num_classes(), 6);  // the 994 classes without images are left out
+  EXPECT_EQ(train.labels[5], 5);
+  EXPECT_EQ(train.class_names[5], "996");  // the 1-based Imagenet label
+  const auto all = load_dataset("imagenet16:" + dir.string(), LoadOptions{true});
+  EXPECT_EQ(all.num_classes(), 1000);
+  EXPECT_EQ(all.labels[5], 995);
+  const auto picked = load_dataset("imagenet16:" + dir.string() + "@train?classes=996,1-200");
+  EXPECT_EQ(picked.num_classes(), 3);  // 996, then 1 and 200 (2..199 have no images)
+  EXPECT_EQ(picked.class_names, (std::vector<std::string>{"996", "1", "200"}));
+  EXPECT_EQ(picked.size(), 6);
+  EXPECT_EQ(picked.labels[0], 1);
+  expect_error_containing([&] { load_dataset("imagenet16:" + dir.string() + "?classes=1001"); }, "no class named '1001'");
+  expect_error_containing([&] { load_dataset("imagenet16:" + dir.string() + "?classes=9-3"); }, "bad class range");
   EXPECT_EQ(load_dataset("imagenet16:" + dir.string() + "@val").size(), 6);
   expect_error_containing([&] { load_dataset("imagenet32:" + dir.string()); }, "expected 32x32");
 

@@ -51,7 +51,7 @@ std::vector<std::string> trial_archs(const std::string& dir) {
 TEST(Search, EveryBaselineRunsAndNeverRepeatsACell) {
   const auto dir = test::scratch_dir("search_methods");
   const std::string table = synthetic_table(dir);
-  for (const char* m : {"random", "evolution", "local", "gp"}) {
+  for (const char* m : {"random", "evolution", "local", "gp", "bowl", "params"}) {
     SCOPED_TRACE(m);
     const auto out = (dir / m).string();
     const auto summary = run_search(settings(m, table, out, 25), [](const std::string&) {});
@@ -65,6 +65,68 @@ TEST(Search, EveryBaselineRunsAndNeverRepeatsACell) {
     EXPECT_TRUE(std::filesystem::exists(out + "/summary.json"));
     EXPECT_GT(summary.at("best_accuracy").get<double>(), 70.0);
   }
+}
+
+TEST(Search, ParamsProposesTheLargestCellsFirst) {
+  const auto dir = test::scratch_dir("search_params");
+  const std::string table = synthetic_table(dir);
+  const auto out = (dir / "params").string();
+  run_search(settings("params", table, out, 3), [](const std::string&) {});
+  const auto archs = trial_archs(out);
+  // All six edges 3x3 convs is the largest cell (1.531 M parameters); then five convs and one 1x1 conv.
+  EXPECT_EQ(archs[0], "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|");
+  for (const auto& a : {archs[1], archs[2]}) {
+    const Nb201Cell c = Nb201Cell::parse(a);
+    int conv3 = 0, conv1 = 0;
+    for (Nb201Op op : c.ops()) conv3 += op == Nb201Op::kConv3x3, conv1 += op == Nb201Op::kConv1x1;
+    EXPECT_EQ(conv3, 5) << a;
+    EXPECT_EQ(conv1, 1) << a;
+  }
+}
+
+TEST(Search, ModelBasedMethodsLearnTheTrendOfTheSyntheticTable) {
+  // Accuracy grows with the number of 3x3 convs: within 25 evaluations bowl and gp must find a cell with at
+  // least 5 of them (a random pick has 5+ with probability 0.0016 per cell).
+  const auto dir = test::scratch_dir("search_trend");
+  const std::string table = synthetic_table(dir);
+  for (const char* m : {"bowl", "gp"}) {
+    SCOPED_TRACE(m);
+    const auto summary = run_search(settings(m, table, (dir / m).string(), 25), [](const std::string&) {});
+    EXPECT_GE(summary.at("best_accuracy").get<double>(), 85.0);
+  }
+}
+
+TEST(Search, MutationCandidatesAreTheUnevaluatedNeighboursOfTheBestCells) {
+  std::vector<Nb201Cell> cells;
+  for (int64_t id = 0; id < kNb201NumCells; ++id) cells.push_back(Nb201Cell::from_id(id));
+  const CandidatePool pool(cells);  // a cell stands for its isomorphism class
+  const Nb201Cell a = Nb201Cell::from_id(777), b = Nb201Cell::from_id(4242), c = Nb201Cell::from_id(9000);
+  const std::vector<Observation> h = {{a, 70, true}, {b, 80, true}, {c, 99, false}};
+  const auto done = pool.evaluated(h);
+  auto neighbour_keys = [](const Nb201Cell& x) {  // iso keys one edit away, other than x's own
+    std::set<std::string> keys;
+    for (int k = 0; k < kNb201NumEdges; ++k)
+      for (int op = 0; op < kNb201NumOps; ++op) {
+        Nb201Cell n = x;
+        n.set_op(k, static_cast<Nb201Op>(op));
+        if (n.iso_key() != x.iso_key()) keys.insert(n.iso_key());
+      }
+    return keys;
+  };
+  auto keys_of = [&](const std::vector<long>& ids) {
+    std::set<std::string> keys;
+    for (long i : ids) keys.insert(pool.cells()[i].iso_key());
+    EXPECT_EQ(keys.size(), ids.size());  // no class twice
+    return keys;
+  };
+  // One parent: the best successful cell, b.
+  EXPECT_EQ(keys_of(pool.mutation_candidates(h, done, 1)), neighbour_keys(b));
+  // Two parents: a's neighbours too; the failed observation c (99 %) is never a parent.
+  std::set<std::string> both = neighbour_keys(b);
+  for (const auto& k : neighbour_keys(a)) both.insert(k);
+  EXPECT_EQ(keys_of(pool.mutation_candidates(h, done, 2)), both);
+  EXPECT_EQ(keys_of(pool.mutation_candidates(h, done, 5)), both);
+  EXPECT_GT(both.size(), 30u);
 }
 
 TEST(Search, ResumesAfterSigkillWithoutLosingOrDuplicatingTrials) {

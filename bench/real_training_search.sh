@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Real-training targets: meta_test search with the train objective, tnas vs random vs local search, the same
+# seeds and budget. Targets: MNIST (the README's main job) and, with the reference data, ImageNet16-120's 26
+# classes that ../shared/data/imagenet holds (Imagenet labels 1..120, held out from the default's
+# meta-training subtasks). Reports per target and method the mean over seeds of the best run's validation
+# accuracy (what the search maximizes) and of that run's test accuracy, and tnas's overhead per step.
+#   bench/real_training_search.sh [--quick] [--seeds N] [--budget N] [--targets mnist,imagenet16] --out DIR
+set -euo pipefail
+quick=0; out=.; seeds=5; budget=30; targets=mnist,imagenet16
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;; --out) out=$2; shift ;; --seeds) seeds=$2; shift ;; --budget) budget=$2; shift ;;
+    --targets) targets=$2; shift ;; *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ $quick = 1 ] && { seeds=1; budget=6; targets=mnist; }
+build=${TNAS_BUILD_DIR:-build}
+shared=${TNAS_SHARED_DATA:-$(cd .. && pwd)/shared/data}
+specs=()
+for t in ${targets//,/ }; do
+  case $t in
+    mnist) specs+=("mnist=mnist") ;;
+    imagenet16)
+      if [ -f "$shared/imagenet/imagenet16/train_data_batch_1.npz" ]; then specs+=("imagenet16=imagenet16:$shared/imagenet/imagenet16?classes=1-120")
+      else echo "real_training_search: $shared/imagenet absent, imagenet16 target skipped" >&2; fi ;;
+    *) echo "unknown target $t" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$out/real_runs"
+for spec in "${specs[@]}"; do
+  name=${spec%%=*}; dataset=${spec#*=}
+  for m in tnas random local; do
+    for ((s = 0; s < seeds; s++)); do
+      "$build/meta_test/meta_test" search --dataset "$dataset" --method $m --objective train --preset tiny --budget "$budget" \
+        --seed "$s" --out "$out/real_runs/${name}_${m}_$s" --force > /dev/null 2> "$out/real_runs/${name}_${m}_$s.log"
+    done
+  done
+done
+python3 - "$out" "$budget" "$seeds" "${specs[@]}" <<'PY'
+import json, statistics, sys
+out, budget, seeds, specs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
+print("| target | method | seeds | mean best validation acc | mean test acc of that run | min / max test acc | overhead/step (ms, median) |")
+print("| --- | --- | --- | --- | --- | --- | --- |")
+rows = []
+for spec in specs:
+    name = spec.split("=", 1)[0]
+    for m in ("tnas", "random", "local"):
+        valid, test, over = [], [], []
+        for s in range(seeds):
+            d = f"{out}/real_runs/{name}_{m}_{s}"
+            summ = json.load(open(f"{d}/summary.json"))
+            trials = [json.loads(l) for l in open(f"{d}/trials.jsonl")]
+            valid.append(summ["best_accuracy"]); test.append(summ["best_details"]["test_acc"])
+            over += [t["propose_seconds"] * 1000 for t in trials[5:]]
+        row = {"target": name, "method": m, "valid": valid, "test": test, "overhead_ms": statistics.median(over) if over else 0.0}
+        rows.append(row)
+        print(f"| {name} | {m} | {seeds} | {statistics.mean(valid):.2f} | {statistics.mean(test):.2f} | {min(test):.2f} / {max(test):.2f} | {row['overhead_ms']:.1f} |")
+json.dump({"budget": budget, "seeds": seeds, "rows": rows}, open(f"{out}/real_training_search.json", "w"), indent=2)
+PY

@@ -1,0 +1,32 @@
+#include "meta_test/acquisition.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "graphs/error.h"
+
+namespace tnas {
+namespace {
+double normal_pdf(double z) { return std::exp(-0.5 * z * z) / std::sqrt(2 * M_PI); }
+double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+}  // namespace
+
+double log_expected_improvement(double mean, double sd, double best) {
+  const double z = (mean - best) / sd;
+  if (z > -6) return std::log(std::max(1e-300, sd * (z * normal_cdf(z) + normal_pdf(z))));
+  return std::log(sd) - 0.5 * z * z - 0.5 * std::log(2 * M_PI) - 2 * std::log(-z);
+}
+
+Acquisition::Acquisition(const std::string& kind, double ucb_beta) : ucb_(kind == "ucb"), beta_(ucb_beta) {
+  if (kind != "ei" && kind != "ucb") throw Error("--acquisition must be ei or ucb, got '" + kind + "'");
+}
+
+double Acquisition::operator()(double mean, double sd, double best) const {
+  return ucb_ ? mean + beta_ * sd : log_expected_improvement(mean, sd, best);
+}
+
+nlohmann::json Acquisition::describe() const {
+  return ucb_ ? nlohmann::json{{"kind", "ucb"}, {"beta", beta_}} : nlohmann::json{{"kind", "ei"}};
+}
+
+}  // namespace tnas

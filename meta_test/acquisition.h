@@ -1,0 +1,26 @@
+#pragma once
+// Acquisition functions of the model-based methods: a value per candidate from the posterior mean and
+// standard deviation (in standardized units) and the best standardized observation so far.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace tnas {
+
+class Acquisition {
+ public:
+  // kind: "ei" (log Expected Improvement, stable far below the incumbent) or "ucb" (mean + beta * sd).
+  // Throws tnas::Error for another kind.
+  Acquisition(const std::string& kind, double ucb_beta);
+  double operator()(double mean, double sd, double best) const;
+  nlohmann::json describe() const;
+
+ private:
+  bool ucb_;
+  double beta_;
+};
+
+// log EI, with the asymptotic expansion of the Mills ratio for z << 0 (never -inf or NaN for sd > 0).
+double log_expected_improvement(double mean, double sd, double best);
+
+}  // namespace tnas

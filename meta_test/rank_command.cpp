@@ -1,0 +1,62 @@
+// meta_test rank: the surrogate's zero-shot ranking of the (de-duplicated) pool on a dataset — which cells
+// tnas would try first there, with the predicted accuracy and its standard deviation.
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+
+#include "graphs/nb201_space.h"
+#include "graphs/network_cost.h"
+#include "meta_test/commands.h"
+#include "meta_test/target_embedding.h"
+#include "models/cli_options.h"
+
+namespace tnas {
+
+int run_rank_command(int argc, char** argv) {
+  cxxopts::Options options(argv[0],
+                           "Rank every NAS-Bench-201 cell (one per isomorphism class unless --no-dedupe) by the "
+                           "surrogate's zero-shot prediction on a dataset, best first: predicted accuracy (%), its "
+                           "standard deviation, parameters (M, C=16 N=5, 10 classes) and the cell.");
+  options.add_options()("checkpoint", "Surrogate checkpoint folder", cxxopts::value<std::string>()->default_value("checkpoints/default"))(
+      "dataset", "Dataset spec whose images condition the surrogate (see `meta_test dataset --help`)", cxxopts::value<std::string>())(
+      "top", "How many cells to print (0 = all)", cxxopts::value<int>()->default_value("20"))(
+      "seed", "Seed of the draw of images that gives the dataset embedding", cxxopts::value<uint64_t>()->default_value("0"))(
+      "no-dedupe", "Rank every one of the 15,625 cells, isomorphic ones included");
+  add_common_options(options);
+  const auto parsed = parse_command_line(options, argc, argv);
+  if (!parsed) return 0;
+  const auto& args = *parsed;
+  const int top = args["top"].as<int>();
+  if (top < 0) throw Error("--top must be >= 0, got " + std::to_string(top));
+  const std::string checkpoint = args["checkpoint"].as<std::string>();
+  const Surrogate surrogate = Surrogate::load(checkpoint);
+  Eigen::VectorXf d = Eigen::VectorXf::Zero(surrogate.options().nz);
+  if (surrogate.options().dataset_embedding) {
+    require_option(args, "dataset", "SPEC (this checkpoint conditions on the dataset's images)");
+    Rng rng(args["seed"].as<uint64_t>() + 99);  // the draw tnas makes for the same seed
+    const TargetFeatures t = featurize_target(surrogate, args["dataset"].as<std::string>(),
+                                              static_cast<size_t>(surrogate.options().images_per_class), rng);
+    d = surrogate.dataset_embedding(t.features, t.labels, t.classes, rng);
+  }
+  const Nb201Space space;
+  std::vector<Nb201Cell> pool;
+  for (const Arch& a : args.count("no-dedupe") ? space.enumerate() : dedupe_by_iso_key(space, space.enumerate()))
+    pool.push_back(Nb201Space::to_cell(a));
+  Eigen::VectorXd mean, var;
+  zero_shot_posterior(surrogate, surrogate.kernel_features(d, surrogate.arch_embeddings(pool)), mean, var);
+  std::vector<size_t> order(pool.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return mean(a) > mean(b); });
+  const size_t shown = top == 0 ? order.size() : std::min(order.size(), static_cast<size_t>(top));
+  std::printf("rank\tpredicted_acc\tsd\tparams_m\tcell\n");
+  for (size_t r = 0; r < shown; ++r) {
+    const size_t i = order[r];
+    std::printf("%zu\t%.2f\t%.2f\t%.3f\t%s\n", r + 1, mean(i) * surrogate.label_std() + surrogate.label_mean(),
+                std::sqrt(std::max(0.0, var(i))) * surrogate.label_std(),
+                nb201_param_count(pool[i], Nb201MacroConfig{}) / 1e6, pool[i].to_string().c_str());
+  }
+  std::fprintf(stderr, "%zu of %zu cells shown (checkpoint %s)\n", shown, pool.size(), checkpoint.c_str());
+  return 0;
+}
+
+}  // namespace tnas
