@@ -4,7 +4,8 @@
 # classes that ../shared/data/imagenet holds (Imagenet labels 1..120, held out from the default's
 # meta-training subtasks). Reports per target and method the mean over seeds of the best run's validation
 # accuracy (what the search maximizes) and of that run's test accuracy, and tnas's overhead per step.
-#   bench/real_training_search.sh [--quick] [--seeds N] [--budget N] [--targets mnist,imagenet16] --out DIR
+#   bench/real_training_search.sh [--quick] [--seeds N | --seeds mnist=N,imagenet16=M] [--budget N] [--targets mnist,imagenet16] --out DIR
+# Finished runs in DIR are replayed, not retrained (meta_test search resumes), so a target can be added later.
 set -euo pipefail
 quick=0; out=.; seeds=5; budget=30; targets=mnist,imagenet16
 while [ $# -gt 0 ]; do
@@ -15,6 +16,12 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ $quick = 1 ] && { seeds=1; budget=6; targets=mnist; }
+seeds_of() {  # seeds for target $1 from --seeds N or --seeds a=N,b=M (default 5)
+  case $seeds in
+    *=*) local item; for item in ${seeds//,/ }; do [ "${item%%=*}" = "$1" ] && { echo "${item#*=}"; return; }; done; echo 5 ;;
+    *) echo "$seeds" ;;
+  esac
+}
 build=${TNAS_BUILD_DIR:-build}
 shared=${TNAS_SHARED_DATA:-$(cd .. && pwd)/shared/data}
 specs=()
@@ -28,23 +35,25 @@ for t in ${targets//,/ }; do
   esac
 done
 mkdir -p "$out/real_runs"
+seed_counts=()
 for spec in "${specs[@]}"; do
   name=${spec%%=*}; dataset=${spec#*=}
+  n=$(seeds_of "$name"); seed_counts+=("$name=$n")
   for m in tnas random local; do
-    for ((s = 0; s < seeds; s++)); do
+    for ((s = 0; s < n; s++)); do
       "$build/meta_test/meta_test" search --dataset "$dataset" --method $m --objective train --preset tiny --budget "$budget" \
         --seed "$s" --out "$out/real_runs/${name}_${m}_$s" --force > /dev/null 2> "$out/real_runs/${name}_${m}_$s.log"
     done
   done
 done
-python3 - "$out" "$budget" "$seeds" "${specs[@]}" <<'PY'
+python3 - "$out" "$budget" "${seed_counts[@]}" <<'PY'
 import json, statistics, sys
-out, budget, seeds, specs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
+out, budget, specs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 print("| target | method | seeds | mean best validation acc | mean test acc of that run | min / max test acc | overhead/step (ms, median) |")
 print("| --- | --- | --- | --- | --- | --- | --- |")
 rows = []
 for spec in specs:
-    name = spec.split("=", 1)[0]
+    name, seeds = spec.split("=", 1)[0], int(spec.split("=", 1)[1])
     for m in ("tnas", "random", "local"):
         valid, test, over = [], [], []
         for s in range(seeds):
@@ -56,5 +65,5 @@ for spec in specs:
         row = {"target": name, "method": m, "valid": valid, "test": test, "overhead_ms": statistics.median(over) if over else 0.0}
         rows.append(row)
         print(f"| {name} | {m} | {seeds} | {statistics.mean(valid):.2f} | {statistics.mean(test):.2f} | {min(test):.2f} / {max(test):.2f} | {row['overhead_ms']:.1f} |")
-json.dump({"budget": budget, "seeds": seeds, "rows": rows}, open(f"{out}/real_training_search.json", "w"), indent=2)
+json.dump({"budget": budget, "rows": rows}, open(f"{out}/real_training_search.json", "w"), indent=2)
 PY

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces every table of bench/RESULTS.md: builds, runs each benchmark, writes CSV/JSON and PNG plots
 # under --out, and (full runs only) rewrites bench/RESULTS.md from those outputs.
-#   [TNAS_REAL_TARGETS=mnist] bench/run_all.sh [--quick] [--only STEP,...] [--jobs N] [--device cpu|cuda] [--out DIR]
+#   [TNAS_REAL_TARGETS=mnist] [TNAS_REAL_SEEDS=mnist=5,imagenet16=3] bench/run_all.sh [--quick] [--only STEP,...] [--jobs N] [--device cpu|cuda] [--out DIR]
 # --quick runs every benchmark at a tiny size and checks its output is well-formed (CI runs this).
 # A full run keeps every step's outputs in bench/results/ (committed) and writes bench/RESULTS.md from them;
 # --only reruns the named steps at full size and rewrites RESULTS.md with the other steps' last results,
@@ -107,7 +107,7 @@ full_step() {
         previous=("fashion-mnist-tiny=$out/previous_default/checkpoints/default")
       fi
       step zero_shot bench/zero_shot.sh --out "$out" default=checkpoints/default "${previous[@]}" ;;
-    real_training_search) step real_training_search bench/real_training_search.sh --targets "${TNAS_REAL_TARGETS:-mnist,imagenet16}" --out "$out" ;;
+    real_training_search) step real_training_search bench/real_training_search.sh --targets "${TNAS_REAL_TARGETS:-mnist,imagenet16}" --seeds "${TNAS_REAL_SEEDS:-5}" --out "$out" ;;
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
   esac
 }
