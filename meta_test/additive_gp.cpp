@@ -81,7 +81,7 @@ AdditiveGpPrediction fit_additive_gp(const Eigen::VectorXd& y, const std::vector
       if (c.alternative[f] >= 0) k += c.weight[f] * families[f].alternatives[c.alternative[f]].train;
     for (double noise : noise_grid) {
       const auto llt = robust_cholesky(k + noise * Eigen::MatrixXd::Identity(n, n));
-      const double lml = -0.5 * y.dot(llt.solve(y)) - Eigen::MatrixXd(llt.matrixL()).diagonal().array().log().sum() -
+      const double lml = -0.5 * y.dot(llt.solve(y)) - llt.matrixLLT().diagonal().array().log().sum() -
                          0.5 * n * std::log(2 * M_PI);
       if (lml > best_lml) best_lml = lml, best = &c, best_noise = noise;
     }

@@ -29,7 +29,7 @@ class BowlSearch final : public SearchMethod {
     for (const auto& o : h)
       if (o.ok) rows.push_back(pool_.find(o.cell)), ys.push_back(o.accuracy);
     Nb201Cell next = rows.size() < static_cast<size_t>(std::max(2, s_.warm_start)) ? pool_.random_unevaluated(done, rng)
-                                                                                  : acquire(h, done, rows, ys, rng);
+                                                                                  : acquire(h, done, rows, ys);
     last_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return next;
   }
@@ -42,13 +42,9 @@ class BowlSearch final : public SearchMethod {
 
  private:
   Nb201Cell acquire(const std::vector<Observation>& h, const std::vector<bool>& done, const std::vector<long>& rows,
-                    const std::vector<double>& ys, Rng& rng) {
-    std::vector<long> candidates;
-    if (s_.acquisition_pool == "mutations") candidates = pool_.mutation_candidates(h, done, s_.mutation_parents);
-    if (candidates.empty())
-      for (long i = 0; i < static_cast<long>(pool_.size()); ++i)
-        if (!done[i]) candidates.push_back(i);
-    if (candidates.empty()) return pool_.random_unevaluated(done, rng);  // throws: nothing is left
+                    const std::vector<double>& ys) {
+    const std::vector<long> candidates =
+        pool_.acquisition_candidates(h, done, s_.acquisition_pool == "mutations", s_.mutation_parents);
     const Eigen::VectorXd y = standardized(ys);
     const auto gp = fit_additive_gp(y, {wl_.family(rows, candidates, {1.0})}, {1e-3, 1e-2, 1e-1, 3e-1});
     last_note = "kernel " + gp.kernel;

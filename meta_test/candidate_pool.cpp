@@ -71,4 +71,15 @@ std::vector<long> CandidatePool::mutation_candidates(const std::vector<Observati
   return {found.begin(), found.end()};
 }
 
+std::vector<long> CandidatePool::acquisition_candidates(const std::vector<Observation>& history, const std::vector<bool>& done,
+                                                        bool mutations, int parents) const {
+  std::vector<long> candidates;
+  if (mutations) candidates = mutation_candidates(history, done, parents);
+  if (candidates.empty())
+    for (long i = 0; i < static_cast<long>(cells_.size()); ++i)
+      if (!done[i]) candidates.push_back(i);
+  if (candidates.empty()) throw Error("search: every cell of the pool has been evaluated");
+  return candidates;
+}
+
 }  // namespace tnas

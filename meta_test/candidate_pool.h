@@ -39,6 +39,12 @@ class CandidatePool {
   std::vector<long> mutation_candidates(const std::vector<Observation>& history, const std::vector<bool>& done,
                                         int parents) const;
 
+  // Where a model-based method looks this step: the mutation candidates when `mutations` (falling back to
+  // every unevaluated cell when the parents' neighbourhoods are exhausted), else every unevaluated cell.
+  // Throws tnas::Error when every cell has been evaluated.
+  std::vector<long> acquisition_candidates(const std::vector<Observation>& history, const std::vector<bool>& done,
+                                           bool mutations, int parents) const;
+
  private:
   // Pool index of every one-edit change of `cell` that is unevaluated, one entry per edit (with repeats).
   std::vector<long> unevaluated_edits(const std::vector<bool>& done, const Nb201Cell& cell) const;

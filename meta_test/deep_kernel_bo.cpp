@@ -180,12 +180,8 @@ class BayesOpt final : public SearchMethod {
     }
     GpRegression gp(x, y, initial_);
     gp.fit(s_.finetune_steps, s_.finetune_lr);
-    std::vector<long> candidates;
-    if (s_.acquisition_pool == "mutations") candidates = pool_.mutation_candidates(h, done, s_.mutation_parents);
-    if (candidates.empty())  // "all", or the best cells' neighbourhoods are exhausted
-      for (long i = 0; i < static_cast<long>(pool_.size()); ++i)
-        if (!done[i]) candidates.push_back(i);
-    if (candidates.empty()) throw Error("search: every cell of the pool has been evaluated");
+    const std::vector<long> candidates =
+        pool_.acquisition_candidates(h, done, s_.acquisition_pool == "mutations", s_.mutation_parents);
     Eigen::VectorXd mu(static_cast<long>(candidates.size())), var(mu.size());
     double best = y.maxCoeff();
     if (s_.kernel == "additive") {
