@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces every table of bench/RESULTS.md: builds, runs each benchmark, writes CSV/JSON and PNG plots
 # under --out, and (full runs only) rewrites bench/RESULTS.md from those outputs.
-#   [TNAS_REAL_TARGETS=mnist] [TNAS_REAL_SEEDS=mnist=5,imagenet16=3] bench/run_all.sh [--quick] [--only STEP,...] [--jobs N] [--device cpu|cuda] [--out DIR]
+#   [TNAS_REAL_TARGETS=mnist] [TNAS_REAL_SEEDS=5 | mnist=5,imagenet16=3] bench/run_all.sh [--quick] [--only STEP,...] [--jobs N] [--device cpu|cuda] [--out DIR]
 # --quick runs every benchmark at a tiny size and checks its output is well-formed (CI runs this).
 # A full run keeps every step's outputs in bench/results/ (committed) and writes bench/RESULTS.md from them;
 # --only reruns the named steps at full size and rewrites RESULTS.md with the other steps' last results,
@@ -60,6 +60,7 @@ step() {
 if [ $quick = 1 ]; then
   step data_loading "$b/data_loading" --quick --out "$out"
   step bo_step "$b/bo_step" --quick --out "$out"
+  step tnas_step "$b/tnas_step" --quick --threads 1 --out "$out"
   python_peer --quick
   step evaluator_speed "$b/evaluator_speed" --quick --out "$out"
   step surrogate_quality bench/surrogate_quality.sh --quick --out "$out"
@@ -83,6 +84,7 @@ full_step() {
   case $1 in
     data_loading) step data_loading "$b/data_loading" --out "$out" ;;
     bo_step) step bo_step "$b/bo_step" --out "$out" ;;
+    tnas_step) step tnas_step "$b/tnas_step" --threads 1 --out "$out" ;;
     bo_step_python) python_peer ;;
     evaluator_speed) step evaluator_speed "$b/evaluator_speed" --out "$out" ;;
     proxy_fidelity) step proxy_fidelity "$b/proxy_fidelity" --cells 50 --presets smoke,tiny,fast --out "$out" ;;
@@ -111,7 +113,7 @@ full_step() {
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
   esac
 }
-all_steps="data_loading bo_step bo_step_python evaluator_speed proxy_fidelity surrogate_quality meta_dataset_labels search_quality search_ablation zero_shot real_training_search"
+all_steps="data_loading bo_step tnas_step bo_step_python evaluator_speed proxy_fidelity surrogate_quality meta_dataset_labels search_quality search_ablation zero_shot real_training_search"
 steps=${only//,/ }
 steps=${steps:-$all_steps}
 for s in $steps; do [[ " $all_steps " == *" $s "* ]] || { echo "run_all: unknown step '$s' (steps: $all_steps)" >&2; exit 2; }; done

@@ -39,6 +39,9 @@ int run(int argc, char** argv) {
       "warm-start-distance", "tnas: edges between warm-start cells", cxxopts::value<int>()->default_value("1"))(
       "mutation-parents", "BO methods: best cells whose neighbours are acquisition candidates", cxxopts::value<int>()->default_value("1"))(
       "warm-start", "BO methods: initial evaluations", cxxopts::value<int>()->default_value("5"))(
+      "adapt", "tnas, gp: hyperparameters or mlp", cxxopts::value<std::string>()->default_value("hyperparameters"))(
+      "mlp-lr", "tnas, gp with --adapt mlp: the MLP's learning rate", cxxopts::value<double>()->default_value("0.001"))(
+      "finetune-steps", "tnas, gp: Adam steps per BO step", cxxopts::value<int>()->default_value("50"))(
       "out", "Output folder", cxxopts::value<std::string>()->default_value("."));
   add_common_options(options);
   const auto parsed = parse_command_line(options, argc, argv);
@@ -57,7 +60,12 @@ int run(int argc, char** argv) {
   std::stringstream ms(args["methods"].as<std::string>());
   for (std::string m; std::getline(ms, m, ',');) methods.push_back(m);
 
+  std::filesystem::create_directories(out);
   std::ofstream curves(out + "/search_quality_curves.csv");
+  if (!curves) {
+    std::fprintf(stderr, "search_quality: cannot write %s/search_quality_curves.csv\n", out.c_str());
+    return 2;
+  }
   curves << "method,seed,evaluation,incumbent_regret\n";
   nlohmann::json rows = nlohmann::json::array();
   std::printf("| method | median final regret | quartiles | reached optimum (seeds) | median evals to optimum | reached top 0.1%% | median evals to top 0.1%% | overhead/step (ms) |\n");
@@ -85,6 +93,9 @@ int run(int argc, char** argv) {
       s.bo.mutation_parents = args["mutation-parents"].as<int>();
       s.bo.acquisition_pool = args["acquisition-pool"].as<std::string>();
       s.bo.warm_start_from = args["warm-start-from"].as<std::string>();
+      s.bo.adapt = args["adapt"].as<std::string>();
+      s.bo.mlp_lr = args["mlp-lr"].as<double>();
+      s.bo.finetune_steps = args["finetune-steps"].as<int>();
       s.budget = budget;
       s.seed = static_cast<uint64_t>(seed);
       s.out = out + "/runs/" + label + "_" + std::to_string(seed);

@@ -1,6 +1,6 @@
 // Bayesian optimization with the deep-kernel GP: `tnas` (meta-learned surrogate, frozen encoders, GP
-// hyperparameters fine-tuned on the target after every evaluation; Shala et al. 2023) and `gp` (the same
-// model with random weights, fitted on the target only).
+// hyperparameters fine-tuned on the target after every evaluation; Shala et al. 2023; with --adapt mlp the
+// deep kernel's MLP as well, as FSBO) and `gp` (the same model with random weights, fitted on the target only).
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -50,6 +50,7 @@ class BayesOpt final : public SearchMethod {
       target_classes_ = target.classes;
       d = surrogate->dataset_embedding(target_features_, target_labels_, target_classes_, rng);
     }
+    d_ = d;
     z_ = surrogate->kernel_features(d, g_);
     if (s.meta_trained && s.warm_start_from == "meta-data") {
       // The reference's warm start: the cells with the best mean accuracy in the meta-training data.
@@ -79,7 +80,7 @@ class BayesOpt final : public SearchMethod {
       const double mu = mean.mean(), sd = std::sqrt((mean.array() - mu).square().mean());
       prior_ = (mean.array() - mu) / (sd > 1e-12 ? sd : 1.0);
     }
-    if (per_step_d() && target_classes_ > 0) surrogate_.emplace(std::move(*surrogate));
+    surrogate_.emplace(std::move(*surrogate));
     setup_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
@@ -97,8 +98,9 @@ class BayesOpt final : public SearchMethod {
             {"acquisition", acquisition_.describe()}, {"acquisition_pool", s_.acquisition_pool},
             {"mutation_parents", s_.mutation_parents}, {"warm_start", s_.warm_start}, {"warm_start_distance", s_.warm_start_distance}, {"kernel", s_.kernel},
             {"warm_start_from", s_.meta_trained ? s_.warm_start_from : "random"},
-            {"finetune_steps", s_.finetune_steps}, {"finetune_lr", s_.finetune_lr},
-            {"dataset_embedding", surrogate_ ? "per-step" : "fixed"},  // a constant D is never redrawn
+            {"finetune_steps", s_.finetune_steps}, {"finetune_lr", s_.finetune_lr}, {"adapt", s_.adapt},
+            {"mlp_lr", s_.adapt == "mlp" ? s_.mlp_lr : 0.0},
+            {"dataset_embedding", redraw_d() ? "per-step" : "fixed"},  // a constant D is never redrawn
             {"pool_embedding_seconds", setup_seconds_}};
   }
 
@@ -126,15 +128,12 @@ class BayesOpt final : public SearchMethod {
 
   // The kernel families of tnas's additive GP: the fine-tuned deep kernel (unit variance), the zero-shot
   // prediction as a linear kernel, and the WL kernel, each with weight 0, 0.5 or 1 (meta_test/additive_gp.h).
-  std::vector<KernelFamily> additive_families(const Eigen::MatrixXd& x, const Eigen::MatrixXd& cross, const std::vector<long>& rows,
-                                              const std::vector<long>& candidates, const GpHyperparameters& h) {
+  std::vector<KernelFamily> additive_families(const Eigen::MatrixXd& train_distances, const Eigen::MatrixXd& cross_distances,
+                                              const std::vector<long>& rows, const std::vector<long>& candidates, const GpHyperparameters& h) {
     const std::vector<double> weights = {0.0, 0.5, 1.0};
     const long n = static_cast<long>(rows.size()), m = static_cast<long>(candidates.size());
-    KernelBlock deep{"deep", matern52_from_distances(pairwise_distances(x, x), h) / h.outputscale(), Eigen::MatrixXd(n, m),
-                     Eigen::VectorXd::Ones(m)};
-    Eigen::MatrixXd r(n, m);
-    for (long c = 0; c < m; ++c) r.col(c) = cross.col(candidates[c]);
-    deep.cross = matern52_from_distances(r, h) / h.outputscale();
+    KernelBlock deep{"deep", matern52_from_distances(train_distances, h) / h.outputscale(),
+                     matern52_from_distances(cross_distances, h) / h.outputscale(), Eigen::VectorXd::Ones(m)};
     Eigen::VectorXd pr(n), pc(m);
     for (long a = 0; a < n; ++a) pr(a) = prior_(rows[a]);
     for (long c = 0; c < m; ++c) pc(c) = prior_(candidates[c]);
@@ -143,21 +142,51 @@ class BayesOpt final : public SearchMethod {
   }
 
   bool per_step_d() const { return s_.meta_trained && s_.dataset_embedding == "per-step"; }
+  bool redraw_d() const { return per_step_d() && target_classes_ > 0; }
+
+  Eigen::MatrixXf arch_rows(const std::vector<long>& indices) const {
+    Eigen::MatrixXf g(static_cast<long>(indices.size()), g_.cols());
+    for (size_t i = 0; i < indices.size(); ++i) g.row(static_cast<long>(i)) = g_.row(indices[i]);
+    return g;
+  }
+
+  // The deep kernel on the target at this step: kernel features of the observed cells (rows) and of the
+  // candidates, and the GP hyperparameters, fine-tuned on the observations y (standardized with the
+  // meta-training statistics). Only these cells are featurized: with D redrawn every step the features of
+  // the rest of the pool would be thrown away unused.
+  AdaptedKernel deep_kernel_at(const std::vector<long>& rows, const std::vector<long>& candidates, const Eigen::VectorXd& y, Rng& rng) {
+    // The reference's behaviour: a fresh draw of images per class gives a fresh D for every step.
+    if (redraw_d()) d_ = surrogate_->dataset_embedding(target_features_, target_labels_, target_classes_, rng);
+    if (s_.adapt == "mlp") {
+      KernelAdaptation a;
+      a.steps = s_.finetune_steps, a.mlp_lr = s_.mlp_lr, a.gp_lr = s_.finetune_lr;
+      return surrogate_->adapt_kernel(d_, arch_rows(rows), y, arch_rows(candidates), a);
+    }
+    AdaptedKernel k;
+    if (redraw_d()) {
+      k.train = surrogate_->kernel_features(d_, arch_rows(rows));
+      k.query = surrogate_->kernel_features(d_, arch_rows(candidates));
+    } else {
+      k.train.resize(static_cast<long>(rows.size()), z_.cols());
+      k.query.resize(static_cast<long>(candidates.size()), z_.cols());
+      for (size_t i = 0; i < rows.size(); ++i) k.train.row(static_cast<long>(i)) = z_.row(rows[i]);
+      for (size_t i = 0; i < candidates.size(); ++i) k.query.row(static_cast<long>(i)) = z_.row(candidates[i]);
+    }
+    GpRegression gp(k.train, y, initial_);
+    gp.fit(s_.finetune_steps, s_.finetune_lr);
+    k.hyperparameters = gp.hyperparameters();
+    return k;
+  }
 
   Nb201Cell acquire(const std::vector<Observation>& h, const std::vector<bool>& done, Rng& rng) {
-    if (surrogate_) {
-      // The reference's behaviour: a fresh draw of images per class gives a fresh D, hence fresh kernel
-      // features for the whole pool; the cached distance rows belong to the old features.
-      const Eigen::VectorXf d = surrogate_->dataset_embedding(target_features_, target_labels_, target_classes_, rng);
-      z_ = surrogate_->kernel_features(d, g_);
-      distance_rows_.clear();
-      pool_norms_.resize(0);
-    }
     std::vector<long> rows;
     std::vector<double> ys;
     for (const auto& o : h)
       if (o.ok) rows.push_back(pool_.find(o.cell)), ys.push_back(o.accuracy);
     if (rows.empty()) throw Error("search: no successful evaluation to fit the GP on");
+    const std::vector<long> candidates =
+        pool_.acquisition_candidates(h, done, s_.acquisition_pool == "mutations", s_.mutation_parents);
+    if (candidates.empty()) throw Error("search: every cell of the pool has been evaluated");
     double mean = label_mean_, sd = label_std_;
     if (!s_.meta_trained) {  // no meta-training statistics: standardize with the observations
       mean = 0;
@@ -166,33 +195,21 @@ class BayesOpt final : public SearchMethod {
       for (double y : ys) var += (y - mean) * (y - mean) / ys.size();
       sd = var > 1e-12 ? std::sqrt(var) : 1.0;
     }
-    Eigen::MatrixXd x(rows.size(), z_.cols());
-    Eigen::VectorXd y(rows.size());
-    for (size_t i = 0; i < rows.size(); ++i) x.row(i) = z_.row(rows[i]), y(i) = (ys[i] - mean) / sd;
-    // Distance rows from observed cells to the whole pool are kept across steps: one new row per step.
-    if (pool_norms_.size() == 0) pool_norms_ = z_.rowwise().squaredNorm();
-    Eigen::MatrixXd cross(rows.size(), z_.rows());
-    for (size_t i = 0; i < rows.size(); ++i) {
-      auto it = distance_rows_.find(rows[i]);
-      if (it == distance_rows_.end())
-        it = distance_rows_.emplace(rows[i], pairwise_distances(z_.row(rows[i]), z_, &pool_norms_)).first;
-      cross.row(i) = it->second;
-    }
-    GpRegression gp(x, y, initial_);
-    gp.fit(s_.finetune_steps, s_.finetune_lr);
-    const std::vector<long> candidates =
-        pool_.acquisition_candidates(h, done, s_.acquisition_pool == "mutations", s_.mutation_parents);
+    Eigen::VectorXd y(static_cast<long>(rows.size()));
+    for (size_t i = 0; i < rows.size(); ++i) y(static_cast<long>(i)) = (ys[i] - mean) / sd;
+    const AdaptedKernel k = deep_kernel_at(rows, candidates, y, rng);
+    const Eigen::MatrixXd cross = pairwise_distances(k.train, k.query);
     Eigen::VectorXd mu(static_cast<long>(candidates.size())), var(mu.size());
     double best = y.maxCoeff();
     if (s_.kernel == "additive") {
       const Eigen::VectorXd ys_std = standardized(ys);
-      const auto prediction = fit_additive_gp(ys_std, additive_families(x, cross, rows, candidates, gp.hyperparameters()), {1e-3, 1e-2, 1e-1});
+      const auto prediction = fit_additive_gp(
+          ys_std, additive_families(pairwise_distances(k.train, k.train), cross, rows, candidates, k.hyperparameters), {1e-3, 1e-2, 1e-1});
       mu = prediction.mean, var = prediction.variance, best = ys_std.maxCoeff();
       last_note = "kernel " + prediction.kernel;
     } else {
-      Eigen::MatrixXd cand_cross(cross.rows(), mu.size());
-      for (long c = 0; c < mu.size(); ++c) cand_cross.col(c) = cross.col(candidates[c]);
-      gp.predict_from_distances(cand_cross, mu, var);
+      GpRegression gp(k.train, y, k.hyperparameters);
+      gp.predict_from_distances(cross, mu, var);
     }
     long pick = -1;
     double pick_value = -1e300;
@@ -200,7 +217,6 @@ class BayesOpt final : public SearchMethod {
       const double a = acquisition_(mu(c), std::sqrt(var(c) + 1e-12), best);
       if (a > pick_value) pick_value = a, pick = candidates[c];
     }
-    if (pick < 0) throw Error("search: every cell of the pool has been evaluated");
     return pool_.cells()[pick];
   }
 
@@ -210,7 +226,8 @@ class BayesOpt final : public SearchMethod {
   double label_mean_ = 0, label_std_ = 1, setup_seconds_ = 0;
   GpHyperparameters initial_;
   static constexpr size_t kPerStepReservoir = 5;
-  std::optional<Surrogate> surrogate_;  // kept only when D is redrawn every step
+  std::optional<Surrogate> surrogate_;
+  Eigen::VectorXf d_;                   // the dataset embedding of this step
   Eigen::MatrixXf g_;                   // arch embeddings of the pool (frozen encoder)
   Eigen::MatrixXf target_features_;     // featurized target images D is drawn from
   std::vector<int32_t> target_labels_;
@@ -219,8 +236,6 @@ class BayesOpt final : public SearchMethod {
   Eigen::VectorXd zero_shot_;
   Eigen::VectorXd prior_;  // zero-shot mean over the pool, standardized (tnas only)
   WlKernelCache wl_{pool_};
-  Eigen::VectorXd pool_norms_;
-  std::unordered_map<long, Eigen::MatrixXd> distance_rows_;  // pool index -> 1 x pool distances
 };
 
 }  // namespace

@@ -1,4 +1,5 @@
 // meta_test evaluate: train one cell on a dataset with a preset and print one JSON line.
+#include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -34,7 +35,9 @@ int run_evaluate_command(int argc, char** argv) {
 
   const Nb201Cell cell = Nb201Cell::parse(args["arch"].as<std::string>());
   ProxyPreset preset = find_preset(args["preset"].as<std::string>());
-  if (const int e = args["epochs"].as<int>(); e > 0) preset.epochs = preset.grayscale_epochs = e;
+  const int epochs = args["epochs"].as<int>();
+  if (epochs < 0 || epochs > 100000) throw Error("--epochs must be in 0..100000 (0 = the preset's), got " + std::to_string(epochs));
+  if (epochs > 0) preset.epochs = preset.grayscale_epochs = epochs;
   TrainOptions train;
   train.seed = args["seed"].as<uint64_t>();
   train.device = resolve_device(args["device"].as<std::string>());
@@ -43,7 +46,18 @@ int run_evaluate_command(int argc, char** argv) {
 
   const ImageDataset source = load_dataset(args["dataset"].as<std::string>());
   ImageDataset test_source;
-  if (args.count("test-dataset")) test_source = load_dataset(args["test-dataset"].as<std::string>());
+  if (args.count("test-dataset")) {
+    test_source = load_dataset(args["test-dataset"].as<std::string>());
+    // A test set of other classes or another image shape measures something else than the training set's
+    // task: allowed (e.g. a deliberate domain shift), but said.
+    if (test_source.class_names != source.class_names)
+      std::fprintf(stderr, "warning: --test-dataset %s has other classes (%d) than --dataset %s (%d)\n", test_source.source.c_str(),
+                   test_source.num_classes(), source.source.c_str(), source.num_classes());
+    if (test_source.channels != source.channels || test_source.height != source.height || test_source.width != source.width)
+      std::fprintf(stderr, "warning: --test-dataset %s has %dx%dx%d images, --dataset %s has %dx%dx%d\n", test_source.source.c_str(),
+                   test_source.channels, test_source.height, test_source.width, source.source.c_str(), source.channels, source.height,
+                   source.width);
+  }
   const EvaluationData data =
       prepare_evaluation_data(source, args.count("test-dataset") ? &test_source : nullptr, preset, train.seed);
   const TrainResult r = train_and_evaluate(cell, data, preset, train);

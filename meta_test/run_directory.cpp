@@ -23,14 +23,15 @@ void write_text(const std::string& path, const std::string& text) {
 nlohmann::json comparable(nlohmann::json config) {
   config.erase("versions");
   config.erase("threads");
+  config.erase("budget");  // a finished search continues with a larger budget
   if (config.contains("method")) config["method"].erase("pool_embedding_seconds");  // a timing, not a setting
   return config;
 }
 
 }  // namespace
 
-RunDirectory::RunDirectory(std::string path, const nlohmann::json& config, bool force) : path_(std::move(path)) {
-  fs::create_directories(path_);
+RunDirectory::RunDirectory(std::string path, const nlohmann::json& config, bool force)
+    : path_(std::move(path)), lock_(path_, LockTarget::kDirectory, "search") {
   const std::string config_path = path_ + "/config.json";
   if (fs::exists(config_path)) {
     nlohmann::json old;

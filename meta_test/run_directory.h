@@ -5,12 +5,15 @@
 //   trajectory.csv   trial, arch, accuracy, incumbent (rewritten atomically after each trial)
 //   summary.json     best arch, its accuracy, evaluations, time (rewritten atomically after each trial)
 //   incumbent.png    the incumbent against evaluations (gnuplot, when installed)
-// Reopening a directory whose config matches replays the finished trials; a different config is refused
-// unless `force`, which starts the run afresh.
+// Reopening a directory whose config matches (the budget aside: a larger one continues the search) replays the
+// finished trials; a different config is refused unless `force`, which starts the run afresh. The directory
+// is locked while the object lives: a second search on it is refused, naming the first one's pid.
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "datasets/output_lock.h"
 
 namespace tnas {
 
@@ -28,6 +31,7 @@ class RunDirectory {
 
  private:
   std::string path_;
+  OutputLock lock_;
   std::vector<nlohmann::json> trials_;
 };
 

@@ -36,7 +36,10 @@ int run_search_command(int argc, char** argv) {
       cxxopts::value<int>()->default_value("1"))(
       "warm-start", "Initial evaluations before BO", cxxopts::value<int>()->default_value("5"))(
       "warm-start-from", "zero-shot (tnas: the surrogate's top cells), meta-data (best cells of the meta-training data) or random", cxxopts::value<std::string>()->default_value("zero-shot"))(
-      "finetune-steps", "Adam steps on the GP hyperparameters after each evaluation", cxxopts::value<int>()->default_value("50"))(
+      "finetune-steps", "Adam steps of the fine-tuning after each evaluation", cxxopts::value<int>()->default_value("50"))(
+      "adapt", "tnas, gp: what is fine-tuned on the target's observations: hyperparameters (the GP's, the reference) or mlp (the deep kernel's MLP as well, FSBO)",
+      cxxopts::value<std::string>()->default_value("hyperparameters"))(
+      "mlp-lr", "With --adapt mlp: Adam learning rate of the MLP", cxxopts::value<double>()->default_value("0.001"))(
       "dataset-embedding", "tnas: fixed (one draw of target images for the whole search) or per-step (a fresh draw before every BO step, as the reference)",
       cxxopts::value<std::string>()->default_value("per-step"))(
       "no-dedupe", "Keep isomorphic cells in the pool")(
@@ -66,6 +69,8 @@ int run_search_command(int argc, char** argv) {
   s.bo.warm_start_distance = args["warm-start-distance"].as<int>();
   s.bo.warm_start_from = args["warm-start-from"].as<std::string>();
   s.bo.finetune_steps = args["finetune-steps"].as<int>();
+  s.bo.adapt = args["adapt"].as<std::string>();
+  s.bo.mlp_lr = args["mlp-lr"].as<double>();
   s.bo.dataset_embedding = args["dataset-embedding"].as<std::string>();
   s.budget = args["budget"].as<int>();
   s.seed = args["seed"].as<uint64_t>();
@@ -84,8 +89,15 @@ int run_search_command(int argc, char** argv) {
     if (trained) std::printf("test accuracy of that training run: %.2f%%\n", summary["best_details"]["test_acc"].get<double>());
     std::printf("run directory: %s (config.json, trials.jsonl, trajectory.csv, summary.json, incumbent.png)\n", s.out.c_str());
   }
-  else
-    std::printf("no successful evaluation; see %s/trials.jsonl\n", s.out.c_str());
+  else {
+    // Nothing to answer with: say why the trials failed and exit non-zero, so scripts do not read on.
+    std::fprintf(stderr, "meta_test search: error: every evaluation failed (%d of %d); see %s/trials.jsonl\n",
+                 summary.value("failed_trials", 0), summary.value("evaluations", 0), s.out.c_str());
+    if (summary.contains("failure_reasons"))
+      for (const auto& [reason, count] : summary["failure_reasons"].items())
+        std::fprintf(stderr, "  %d x %s\n", count.get<int>(), reason.c_str());
+    return 1;
+  }
   return 0;
 }
 

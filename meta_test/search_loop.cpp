@@ -1,7 +1,9 @@
 #include "meta_test/search_loop.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "graphs/error.h"
 #include "graphs/nb201_space.h"
@@ -12,11 +14,14 @@ namespace tnas {
 
 nlohmann::json run_search(const SearchSettings& s, const std::function<void(const std::string&)>& progress) {
   if (s.budget < 1) throw Error("--budget must be >= 1, got " + std::to_string(s.budget));
+  if (s.objective.timeout_seconds <= 0) throw Error("--timeout must be > 0 seconds, got " + std::to_string(s.objective.timeout_seconds));
   if (s.out.empty()) throw Error("missing --out DIR");
   const Nb201Space space;
   std::vector<Nb201Cell> pool;
   for (const Arch& a : s.dedupe ? dedupe_by_iso_key(space, space.enumerate()) : space.enumerate())
     pool.push_back(Nb201Space::to_cell(a));
+  if (static_cast<size_t>(s.budget) > pool.size())
+    throw Error("--budget " + std::to_string(s.budget) + " exceeds the " + std::to_string(pool.size()) + " cells of the pool");
   ObjectiveSettings objective_settings = s.objective;
   objective_settings.seed = s.seed;
   auto objective = make_objective(objective_settings);
@@ -56,8 +61,11 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
         if (t.at("trial") == best_trial && t.contains("details")) j["best_details"] = t.at("details");
     }
     int failed = 0;
-    for (const auto& o : history) failed += !o.ok;
+    std::map<std::string, int> reasons;  // why trials failed, with counts
+    for (const auto& t : run.trials())
+      if (!t.at("ok").get<bool>()) ++failed, ++reasons[t.value("error", std::string("unknown"))];
     j["failed_trials"] = failed;
+    if (failed > 0) j["failure_reasons"] = reasons;
     return j;
   };
 
@@ -73,6 +81,13 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
       outcome.ok = false;
       const std::string what = e.what();
       outcome.error = what.substr(0, what.find('\n'));  // LibTorch errors append a stack trace
+    }
+    if (outcome.ok && !(std::isfinite(outcome.accuracy) && outcome.accuracy >= 0 && outcome.accuracy <= 100)) {
+      // An accuracy outside [0, 100] is a broken objective, not a result: it would lead the search and the plot.
+      char reason[96];
+      std::snprintf(reason, sizeof reason, "objective value %g is outside [0, 100]", outcome.accuracy);
+      outcome = {};
+      outcome.error = reason;
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     nlohmann::json trial = {{"trial", i + 1}, {"arch", cell.to_string()}, {"ok", outcome.ok}, {"seconds", seconds},

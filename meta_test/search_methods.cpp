@@ -24,6 +24,8 @@ std::unique_ptr<SearchMethod> make_search_method(const std::string& name, const 
       throw Error("--dataset-embedding must be fixed or per-step, got '" + bo.dataset_embedding + "'");
     if (bo.finetune_steps < 0) throw Error("--finetune-steps must be >= 0, got " + std::to_string(bo.finetune_steps));
     if (bo.kernel != "deep" && bo.kernel != "additive") throw Error("--kernel must be deep or additive, got '" + bo.kernel + "'");
+    if (bo.adapt != "hyperparameters" && bo.adapt != "mlp") throw Error("--adapt must be hyperparameters or mlp, got '" + bo.adapt + "'");
+    if (!(bo.mlp_lr > 0 && bo.mlp_lr < 1)) throw Error("--mlp-lr must be in (0, 1), got " + std::to_string(bo.mlp_lr));
     BayesOptSettings s = bo;
     s.meta_trained = name == "tnas";
     if (!s.meta_trained) s.kernel = "deep";  // gp: the deep kernel without meta-training, nothing to add

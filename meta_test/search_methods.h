@@ -54,6 +54,10 @@ struct BayesOptSettings {
   std::string dataset_embedding = "per-step";
   int finetune_steps = 50;
   double finetune_lr = 0.1;
+  // What is fine-tuned on the target after every evaluation: hyperparameters (the GP's, the reference's
+  // way) or mlp (the deep kernel's MLP as well, as FSBO does; learning rate mlp_lr).
+  std::string adapt = "hyperparameters";
+  double mlp_lr = 1e-3;
   // Where the acquisition is maximized: mutations (the unevaluated neighbours of the best `mutation_parents`
   // cells, as BANANAS and NAS-BOWL do) or all (every unevaluated cell of the pool, the reference's way).
   std::string acquisition_pool = "mutations";

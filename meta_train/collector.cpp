@@ -10,6 +10,7 @@
 
 #include "datasets/dataset_spec.h"
 #include "datasets/meta_dataset.h"
+#include "datasets/output_lock.h"
 #include "datasets/subtask_sampler.h"
 #include "graphs/error.h"
 #include "graphs/nb201_space.h"
@@ -70,10 +71,11 @@ std::string format_duration(double seconds) {
 }  // namespace
 
 std::vector<PlannedTask> plan_collection(const CollectOptions& o) {
-  if (o.tasks < 1) throw Error("--tasks must be >= 1");
+  // A plan is held in memory: a typo like 1e9 tasks is refused by name rather than ending in bad_alloc.
+  if (o.tasks < 1 || o.tasks > 1000000) throw Error("--tasks must be in 1..1000000, got " + std::to_string(o.tasks));
   if (o.min_classes < 2 || o.max_classes < o.min_classes) throw Error("--classes-per-task must be K or LO-HI with 2 <= LO <= HI");
   if (o.min_images < 2 || o.max_images < o.min_images) throw Error("--images-per-class must be N or LO-HI with 2 <= LO <= HI");
-  if (o.archs_per_task < 1) throw Error("--archs-per-task must be >= 1");
+  if (o.archs_per_task < 1 || o.archs_per_task > 15625) throw Error("--archs-per-task must be in 1..15625 (the NB201 cells), got " + std::to_string(o.archs_per_task));
   if (o.arch_sampling != "uniform" && o.arch_sampling != "params-spread")
     throw Error("--arch-sampling must be uniform or params-spread, got '" + o.arch_sampling + "'");
   Rng rng(o.seed);
@@ -104,6 +106,7 @@ std::vector<PlannedTask> plan_collection(const CollectOptions& o) {
 int run_collection(const CollectOptions& o, const std::function<void(const std::string&)>& progress) {
   if (o.shards < 1 || o.shard < 0 || o.shard >= o.shards) throw Error("--shard must be i/n with 0 <= i < n");
   if (o.out.empty()) throw Error("missing --out FILE.h5");
+  const OutputLock lock(o.out, LockTarget::kFile, "collect");  // shards write their own files; one writer per file
   const auto plan = plan_collection(o);
   const ImageDataset source = load_dataset(o.source);
   if (source.num_classes() < o.max_classes)

@@ -25,9 +25,11 @@ int convert(int argc, char** argv) {
   if (!parsed) return 0;
   const auto& args = *parsed;
   if (!args.count("spec") || !args.count("out")) throw Error("convert needs SPEC and OUT.h5 (see --help)");
+  const int resolution = args["resolution"].as<int>();
+  if (resolution < 0 || resolution > 4096) throw Error("--resolution must be in 0..4096 (0 = keep), got " + std::to_string(resolution));
   ImageDataset d = load_dataset(args["spec"].as<std::string>());
   if (args.count("rgb")) d = to_rgb(d);
-  if (const int r = args["resolution"].as<int>(); r > 0) d = resize_area(d, r);
+  if (resolution > 0) d = resize_area(d, resolution);
   const std::string out = args["out"].as<std::string>();
   write_h5_images(out, d);
   std::printf("wrote %s: %lld images, %d classes, %dx%dx%d\n", out.c_str(), static_cast<long long>(d.size()),

@@ -72,6 +72,17 @@ int run_fit_command(int argc, char** argv) {
   o.seed = args["seed"].as<uint64_t>();
   o.device = args["device"].as<std::string>();
   if (o.epochs < 1 || o.batch < 2 || !(o.learning_rate > 0)) throw Error("--epochs >= 1, --batch >= 2 and --lr > 0 are required");
+  // Every number checked here, before any work, with the option's name (a zero size would surface as a
+  // LibTorch stack trace deep inside the model).
+  const auto require = [](bool ok, const std::string& what) {
+    if (!ok) throw Error(what);
+  };
+  require(o.model.nz >= 1 && o.model.nz <= 1024, "--nz must be in 1..1024, got " + std::to_string(o.model.nz));
+  require(o.model.arch_hidden >= 1 && o.model.arch_hidden <= 8192, "--arch-hidden must be in 1..8192, got " + std::to_string(o.model.arch_hidden));
+  require(o.plateau_patience >= 0, "--patience must be >= 0, got " + std::to_string(o.plateau_patience));
+  require(o.featurizer_epochs >= 0, "--featurizer-epochs must be >= 0, got " + std::to_string(o.featurizer_epochs));
+  require(o.heldout_task_fraction >= 0 && o.heldout_task_fraction < 1, "--heldout-tasks must be in [0, 1)");
+  require(o.heldout_pair_fraction >= 0 && o.heldout_pair_fraction < 1, "--heldout-pairs must be in [0, 1)");
   const FitMetrics best = fit_surrogate(o, [](const std::string& line) {
     std::fprintf(stderr, "%s\n", line.c_str());
     std::fflush(stderr);

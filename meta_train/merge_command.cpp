@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "datasets/meta_dataset.h"
+#include "datasets/output_lock.h"
 #include "meta_train/commands.h"
 #include "models/cli_options.h"
 
@@ -23,6 +24,7 @@ int run_merge_command(int argc, char** argv) {
   require_option(args, "out", "FILE.h5");
   if (!args.count("shards")) throw Error("no shards given");
   const auto names = args["shards"].as<std::vector<std::string>>();
+  const OutputLock lock(args["out"].as<std::string>(), LockTarget::kFile, "merge");
   std::vector<MetaDataset> shards;
   size_t in_results = 0;
   for (const auto& n : names) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -11,6 +12,7 @@
 #include "datasets/dataset_spec.h"
 #include "datasets/feature_cache.h"
 #include "datasets/meta_dataset.h"
+#include "datasets/output_lock.h"
 #include "datasets/subtask_sampler.h"
 #include "graphs/error.h"
 #include "graphs/rng.h"
@@ -222,6 +224,8 @@ torch::Tensor task_feature_set(const TaskData& t, const torch::Tensor& features,
 }  // namespace
 
 FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std::string&)>& progress) {
+  if (o.out.empty()) throw Error("missing --out DIR");
+  const OutputLock lock(o.out, LockTarget::kDirectory, "fit");  // also checks --out is writable before any work
   const MetaDataset md = read_meta_dataset(o.meta_dataset);
   if (md.search_space != o.model.search_space)
     throw Error(o.meta_dataset + ": search space '" + md.search_space + "' differs from the model's '" + o.model.search_space + "'");
@@ -317,10 +321,13 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
     const auto state = nlohmann::json::parse(in);
     if (state.at("fit") != fit_config)
       throw Error(last + ": was written by a fit with other settings; use another --out or the same options");
-    torch::load(s.net, last + "/model.pt");
-    torch::load(opt, last + "/optimizer.pt");
+    // The weights and optimizer state this state.json was written with (older states: the fixed names).
+    torch::load(s.net, last + "/" + state.value("model", std::string("model.pt")));
+    torch::load(opt, last + "/" + state.value("optimizer", std::string("optimizer.pt")));
     start_epoch = state.at("epoch");
     lr = state.at("lr");
+    // LibTorch's optimizer archive keeps Adam's moments but not the plateau-reduced learning rate.
+    for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
     best_loss = state.at("best_loss");
     since_best_loss = state.at("since_best_loss");
     best.epoch = state.at("best").at("epoch");
@@ -441,7 +448,7 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
                        {"task_pearson", m.task_pearson}, {"task_kendall", m.task_kendall}});
 
     // Context of meta-training points for zero-shot predictions, stored with every saved checkpoint.
-    auto save_context = [&](const std::string& dir) {
+    auto context_bytes = [&] {
       torch::NoGradGuard no_grad;
       s.net->eval();
       Rng crng(o.seed + 4);
@@ -450,29 +457,42 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
       ctx.insert("z", z);
       ctx.insert("y", labels(context));
       const auto bytes = torch::pickle_save(c10::IValue(ctx));
-      write_file_atomically(dir + "/context.pt", std::vector<uint8_t>(bytes.begin(), bytes.end()));
+      return std::vector<uint8_t>(bytes.begin(), bytes.end());
     };
     const nlohmann::json metrics = history.back();
     if (m.task_spearman > best.task_spearman || val_tasks.size() < 3) {
       best = m;
       surrogate.save(o.out, {{"metrics", metrics}, {"fit", fit_config},
                              {"meta_dataset", {{"path", o.meta_dataset}, {"created_by", md.created_by}, {"results", md.results.size()},
-                                               {"tasks", md.tasks.size()}, {"proxy_config", nlohmann::json::parse(md.proxy_config)}}}});
-      save_context(o.out);
+                                               {"tasks", md.tasks.size()}, {"proxy_config", nlohmann::json::parse(md.proxy_config)}}}},
+                     {{"context.pt", context_bytes()}});
       s.net->to(device);
     }
+    // Resume state: this epoch's weights and optimizer under names of their own, then state.json naming
+    // them (the commit point), then the previous epoch's files. A kill anywhere leaves a state.json whose
+    // files are complete and belong to it, so a resumed fit repeats exactly the epoch that did not finish.
     fs::create_directories(last);
-    torch::save(s.net, last + "/model.pt.tmp");
-    fs::rename(last + "/model.pt.tmp", last + "/model.pt");
-    torch::save(opt, last + "/optimizer.pt.tmp");
-    fs::rename(last + "/optimizer.pt.tmp", last + "/optimizer.pt");
+    const std::string model_file = "model-" + std::to_string(m.epoch) + ".pt", optimizer_file = "optimizer-" + std::to_string(m.epoch) + ".pt";
+    const auto save_bytes = [](const auto& object, const std::string& path) {
+      std::ostringstream bytes;
+      torch::save(object, bytes);
+      const std::string b = bytes.str();
+      write_file_atomically(path, std::vector<uint8_t>(b.begin(), b.end()));
+    };
+    save_bytes(s.net, last + "/" + model_file);
+    save_bytes(opt, last + "/" + optimizer_file);
     s.net->to(device);
     const nlohmann::json state = {{"fit", fit_config}, {"epoch", m.epoch}, {"lr", lr}, {"best_loss", best_loss},
                                   {"since_best_loss", since_best_loss},
                                   {"best", {{"epoch", best.epoch}, {"task_spearman", best.task_spearman}}},
-                                  {"history", history}};
+                                  {"history", history}, {"model", model_file}, {"optimizer", optimizer_file}};
     const std::string text = state.dump();
     write_file_atomically(last + "/state.json", std::vector<uint8_t>(text.begin(), text.end()));
+    for (const auto& entry : fs::directory_iterator(last)) {
+      const std::string name = entry.path().filename().string();
+      if ((name.rfind("model", 0) == 0 || name.rfind("optimizer", 0) == 0) && name != model_file && name != optimizer_file)
+        fs::remove(entry.path());
+    }
   }
   return best;
 }

@@ -21,6 +21,13 @@ inline std::optional<cxxopts::ParseResult> parse_command_line(cxxopts::Options& 
   cxxopts::ParseResult result;
   try {
     result = options.parse(argc, argv);
+  } catch (const cxxopts::exceptions::incorrect_argument_type& e) {
+    // cxxopts names the bad value, not the option: name the option it followed.
+    const std::string what = e.what();
+    std::string option;
+    for (int i = 1; i + 1 < argc; ++i)
+      if (argv[i][0] == '-' && what.find("\u2018" + std::string(argv[i + 1]) + "\u2019") != std::string::npos) option = argv[i];
+    throw Error((option.empty() ? "" : option + ": ") + what + " (see --help)");
   } catch (const cxxopts::exceptions::exception& e) {
     throw Error(std::string(e.what()) + " (see --help)");
   }

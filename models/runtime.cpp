@@ -1,5 +1,6 @@
 #include "models/runtime.h"
 
+#include <algorithm>
 #include <ATen/Parallel.h>
 #include <dlfcn.h>
 #include <sched.h>
@@ -33,6 +34,10 @@ int available_cores() {
 
 void set_compute_threads(int threads) {
   if (threads < 1) throw Error("--threads must be >= 1, got " + std::to_string(threads));
+  // More threads than 4x the cores only adds contention; a typo like 100000 would spawn threads for minutes.
+  const int most = 4 * std::max(1, available_cores());
+  if (threads > most)
+    throw Error("--threads " + std::to_string(threads) + " exceeds 4 x the " + std::to_string(available_cores()) + " available cores (at most " + std::to_string(most) + ")");
   at::set_num_threads(threads);
   if (auto fn = reinterpret_cast<SetThreadsFn>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) fn(threads);
 }

@@ -45,6 +45,20 @@ int64_t load_backbone(const std::string& bytes, const std::string& path, std::op
   return t.size(1);
 }
 
+// The bytes of `name` in checkpoint `dir`, checked against the manifest's content hash when it lists one
+// (checkpoints written before hashes were recorded list none).
+std::vector<uint8_t> verified_file(const std::string& dir, const nlohmann::json& manifest, const std::string& name) {
+  const std::string path = dir + "/" + name;
+  if (!fs::exists(path)) throw Error(path + ": missing from the checkpoint");
+  auto bytes = read_file_bytes(path);
+  if (manifest.contains("files") && manifest["files"].contains(name)) {
+    const std::string hash = content_hash(bytes.data(), bytes.size()), expected = manifest["files"][name].get<std::string>();
+    if (hash != expected)
+      throw Error(path + ": content hash " + hash + " differs from the manifest's " + expected + " (a corrupt or replaced file)");
+  }
+  return bytes;
+}
+
 }  // namespace
 
 SurrogateNetImpl::SurrogateNetImpl(const SurrogateOptions& o, int featurizer_classes) {
@@ -202,7 +216,7 @@ Eigen::MatrixXd Surrogate::kernel_features(const Eigen::VectorXf& d, const Eigen
 void Surrogate::context(Eigen::MatrixXd& z, Eigen::VectorXd& y) const {
   if (impl_->dir.empty()) throw Error("a fresh surrogate has no meta-training context");
   const std::string path = impl_->dir + "/context.pt";
-  const auto bytes = read_file_bytes(path);
+  const auto bytes = verified_file(impl_->dir, impl_->manifest, "context.pt");
   try {
     const auto dict = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end())).toGenericDict();
     const auto zt = dict.at("z").toTensor().to(torch::kFloat64).contiguous();
@@ -217,7 +231,7 @@ void Surrogate::context(Eigen::MatrixXd& z, Eigen::VectorXd& y) const {
   }
 }
 
-void Surrogate::save(const std::string& dir, const nlohmann::json& extra) const {
+void Surrogate::save(const std::string& dir, const nlohmann::json& extra, const std::map<std::string, std::vector<uint8_t>>& files) const {
   fs::create_directories(dir);
   nlohmann::json m = extra;
   m["format_version"] = kCheckpointFormatVersion;
@@ -225,23 +239,31 @@ void Surrogate::save(const std::string& dir, const nlohmann::json& extra) const 
   m["search_space"] = impl_->options.search_space;
   m["options"] = to_json(impl_->options);
   m["featurizer"] = {{"id", impl_->options.featurizer}, {"classes", impl_->featurizer_classes}, {"hash", featurizer_id()}};
+  std::map<std::string, std::vector<uint8_t>> all = files;
   if (impl_->backbone) {
-    write_file_atomically(dir + "/featurizer.pt", std::vector<uint8_t>(impl_->backbone_bytes.begin(), impl_->backbone_bytes.end()));
+    all["featurizer.pt"] = std::vector<uint8_t>(impl_->backbone_bytes.begin(), impl_->backbone_bytes.end());
     m["featurizer"]["file"] = "featurizer.pt";
   }
   m["label_mean"] = impl_->label_mean;
   m["label_std"] = impl_->label_std;
   m["versions"] = runtime_versions();
   impl_->net->to(torch::kCPU);  // checkpoints are device-neutral
-  torch::save(impl_->net, dir + "/model.pt.tmp");
-  fs::rename(dir + "/model.pt.tmp", dir + "/model.pt");
+  std::ostringstream model;
+  torch::save(impl_->net, model);
+  const std::string model_bytes = model.str();
+  all["model.pt"] = std::vector<uint8_t>(model_bytes.begin(), model_bytes.end());
   c10::Dict<std::string, torch::Tensor> weights;
   for (const auto& p : impl_->net->named_parameters()) weights.insert(p.key(), p.value().detach().clone());
   for (const auto& b : impl_->net->named_buffers()) weights.insert(b.key(), b.value().detach().clone());
   const auto bytes = torch::pickle_save(c10::IValue(weights));
-  write_file_atomically(dir + "/weights.pt", std::vector<uint8_t>(bytes.begin(), bytes.end()));
+  all["weights.pt"] = std::vector<uint8_t>(bytes.begin(), bytes.end());
+  m["files"] = nlohmann::json::object();
+  for (const auto& [name, content] : all) {
+    write_file_atomically(dir + "/" + name, content);
+    m["files"][name] = content_hash(content.data(), content.size());
+  }
   const std::string text = m.dump(2) + "\n";
-  write_file_atomically(dir + "/manifest.json", std::vector<uint8_t>(text.begin(), text.end()));
+  write_file_atomically(dir + "/manifest.json", std::vector<uint8_t>(text.begin(), text.end()));  // last: it vouches for the rest
 }
 
 Surrogate Surrogate::load(const std::string& dir, const std::string& expected_search_space) {
@@ -284,8 +306,13 @@ Surrogate Surrogate::load(const std::string& dir, const std::string& expected_se
   std::map<std::string, std::vector<int64_t>> expected;
   for (const auto& p : impl->net->named_parameters()) expected[p.key()] = p.value().sizes().vec();
   for (const auto& b : impl->net->named_buffers()) expected[b.key()] = b.value().sizes().vec();
+  if (m.contains("files"))
+    for (const auto& [name, hash] : m["files"].items())
+      if (name != "model.pt") verified_file(dir, m, name);  // every listed file, before any tensor is used
+  const auto model_bytes = verified_file(dir, m, "model.pt");
   try {
-    torch::load(impl->net, dir + "/model.pt");
+    std::istringstream model(std::string(model_bytes.begin(), model_bytes.end()));
+    torch::load(impl->net, model);
   } catch (const c10::Error& e) {
     const std::string what = e.what_without_backtrace();
     throw Error(dir + "/model.pt: does not match the manifest's model (" + what.substr(0, what.find('\n')) + ")");
@@ -310,6 +337,9 @@ Surrogate Surrogate::load(const std::string& dir, const std::string& expected_se
   };
   for (const auto& p : impl->net->named_parameters()) check(p.key(), p.value());
   for (const auto& b : impl->net->named_buffers()) check(b.key(), b.value());
+  for (const auto& p : impl->net->named_parameters())
+    if (!torch::isfinite(p.value()).all().item<bool>())
+      throw Error(dir + "/model.pt: tensor '" + p.key() + "' has non-finite values (a diverged or corrupt fit)");
   return Surrogate(std::move(impl));
 }
 

@@ -2,6 +2,7 @@
 // The Transfer-NAS surrogate: featurizer + dataset encoder + architecture encoder + deep-kernel GP.
 // Torch-free interface (the modules live behind a pointer); used by meta_train fit and meta_test search.
 #include <Eigen/Dense>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,19 @@ constexpr int kFeaturizerResolution = 32;
 
 struct SurrogateImpl;  // models/surrogate_impl.h (torch)
 
+// Settings of Surrogate::adapt_kernel: Adam steps, and learning rates of the MLP and of the GP
+// hyperparameters (one optimizer, two parameter groups).
+struct KernelAdaptation {
+  int steps = 50;
+  double mlp_lr = 1e-3;
+  double gp_lr = 0.1;
+};
+
+struct AdaptedKernel {
+  Eigen::MatrixXd train, query;  // kernel features (float64) of g_train's and g_query's rows
+  GpHyperparameters hyperparameters;
+};
+
 class Surrogate {
  public:
   // A freshly initialised surrogate (seeded); `featurizer_classes` = classes of the built-in featurizer's
@@ -32,10 +46,14 @@ class Surrogate {
   Surrogate& operator=(Surrogate&&) noexcept;
 
   // Loads a checkpoint folder. The manifest is checked before any tensor: format version, search space,
-  // options, featurizer; any mismatch is a tnas::Error naming the folder and the field.
+  // options, featurizer, the content hash of every file it lists; then every parameter must be finite. Any
+  // mismatch is a tnas::Error naming the file and the problem.
   static Surrogate load(const std::string& dir, const std::string& expected_search_space = "nb201");
-  // Writes manifest.json (with `extra` merged in), model.pt and weights.pt atomically into `dir`.
-  void save(const std::string& dir, const nlohmann::json& extra) const;
+  // Writes model.pt, weights.pt and `files` (name -> bytes, e.g. context.pt), each atomically (temporary
+  // name, fsync, rename), then manifest.json last, with `extra` merged in and a content hash of every file
+  // under "files". load() verifies those hashes before any tensor is used, so a torn or corrupted file is an
+  // error naming it, never a silently different model.
+  void save(const std::string& dir, const nlohmann::json& extra, const std::map<std::string, std::vector<uint8_t>>& files = {}) const;
 
   const SurrogateOptions& options() const;
   double label_mean() const;
@@ -57,6 +75,14 @@ class Surrogate {
   Eigen::MatrixXf arch_embeddings(const std::vector<Nb201Cell>& cells) const;
   // z = MLP([D; G]) for every row of G (N x 194, float64).
   Eigen::MatrixXd kernel_features(const Eigen::VectorXf& d, const Eigen::MatrixXf& g) const;
+
+  // The deep kernel adapted to a target as FSBO does it (models/kernel_adaptation.cpp): MLP and GP
+  // hyperparameters fine-tuned together by Adam on the negative log marginal likelihood of standardized
+  // labels y at the cells g_train under D, starting from the meta-trained weights on every call (the
+  // surrogate itself is unchanged, so a search step depends on its history only). Returns the adapted kernel
+  // features of g_train and g_query and the adapted hyperparameters.
+  AdaptedKernel adapt_kernel(const Eigen::VectorXf& d, const Eigen::MatrixXf& g_train, const Eigen::VectorXd& y,
+                             const Eigen::MatrixXf& g_query, const KernelAdaptation& adaptation) const;
 
   // The meta-training points stored with the checkpoint (kernel features z, standardized labels y), on
   // which zero-shot predictions for a new dataset are conditioned. Throws for a fresh surrogate.

@@ -4,10 +4,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
 
+#include "datasets/output_lock.h"
 #include "graphs/error.h"
 #include "meta_test/search_loop.h"
 #include "tests/dataset_files.h"
@@ -180,8 +182,9 @@ TEST(Search, FailedTrialsAreRecordedAndTheSearchGoesOn) {
   EXPECT_EQ(run_search(s, [](const std::string&) {}).at("failed_trials"), 1);
 }
 
-// tnas with the shipped checkpoint, D conditioned on a target's images: both ways of drawing D give the
-// same trials for the same seed, and a finished run resumes (reruns) without re-evaluating anything.
+// tnas with the shipped checkpoint, D conditioned on a target's images: each way of drawing D and of
+// adapting the kernel gives the same trials for the same seed, and a finished run resumes (reruns) without
+// re-evaluating anything.
 TEST(Search, TnasIsReproducibleAndResumesWithFixedAndPerStepDatasetEmbedding) {
   const std::string checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
   if (!std::filesystem::exists(checkpoint + "/manifest.json")) GTEST_SKIP() << checkpoint << " is absent";
@@ -189,13 +192,16 @@ TEST(Search, TnasIsReproducibleAndResumesWithFixedAndPerStepDatasetEmbedding) {
   const std::string table = synthetic_table(dir);
   const std::string images = (dir / "target.bin").string();
   test::write_cifar(test::synthetic_images(200, 3, 32, 32, 10), images, false);
-  for (const char* mode : {"fixed", "per-step"}) {
-    SCOPED_TRACE(mode);
-    auto s = settings("tnas", table, (dir / (std::string(mode) + "_a")).string(), 9);
+  // D drawn once or every step; with --adapt mlp the deep kernel's MLP is fine-tuned every step as well.
+  for (const auto& [mode, adapt] : std::vector<std::pair<std::string, std::string>>{
+           {"fixed", "hyperparameters"}, {"per-step", "hyperparameters"}, {"per-step", "mlp"}}) {
+    SCOPED_TRACE(mode + " " + adapt);
+    auto s = settings("tnas", table, (dir / (mode + "_" + adapt + "_a")).string(), 9);
     s.bo.checkpoint = checkpoint;
     s.bo.dataset = "cifar10:" + images;
     s.bo.warm_start = 3;
     s.bo.dataset_embedding = mode;
+    s.bo.adapt = adapt;
     const auto first = run_search(s, [](const std::string&) {});
     EXPECT_EQ(first.at("evaluations"), 9);
     const auto archs = trial_archs(s.out);
@@ -205,7 +211,7 @@ TEST(Search, TnasIsReproducibleAndResumesWithFixedAndPerStepDatasetEmbedding) {
     // Rerun in place: the configuration matches (timings are not part of it), nothing is evaluated again.
     run_search(s, [](const std::string&) {});
     EXPECT_EQ(trial_archs(s.out), archs);
-    s.out = (dir / (std::string(mode) + "_b")).string();
+    s.out = (dir / (mode + "_" + adapt + "_b")).string();
     run_search(s, [](const std::string&) {});
     EXPECT_EQ(trial_archs(s.out), archs);
   }
@@ -214,6 +220,64 @@ TEST(Search, TnasIsReproducibleAndResumesWithFixedAndPerStepDatasetEmbedding) {
   s.bo.dataset = "cifar10:" + images;
   s.bo.dataset_embedding = "sometimes";
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
+  s.bo.dataset_embedding = "fixed";
+  s.bo.adapt = "everything";
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
+  s.bo.adapt = "mlp";
+  s.bo.mlp_lr = 0;
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
+}
+
+TEST(Search, ASecondSearchOnTheSameRunDirectoryIsRefused) {
+  const auto dir = test::scratch_dir("search_lock");
+  const std::string table = synthetic_table(dir);
+  const auto s = settings("random", table, (dir / "run").string(), 3);
+  {
+    OutputLock first(s.out, LockTarget::kDirectory, "search");  // what a running search holds
+    try {
+      run_search(s, [](const std::string&) {});
+      ADD_FAILURE() << "a locked run directory was written";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("in use by another search (pid " + std::to_string(::getpid()) + ")"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(s.out + "/trials.jsonl"));
+  }
+  EXPECT_EQ(run_search(s, [](const std::string&) {}).at("evaluations"), 3);  // released with its holder
+}
+
+TEST(Search, ALargerBudgetContinuesAFinishedSearch) {
+  const auto dir = test::scratch_dir("search_extend");
+  const std::string table = synthetic_table(dir);
+  auto s = settings("evolution", table, (dir / "extended").string(), 6);
+  run_search(s, [](const std::string&) {});
+  const auto first = trial_archs(s.out);
+  s.budget = 12;
+  EXPECT_EQ(run_search(s, [](const std::string&) {}).at("evaluations"), 12);
+  const auto extended = trial_archs(s.out);
+  ASSERT_EQ(extended.size(), 12u);
+  EXPECT_TRUE(std::equal(first.begin(), first.end(), extended.begin()));
+  s.out = (dir / "direct").string();  // the same as a search run with that budget from the start
+  run_search(s, [](const std::string&) {});
+  EXPECT_EQ(trial_archs(s.out), extended);
+}
+
+TEST(Search, ObjectiveValuesOutsideZeroToHundredAreFailedTrials) {
+  const auto dir = test::scratch_dir("search_range");
+  const std::string table = synthetic_table(dir);
+  int run = 0;
+  for (const char* value : {"1e308", "-42", "100.5"}) {
+    SCOPED_TRACE(value);
+    auto s = settings("random", table, (dir / ("value" + std::to_string(run++))).string(), 2);
+    s.objective.spec = std::string("command:sh -c 'echo \"{\\\"accuracy\\\": ") + value + "}\"' {arch}";
+    const auto summary = run_search(s, [](const std::string&) {});
+    EXPECT_EQ(summary.at("failed_trials"), 2);
+    EXPECT_FALSE(summary.contains("best_arch"));
+    ASSERT_TRUE(summary.contains("failure_reasons"));
+    EXPECT_NE(summary["failure_reasons"].begin().key().find("outside [0, 100]"), std::string::npos) << summary.dump();
+  }
+  auto s = settings("random", table, (dir / "ok").string(), 2);
+  s.objective.spec = "command:sh -c 'echo \"{\\\"accuracy\\\": 100}\"' {arch}";  // the bounds themselves are valid
+  EXPECT_EQ(run_search(s, [](const std::string&) {}).at("failed_trials"), 0);
 }
 
 TEST(Search, BadInputIsRefused) {
@@ -243,6 +307,12 @@ TEST(Search, BadInputIsRefused) {
   s.objective.spec = "train";  // no --dataset
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
   s.objective.spec = "oracle";
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
+  s.objective.spec = "table:" + table + ":acc";
+  s.budget = 6467;  // one more than the de-duplicated pool
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
+  s.budget = 3;
+  s.objective.timeout_seconds = -1;
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
 }
 

@@ -1,12 +1,21 @@
-// meta_train fit on sources whose tasks name their classes (MetaD2A's kind): classes without images are
-// dropped per task, tasks with none are left out, and a source without images is a clear error.
+// meta_train fit and collect: sources whose tasks name their classes (MetaD2A's kind; classes without images
+// are dropped per task, tasks with none left out), locked and unwritable outputs, exact resume after SIGKILL.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 
 #include "datasets/h5_image_format.h"
 #include "datasets/meta_dataset.h"
+#include "datasets/output_lock.h"
 #include "graphs/error.h"
+#include "graphs/rng.h"
+#include "meta_train/collector.h"
 #include "meta_train/surrogate_fitter.h"
 #include "models/surrogate.h"
 #include "tests/dataset_files.h"
@@ -89,6 +98,95 @@ TEST(Fit, ASourceWithoutImagesNamesTheOptionThatGivesThem) {
   EXPECT_EQ(fit_surrogate(o, [](const std::string&) {}).epoch, 1);
   o.source_specs = {{"other", "h5:x"}};
   EXPECT_THROW(fit_surrogate(o, [](const std::string&) {}), Error);
+}
+
+// Two writers of one output never run at once: a fit into a checkpoint folder or a collect into a
+// meta-dataset that another process holds stops before any work, naming the holder; an output that cannot be
+// created is reported with the system's reason, also before any work.
+TEST(Fit, ALockedOrUnwritableOutputIsRefusedBeforeAnyWork) {
+  const auto dir = test::scratch_dir("fit_lock");
+  const std::string holder = "(pid " + std::to_string(::getpid()) + ")";
+  {
+    OutputLock held((dir / "ckpt").string(), LockTarget::kDirectory, "fit");
+    try {
+      fit_surrogate(tiny_fit((dir / "absent.h5").string(), (dir / "ckpt").string()), [](const std::string&) {});
+      ADD_FAILURE() << "a locked checkpoint folder was written";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("in use by another fit " + holder), std::string::npos) << e.what();
+    }
+  }
+  {
+    OutputLock held((dir / "meta.h5").string(), LockTarget::kFile, "collect");
+    CollectOptions c;
+    c.source = "absent:dataset";
+    c.out = (dir / "meta.h5").string();
+    try {
+      run_collection(c, [](const std::string&) {});
+      ADD_FAILURE() << "a locked meta-dataset was written";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("in use by another collect " + holder), std::string::npos) << e.what();
+    }
+  }
+  try {
+    fit_surrogate(tiny_fit((dir / "absent.h5").string(), "/proc/tnas_not_writable/ckpt"), [](const std::string&) {});
+    ADD_FAILURE() << "an unwritable --out was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/proc/tnas_not_writable/ckpt: cannot create the folder"), std::string::npos) << e.what();
+  }
+}
+
+// `meta_train fit` killed with SIGKILL at random moments (during the featurizer, the epochs and the saving)
+// and restarted until it finishes ends with the checkpoint of an uninterrupted run: the same files, byte for
+// byte (the manifest's content hashes), and the same best epoch. Run as a separate process (fork + exec), as
+// a user would, so that no LibTorch thread pool crosses a fork.
+TEST(Fit, ResumesExactlyAfterSigkill) {
+  const auto dir = test::scratch_dir("fit_kill");
+  ImageDataset images = test::synthetic_images(40, 3, 8, 8, 6);
+  images.class_names = numbered_class_names(6);
+  write_h5_images((dir / "images.h5").string(), images);
+  const std::string meta = (dir / "meta.h5").string();
+  MetaDataset md = imported_style_meta_dataset("h5:" + (dir / "images.h5").string());
+  md.tasks[3].classes = {4, 5, 0};
+  write_meta_dataset(meta, md);
+  const auto fit = [&](const std::string& out) {
+    const pid_t child = fork();
+    if (child == 0) {
+      execl(TNAS_META_TRAIN_EXE, TNAS_META_TRAIN_EXE, "fit", "--meta", meta.c_str(), "--out", out.c_str(), "--epochs", "16",
+            "--batch", "16", "--featurizer-epochs", "2", "--arch-hidden", "16", "--heldout-tasks", "0.2", "--threads", "1",
+            "--no-feature-cache", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    return child;
+  };
+  const auto finished = [](pid_t child) {
+    int status = 0;
+    waitpid(child, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  };
+  const auto result = [](const std::string& out) {
+    std::ifstream in(out + "/manifest.json");
+    const auto m = nlohmann::json::parse(in);
+    return m.at("files").dump() + " best epoch " + m.at("metrics").at("epoch").dump();
+  };
+  const std::string reference = (dir / "reference").string();
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(finished(fit(reference)));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  Rng rng(11);
+  int resumed = 0;  // rounds whose last start resumed from a saved epoch (the rest were killed before one)
+  for (int round = 0; round < 3; ++round) {
+    const std::string out = (dir / ("killed" + std::to_string(round))).string();
+    for (int kills = 0; kills < 4; ++kills) {
+      const pid_t child = fit(out);
+      usleep(static_cast<useconds_t>(1e6 * seconds * (0.2 + 0.7 * rng.uniform01())));
+      kill(child, SIGKILL);
+      if (finished(child)) break;  // it finished before the kill landed
+    }
+    resumed += std::filesystem::exists(out + "/last/state.json");
+    ASSERT_TRUE(finished(fit(out))) << "round " << round;
+    EXPECT_EQ(result(out), result(reference)) << "round " << round;
+  }
+  EXPECT_GT(resumed, 0) << "no kill landed after an epoch was saved";
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <fstream>
 
 #include "graphs/error.h"
@@ -68,6 +70,79 @@ TEST(Surrogate, TorchGpAgreesWithTheEigenGp) {
   }
   GpRegression gp(ze, ye, s.gp_hyperparameters());
   EXPECT_NEAR(-torch_nll, gp.log_marginal_likelihood(s.gp_hyperparameters()), 1e-9);
+}
+
+// FSBO's adaptation: without steps it is the meta-trained kernel; with steps it raises the marginal
+// likelihood of the target's observations; it never changes the surrogate and is deterministic.
+TEST(Surrogate, KernelAdaptationFitsTheObservationsAndLeavesTheSurrogateAlone) {
+  Surrogate s(small_options(), 3, 1);
+  std::vector<Nb201Cell> cells;
+  for (int64_t id = 0; id < 24; ++id) cells.push_back(Nb201Cell::from_id(id * 601));
+  const Eigen::MatrixXf g = s.arch_embeddings(cells);
+  const Eigen::MatrixXf train = g.topRows(16), query = g.bottomRows(8);
+  Eigen::VectorXf d = Eigen::VectorXf::LinSpaced(s.options().nz, -1, 1);
+  Eigen::VectorXd y(16);
+  for (long i = 0; i < 16; ++i) y(i) = std::sin(0.7 * static_cast<double>(i)) + (i % 3 == 0 ? 1.0 : -0.5);
+  const Eigen::MatrixXd before = s.kernel_features(d, g);
+
+  KernelAdaptation none;
+  none.steps = 0;
+  const AdaptedKernel frozen = s.adapt_kernel(d, train, y, query, none);
+  EXPECT_LT((frozen.train - before.topRows(16)).cwiseAbs().maxCoeff(), 1e-5);
+  EXPECT_LT((frozen.query - before.bottomRows(8)).cwiseAbs().maxCoeff(), 1e-5);
+  EXPECT_DOUBLE_EQ(frozen.hyperparameters.log_lengthscale, s.gp_hyperparameters().log_lengthscale);
+
+  KernelAdaptation a;
+  a.steps = 60;
+  a.mlp_lr = 1e-2;
+  const AdaptedKernel adapted = s.adapt_kernel(d, train, y, query, a);
+  const double lml_before = GpRegression(frozen.train, y).log_marginal_likelihood(frozen.hyperparameters);
+  const double lml_after = GpRegression(adapted.train, y).log_marginal_likelihood(adapted.hyperparameters);
+  EXPECT_GT(lml_after, lml_before + 0.05) << lml_before << " -> " << lml_after;
+  EXPECT_GT((adapted.query - frozen.query).cwiseAbs().maxCoeff(), 1e-4);  // the MLP itself moved
+
+  EXPECT_EQ((s.kernel_features(d, g) - before).cwiseAbs().maxCoeff(), 0.0);  // the surrogate is unchanged
+  const AdaptedKernel again = s.adapt_kernel(d, train, y, query, a);
+  EXPECT_EQ((again.query - adapted.query).cwiseAbs().maxCoeff(), 0.0);
+  EXPECT_THROW(s.adapt_kernel(d, train, y.head(3), query, a), Error);
+}
+
+// A checkpoint is verified before use: one flipped byte in any file the manifest lists, or a non-finite
+// weight, is an error naming the file, not a silently different model.
+TEST(Surrogate, CorruptOrNonFiniteCheckpointsAreRefusedNamingTheFile) {
+  const auto dir = test::scratch_dir("checkpoint_verify");
+  Surrogate s(small_options(), 3, 5);
+  const std::string ck = (dir / "ck").string();
+  s.save(ck, {}, {{"context.pt", std::vector<uint8_t>{1, 2, 3, 4}}});
+  EXPECT_NO_THROW(Surrogate::load(ck));
+  const auto expect_refused = [&](const std::string& file, const std::string& what) {
+    try {
+      Surrogate::load(ck);
+      ADD_FAILURE() << file << ": accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(ck + "/" + file + ": " + what), std::string::npos) << e.what();
+    }
+  };
+  for (const std::string file : {"model.pt", "context.pt", "weights.pt"}) {
+    SCOPED_TRACE(file);
+    const std::string path = ck + "/" + file;
+    std::vector<char> bytes(std::filesystem::file_size(path));
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    const size_t at = bytes.size() / 2;
+    f.seekp(static_cast<std::streamoff>(at));
+    f.put(static_cast<char>(bytes[at] ^ 0x10));
+    f.close();
+    expect_refused(file, "content hash");
+    std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));  // restore
+    EXPECT_NO_THROW(Surrogate::load(ck));
+  }
+  {
+    torch::NoGradGuard no_grad;
+    s.impl().net->kernel->mlp->parameters()[0].view(-1)[7] = std::numeric_limits<float>::quiet_NaN();
+  }
+  s.save(ck, {});
+  expect_refused("model.pt", "tensor 'kernel.mlp.0.weight' has non-finite values");
 }
 
 TEST(Surrogate, CheckpointRoundTripAndMismatches) {
