@@ -5,6 +5,7 @@
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -41,8 +42,14 @@ inline int run_subcommands(const std::string& program, const std::string& descri
     for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
     try {
       return c.run(static_cast<int>(args.size()), args.data());
+    } catch (const std::bad_alloc&) {
+      // Not enough memory for what the options asked: say so instead of std::terminate's bare "bad_alloc".
+      std::fprintf(stderr, "%s: error: out of memory: a size given in the options or the input is too large for this machine\n",
+                   argv0.c_str());
+      return 1;
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "%s: error: %s\n", argv0.c_str(), e.what());
+      const std::string what = e.what();
+      std::fprintf(stderr, "%s: error: %s\n", argv0.c_str(), what.substr(0, what.find('\n')).c_str());  // LibTorch appends a stack trace
       return 1;
     }
   }
