@@ -24,6 +24,7 @@ nlohmann::json comparable(nlohmann::json config) {
   config.erase("versions");
   config.erase("threads");
   config.erase("budget");  // a finished search continues with a larger budget
+  config.erase("max_cost_seconds");  // or a larger cost budget
   if (config.contains("method")) config["method"].erase("pool_embedding_seconds");  // a timing, not a setting
   return config;
 }

@@ -14,6 +14,7 @@ namespace tnas {
 
 nlohmann::json run_search(const SearchSettings& s, const std::function<void(const std::string&)>& progress) {
   if (s.budget < 1) throw Error("--budget must be >= 1, got " + std::to_string(s.budget));
+  if (!(s.max_cost_seconds >= 0)) throw Error("--max-cost-seconds must be >= 0, got " + std::to_string(s.max_cost_seconds));
   if (s.objective.timeout_seconds <= 0) throw Error("--timeout must be > 0 seconds, got " + std::to_string(s.objective.timeout_seconds));
   if (s.out.empty()) throw Error("missing --out DIR");
   const Nb201Space space;
@@ -28,15 +29,16 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
   auto method = make_search_method(s.method, {pool, s.seed}, s.bo);
 
   const nlohmann::json config = {{"method", method->describe()}, {"objective", objective->describe()},
-                                 {"budget", s.budget}, {"seed", s.seed}, {"pool", {{"size", pool.size()}, {"dedupe_by_iso_key", s.dedupe}}},
+                                 {"budget", s.budget}, {"max_cost_seconds", s.max_cost_seconds}, {"seed", s.seed}, {"pool", {{"size", pool.size()}, {"dedupe_by_iso_key", s.dedupe}}},
                                  {"versions", runtime_versions()}};
   RunDirectory run(s.out, config, s.force);
   std::vector<Observation> history;
-  double best = -1e300, elapsed = 0;
+  double best = -1e300, elapsed = 0, cost = 0;  // cost: seconds spent in evaluations
   std::string best_arch;
   int best_trial = 0;
   auto note_best = [&](const nlohmann::json& t) {
     elapsed += t.value("seconds", 0.0) + t.value("propose_seconds", 0.0);
+    cost += t.value("seconds", 0.0);
     if (t.at("ok") && t.at("accuracy").get<double>() > best) {
       best = t.at("accuracy");
       best_arch = t.at("arch");
@@ -52,7 +54,8 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
 
   auto summary = [&] {
     nlohmann::json j = {{"method", s.method}, {"evaluations", history.size()}, {"budget", s.budget},
-                        {"seconds", elapsed}, {"seed", s.seed}, {"run_directory", s.out}};
+                        {"seconds", elapsed}, {"cost_seconds", cost}, {"seed", s.seed}, {"run_directory", s.out}};
+    if (s.max_cost_seconds > 0) j["max_cost_seconds"] = s.max_cost_seconds;
     if (best > -1e300) {
       j["best_arch"] = best_arch;
       j["best_accuracy"] = best;
@@ -69,7 +72,8 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
     return j;
   };
 
-  for (int i = static_cast<int>(history.size()); i < s.budget; ++i) {
+  const auto cost_left = [&] { return s.max_cost_seconds <= 0 || cost < s.max_cost_seconds; };
+  for (int i = static_cast<int>(history.size()); i < s.budget && cost_left(); ++i) {
     Rng rng(s.seed * 1000003ULL + static_cast<uint64_t>(i));  // per step: a replayed history proposes the same
     const Nb201Cell cell = method->propose(history, rng);
     const auto start = std::chrono::steady_clock::now();
@@ -108,6 +112,8 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
       std::snprintf(line, sizeof line, "[%2d/%d] FAILED  %s: %s", i + 1, s.budget, cell.to_string().c_str(), outcome.error.c_str());
     progress(line);
   }
+  if (!cost_left())
+    progress("stopped by --max-cost-seconds " + std::to_string(s.max_cost_seconds) + " after " + std::to_string(history.size()) + " evaluations");
   progress(run.plot());
   return summary();
 }

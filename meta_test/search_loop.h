@@ -14,7 +14,8 @@ struct SearchSettings {
   std::string method = "tnas";
   ObjectiveSettings objective;
   BayesOptSettings bo;
-  int budget = 30;
+  int budget = 30;                // evaluations at most
+  double max_cost_seconds = 0;    // and, when > 0, stop once the evaluations have cost this many seconds
   uint64_t seed = 0;
   bool dedupe = true;  // pool de-duplicated by isomorphism key
   std::string out;

@@ -280,6 +280,34 @@ TEST(Search, ObjectiveValuesOutsideZeroToHundredAreFailedTrials) {
   EXPECT_EQ(run_search(s, [](const std::string&) {}).at("failed_trials"), 0);
 }
 
+// A cost budget: the search stops at the first evaluation that brings the evaluations' total time to
+// --max-cost-seconds, and a resumed search counts the earlier evaluations' cost.
+TEST(Search, ACostBudgetStopsTheSearchOnceSpent) {
+  const auto dir = test::scratch_dir("search_cost");
+  const std::string table = synthetic_table(dir);
+  auto s = settings("random", table, (dir / "run").string(), 20);
+  s.objective.spec = "command:sh -c 'sleep 0.3; echo \"{\\\"accuracy\\\": 50}\"' {arch}";
+  s.max_cost_seconds = 0.75;
+  const auto summary = run_search(s, [](const std::string&) {});
+  std::vector<double> seconds;
+  std::ifstream in(s.out + "/trials.jsonl");
+  for (std::string line; std::getline(in, line);) seconds.push_back(nlohmann::json::parse(line).at("seconds"));
+  ASSERT_GE(seconds.size(), 2u);
+  EXPECT_LT(seconds.size(), 20u);
+  double total = 0;
+  for (double x : seconds) total += x;
+  EXPECT_GE(total, 0.75);                  // spent
+  EXPECT_LT(total - seconds.back(), 0.75);  // but not before the last evaluation
+  EXPECT_NEAR(summary.at("cost_seconds").get<double>(), total, 1e-9);
+  const size_t first = seconds.size();
+  s.max_cost_seconds = total + 0.5;  // a larger cost budget continues the same run
+  const auto more = run_search(s, [](const std::string&) {});
+  EXPECT_GT(more.at("evaluations").get<size_t>(), first);
+  EXPECT_GE(more.at("cost_seconds").get<double>(), total + 0.5);
+  s.max_cost_seconds = -1;
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
+}
+
 TEST(Search, BadInputIsRefused) {
   const auto dir = test::scratch_dir("search_bad");
   const std::string table = synthetic_table(dir);
