@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -473,14 +472,8 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
     // files are complete and belong to it, so a resumed fit repeats exactly the epoch that did not finish.
     fs::create_directories(last);
     const std::string model_file = "model-" + std::to_string(m.epoch) + ".pt", optimizer_file = "optimizer-" + std::to_string(m.epoch) + ".pt";
-    const auto save_bytes = [](const auto& object, const std::string& path) {
-      std::ostringstream bytes;
-      torch::save(object, bytes);
-      const std::string b = bytes.str();
-      write_file_atomically(path, std::vector<uint8_t>(b.begin(), b.end()));
-    };
-    save_bytes(s.net, last + "/" + model_file);
-    save_bytes(opt, last + "/" + optimizer_file);
+    write_file_atomically(last + "/" + model_file, torch_bytes(s.net));
+    write_file_atomically(last + "/" + optimizer_file, torch_bytes(opt));
     s.net->to(device);
     const nlohmann::json state = {{"fit", fit_config}, {"epoch", m.epoch}, {"lr", lr}, {"best_loss", best_loss},
                                   {"since_best_loss", since_best_loss},

@@ -10,16 +10,6 @@
 namespace tnas {
 namespace {
 
-torch::Tensor rows_to_tensor(const Eigen::MatrixXf& m) {
-  Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = m;
-  return torch::from_blob(rows.data(), {rows.rows(), rows.cols()}, torch::kFloat32).clone();
-}
-
-Eigen::MatrixXd tensor_to_rows(const torch::Tensor& t) {
-  const auto c = t.to(torch::kFloat64).contiguous();
-  return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(c.data_ptr<double>(), c.size(0), c.size(1));
-}
-
 // A trainable copy of the meta-trained deep kernel: same architecture, same values.
 DeepKernel copy_of(const DeepKernel& source, const SurrogateOptions& options) {
   DeepKernel copy(options);

@@ -202,15 +202,8 @@ Eigen::MatrixXd Surrogate::kernel_features(const Eigen::VectorXf& d, const Eigen
   torch::NoGradGuard no_grad;
   impl_->net->eval();
   const int64_t n = g.rows(), nz = impl_->options.nz;
-  Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> g_rows = g;
-  auto gt = torch::from_blob(g_rows.data(), {n, nz}, torch::kFloat32);
   auto dt = torch::from_blob(const_cast<float*>(d.data()), {1, nz}, torch::kFloat32).expand({n, nz});
-  auto z = impl_->net->kernel->features(dt, gt).contiguous();
-  Eigen::MatrixXd out(n, z.size(1));
-  auto acc = z.accessor<double, 2>();
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t j = 0; j < z.size(1); ++j) out(i, j) = acc[i][j];
-  return out;
+  return tensor_to_rows(impl_->net->kernel->features(dt, rows_to_tensor(g)));
 }
 
 void Surrogate::context(Eigen::MatrixXd& z, Eigen::VectorXd& y) const {
@@ -222,7 +215,7 @@ void Surrogate::context(Eigen::MatrixXd& z, Eigen::VectorXd& y) const {
     const auto zt = dict.at("z").toTensor().to(torch::kFloat64).contiguous();
     const auto yt = dict.at("y").toTensor().to(torch::kFloat64).contiguous();
     if (zt.dim() != 2 || yt.dim() != 1 || zt.size(0) != yt.size(0)) throw Error("shapes disagree");
-    z = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(zt.data_ptr<double>(), zt.size(0), zt.size(1));
+    z = tensor_to_rows(zt);
     y = Eigen::Map<const Eigen::VectorXd>(yt.data_ptr<double>(), yt.size(0));
   } catch (const c10::Error& e) {
     throw Error(path + ": corrupt context (" + std::string(e.what_without_backtrace()).substr(0, 200) + ")");
@@ -248,10 +241,7 @@ void Surrogate::save(const std::string& dir, const nlohmann::json& extra, const 
   m["label_std"] = impl_->label_std;
   m["versions"] = runtime_versions();
   impl_->net->to(torch::kCPU);  // checkpoints are device-neutral
-  std::ostringstream model;
-  torch::save(impl_->net, model);
-  const std::string model_bytes = model.str();
-  all["model.pt"] = std::vector<uint8_t>(model_bytes.begin(), model_bytes.end());
+  all["model.pt"] = torch_bytes(impl_->net);
   c10::Dict<std::string, torch::Tensor> weights;
   for (const auto& p : impl_->net->named_parameters()) weights.insert(p.key(), p.value().detach().clone());
   for (const auto& b : impl_->net->named_buffers()) weights.insert(b.key(), b.value().detach().clone());

@@ -4,6 +4,8 @@
 #include <torch/torch.h>
 
 #include <optional>
+#include <sstream>
+#include <vector>
 
 #include "models/surrogate.h"
 #include "models/surrogate_modules.h"
@@ -37,5 +39,24 @@ struct SurrogateImpl {
   torch::Tensor dataset_embedding(const torch::Tensor& per_class_features);
   torch::Tensor arch_embedding(const std::vector<Nb201Cell>& cells);  // (B, nz)
 };
+
+// What torch::save writes for a module or an optimizer, as bytes (to be written atomically, or hashed).
+template <class T>
+std::vector<uint8_t> torch_bytes(const T& object) {
+  std::ostringstream out;
+  torch::save(object, out);
+  const std::string bytes = out.str();
+  return std::vector<uint8_t>(bytes.begin(), bytes.end());
+}
+
+// Eigen <-> tensor for row-major tables (cells x features): a float copy in, a float64 copy out.
+inline torch::Tensor rows_to_tensor(const Eigen::MatrixXf& m) {
+  Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = m;
+  return torch::from_blob(rows.data(), {rows.rows(), rows.cols()}, torch::kFloat32).clone();
+}
+inline Eigen::MatrixXd tensor_to_rows(const torch::Tensor& t) {
+  const auto c = t.to(torch::kFloat64).contiguous();
+  return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(c.data_ptr<double>(), c.size(0), c.size(1));
+}
 
 }  // namespace tnas
