@@ -10,6 +10,7 @@
 #include "datasets/idx_format.h"
 #include "datasets/imagenet_downsampled_format.h"
 #include "graphs/error.h"
+#include "graphs/memory_scope.h"
 
 namespace tnas {
 namespace {
@@ -125,6 +126,7 @@ DatasetSpec parse_dataset_spec(const std::string& text) {
 }
 
 ImageDataset load_dataset(const DatasetSpec& s, const LoadOptions& options) {
+  const MemoryScope scope("loading the dataset " + s.text);
   ImageDataset d;
   if (s.kind == "fashion-mnist") {
     const std::string dir = fashion_mnist_dir();

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "graphs/error.h"
+#include "graphs/memory_scope.h"
 
 namespace tnas {
 
@@ -73,6 +74,8 @@ ImageDataset resize_area(const ImageDataset& d, int resolution) {
   if (d.height == resolution && d.width == resolution) return d;
   const auto ys = area_spans(d.height, resolution);
   const auto xs = area_spans(d.width, resolution);
+  const MemoryScope scope("resizing " + std::to_string(d.size()) + " images of " + d.source + " to " + std::to_string(resolution) + "x" +
+                          std::to_string(resolution) + " (" + std::to_string(static_cast<double>(d.size()) * d.channels * resolution * resolution / 1e9) + " GB)");
   ImageDataset out = d;
   out.height = out.width = resolution;
   out.pixels.assign(static_cast<size_t>(d.size()) * out.image_bytes(), 0);

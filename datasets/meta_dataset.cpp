@@ -14,10 +14,18 @@ int32_t MetaDataset::source_index(const MetaSource& s) {
     if (sources[i].name != s.name) continue;
     if (sources[i].format != s.format || sources[i].n_classes != s.n_classes)
       throw Error("meta-dataset: source '" + s.name + "' is already recorded with another format or class count");
+    if (sources[i].proxy_config != s.proxy_config)
+      throw Error("meta-dataset: source '" + s.name + "' is already recorded with another proxy config (its labels "
+                  "come from another protocol; give one of them another source name)");
     return static_cast<int32_t>(i);
   }
   sources.push_back(s);
   return static_cast<int32_t>(sources.size() - 1);
+}
+
+const std::string& MetaDataset::proxy_config_of(int32_t source) const {
+  const std::string& own = sources.at(source).proxy_config;
+  return own.empty() ? proxy_config : own;
 }
 
 int32_t MetaDataset::arch_index(const MetaArch& a) {
@@ -44,6 +52,7 @@ void write_meta_dataset(const std::string& path, const MetaDataset& d) {
       h5::set_attr(g, "path", s.path);
       h5::set_attr(g, "n_images", s.n_images);
       h5::set_attr(g, "n_classes", s.n_classes);
+      if (!s.proxy_config.empty()) h5::set_attr(g, "proxy_config", s.proxy_config);
     }
 
     H5::Group tasks = f.createGroup("tasks");
@@ -128,7 +137,8 @@ MetaDataset read_meta_dataset(const std::string& path) {
         throw Error(path + ": /sources/" + name + " has a bad index attribute");
       seen[index] = true;
       d.sources[index] = {name, h5::attr_string(g, "format"), h5::attr_string(g, "path"), h5::attr_int(g, "n_images"),
-                          h5::attr_int(g, "n_classes")};
+                          h5::attr_int(g, "n_classes"),
+                          h5::has_attr(g, "proxy_config") ? h5::attr_string(g, "proxy_config") : std::string()};
     }
 
     std::vector<hsize_t> dims;
@@ -187,6 +197,9 @@ MetaDataset merge_meta_datasets(const std::vector<MetaDataset>& shards, const st
   out.seed = shards[0].seed;
   out.proxy_config = shards[0].proxy_config;
   out.search_space = shards[0].search_space;
+  // Mixed protocols: each source keeps its own config, and the root says so.
+  const bool mixed = std::any_of(shards.begin(), shards.end(), [&](const MetaDataset& m) { return m.proxy_config != out.proxy_config; });
+  if (mixed) out.proxy_config = R"({"per_source":"the sources' labels come from different protocols: see each source's proxy_config"})";
   using TaskKey = std::tuple<int32_t, std::vector<int32_t>, uint64_t, int32_t>;
   std::map<TaskKey, int32_t> task_ids;
   std::map<std::pair<int32_t, int32_t>, size_t> pairs;
@@ -194,10 +207,16 @@ MetaDataset merge_meta_datasets(const std::vector<MetaDataset>& shards, const st
     const MetaDataset& in = shards[s];
     if (in.search_space != out.search_space)
       throw Error(names.at(s) + ": search space '" + in.search_space + "' differs from '" + out.search_space + "'");
-    if (in.proxy_config != out.proxy_config)
-      throw Error(names.at(s) + ": proxy config differs from the first shard's (" + names.at(0) + ")");
     std::vector<int32_t> source_map, task_map, arch_map;
-    for (const auto& src : in.sources) source_map.push_back(out.source_index(src));
+    for (size_t i = 0; i < in.sources.size(); ++i) {
+      MetaSource src = in.sources[i];
+      if (mixed) src.proxy_config = in.proxy_config_of(static_cast<int32_t>(i));
+      try {
+        source_map.push_back(out.source_index(src));
+      } catch (const Error& e) {
+        throw Error(names.at(s) + ": " + e.what());
+      }
+    }
     for (const auto& a : in.archs) arch_map.push_back(out.arch_index(a));
     for (const auto& t : in.tasks) {
       MetaTask mapped = t;

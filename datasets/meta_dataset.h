@@ -3,7 +3,9 @@
 // the input of `meta_train fit`.
 //
 //   /  attrs: schema_version = 1, created_by ("tnas X.Y.Z"), seed, proxy_config (JSON), search_space
-//   /sources/<name>   group, attrs: index, format, path, n_images, n_classes
+//   /sources/<name>   group, attrs: index, format, path, n_images, n_classes, proxy_config (optional: the
+//     source's own protocol, JSON, when the file mixes sources labelled under different protocols; absent:
+//     the root's)
 //   /tasks/source T int32 · /tasks/classes T x k int32 (-1 padded) · /tasks/seed T uint64
 //   /tasks/images_per_class T int32 (n; with the seed and source this redraws the exact images;
 //     -1: the task used all images of its classes, as MetaD2A's)
@@ -27,6 +29,7 @@ namespace tnas {
 struct MetaSource {
   std::string name, format, path;
   int64_t n_images = 0, n_classes = 0;
+  std::string proxy_config;  // JSON text; "" = the meta-dataset's
 };
 struct MetaTask {
   int32_t source = 0;
@@ -60,6 +63,8 @@ struct MetaDataset {
 
   // Index of the source with this name, adding it when new; throws when the same name has other attrs.
   int32_t source_index(const MetaSource& source);
+  // The protocol the labels of `source`'s tasks were made with: its own, else the meta-dataset's.
+  const std::string& proxy_config_of(int32_t source) const;
   // Index of the arch with this string, adding it when new.
   int32_t arch_index(const MetaArch& arch);
 };
@@ -68,8 +73,10 @@ void write_meta_dataset(const std::string& path, const MetaDataset& data);
 // Checks schema version, shapes and index ranges; throws tnas::Error naming the file and the problem.
 MetaDataset read_meta_dataset(const std::string& path);
 
-// Joins shards written by parallel collectors: sources and archs are matched by name / string, tasks
-// by (source, classes, seed, n). All shards must share search space and proxy config.
+// Joins shards written by parallel collectors, or meta-data of several sources: sources and archs are matched
+// by name / string, tasks by (source, classes, seed, n). All shards must share the search space. Shards with
+// different proxy configs (e.g. MetaD2A's import and our own collection) keep each config with their sources;
+// a source that appears under two configs is an error.
 MetaDataset merge_meta_datasets(const std::vector<MetaDataset>& shards, const std::vector<std::string>& names);
 
 }  // namespace tnas

@@ -73,7 +73,7 @@ MetaDataset import_metad2a(const MetaD2AImportOptions& o) {
   d.proxy_config = nlohmann::json{{"protocol", "MetaD2A: NB201 cell, C=16, N=5, 20-class ImageNet-32 subtasks"},
                                    {"imported_from", o.database_csv}}.dump();
   d.search_space = "nb201";
-  MetaSource images{"imagenet32", "imagenet32", "", 0, 1000};
+  MetaSource images{"imagenet32", "imagenet32", "", 0, 1000, ""};
   std::vector<int64_t> per_class(1000, -1);  // -1: no images given, so unknown
   if (!o.images.empty()) {
     const ImageDataset src = load_dataset(o.images, LoadOptions{true});  // class ids index the 1,000 labels

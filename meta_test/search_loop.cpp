@@ -6,6 +6,7 @@
 #include <map>
 
 #include "graphs/error.h"
+#include "graphs/memory_scope.h"
 #include "graphs/nb201_space.h"
 #include "meta_test/run_directory.h"
 #include "models/runtime.h"
@@ -17,19 +18,23 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
   if (!(s.max_cost_seconds >= 0)) throw Error("--max-cost-seconds must be >= 0, got " + std::to_string(s.max_cost_seconds));
   if (s.objective.timeout_seconds <= 0) throw Error("--timeout must be > 0 seconds, got " + std::to_string(s.objective.timeout_seconds));
   if (s.out.empty()) throw Error("missing --out DIR");
+  const MemoryScope scope("searching with " + s.method);
   const Nb201Space space;
   std::vector<Nb201Cell> pool;
   for (const Arch& a : s.dedupe ? dedupe_by_iso_key(space, space.enumerate()) : space.enumerate())
     pool.push_back(Nb201Space::to_cell(a));
-  if (static_cast<size_t>(s.budget) > pool.size())
-    throw Error("--budget " + std::to_string(s.budget) + " exceeds the " + std::to_string(pool.size()) + " cells of the pool");
+  // More evaluations than cells cannot happen (no cell is evaluated twice): capped, and said.
+  const int budget = static_cast<int>(std::min<size_t>(static_cast<size_t>(s.budget), pool.size()));
+  if (budget < s.budget)
+    progress("--budget " + std::to_string(s.budget) + " is more than the " + std::to_string(pool.size()) +
+             " cells of the pool: capped at " + std::to_string(budget));
   ObjectiveSettings objective_settings = s.objective;
   objective_settings.seed = s.seed;
   auto objective = make_objective(objective_settings);
   auto method = make_search_method(s.method, {pool, s.seed}, s.bo);
 
   const nlohmann::json config = {{"method", method->describe()}, {"objective", objective->describe()},
-                                 {"budget", s.budget}, {"max_cost_seconds", s.max_cost_seconds}, {"seed", s.seed}, {"pool", {{"size", pool.size()}, {"dedupe_by_iso_key", s.dedupe}}},
+                                 {"budget", budget}, {"max_cost_seconds", s.max_cost_seconds}, {"seed", s.seed}, {"pool", {{"size", pool.size()}, {"dedupe_by_iso_key", s.dedupe}}},
                                  {"versions", runtime_versions()}};
   RunDirectory run(s.out, config, s.force);
   std::vector<Observation> history;
@@ -53,7 +58,7 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
     progress("resuming " + s.out + ": " + std::to_string(history.size()) + " finished trials replayed");
 
   auto summary = [&] {
-    nlohmann::json j = {{"method", s.method}, {"evaluations", history.size()}, {"budget", s.budget},
+    nlohmann::json j = {{"method", s.method}, {"evaluations", history.size()}, {"budget", budget},
                         {"seconds", elapsed}, {"cost_seconds", cost}, {"seed", s.seed}, {"run_directory", s.out}};
     if (s.max_cost_seconds > 0) j["max_cost_seconds"] = s.max_cost_seconds;
     if (best > -1e300) {
@@ -73,7 +78,7 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
   };
 
   const auto cost_left = [&] { return s.max_cost_seconds <= 0 || cost < s.max_cost_seconds; };
-  for (int i = static_cast<int>(history.size()); i < s.budget && cost_left(); ++i) {
+  for (int i = static_cast<int>(history.size()); i < budget && cost_left(); ++i) {
     Rng rng(s.seed * 1000003ULL + static_cast<uint64_t>(i));  // per step: a replayed history proposes the same
     const Nb201Cell cell = method->propose(history, rng);
     const auto start = std::chrono::steady_clock::now();
@@ -107,9 +112,9 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
     char line[512];
     if (outcome.ok)
       std::snprintf(line, sizeof line, "[%2d/%d] %6.2f%%  %s | best %.2f%% (trial %d) | eval %.1fs, propose %.0f ms", i + 1,
-                    s.budget, outcome.accuracy, cell.to_string().c_str(), best, best_trial, seconds, 1000 * method->last_seconds);
+                    budget, outcome.accuracy, cell.to_string().c_str(), best, best_trial, seconds, 1000 * method->last_seconds);
     else
-      std::snprintf(line, sizeof line, "[%2d/%d] FAILED  %s: %s", i + 1, s.budget, cell.to_string().c_str(), outcome.error.c_str());
+      std::snprintf(line, sizeof line, "[%2d/%d] FAILED  %s: %s", i + 1, budget, cell.to_string().c_str(), outcome.error.c_str());
     progress(line);
   }
   if (!cost_left())

@@ -13,6 +13,7 @@
 #include "datasets/output_lock.h"
 #include "datasets/subtask_sampler.h"
 #include "graphs/error.h"
+#include "graphs/memory_scope.h"
 #include "graphs/nb201_space.h"
 #include "graphs/rng.h"
 #include "models/cell_trainer.h"
@@ -78,6 +79,7 @@ std::vector<PlannedTask> plan_collection(const CollectOptions& o) {
   if (o.archs_per_task < 1 || o.archs_per_task > 15625) throw Error("--archs-per-task must be in 1..15625 (the NB201 cells), got " + std::to_string(o.archs_per_task));
   if (o.arch_sampling != "uniform" && o.arch_sampling != "params-spread")
     throw Error("--arch-sampling must be uniform or params-spread, got '" + o.arch_sampling + "'");
+  const MemoryScope scope("planning " + std::to_string(o.tasks) + " tasks x " + std::to_string(o.archs_per_task) + " cells");
   Rng rng(o.seed);
   const Nb201Space space;
   const auto sorted = o.arch_sampling == "params-spread" ? cells_by_params() : std::vector<Nb201Cell>{};
@@ -130,7 +132,7 @@ int run_collection(const CollectOptions& o, const std::function<void(const std::
   }
   const auto spec = parse_dataset_spec(o.source);
   const int32_t source_id =
-      md.source_index({spec.name(), spec.kind, o.source, source.size(), source.num_classes()});
+      md.source_index({spec.name(), spec.kind, o.source, source.size(), source.num_classes(), ""});
 
   // What is already done: (task seed, arch string).
   std::set<std::pair<uint64_t, std::string>> done;

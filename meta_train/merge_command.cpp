@@ -12,7 +12,9 @@ int run_merge_command(int argc, char** argv) {
   cxxopts::Options options(argv[0],
                            "Join meta-dataset shards (e.g. from `collect --shard i/n` on a Slurm array): sources and "
                            "cells are matched by name, identical subtasks are joined, a (subtask, cell) pair that "
-                           "occurs twice is kept once. Shards must share search space and proxy config.");
+                           "occurs twice is kept once. Shards must share the search space; shards labelled under "
+                           "different protocols (e.g. an imported MetaD2A database and a collection) keep each "
+                           "protocol with their sources, and `fit` trains on all of them, reporting each source.");
   options.add_options()("out", "Output meta-dataset", cxxopts::value<std::string>())(
       "shards", "Input shards", cxxopts::value<std::vector<std::string>>());
   add_common_options(options);

@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "meta_train/fit_metrics.h"
 #include "models/surrogate_options.h"
 
 namespace tnas {
@@ -29,18 +30,11 @@ struct FitOptions {
   SurrogateOptions model;
 };
 
-struct FitMetrics {
-  int epoch = 0;
-  double loss = 0, learning_rate = 0, seconds = 0;
-  double pair_spearman = 0, pair_pearson = 0, pair_kendall = 0;        // held-out pairs, pooled
-  double task_spearman = 0, task_pearson = 0, task_kendall = 0;        // held-out subtasks, pooled
-  double task_spearman_within = 0;  // held-out subtasks: mean over subtasks of the within-subtask Spearman
-};
 
-// Trains (or resumes from out/last), writes the best checkpoint by held-out-subtask Spearman (pooled over
-// the held-out subtasks' pairs; the within-subtask mean is logged too, but with 15 cells per subtask it is
-// too noisy to select on) to `out`.
-// Returns the best epoch's metrics. `progress` gets one line per epoch.
+// Trains (or resumes from out/last) and keeps the best checkpoint by held-out-subtask Spearman in `out`:
+// task features (meta_train/task_images.h), the held-out split (fit_split.h), then the loop with callbacks
+// (fit_loop.h, fit_callbacks.h) writing through one CheckpointFolder. Returns the best epoch's metrics.
+// `progress` gets one line per epoch (and per source when there are several).
 FitMetrics fit_surrogate(const FitOptions& options, const std::function<void(const std::string&)>& progress);
 
 }  // namespace tnas

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "graphs/memory_scope.h"
+
 namespace tnas {
 
 struct Subcommand {
@@ -43,9 +45,10 @@ inline int run_subcommands(const std::string& program, const std::string& descri
     try {
       return c.run(static_cast<int>(args.size()), args.data());
     } catch (const std::bad_alloc&) {
-      // Not enough memory for what the options asked: say so instead of std::terminate's bare "bad_alloc".
-      std::fprintf(stderr, "%s: error: out of memory: a size given in the options or the input is too large for this machine\n",
-                   argv0.c_str());
+      // Not enough memory for what the options asked: say what for, instead of std::terminate's bare "bad_alloc".
+      const std::string what = MemoryScope::unwound();
+      std::fprintf(stderr, "%s: error: out of memory%s: a size given in the options or the input is too large for this machine\n",
+                   argv0.c_str(), what.empty() ? "" : (" while " + what).c_str());
       return 1;
     } catch (const std::exception& e) {
       const std::string what = e.what();

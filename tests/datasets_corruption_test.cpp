@@ -92,7 +92,7 @@ TEST(Corruption, H5ImagesAndMetaDataset) {
 
   MetaDataset m;
   m.created_by = "test";
-  const int32_t s = m.source_index({"src", "idx", "p", 10, 2});
+  const int32_t s = m.source_index({"src", "idx", "p", 10, 2, ""});
   m.tasks.push_back({s, {0, 1}, 3, 5});
   m.archs.push_back({{0, 1, 2, 3, 4, 0}, "a"});
   m.results.push_back({0, 0, 50, 49, 1, 2, 3, 4, 0});

@@ -20,7 +20,7 @@ MetaDataset small_meta(int results, uint64_t seed = 5) {
   d.created_by = "tnas test";
   d.seed = seed;
   d.proxy_config = R"({"preset":"smoke"})";
-  const int32_t s = d.source_index({"fashion-mnist", "idx", "/usr/share/datasets/fashion-mnist", 60000, 10});
+  const int32_t s = d.source_index({"fashion-mnist", "idx", "/usr/share/datasets/fashion-mnist", 60000, 10, ""});
   d.tasks.push_back({s, {1, 4, 7}, seed, 20});
   d.tasks.push_back({s, {0, 2}, seed + 1, 50});
   for (int i = 0; i < results; ++i) {
@@ -88,8 +88,40 @@ TEST(MetaDataset, MergeJoinsShards) {
   EXPECT_EQ(m.archs.size(), 6u);           // "arch0".."arch5" shared by name
   const MetaDataset again = merge_meta_datasets({a, a}, {"a.h5", "a2.h5"});
   EXPECT_EQ(again.results.size(), 4u);     // overlapping shards: each pair once
+  // One source under two protocols would mix labels of different meaning: refused, naming the shard.
   b.proxy_config = R"({"preset":"fast"})";
-  EXPECT_THROW(merge_meta_datasets({a, b}, {"a.h5", "b.h5"}), Error);
+  try {
+    merge_meta_datasets({a, b}, {"a.h5", "b.h5"});
+    ADD_FAILURE() << "a source under two protocols was merged";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("b.h5: meta-dataset: source 'fashion-mnist' is already recorded with another proxy config"),
+              std::string::npos) << e.what();
+  }
+}
+
+// Sources labelled under different protocols (MetaD2A's import next to a collection) join into one file
+// that keeps each protocol with its source, through a write and a read, and merges again.
+TEST(MetaDataset, MergeKeepsEachSourcesProtocol) {
+  const auto dir = test::scratch_dir("meta_mixed");
+  MetaDataset a = small_meta(4, 5), b = small_meta(6, 9);
+  b.sources[0].name = "imagenet16";
+  b.proxy_config = R"({"preset":"fast"})";
+  const MetaDataset m = merge_meta_datasets({a, b}, {"a.h5", "b.h5"});
+  ASSERT_EQ(m.sources.size(), 2u);
+  EXPECT_EQ(m.proxy_config_of(0), a.proxy_config);
+  EXPECT_EQ(m.proxy_config_of(1), b.proxy_config);
+  EXPECT_NE(m.proxy_config.find("per_source"), std::string::npos);
+  EXPECT_EQ(m.results.size(), 10u);
+  EXPECT_EQ(m.tasks[m.results.back().task].source, 1);
+  const std::string path = (dir / "m.h5").string();
+  write_meta_dataset(path, m);
+  const MetaDataset back = read_meta_dataset(path);
+  EXPECT_EQ(back.proxy_config_of(0), a.proxy_config);
+  EXPECT_EQ(back.proxy_config_of(1), b.proxy_config);
+  const MetaDataset twice = merge_meta_datasets({back, a}, {"m.h5", "a.h5"});
+  EXPECT_EQ(twice.sources.size(), 2u);
+  EXPECT_EQ(twice.results.size(), 10u);
+  EXPECT_EQ(twice.proxy_config_of(0), a.proxy_config);
 }
 
 // A writer killed at random moments leaves a readable file holding every result it reported written.

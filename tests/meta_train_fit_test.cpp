@@ -29,7 +29,7 @@ MetaDataset imported_style_meta_dataset(const std::string& images_spec) {
   MetaDataset md;
   md.created_by = "test";
   md.proxy_config = R"({"protocol":"test"})";
-  md.sources.push_back({"src", "h5", images_spec, 40, 6});
+  md.sources.push_back({"src", "h5", images_spec, 40, 6, ""});
   for (int t = 0; t < 12; ++t) {
     MetaTask task{0, {t % 4, (t + 1) % 4, 4}, static_cast<uint64_t>(t), -1, -1};
     if (t == 3) task.classes = {4, 5};
