@@ -1,30 +1,29 @@
 #pragma once
-// The blackbox a search optimizes: cell -> accuracy (percent). Three kinds:
+// The blackbox a search optimizes: a TrialRequest (a configuration of the search space at a fidelity) ->
+// a TrialResult (meta_test/trial.h). Three kinds, one file each:
 //   train                     train the NB201 network on the target dataset (models/cell_trainer.h)
 //   table:FILE[:COLUMN]       look the cell up in a tabular benchmark (COLUMN default test_acc)
-//   command:'CMD ... {arch}'  run a user program; it prints a JSON line {"accuracy": ...}
+//   command:'CMD ... {arch}'  run a user program; it prints a JSON line {"accuracy": ..., other metrics}
 #include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-#include "graphs/nb201_cell.h"
+#include "graphs/search_space.h"
+#include "meta_test/trial.h"
 
 namespace tnas {
-
-struct TrialOutcome {
-  bool ok = false;
-  double accuracy = 0;     // what the search maximizes
-  nlohmann::json details;  // everything else the objective reports (test accuracy, seconds, ...)
-  std::string error;       // when !ok: why the trial failed
-};
 
 class Objective {
  public:
   virtual ~Objective() = default;
-  virtual TrialOutcome evaluate(const Nb201Cell& cell, uint64_t seed) = 0;
+  // A failure of the trial itself (a table without the cell, a command that crashed) is a result with
+  // ok = false; an exception is left to the search loop, which records it as that trial's failure.
+  virtual TrialResult evaluate(const TrialRequest& request) = 0;
   virtual nlohmann::json describe() const = 0;
   virtual bool needs_images() const { return false; }
+  // Whether results report the training epochs they cost (what --max-epochs-total counts).
+  virtual bool reports_epochs() const { return false; }
 };
 
 struct ObjectiveSettings {
@@ -38,7 +37,13 @@ struct ObjectiveSettings {
   uint64_t seed = 0;              // for train: the data draw (the same images for every cell)
 };
 
-// Throws tnas::Error for an unknown kind, a missing table or column, or a train objective without data.
-std::unique_ptr<Objective> make_objective(const ObjectiveSettings& settings);
+// Throws tnas::Error for an unknown kind, a missing table or column, a train objective without data, or a
+// kind that cannot evaluate `space`'s configurations. `space` must outlive the objective.
+std::unique_ptr<Objective> make_objective(const ObjectiveSettings& settings, const SearchSpace& space);
+
+// Each kind's maker (one file each); make_objective picks by the spec.
+std::unique_ptr<Objective> make_table_objective(const std::string& path, const std::string& column, const SearchSpace& space);
+std::unique_ptr<Objective> make_train_objective(const ObjectiveSettings& settings, const SearchSpace& space);
+std::unique_ptr<Objective> make_command_objective(const std::string& command, double timeout_seconds, const SearchSpace& space);
 
 }  // namespace tnas

@@ -21,12 +21,14 @@ int run_search_command(int argc, char** argv) {
       "dataset", "Target dataset spec (for tnas and the train objective)", cxxopts::value<std::string>())(
       "test-dataset", "Test images for the train objective (default: carved from --dataset)", cxxopts::value<std::string>())(
       "checkpoint", "Surrogate checkpoint folder (tnas)", cxxopts::value<std::string>()->default_value("checkpoints/default"))(
-      "objective", "train, table:FILE[:COLUMN] or command:'CMD {arch}'", cxxopts::value<std::string>()->default_value("train"))(
+      "objective", "train, table:FILE[:COLUMN] or command:'CMD {arch}' ({seed}, {epochs} also replaced)", cxxopts::value<std::string>()->default_value("train"))(
       "preset", "Training preset of the train objective", cxxopts::value<std::string>()->default_value("tiny"))(
       "timeout", "Seconds per command evaluation", cxxopts::value<double>()->default_value("3600"))(
       "budget", "Evaluations", cxxopts::value<int>()->default_value("30"))(
       "max-cost-seconds", "Also stop once the evaluations have taken this many seconds in all (0 = no limit; a resumed search counts the earlier ones)",
       cxxopts::value<double>()->default_value("0"))(
+      "max-epochs-total", "Also stop once the evaluations have trained this many epochs in all (0 = no limit; train objective, "
+      "or a command that prints \"epochs\")", cxxopts::value<int>()->default_value("0"))(
       "seed", "Seed", cxxopts::value<uint64_t>()->default_value("0"))(
       "acquisition", "ei (log-EI) or ucb", cxxopts::value<std::string>()->default_value("ei"))(
       "acquisition-pool", "Where the acquisition is maximized: mutations (unevaluated neighbours of the best cells) or all (the whole pool)",
@@ -76,6 +78,7 @@ int run_search_command(int argc, char** argv) {
   s.bo.dataset_embedding = args["dataset-embedding"].as<std::string>();
   s.budget = args["budget"].as<int>();
   s.max_cost_seconds = args["max-cost-seconds"].as<double>();
+  s.max_epochs_total = args["max-epochs-total"].as<int>();
   s.seed = args["seed"].as<uint64_t>();
   s.dedupe = args.count("no-dedupe") == 0;
   s.out = args["out"].as<std::string>();

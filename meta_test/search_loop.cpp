@@ -13,9 +13,36 @@
 
 namespace tnas {
 
+namespace {
+
+// One trial, whatever happens in it: an exception (a torch error, CUDA out of memory, bad_alloc) or an
+// accuracy outside [0, 100] (a broken objective, not a result: it would lead the search and the plot) is
+// that trial's failure, with the reason.
+TrialResult run_trial(Objective& objective, const TrialRequest& request) {
+  TrialResult r;
+  try {
+    r = objective.evaluate(request);
+  } catch (const std::exception& e) {
+    const std::string what = e.what();
+    return TrialResult::failure(what.substr(0, what.find('\n')));  // LibTorch errors append a stack trace
+  }
+  if (!r.ok) return r;
+  const auto it = r.metrics.find("accuracy");
+  if (it == r.metrics.end()) return TrialResult::failure("the objective reported no accuracy");
+  if (!(std::isfinite(it->second) && it->second >= 0 && it->second <= 100)) {
+    char reason[96];
+    std::snprintf(reason, sizeof reason, "objective value %g is outside [0, 100]", it->second);
+    return TrialResult::failure(reason);
+  }
+  return r;
+}
+
+}  // namespace
+
 nlohmann::json run_search(const SearchSettings& s, const std::function<void(const std::string&)>& progress) {
   if (s.budget < 1) throw Error("--budget must be >= 1, got " + std::to_string(s.budget));
   if (!(s.max_cost_seconds >= 0)) throw Error("--max-cost-seconds must be >= 0, got " + std::to_string(s.max_cost_seconds));
+  if (s.max_epochs_total < 0) throw Error("--max-epochs-total must be >= 0, got " + std::to_string(s.max_epochs_total));
   if (s.objective.timeout_seconds <= 0) throw Error("--timeout must be > 0 seconds, got " + std::to_string(s.objective.timeout_seconds));
   if (s.out.empty()) throw Error("missing --out DIR");
   const MemoryScope scope("searching with " + s.method);
@@ -30,20 +57,25 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
              " cells of the pool: capped at " + std::to_string(budget));
   ObjectiveSettings objective_settings = s.objective;
   objective_settings.seed = s.seed;
-  auto objective = make_objective(objective_settings);
+  auto objective = make_objective(objective_settings, space);
+  if (s.max_epochs_total > 0 && !objective->reports_epochs())
+    throw Error("--max-epochs-total: the " + objective->describe().value("kind", std::string("?")) +
+                " objective trains nothing (use --budget or --max-cost-seconds)");
   auto method = make_search_method(s.method, {pool, s.seed}, s.bo);
 
   const nlohmann::json config = {{"method", method->describe()}, {"objective", objective->describe()},
-                                 {"budget", budget}, {"max_cost_seconds", s.max_cost_seconds}, {"seed", s.seed}, {"pool", {{"size", pool.size()}, {"dedupe_by_iso_key", s.dedupe}}},
+                                 {"budget", budget}, {"max_cost_seconds", s.max_cost_seconds}, {"max_epochs_total", s.max_epochs_total}, {"seed", s.seed}, {"pool", {{"size", pool.size()}, {"dedupe_by_iso_key", s.dedupe}}},
                                  {"versions", runtime_versions()}};
   RunDirectory run(s.out, config, s.force);
   std::vector<Observation> history;
   double best = -1e300, elapsed = 0, cost = 0;  // cost: seconds spent in evaluations
+  long epochs = 0;                               // training epochs the evaluations cost
   std::string best_arch;
   int best_trial = 0;
   auto note_best = [&](const nlohmann::json& t) {
     elapsed += t.value("seconds", 0.0) + t.value("propose_seconds", 0.0);
     cost += t.value("seconds", 0.0);
+    epochs += t.value("epochs", 0L);
     if (t.at("ok") && t.at("accuracy").get<double>() > best) {
       best = t.at("accuracy");
       best_arch = t.at("arch");
@@ -59,8 +91,9 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
 
   auto summary = [&] {
     nlohmann::json j = {{"method", s.method}, {"evaluations", history.size()}, {"budget", budget},
-                        {"seconds", elapsed}, {"cost_seconds", cost}, {"seed", s.seed}, {"run_directory", s.out}};
+                        {"seconds", elapsed}, {"cost_seconds", cost}, {"cost_epochs", epochs}, {"seed", s.seed}, {"run_directory", s.out}};
     if (s.max_cost_seconds > 0) j["max_cost_seconds"] = s.max_cost_seconds;
+    if (s.max_epochs_total > 0) j["max_epochs_total"] = s.max_epochs_total;
     if (best > -1e300) {
       j["best_arch"] = best_arch;
       j["best_accuracy"] = best;
@@ -77,48 +110,40 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
     return j;
   };
 
-  const auto cost_left = [&] { return s.max_cost_seconds <= 0 || cost < s.max_cost_seconds; };
+  const auto cost_left = [&] {
+    return (s.max_cost_seconds <= 0 || cost < s.max_cost_seconds) && (s.max_epochs_total <= 0 || epochs < s.max_epochs_total);
+  };
   for (int i = static_cast<int>(history.size()); i < budget && cost_left(); ++i) {
     Rng rng(s.seed * 1000003ULL + static_cast<uint64_t>(i));  // per step: a replayed history proposes the same
     const Nb201Cell cell = method->propose(history, rng);
     const auto start = std::chrono::steady_clock::now();
-    TrialOutcome outcome;
-    try {
-      outcome = objective->evaluate(cell, s.seed * 1000ULL + static_cast<uint64_t>(i));
-    } catch (const std::exception& e) {  // any failure of one trial (a torch error, CUDA out of memory, bad_alloc) is that trial's
-      outcome = {};
-      outcome.ok = false;
-      const std::string what = e.what();
-      outcome.error = what.substr(0, what.find('\n'));  // LibTorch errors append a stack trace
-    }
-    if (outcome.ok && !(std::isfinite(outcome.accuracy) && outcome.accuracy >= 0 && outcome.accuracy <= 100)) {
-      // An accuracy outside [0, 100] is a broken objective, not a result: it would lead the search and the plot.
-      char reason[96];
-      std::snprintf(reason, sizeof reason, "objective value %g is outside [0, 100]", outcome.accuracy);
-      outcome = {};
-      outcome.error = reason;
-    }
+    const TrialResult outcome = run_trial(*objective, {Nb201Space::from_cell(cell), Fidelity{}, s.seed * 1000ULL + static_cast<uint64_t>(i)});
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     nlohmann::json trial = {{"trial", i + 1}, {"arch", cell.to_string()}, {"ok", outcome.ok}, {"seconds", seconds},
                             {"propose_seconds", method->last_seconds}};
-    if (outcome.ok) trial["accuracy"] = outcome.accuracy;
+    const double accuracy = outcome.ok ? outcome.accuracy() : 0;
+    if (outcome.ok) trial["accuracy"] = accuracy;
     else trial["error"] = outcome.error;
+    if (outcome.metrics.size() > 1) trial["metrics"] = outcome.metrics;
+    if (outcome.cost.epochs > 0) trial["epochs"] = outcome.cost.epochs;
     if (!outcome.details.is_null()) trial["details"] = outcome.details;
     if (!method->last_note.empty()) trial["proposal"] = method->last_note;
     run.append_trial(trial);
-    history.push_back({cell, outcome.accuracy, outcome.ok});
+    history.push_back({cell, accuracy, outcome.ok});
     note_best(trial);
     run.write_outputs(summary());
     char line[512];
     if (outcome.ok)
       std::snprintf(line, sizeof line, "[%2d/%d] %6.2f%%  %s | best %.2f%% (trial %d) | eval %.1fs, propose %.0f ms", i + 1,
-                    budget, outcome.accuracy, cell.to_string().c_str(), best, best_trial, seconds, 1000 * method->last_seconds);
+                    budget, accuracy, cell.to_string().c_str(), best, best_trial, seconds, 1000 * method->last_seconds);
     else
       std::snprintf(line, sizeof line, "[%2d/%d] FAILED  %s: %s", i + 1, budget, cell.to_string().c_str(), outcome.error.c_str());
     progress(line);
   }
   if (!cost_left())
-    progress("stopped by --max-cost-seconds " + std::to_string(s.max_cost_seconds) + " after " + std::to_string(history.size()) + " evaluations");
+    progress((s.max_epochs_total > 0 && epochs >= s.max_epochs_total ? "stopped by --max-epochs-total " + std::to_string(s.max_epochs_total)
+                                                                      : "stopped by --max-cost-seconds " + std::to_string(s.max_cost_seconds)) +
+             " after " + std::to_string(history.size()) + " evaluations");
   progress(run.plot());
   return summary();
 }

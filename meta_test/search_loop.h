@@ -16,6 +16,7 @@ struct SearchSettings {
   BayesOptSettings bo;
   int budget = 30;                // evaluations at most
   double max_cost_seconds = 0;    // and, when > 0, stop once the evaluations have cost this many seconds
+  int max_epochs_total = 0;       // and, when > 0, once they have trained this many epochs in all
   uint64_t seed = 0;
   bool dedupe = true;  // pool de-duplicated by isomorphism key
   std::string out;

@@ -1,0 +1,67 @@
+// train: the NB201 network trained on the target dataset with a proxy preset (models/cell_trainer.h); the
+// search sees validation accuracy, test accuracy is reported. A request's fidelity (epochs) overrides the
+// preset's epochs.
+#include "datasets/dataset_spec.h"
+#include "graphs/error.h"
+#include "graphs/nb201_space.h"
+#include "meta_test/objective.h"
+#include "models/cell_trainer.h"
+
+namespace tnas {
+namespace {
+
+class TrainObjective final : public Objective {
+ public:
+  explicit TrainObjective(const ObjectiveSettings& s) : settings_(s), preset_(find_preset(s.preset)) {
+    if (s.dataset.empty()) throw Error("the train objective needs --dataset");
+    source_ = load_dataset(s.dataset);
+    if (source_.num_classes() < 2)
+      throw Error(s.dataset + ": a dataset needs at least 2 classes to train a classifier, it has " +
+                  std::to_string(source_.num_classes()));
+    if (!s.test_dataset.empty()) test_ = load_dataset(s.test_dataset);
+    device_ = resolve_device(s.device);
+    mode_ = resolve_train_mode(s.mode, device_);
+    data_seed_ = s.seed;
+  }
+  TrialResult evaluate(const TrialRequest& request) override {
+    if (request.fidelity.epochs < 0) throw Error("a fidelity of " + std::to_string(request.fidelity.epochs) + " epochs");
+    ProxyPreset preset = preset_;
+    if (request.fidelity.epochs > 0) preset.epochs = preset.grayscale_epochs = request.fidelity.epochs;
+    // The same data draw for every cell of a search (seed of the search), a training seed per trial.
+    const EvaluationData data = prepare_evaluation_data(source_, settings_.test_dataset.empty() ? nullptr : &test_, preset, data_seed_);
+    TrainOptions o;
+    o.seed = request.seed;
+    o.device = device_;
+    o.mode = mode_;
+    const TrainResult t = train_and_evaluate(Nb201Space::to_cell(request.config), data, preset, o);
+    TrialResult r;
+    r.ok = true;
+    r.metrics = {{"accuracy", t.valid_acc}, {"test_accuracy", t.test_acc}, {"params", static_cast<double>(t.params)},
+                 {"flops", static_cast<double>(t.flops)}};
+    r.cost.epochs = t.epochs;
+    r.details = to_json(t);
+    return r;
+  }
+  nlohmann::json describe() const override {
+    return {{"kind", "train"}, {"dataset", settings_.dataset}, {"test_dataset", settings_.test_dataset},
+            {"preset", to_json(preset_)}, {"device", device_}, {"mode", mode_}, {"data_seed", data_seed_}, {"maximizes", "valid_acc"}};
+  }
+  bool needs_images() const override { return true; }
+  bool reports_epochs() const override { return true; }
+
+ private:
+  ObjectiveSettings settings_;
+  ProxyPreset preset_;
+  ImageDataset source_, test_;
+  std::string device_, mode_;
+  uint64_t data_seed_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Objective> make_train_objective(const ObjectiveSettings& settings, const SearchSpace& space) {
+  if (space.name() != "nb201") throw Error("the train objective builds NB201 networks, not " + space.name() + " configurations");
+  return std::make_unique<TrainObjective>(settings);
+}
+
+}  // namespace tnas
