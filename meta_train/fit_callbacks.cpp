@@ -50,19 +50,20 @@ void ProgressLog::on_epoch_end(FitLoop& loop, const FitMetrics& m) {
 }
 
 void KeepBest::on_epoch_end(FitLoop& loop, const FitMetrics& m) {
-  if (m.task_spearman > best_.task_spearman || loop.split().heldout_tasks.size() < 3) {
+  if (m.selection > best_.selection || loop.split().heldout_tasks.size() < 3) {
     best_ = m;
     write_(loop, m);
   }
 }
 
 void KeepBest::save(nlohmann::json& state) const {
-  state["best"] = {{"epoch", best_.epoch}, {"task_spearman", best_.task_spearman}};
+  state["best"] = {{"epoch", best_.epoch}, {"selection", best_.selection}};
 }
 
 void KeepBest::restore(const nlohmann::json& state) {
   best_.epoch = state.at("best").at("epoch");
-  best_.task_spearman = state.at("best").at("task_spearman");
+  const auto& best = state.at("best");
+  best_.selection = best.contains("selection") ? best.at("selection") : best.at("task_spearman");  // older states
 }
 
 bool ResumeState::resume(FitLoop& loop) {

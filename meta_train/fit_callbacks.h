@@ -44,12 +44,12 @@ class ProgressLog : public FitCallback {
   std::function<void(const std::string&)> progress_;
 };
 
-// Keeps the epoch with the best held-out-subtask Spearman (pooled over the held-out subtasks' pairs; the
-// within-subtask mean is logged too, but with 15 cells per subtask it is too noisy to select on): `write`
-// saves it. With fewer than 3 held-out pairs of subtasks there is nothing to select on: every epoch is kept.
+// Keeps the epoch with the best held-out-subtask Spearman (FitMetrics::selection: pooled over the held-out
+// subtasks' pairs, per source first when there are several; the within-subtask mean is logged too, but with
+// 12-15 cells per subtask it is too noisy to select on): `write` saves it. With fewer than 3 held-out pairs of subtasks there is nothing to select on: every epoch is kept.
 class KeepBest : public FitCallback {
  public:
-  explicit KeepBest(std::function<void(FitLoop&, const FitMetrics&)> write) : write_(std::move(write)) { best_.task_spearman = -2; }
+  explicit KeepBest(std::function<void(FitLoop&, const FitMetrics&)> write) : write_(std::move(write)) { best_.selection = -2; }
   void on_epoch_end(FitLoop& loop, const FitMetrics& m) override;
   void save(nlohmann::json& state) const override;
   void restore(const nlohmann::json& state) override;

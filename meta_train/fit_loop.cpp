@@ -65,7 +65,10 @@ void FitLoop::evaluate(FitMetrics& m) const {
   m.pair_spearman = pairs.spearman, m.pair_pearson = pairs.pearson, m.pair_kendall = pairs.kendall;
   m.task_spearman = tasks.spearman, m.task_pearson = tasks.pearson, m.task_kendall = tasks.kendall;
   m.task_spearman_within = tasks.within;
+  m.selection = m.task_spearman;
   if (source_names_.size() < 2) return;
+  double sum = 0;
+  int counted = 0;
   for (size_t si = 0; si < source_names_.size(); ++si) {
     RankMetrics per[2];
     for (int k = 0; k < 2; ++k) {
@@ -76,7 +79,9 @@ void FitLoop::evaluate(FitMetrics& m) const {
       per[k] = rank_metrics(p, t, ids);
     }
     m.sources[source_names_[si]] = SourceMetrics{per[0], per[1]};
+    if (per[1].pairs > 0) sum += per[1].spearman, ++counted;
   }
+  if (counted > 0) m.selection = sum / counted;
 }
 
 void FitLoop::run(const std::vector<FitCallback*>& callbacks) {

@@ -28,6 +28,7 @@ nlohmann::json to_json(const FitMetrics& m) {
   nlohmann::json j = {{"epoch", m.epoch}, {"loss", m.loss}, {"lr", m.learning_rate}, {"pair_spearman", m.pair_spearman},
                       {"task_spearman", m.task_spearman}, {"task_spearman_within", m.task_spearman_within},
                       {"task_pearson", m.task_pearson}, {"task_kendall", m.task_kendall}};
+  if (!m.sources.empty()) j["selection"] = m.selection;
   for (const auto& [name, s] : m.sources)
     j["sources"][name] = {{"pair_spearman", s.pairs.spearman}, {"heldout_pairs", s.pairs.pairs},
                           {"task_spearman", s.tasks.spearman}, {"task_spearman_within", s.tasks.within},

@@ -29,6 +29,9 @@ struct FitMetrics {
   double task_spearman = 0, task_pearson = 0, task_kendall = 0;        // held-out subtasks, pooled
   double task_spearman_within = 0;  // held-out subtasks: mean over subtasks of the within-subtask Spearman
   std::map<std::string, SourceMetrics> sources;  // per source, when the meta-dataset has more than one
+  // What the best epoch is chosen by: the held-out-subtask Spearman, pooled with one source; with several,
+  // the mean over sources of each one's (pooled over sources it would reward learning their label offsets).
+  double selection = 0;
 };
 
 // The history / manifest record of one epoch.

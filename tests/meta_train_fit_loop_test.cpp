@@ -167,7 +167,7 @@ TEST(FitLoop, KeepBestWritesOnlyImprovingEpochsAcrossAResume) {
   for (size_t e = 0; e < spearman.size(); ++e) {
     FitMetrics m;
     m.epoch = static_cast<int>(e) + 1;
-    m.task_spearman = spearman[e];
+    m.selection = spearman[e];
     if (e == 2) {  // a kill after epoch 2
       keep.save(state);
       KeepBest resumed([&](FitLoop&, const FitMetrics& x) { written.push_back(x.epoch); });
