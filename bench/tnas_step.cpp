@@ -25,15 +25,15 @@ struct Mode {
   const char* kernel;
 };
 
-std::vector<Observation> history_of(const std::vector<Nb201Cell>& pool, int n, Rng& rng) {
+std::vector<Observation> history_of(const std::vector<Arch>& pool, int n, Rng& rng) {
   std::vector<size_t> order(pool.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   rng.shuffle(order);
   std::vector<Observation> h;
   for (int i = 0; i < n; ++i) {
-    const Nb201Cell& c = pool[order[static_cast<size_t>(i)]];
+    const Arch& c = pool[order[static_cast<size_t>(i)]];
     double acc = 60;
-    for (int k = 0; k < kNb201NumEdges; ++k) acc += (static_cast<int>(c.op(k)) + 1) * (k + 1) * 0.7;  // a deterministic landscape
+    for (size_t k = 0; k < c.choices.size(); ++k) acc += (c.choices[k] + 1) * (k + 1) * 0.7;  // a deterministic landscape
     h.push_back({c, acc, true});
   }
   return h;
@@ -58,8 +58,7 @@ int run(int argc, char** argv) {
                                    {"mlp (FSBO)", "mlp", "additive"},
                                    {"deep kernel only, hyperparameters (reference)", "hyperparameters", "deep"}};
   Nb201Space space;
-  std::vector<Nb201Cell> pool;
-  for (const Arch& a : dedupe_by_iso_key(space, space.enumerate())) pool.push_back(Nb201Space::to_cell(a));
+  const std::vector<Arch> pool = dedupe_by_iso_key(space, space.enumerate());
   std::printf("| n |");
   for (const auto& m : modes) std::printf(" %s (ms, median of %d) |", m.label, reps);
   std::printf("\n| --- |");
@@ -73,7 +72,7 @@ int run(int argc, char** argv) {
     bo.dataset = args["dataset"].as<std::string>();
     bo.adapt = m.adapt;
     bo.kernel = m.kernel;
-    methods.push_back(make_search_method("tnas", {pool, 0}, bo));
+    methods.push_back(make_search_method("tnas", {&space, pool, 0}, bo));
   }
   for (int n : ns) {
     Rng history_rng(static_cast<uint64_t>(n));

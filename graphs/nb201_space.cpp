@@ -1,6 +1,7 @@
 #include "graphs/nb201_space.h"
 
 #include "graphs/error.h"
+#include "graphs/network_cost.h"
 
 namespace tnas {
 
@@ -52,5 +53,9 @@ Arch Nb201Space::parse(std::string_view text) const { return from_cell(Nb201Cell
 std::string Nb201Space::format(const Arch& arch) const { return to_cell(arch).to_string(); }
 std::string Nb201Space::iso_key(const Arch& arch) const { return to_cell(arch).iso_key(); }
 int64_t Nb201Space::id(const Arch& arch) const { return to_cell(arch).id(); }
+ArchCost Nb201Space::cost(const Arch& arch) const {
+  const Nb201Cell cell = to_cell(arch);
+  return {nb201_param_count(cell, Nb201MacroConfig{}), nb201_flops(cell, Nb201MacroConfig{})};
+}
 
 }  // namespace tnas

@@ -17,6 +17,7 @@ class Nb201Space final : public SearchSpace {
   std::string format(const Arch& arch) const override;
   std::string iso_key(const Arch& arch) const override;
   int64_t id(const Arch& arch) const override;
+  ArchCost cost(const Arch& arch) const override;  // the C=16, N=5 network
 
   static Nb201Cell to_cell(const Arch& arch);  // throws when arch is not a valid NB201 choice vector
   static Arch from_cell(const Nb201Cell& cell);

@@ -13,6 +13,10 @@
 
 namespace tnas {
 
+struct ArchCost {
+  int64_t params = 0, flops = 0;  // of the network the space builds from the configuration
+};
+
 struct Arch {
   std::vector<int> choices;  // NB201: the 6 edge op ids in string order
   bool operator==(const Arch& o) const { return choices == o.choices; }
@@ -42,6 +46,8 @@ class SearchSpace {
   virtual std::string iso_key(const Arch& arch) const = 0;
   // Dense id in 0..size()-1; default throws.
   virtual int64_t id(const Arch& arch) const;
+  // Exact size of the configuration's network (the space's default macro configuration).
+  virtual ArchCost cost(const Arch& arch) const = 0;
 };
 
 // Known names: "nb201". Throws tnas::Error for any other name.

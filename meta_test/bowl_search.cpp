@@ -18,17 +18,17 @@ namespace {
 class BowlSearch final : public SearchMethod {
  public:
   BowlSearch(const SearchContext& c, const BayesOptSettings& s)
-      : pool_(c.pool), s_(s), acquisition_(s.acquisition, s.ucb_beta), wl_(pool_) {}
+      : pool_(*c.space, c.pool), s_(s), acquisition_(s.acquisition, s.ucb_beta), wl_(pool_) {}
 
-  Nb201Cell propose(const std::vector<Observation>& h, Rng& rng) override {
+  Arch propose(const std::vector<Observation>& h, Rng& rng) override {
     const auto start = std::chrono::steady_clock::now();
     const auto done = pool_.evaluated(h);
     last_note = "random start";
     std::vector<long> rows;
     std::vector<double> ys;
     for (const auto& o : h)
-      if (o.ok) rows.push_back(pool_.find(o.cell)), ys.push_back(o.accuracy);
-    Nb201Cell next = rows.size() < static_cast<size_t>(std::max(2, s_.warm_start)) ? pool_.random_unevaluated(done, rng)
+      if (o.ok) rows.push_back(pool_.find(o.config)), ys.push_back(o.accuracy);
+    Arch next = rows.size() < static_cast<size_t>(std::max(2, s_.warm_start)) ? pool_.random_unevaluated(done, rng)
                                                                                   : acquire(h, done, rows, ys);
     last_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return next;
@@ -41,7 +41,7 @@ class BowlSearch final : public SearchMethod {
   }
 
  private:
-  Nb201Cell acquire(const std::vector<Observation>& h, const std::vector<bool>& done, const std::vector<long>& rows,
+  Arch acquire(const std::vector<Observation>& h, const std::vector<bool>& done, const std::vector<long>& rows,
                     const std::vector<double>& ys) {
     const std::vector<long> candidates =
         pool_.acquisition_candidates(h, done, s_.acquisition_pool == "mutations", s_.mutation_parents);
@@ -55,7 +55,7 @@ class BowlSearch final : public SearchMethod {
       const double a = acquisition_(gp.mean(c), std::sqrt(gp.variance(c)), best);
       if (a > pick_value) pick_value = a, pick = candidates[c];
     }
-    return pool_.cells()[pick];
+    return pool_.configs()[pick];
   }
 
   CandidatePool pool_;

@@ -7,55 +7,50 @@
 
 namespace tnas {
 
-CandidatePool::CandidatePool(const std::vector<Nb201Cell>& cells) : cells_(cells) {
-  for (size_t i = 0; i < cells_.size(); ++i) index_.emplace(cells_[i].iso_key(), i);
+CandidatePool::CandidatePool(const SearchSpace& space, const std::vector<Arch>& configs) : space_(space), configs_(configs) {
+  for (size_t i = 0; i < configs_.size(); ++i) index_.emplace(space_.iso_key(configs_[i]), i);
 }
 
-long CandidatePool::find(const Nb201Cell& c) const {
-  auto it = index_.find(c.iso_key());
+long CandidatePool::find(const Arch& c) const {
+  auto it = index_.find(space_.iso_key(c));
   return it == index_.end() ? -1 : static_cast<long>(it->second);
 }
 
 std::vector<bool> CandidatePool::evaluated(const std::vector<Observation>& history) const {
-  std::vector<bool> done(cells_.size(), false);
+  std::vector<bool> done(configs_.size(), false);
   for (const auto& o : history)
-    if (long i = find(o.cell); i >= 0) done[i] = true;
+    if (long i = find(o.config); i >= 0) done[i] = true;
   return done;
 }
 
-Nb201Cell CandidatePool::random_unevaluated(const std::vector<bool>& done, Rng& rng) const {
+Arch CandidatePool::random_unevaluated(const std::vector<bool>& done, Rng& rng) const {
   std::vector<size_t> left;
   for (size_t i = 0; i < done.size(); ++i)
     if (!done[i]) left.push_back(i);
   if (left.empty()) throw Error("search: every cell of the pool has been evaluated");
-  return cells_[left[rng.uniform_int(left.size())]];
+  return configs_[left[rng.uniform_int(left.size())]];
 }
 
-std::vector<long> CandidatePool::unevaluated_edits(const std::vector<bool>& done, const Nb201Cell& cell) const {
+std::vector<long> CandidatePool::unevaluated_edits(const std::vector<bool>& done, const Arch& config) const {
   std::vector<long> found;
-  for (int k = 0; k < kNb201NumEdges; ++k)
-    for (int op = 0; op < kNb201NumOps; ++op) {
-      if (op == static_cast<int>(cell.op(k))) continue;
-      Nb201Cell n = cell;
-      n.set_op(k, static_cast<Nb201Op>(op));
-      const long i = find(n);
-      if (i >= 0 && !done[i]) found.push_back(i);
-    }
+  for (const Arch& n : space_.neighbours(config)) {
+    const long i = find(n);
+    if (i >= 0 && !done[i]) found.push_back(i);
+  }
   return found;
 }
 
-std::vector<long> CandidatePool::unevaluated_neighbours(const std::vector<bool>& done, const Nb201Cell& cell) const {
-  const std::vector<long> edits = unevaluated_edits(done, cell);
+std::vector<long> CandidatePool::unevaluated_neighbours(const std::vector<bool>& done, const Arch& config) const {
+  const std::vector<long> edits = unevaluated_edits(done, config);
   const std::set<long> unique(edits.begin(), edits.end());
   return {unique.begin(), unique.end()};
 }
 
-std::optional<Nb201Cell> CandidatePool::random_unevaluated_neighbour(const std::vector<bool>& done, const Nb201Cell& cell,
-                                                                     Rng& rng) const {
+std::optional<Arch> CandidatePool::random_unevaluated_neighbour(const std::vector<bool>& done, const Arch& config, Rng& rng) const {
   // One entry per edit (not per isomorphism class), so that every edit is equally likely.
-  const std::vector<long> edits = unevaluated_edits(done, cell);
+  const std::vector<long> edits = unevaluated_edits(done, config);
   if (edits.empty()) return std::nullopt;
-  return cells_[edits[rng.uniform_int(edits.size())]];
+  return configs_[edits[rng.uniform_int(edits.size())]];
 }
 
 std::vector<long> CandidatePool::mutation_candidates(const std::vector<Observation>& history, const std::vector<bool>& done,
@@ -67,7 +62,7 @@ std::vector<long> CandidatePool::mutation_candidates(const std::vector<Observati
   std::stable_sort(ok.begin(), ok.end(), [](const Observation* a, const Observation* b) { return a->accuracy > b->accuracy; });
   std::set<long> found;
   for (size_t p = 0; p < ok.size() && static_cast<int>(p) < parents; ++p)
-    for (long i : unevaluated_neighbours(done, ok[p]->cell)) found.insert(i);
+    for (long i : unevaluated_neighbours(done, ok[p]->config)) found.insert(i);
   return {found.begin(), found.end()};
 }
 
@@ -76,7 +71,7 @@ std::vector<long> CandidatePool::acquisition_candidates(const std::vector<Observ
   std::vector<long> candidates;
   if (mutations) candidates = mutation_candidates(history, done, parents);
   if (candidates.empty())
-    for (long i = 0; i < static_cast<long>(cells_.size()); ++i)
+    for (long i = 0; i < static_cast<long>(configs_.size()); ++i)
       if (!done[i]) candidates.push_back(i);
   if (candidates.empty()) throw Error("search: every cell of the pool has been evaluated");
   return candidates;

@@ -10,6 +10,7 @@
 #include "datasets/dataset_spec.h"
 #include "datasets/meta_dataset.h"
 #include "graphs/error.h"
+#include "graphs/nb201_space.h"
 #include "meta_test/acquisition.h"
 #include "meta_test/search_methods.h"
 #include "meta_test/target_embedding.h"
@@ -23,7 +24,11 @@ namespace {
 
 class BayesOpt final : public SearchMethod {
  public:
-  BayesOpt(const SearchContext& c, const BayesOptSettings& s) : pool_(c.pool), s_(s), acquisition_(s.acquisition, s.ucb_beta) {
+  BayesOpt(const SearchContext& c, const BayesOptSettings& s) : pool_(*c.space, c.pool), s_(s), acquisition_(s.acquisition, s.ucb_beta) {
+    if (c.space->name() != "nb201")
+      throw Error("methods tnas and gp: the surrogate encodes NB201 cells, not " + c.space->name() + " configurations");
+    std::vector<Nb201Cell> cells;
+    for (const Arch& a : c.pool) cells.push_back(Nb201Space::to_cell(a));
     std::optional<Surrogate> surrogate;
     if (s.meta_trained) {
       surrogate.emplace(Surrogate::load(s.checkpoint));
@@ -36,7 +41,7 @@ class BayesOpt final : public SearchMethod {
       surrogate.emplace(o, 10, c.seed);  // random weights: no meta-training
     }
     const auto start = std::chrono::steady_clock::now();
-    g_ = surrogate->arch_embeddings(pool_.cells());
+    g_ = surrogate->arch_embeddings(cells);
     Eigen::VectorXf d = Eigen::VectorXf::Zero(surrogate->options().nz);
     if (s.meta_trained && surrogate->options().dataset_embedding) {
       if (s.dataset.empty()) throw Error("method tnas needs --dataset (its images condition the surrogate)");
@@ -63,13 +68,13 @@ class BayesOpt final : public SearchMethod {
       const MetaDataset md = read_meta_dataset(path);
       std::unordered_map<std::string, std::pair<double, int>> by_key;
       for (const auto& r : md.results) {
-        auto& [sum, count] = by_key[Nb201Cell::parse(md.archs[r.arch].string).iso_key()];
+        auto& [sum, count] = by_key[c.space->iso_key(c.space->parse(md.archs[r.arch].string))];
         sum += r.valid_acc;
         ++count;
       }
-      zero_shot_ = Eigen::VectorXd::Constant(static_cast<long>(pool_.cells().size()), -1e300);
-      for (size_t i = 0; i < pool_.cells().size(); ++i)
-        if (auto it = by_key.find(pool_.cells()[i].iso_key()); it != by_key.end())
+      zero_shot_ = Eigen::VectorXd::Constant(static_cast<long>(pool_.size()), -1e300);
+      for (size_t i = 0; i < pool_.size(); ++i)
+        if (auto it = by_key.find(c.space->iso_key(pool_.configs()[i])); it != by_key.end())
           zero_shot_(static_cast<long>(i)) = it->second.first / it->second.second;
     }
     if (s.meta_trained) {
@@ -84,11 +89,11 @@ class BayesOpt final : public SearchMethod {
     setup_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
-  Nb201Cell propose(const std::vector<Observation>& h, Rng& rng) override {
+  Arch propose(const std::vector<Observation>& h, Rng& rng) override {
     const auto start = std::chrono::steady_clock::now();
     const auto done = pool_.evaluated(h);
     last_note = h.size() < static_cast<size_t>(s_.warm_start) ? "warm start" : "";
-    Nb201Cell next = h.size() < static_cast<size_t>(s_.warm_start) ? warm_start(h, done, rng) : acquire(h, done, rng);
+    Arch next = h.size() < static_cast<size_t>(s_.warm_start) ? warm_start(h, done, rng) : acquire(h, done, rng);
     last_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return next;
   }
@@ -105,10 +110,10 @@ class BayesOpt final : public SearchMethod {
   }
 
  private:
-  // The best unevaluated cell by zero-shot prediction that differs in at least warm_start_distance edges from
+  // The best unevaluated cell by zero-shot prediction that differs in at least warm_start_distance choices from
   // every cell evaluated so far (so that the warm start spreads over the prior's good regions instead of
   // spending its evaluations on near-copies of one cell); the plain best if no cell is that far.
-  Nb201Cell warm_start(const std::vector<Observation>& h, const std::vector<bool>& done, Rng& rng) {
+  Arch warm_start(const std::vector<Observation>& h, const std::vector<bool>& done, Rng& rng) {
     if (zero_shot_.size() == 0) return pool_.random_unevaluated(done, rng);
     long best = -1, best_far = -1;
     for (long i = 0; i < zero_shot_.size(); ++i) {
@@ -117,13 +122,15 @@ class BayesOpt final : public SearchMethod {
       if (best_far >= 0 && zero_shot_(i) <= zero_shot_(best_far)) continue;
       bool far = true;
       for (const auto& o : h) {
+        const std::vector<int>& a = o.config.choices;
+        const std::vector<int>& b = pool_.configs()[i].choices;
         int diff = 0;
-        for (int k = 0; k < kNb201NumEdges; ++k) diff += o.cell.op(k) != pool_.cells()[i].op(k);
+        for (size_t k = 0; k < std::min(a.size(), b.size()); ++k) diff += a[k] != b[k];
         far = far && diff >= s_.warm_start_distance;
       }
       if (far) best_far = i;
     }
-    return pool_.cells()[best_far >= 0 ? best_far : best];
+    return pool_.configs()[best_far >= 0 ? best_far : best];
   }
 
   // The kernel families of tnas's additive GP: the fine-tuned deep kernel (unit variance), the zero-shot
@@ -178,11 +185,11 @@ class BayesOpt final : public SearchMethod {
     return k;
   }
 
-  Nb201Cell acquire(const std::vector<Observation>& h, const std::vector<bool>& done, Rng& rng) {
+  Arch acquire(const std::vector<Observation>& h, const std::vector<bool>& done, Rng& rng) {
     std::vector<long> rows;
     std::vector<double> ys;
     for (const auto& o : h)
-      if (o.ok) rows.push_back(pool_.find(o.cell)), ys.push_back(o.accuracy);
+      if (o.ok) rows.push_back(pool_.find(o.config)), ys.push_back(o.accuracy);
     if (rows.empty()) throw Error("search: no successful evaluation to fit the GP on");
     const std::vector<long> candidates =
         pool_.acquisition_candidates(h, done, s_.acquisition_pool == "mutations", s_.mutation_parents);
@@ -217,7 +224,7 @@ class BayesOpt final : public SearchMethod {
       const double a = acquisition_(mu(c), std::sqrt(var(c) + 1e-12), best);
       if (a > pick_value) pick_value = a, pick = candidates[c];
     }
-    return pool_.cells()[pick];
+    return pool_.configs()[pick];
   }
 
   CandidatePool pool_;

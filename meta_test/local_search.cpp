@@ -7,14 +7,14 @@ namespace {
 // and when the incumbent's neighbourhood is exhausted.
 class LocalSearch final : public SearchMethod {
  public:
-  explicit LocalSearch(const SearchContext& c) : pool_(c.pool) {}
-  Nb201Cell propose(const std::vector<Observation>& h, Rng& rng) override {
+  explicit LocalSearch(const SearchContext& c) : pool_(*c.space, c.pool) {}
+  Arch propose(const std::vector<Observation>& h, Rng& rng) override {
     const auto done = pool_.evaluated(h);
     const Observation* best = nullptr;
     for (const auto& o : h)
       if (o.ok && (!best || o.accuracy > best->accuracy)) best = &o;
     if (best)
-      if (auto n = pool_.random_unevaluated_neighbour(done, best->cell, rng)) return *n;
+      if (auto n = pool_.random_unevaluated_neighbour(done, best->config, rng)) return *n;
     return pool_.random_unevaluated(done, rng);
   }
   nlohmann::json describe() const override { return {{"method", "local"}, {"move", "random unevaluated neighbour of the incumbent"}}; }

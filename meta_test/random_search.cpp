@@ -5,8 +5,8 @@ namespace {
 
 class RandomSearch final : public SearchMethod {
  public:
-  explicit RandomSearch(const SearchContext& c) : pool_(c.pool) {}
-  Nb201Cell propose(const std::vector<Observation>& h, Rng& rng) override {
+  explicit RandomSearch(const SearchContext& c) : pool_(*c.space, c.pool) {}
+  Arch propose(const std::vector<Observation>& h, Rng& rng) override {
     return pool_.random_unevaluated(pool_.evaluated(h), rng);
   }
   nlohmann::json describe() const override { return {{"method", "random"}}; }

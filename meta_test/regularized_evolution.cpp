@@ -6,8 +6,8 @@ namespace {
 // Real et al. 2019: tournament selection among the youngest kPopulation, mutation of one edge, aging.
 class RegularizedEvolution final : public SearchMethod {
  public:
-  explicit RegularizedEvolution(const SearchContext& c) : pool_(c.pool) {}
-  Nb201Cell propose(const std::vector<Observation>& h, Rng& rng) override {
+  explicit RegularizedEvolution(const SearchContext& c) : pool_(*c.space, c.pool) {}
+  Arch propose(const std::vector<Observation>& h, Rng& rng) override {
     const auto done = pool_.evaluated(h);
     std::vector<const Observation*> alive;
     for (const auto& o : h)
@@ -20,7 +20,7 @@ class RegularizedEvolution final : public SearchMethod {
         const Observation* c = alive[rng.uniform_int(alive.size())];
         if (!parent || c->accuracy > parent->accuracy) parent = c;
       }
-      if (auto child = pool_.random_unevaluated_neighbour(done, parent->cell, rng)) return *child;
+      if (auto child = pool_.random_unevaluated_neighbour(done, parent->config, rng)) return *child;
     }
     return pool_.random_unevaluated(done, rng);
   }

@@ -24,6 +24,7 @@ int run_search_command(int argc, char** argv) {
       "objective", "train, table:FILE[:COLUMN] or command:'CMD {arch}' ({seed}, {epochs} also replaced)", cxxopts::value<std::string>()->default_value("train"))(
       "preset", "Training preset of the train objective", cxxopts::value<std::string>()->default_value("tiny"))(
       "timeout", "Seconds per command evaluation", cxxopts::value<double>()->default_value("3600"))(
+      "space", "Search space (nb201)", cxxopts::value<std::string>()->default_value("nb201"))(
       "budget", "Evaluations", cxxopts::value<int>()->default_value("30"))(
       "max-cost-seconds", "Also stop once the evaluations have taken this many seconds in all (0 = no limit; a resumed search counts the earlier ones)",
       cxxopts::value<double>()->default_value("0"))(
@@ -79,6 +80,7 @@ int run_search_command(int argc, char** argv) {
   s.budget = args["budget"].as<int>();
   s.max_cost_seconds = args["max-cost-seconds"].as<double>();
   s.max_epochs_total = args["max-epochs-total"].as<int>();
+  s.space = args["space"].as<std::string>();
   s.seed = args["seed"].as<uint64_t>();
   s.dedupe = args.count("no-dedupe") == 0;
   s.out = args["out"].as<std::string>();

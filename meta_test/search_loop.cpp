@@ -7,7 +7,6 @@
 
 #include "graphs/error.h"
 #include "graphs/memory_scope.h"
-#include "graphs/nb201_space.h"
 #include "meta_test/run_directory.h"
 #include "models/runtime.h"
 
@@ -46,10 +45,9 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
   if (s.objective.timeout_seconds <= 0) throw Error("--timeout must be > 0 seconds, got " + std::to_string(s.objective.timeout_seconds));
   if (s.out.empty()) throw Error("missing --out DIR");
   const MemoryScope scope("searching with " + s.method);
-  const Nb201Space space;
-  std::vector<Nb201Cell> pool;
-  for (const Arch& a : s.dedupe ? dedupe_by_iso_key(space, space.enumerate()) : space.enumerate())
-    pool.push_back(Nb201Space::to_cell(a));
+  const std::unique_ptr<SearchSpace> space_owner = make_search_space(s.space);
+  const SearchSpace& space = *space_owner;
+  const std::vector<Arch> pool = s.dedupe ? dedupe_by_iso_key(space, space.enumerate()) : space.enumerate();
   // More evaluations than cells cannot happen (no cell is evaluated twice): capped, and said.
   const int budget = static_cast<int>(std::min<size_t>(static_cast<size_t>(s.budget), pool.size()));
   if (budget < s.budget)
@@ -61,9 +59,9 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
   if (s.max_epochs_total > 0 && !objective->reports_epochs())
     throw Error("--max-epochs-total: the " + objective->describe().value("kind", std::string("?")) +
                 " objective trains nothing (use --budget or --max-cost-seconds)");
-  auto method = make_search_method(s.method, {pool, s.seed}, s.bo);
+  auto method = make_search_method(s.method, {&space, pool, s.seed}, s.bo);
 
-  const nlohmann::json config = {{"method", method->describe()}, {"objective", objective->describe()},
+  const nlohmann::json config = {{"space", space.name()}, {"method", method->describe()}, {"objective", objective->describe()},
                                  {"budget", budget}, {"max_cost_seconds", s.max_cost_seconds}, {"max_epochs_total", s.max_epochs_total}, {"seed", s.seed}, {"pool", {{"size", pool.size()}, {"dedupe_by_iso_key", s.dedupe}}},
                                  {"versions", runtime_versions()}};
   RunDirectory run(s.out, config, s.force);
@@ -83,7 +81,7 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
     }
   };
   for (const auto& t : run.trials()) {
-    history.push_back({Nb201Cell::parse(t.at("arch").get<std::string>()), t.value("accuracy", 0.0), t.at("ok").get<bool>()});
+    history.push_back({space.parse(t.at("arch").get<std::string>()), t.value("accuracy", 0.0), t.at("ok").get<bool>()});
     note_best(t);
   }
   if (!history.empty())
@@ -115,11 +113,12 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
   };
   for (int i = static_cast<int>(history.size()); i < budget && cost_left(); ++i) {
     Rng rng(s.seed * 1000003ULL + static_cast<uint64_t>(i));  // per step: a replayed history proposes the same
-    const Nb201Cell cell = method->propose(history, rng);
+    const Arch config = method->propose(history, rng);
+    const std::string text = space.format(config);
     const auto start = std::chrono::steady_clock::now();
-    const TrialResult outcome = run_trial(*objective, {Nb201Space::from_cell(cell), Fidelity{}, s.seed * 1000ULL + static_cast<uint64_t>(i)});
+    const TrialResult outcome = run_trial(*objective, {config, Fidelity{}, s.seed * 1000ULL + static_cast<uint64_t>(i)});
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    nlohmann::json trial = {{"trial", i + 1}, {"arch", cell.to_string()}, {"ok", outcome.ok}, {"seconds", seconds},
+    nlohmann::json trial = {{"trial", i + 1}, {"arch", text}, {"ok", outcome.ok}, {"seconds", seconds},
                             {"propose_seconds", method->last_seconds}};
     const double accuracy = outcome.ok ? outcome.accuracy() : 0;
     if (outcome.ok) trial["accuracy"] = accuracy;
@@ -129,15 +128,15 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
     if (!outcome.details.is_null()) trial["details"] = outcome.details;
     if (!method->last_note.empty()) trial["proposal"] = method->last_note;
     run.append_trial(trial);
-    history.push_back({cell, accuracy, outcome.ok});
+    history.push_back({config, accuracy, outcome.ok});
     note_best(trial);
     run.write_outputs(summary());
     char line[512];
     if (outcome.ok)
       std::snprintf(line, sizeof line, "[%2d/%d] %6.2f%%  %s | best %.2f%% (trial %d) | eval %.1fs, propose %.0f ms", i + 1,
-                    budget, accuracy, cell.to_string().c_str(), best, best_trial, seconds, 1000 * method->last_seconds);
+                    budget, accuracy, text.c_str(), best, best_trial, seconds, 1000 * method->last_seconds);
     else
-      std::snprintf(line, sizeof line, "[%2d/%d] FAILED  %s: %s", i + 1, budget, cell.to_string().c_str(), outcome.error.c_str());
+      std::snprintf(line, sizeof line, "[%2d/%d] FAILED  %s: %s", i + 1, budget, text.c_str(), outcome.error.c_str());
     progress(line);
   }
   if (!cost_left())

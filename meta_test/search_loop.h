@@ -11,6 +11,7 @@
 namespace tnas {
 
 struct SearchSettings {
+  std::string space = "nb201";  // the search space (graphs/search_space.h)
   std::string method = "tnas";
   ObjectiveSettings objective;
   BayesOptSettings bo;

@@ -21,15 +21,16 @@
 namespace tnas {
 
 struct SearchContext {
-  std::vector<Nb201Cell> pool;  // candidate cells (de-duplicated by isomorphism key unless disabled)
+  const SearchSpace* space = nullptr;  // what the configurations are (outlives the method)
+  std::vector<Arch> pool;              // candidates (de-duplicated by isomorphism key unless disabled)
   uint64_t seed = 0;
 };
 
 class SearchMethod {
  public:
   virtual ~SearchMethod() = default;
-  // Next cell to evaluate, never one already in `history`.
-  virtual Nb201Cell propose(const std::vector<Observation>& history, Rng& rng) = 0;
+  // Next configuration to evaluate, never one already in `history`.
+  virtual Arch propose(const std::vector<Observation>& history, Rng& rng) = 0;
   virtual nlohmann::json describe() const = 0;
   // Seconds spent in the last propose() (for overhead reporting).
   double last_seconds = 0;

@@ -7,7 +7,7 @@ WlKernelCache::WlKernelCache(const CandidatePool& pool, int max_iterations)
 
 const std::vector<WlFeatures>& WlKernelCache::features(long i) {
   if (features_[i].empty()) {
-    const OpGraph g = make_op_graph(pool_.cells()[i]);
+    const OpGraph g = pool_.space().to_graph(pool_.configs()[i]);
     for (int h = 0; h <= max_iterations_; ++h) features_[i].push_back(wl_features(g, h));
   }
   return features_[i];

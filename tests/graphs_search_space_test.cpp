@@ -5,6 +5,8 @@
 #include <set>
 
 #include "graphs/error.h"
+#include "graphs/nb201_space.h"
+#include "graphs/network_cost.h"
 
 namespace tnas {
 namespace {
@@ -68,6 +70,24 @@ TEST(SearchSpace, BadNamesAndChoicesAreErrors) {
   EXPECT_THROW(space->format(Arch{{0, 1, 2}}), Error);
   EXPECT_THROW(space->format(Arch{{0, 1, 2, 3, 4, 5}}), Error);
   EXPECT_THROW(space->parse("|bogus~0|+|none~0|none~1|+|none~0|none~1|none~2|"), Error);
+}
+
+}  // namespace
+}  // namespace tnas
+
+namespace tnas {
+namespace {
+
+// The space's cost model is the NB201 network's (C=16, N=5, 10 classes): the published 73,306 parameters of
+// the all-`none` cell, and more for every convolution.
+TEST(SearchSpace, Nb201CostModelIsTheNetworksExactSize) {
+  const Nb201Space space;
+  const Arch none = space.parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|");
+  EXPECT_EQ(space.cost(none).params, 73306);
+  EXPECT_EQ(space.cost(none).flops, nb201_flops(Nb201Cell(), Nb201MacroConfig{}));
+  const Arch conv = space.parse("|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|");
+  EXPECT_GT(space.cost(conv).params, 73306);
+  EXPECT_GT(space.cost(conv).flops, space.cost(none).flops);
 }
 
 }  // namespace

@@ -100,11 +100,11 @@ TEST(Search, ModelBasedMethodsLearnTheTrendOfTheSyntheticTable) {
 }
 
 TEST(Search, MutationCandidatesAreTheUnevaluatedNeighboursOfTheBestCells) {
-  std::vector<Nb201Cell> cells;
-  for (int64_t id = 0; id < kNb201NumCells; ++id) cells.push_back(Nb201Cell::from_id(id));
-  const CandidatePool pool(cells);  // a cell stands for its isomorphism class
+  const Nb201Space space;
+  const CandidatePool pool(space, space.enumerate());  // a cell stands for its isomorphism class
   const Nb201Cell a = Nb201Cell::from_id(777), b = Nb201Cell::from_id(4242), c = Nb201Cell::from_id(9000);
-  const std::vector<Observation> h = {{a, 70, true}, {b, 80, true}, {c, 99, false}};
+  const std::vector<Observation> h = {{Nb201Space::from_cell(a), 70, true}, {Nb201Space::from_cell(b), 80, true},
+                                      {Nb201Space::from_cell(c), 99, false}};
   const auto done = pool.evaluated(h);
   auto neighbour_keys = [](const Nb201Cell& x) {  // iso keys one edit away, other than x's own
     std::set<std::string> keys;
@@ -118,7 +118,7 @@ TEST(Search, MutationCandidatesAreTheUnevaluatedNeighboursOfTheBestCells) {
   };
   auto keys_of = [&](const std::vector<long>& ids) {
     std::set<std::string> keys;
-    for (long i : ids) keys.insert(pool.cells()[i].iso_key());
+    for (long i : ids) keys.insert(space.iso_key(pool.configs()[i]));
     EXPECT_EQ(keys.size(), ids.size());  // no class twice
     return keys;
   };
