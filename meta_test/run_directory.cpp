@@ -26,6 +26,7 @@ nlohmann::json comparable(nlohmann::json config) {
   config.erase("budget");  // a finished search continues with a larger budget
   config.erase("max_cost_seconds");  // or a larger cost budget
   config.erase("max_epochs_total");
+  if (!config.contains("space")) config["space"] = "nb201";  // runs from before the space was recorded
   if (config.contains("method")) config["method"].erase("pool_embedding_seconds");  // a timing, not a setting
   return config;
 }
