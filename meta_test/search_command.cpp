@@ -3,6 +3,7 @@
 
 #include "meta_test/commands.h"
 #include "meta_test/search_loop.h"
+#include "models/cell_trainer.h"
 #include "models/cli_options.h"
 
 namespace tnas {
@@ -63,6 +64,7 @@ int run_search_command(int argc, char** argv) {
   if (args.count("test-dataset")) s.objective.test_dataset = args["test-dataset"].as<std::string>();
   s.objective.preset = args["preset"].as<std::string>();
   s.objective.device = args["device"].as<std::string>();
+  resolve_device(s.objective.device);  // checked now, whatever the objective (only train uses it)
   s.objective.mode = args["mode"].as<std::string>();
   s.objective.timeout_seconds = args["timeout"].as<double>();
   s.bo.checkpoint = args["checkpoint"].as<std::string>();
