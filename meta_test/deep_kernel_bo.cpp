@@ -10,7 +10,6 @@
 #include "datasets/dataset_spec.h"
 #include "datasets/meta_dataset.h"
 #include "graphs/error.h"
-#include "graphs/nb201_space.h"
 #include "meta_test/acquisition.h"
 #include "meta_test/search_methods.h"
 #include "meta_test/target_embedding.h"
@@ -25,10 +24,6 @@ namespace {
 class BayesOpt final : public SearchMethod {
  public:
   BayesOpt(const SearchContext& c, const BayesOptSettings& s) : pool_(*c.space, c.pool), s_(s), acquisition_(s.acquisition, s.ucb_beta) {
-    if (c.space->name() != "nb201")
-      throw Error("methods tnas and gp: the surrogate encodes NB201 cells, not " + c.space->name() + " configurations");
-    std::vector<Nb201Cell> cells;
-    for (const Arch& a : c.pool) cells.push_back(Nb201Space::to_cell(a));
     std::optional<Surrogate> surrogate;
     if (s.meta_trained) {
       surrogate.emplace(Surrogate::load(s.checkpoint));
@@ -38,10 +33,11 @@ class BayesOpt final : public SearchMethod {
     } else {
       SurrogateOptions o;
       o.dataset_embedding = false;
+      o.search_space = c.space->name();
       surrogate.emplace(o, 10, c.seed);  // random weights: no meta-training
     }
     const auto start = std::chrono::steady_clock::now();
-    g_ = surrogate->arch_embeddings(cells);
+    g_ = surrogate->arch_embeddings(*c.space, c.pool);
     Eigen::VectorXf d = Eigen::VectorXf::Zero(surrogate->options().nz);
     if (s.meta_trained && surrogate->options().dataset_embedding) {
       if (s.dataset.empty()) throw Error("method tnas needs --dataset (its images condition the surrogate)");

@@ -4,8 +4,7 @@
 #include <cstdio>
 #include <numeric>
 
-#include "graphs/nb201_space.h"
-#include "graphs/network_cost.h"
+#include "graphs/search_space.h"
 #include "meta_test/commands.h"
 #include "meta_test/target_embedding.h"
 #include "models/cli_options.h"
@@ -38,12 +37,10 @@ int run_rank_command(int argc, char** argv) {
                                               static_cast<size_t>(surrogate.options().images_per_class), rng);
     d = surrogate.dataset_embedding(t.features, t.labels, t.classes, rng);
   }
-  const Nb201Space space;
-  std::vector<Nb201Cell> pool;
-  for (const Arch& a : args.count("no-dedupe") ? space.enumerate() : dedupe_by_iso_key(space, space.enumerate()))
-    pool.push_back(Nb201Space::to_cell(a));
+  const std::unique_ptr<SearchSpace> space = make_search_space(surrogate.options().search_space);
+  const std::vector<Arch> pool = args.count("no-dedupe") ? space->enumerate() : dedupe_by_iso_key(*space, space->enumerate());
   Eigen::VectorXd mean, var;
-  zero_shot_posterior(surrogate, surrogate.kernel_features(d, surrogate.arch_embeddings(pool)), mean, var);
+  zero_shot_posterior(surrogate, surrogate.kernel_features(d, surrogate.arch_embeddings(*space, pool)), mean, var);
   std::vector<size_t> order(pool.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return mean(a) > mean(b); });
@@ -53,7 +50,7 @@ int run_rank_command(int argc, char** argv) {
     const size_t i = order[r];
     std::printf("%zu\t%.2f\t%.2f\t%.3f\t%s\n", r + 1, mean(i) * surrogate.label_std() + surrogate.label_mean(),
                 std::sqrt(std::max(0.0, var(i))) * surrogate.label_std(),
-                nb201_param_count(pool[i], Nb201MacroConfig{}) / 1e6, pool[i].to_string().c_str());
+                space->cost(pool[i]).params / 1e6, space->format(pool[i]).c_str());
   }
   std::fprintf(stderr, "%zu of %zu cells shown (checkpoint %s)\n", shown, pool.size(), checkpoint.c_str());
   return 0;

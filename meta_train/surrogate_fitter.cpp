@@ -73,12 +73,13 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
   surrogate.set_label_stats(split.label_mean, split.label_std);
   progress(split.describe());
 
-  std::vector<Nb201Cell> cells;
-  for (const auto& a : md.archs) cells.push_back(Nb201Cell::parse(a.string));
+  const std::unique_ptr<SearchSpace> space = make_search_space(md.search_space);
+  std::vector<OpGraph> graphs;
+  for (const auto& a : md.archs) graphs.push_back(space->to_graph(space->parse(a.string)));
   std::vector<std::string> source_names;
   for (const auto& s : md.sources) source_names.push_back(s.name);
   SurrogateImpl& s = surrogate.impl();
-  const PairEmbedder embedder(s, std::move(tasks), features, std::move(cells), device);
+  const PairEmbedder embedder(s, std::move(tasks), features, std::move(graphs), device);
   FitLoop loop(s, embedder, std::move(split), source_names, FitLoopOptions{o.epochs, o.batch, o.learning_rate, o.context_size, o.seed});
 
   const nlohmann::json config = fit_config(o, surrogate);

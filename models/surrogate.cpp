@@ -78,15 +78,15 @@ torch::Tensor SurrogateImpl::featurize(const torch::Tensor& images) {
   return net->featurizer->features(images);
 }
 
-torch::Tensor SurrogateImpl::arch_embedding(const std::vector<Nb201Cell>& cells) {
-  if (cells.empty()) return torch::zeros({0, options.nz});
-  const OpGraph topology = make_op_graph(cells[0]);
+torch::Tensor SurrogateImpl::arch_embedding(const std::vector<OpGraph>& graphs) {
+  if (graphs.empty()) return torch::zeros({0, options.nz});
+  const OpGraph& topology = graphs[0];
   std::vector<int64_t> types;
-  for (const auto& c : cells) {
-    const OpGraph g = make_op_graph(c);
+  for (const auto& g : graphs) {
+    if (g.num_nodes() != topology.num_nodes()) throw Error("arch encoder: configurations of different graph sizes in one batch");
     types.insert(types.end(), g.node_type.begin(), g.node_type.end());
   }
-  auto t = torch::from_blob(types.data(), {static_cast<int64_t>(cells.size()), topology.num_nodes()}, torch::kInt64).clone();
+  auto t = torch::from_blob(types.data(), {static_cast<int64_t>(graphs.size()), topology.num_nodes()}, torch::kInt64).clone();
   return net->arch_encoder->forward(t, topology);
 }
 
@@ -184,13 +184,17 @@ Eigen::VectorXf Surrogate::dataset_embedding(const Eigen::MatrixXf& features, co
   return out;
 }
 
-Eigen::MatrixXf Surrogate::arch_embeddings(const std::vector<Nb201Cell>& cells) const {
+Eigen::MatrixXf Surrogate::arch_embeddings(const SearchSpace& space, const std::vector<Arch>& configs) const {
+  if (space.name() != impl_->options.search_space)
+    throw Error("this surrogate encodes " + impl_->options.search_space + " configurations, not " + space.name() + " ones");
   torch::NoGradGuard no_grad;
   impl_->net->eval();
-  Eigen::MatrixXf out(cells.size(), impl_->options.nz);
-  for (size_t start = 0; start < cells.size(); start += 2048) {
-    const size_t n = std::min<size_t>(2048, cells.size() - start);
-    auto g = impl_->arch_embedding({cells.begin() + start, cells.begin() + start + n}).contiguous();
+  Eigen::MatrixXf out(configs.size(), impl_->options.nz);
+  for (size_t start = 0; start < configs.size(); start += 2048) {
+    const size_t n = std::min<size_t>(2048, configs.size() - start);
+    std::vector<OpGraph> graphs;
+    for (size_t i = start; i < start + n; ++i) graphs.push_back(space.to_graph(configs[i]));
+    auto g = impl_->arch_embedding(graphs).contiguous();
     auto acc = g.accessor<float, 2>();
     for (size_t i = 0; i < n; ++i)
       for (int64_t j = 0; j < out.cols(); ++j) out(start + i, j) = acc[i][j];

@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "datasets/image_dataset.h"
-#include "graphs/nb201_cell.h"
 #include "graphs/rng.h"
+#include "graphs/search_space.h"
 #include "models/gp_regression.h"
 #include "models/surrogate_options.h"
 
@@ -71,8 +71,9 @@ class Surrogate {
   // fewer), drawn with `rng`. With dataset_embedding off, a constant zero vector.
   Eigen::VectorXf dataset_embedding(const Eigen::MatrixXf& features, const std::vector<int32_t>& labels,
                                     int num_classes, Rng& rng) const;
-  // G for each cell (N x nz), in batches.
-  Eigen::MatrixXf arch_embeddings(const std::vector<Nb201Cell>& cells) const;
+  // G for each configuration (N x nz), in batches, from the space's graph of it. Throws tnas::Error when the
+  // space is not the one the surrogate was built for (options().search_space).
+  Eigen::MatrixXf arch_embeddings(const SearchSpace& space, const std::vector<Arch>& configs) const;
   // z = MLP([D; G]) for every row of G (N x 194, float64).
   Eigen::MatrixXd kernel_features(const Eigen::VectorXf& d, const Eigen::MatrixXf& g) const;
 

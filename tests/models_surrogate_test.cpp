@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "graphs/error.h"
+#include "graphs/nb201_space.h"
 #include "graphs/op_graph.h"
 #include "models/surrogate_impl.h"
 #include "models/torchscript_export.h"
@@ -16,6 +17,14 @@
 
 namespace tnas {
 namespace {
+
+// G of NB201 cells through the space-neutral interface.
+inline Eigen::MatrixXf nb201_embeddings(const Surrogate& s, const std::vector<Nb201Cell>& cells) {
+  std::vector<Arch> configs;
+  for (const auto& c : cells) configs.push_back(Nb201Space::from_cell(c));
+  return s.arch_embeddings(Nb201Space(), configs);
+}
+
 
 SurrogateOptions small_options() {
   SurrogateOptions o;
@@ -42,11 +51,11 @@ TEST(Surrogate, ArchEmbeddingDependsOnlyOnTheGraph) {
   Surrogate s(small_options(), 3, 1);
   const auto a = Nb201Cell::parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|");
   const auto b = Nb201Cell::parse("|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|");
-  const Eigen::MatrixXf g = s.arch_embeddings({a, b, a});
+  const Eigen::MatrixXf g = nb201_embeddings(s, {a, b, a});
   EXPECT_TRUE(g.row(0).isApprox(g.row(2)));    // same graph built twice -> same vector
   EXPECT_FALSE(g.row(0).isApprox(g.row(1)));   // one op changed -> another vector
   // Batching does not change a cell's embedding.
-  EXPECT_TRUE(s.arch_embeddings({a}).row(0).isApprox(g.row(0), 1e-5));
+  EXPECT_TRUE(nb201_embeddings(s, {a}).row(0).isApprox(g.row(0), 1e-5));
 }
 
 TEST(Surrogate, TorchGpAgreesWithTheEigenGp) {
@@ -78,7 +87,7 @@ TEST(Surrogate, KernelAdaptationFitsTheObservationsAndLeavesTheSurrogateAlone) {
   Surrogate s(small_options(), 3, 1);
   std::vector<Nb201Cell> cells;
   for (int64_t id = 0; id < 24; ++id) cells.push_back(Nb201Cell::from_id(id * 601));
-  const Eigen::MatrixXf g = s.arch_embeddings(cells);
+  const Eigen::MatrixXf g = nb201_embeddings(s, cells);
   const Eigen::MatrixXf train = g.topRows(16), query = g.bottomRows(8);
   Eigen::VectorXf d = Eigen::VectorXf::LinSpaced(s.options().nz, -1, 1);
   Eigen::VectorXd y(16);
@@ -155,7 +164,7 @@ TEST(Surrogate, CheckpointRoundTripAndMismatches) {
   const Surrogate back = Surrogate::load(ck);
   EXPECT_EQ(back.label_mean(), 70);
   const auto cells = std::vector<Nb201Cell>{Nb201Cell::from_id(123), Nb201Cell::from_id(4567)};
-  const Eigen::MatrixXf g1 = s.arch_embeddings(cells), g2 = back.arch_embeddings(cells);
+  const Eigen::MatrixXf g1 = nb201_embeddings(s, cells), g2 = nb201_embeddings(back, cells);
   EXPECT_EQ(g1, g2);  // identical predictions after save/load
   Eigen::VectorXf d = Eigen::VectorXf::LinSpaced(s.options().nz, -1, 1);
   EXPECT_EQ(s.kernel_features(d, g1), back.kernel_features(d, g2));
@@ -232,7 +241,7 @@ TEST(Surrogate, TorchScriptExportMatchesTheCheckpoint) {
   auto dref = s.impl().dataset_embedding(grouped);
   Eigen::VectorXf dv(dref.size(0));
   for (int64_t j = 0; j < dv.size(); ++j) dv(j) = dref[j].item<float>();
-  const Eigen::MatrixXd z = s.kernel_features(dv, s.arch_embeddings(cells));
+  const Eigen::MatrixXd z = s.kernel_features(dv, nb201_embeddings(s, cells));
   Eigen::MatrixXd zc;
   Eigen::VectorXd yc;
   s.context(zc, yc);
