@@ -3,7 +3,6 @@
 #include <unordered_set>
 
 #include "graphs/error.h"
-#include "graphs/nb201_space.h"
 
 namespace tnas {
 
@@ -19,11 +18,6 @@ Arch SearchSpace::mutate(const Arch& arch, Rng& rng) const {
 
 int64_t SearchSpace::id(const Arch&) const {
   throw Error("search space '" + name() + "' has no dense ids");
-}
-
-std::unique_ptr<SearchSpace> make_search_space(const std::string& name) {
-  if (name == "nb201") return std::make_unique<Nb201Space>();
-  throw Error("unknown search space '" + name + "' (known: nb201)");
 }
 
 std::vector<Arch> dedupe_by_iso_key(const SearchSpace& space, const std::vector<Arch>& archs) {

@@ -50,9 +50,6 @@ class SearchSpace {
   virtual ArchCost cost(const Arch& arch) const = 0;
 };
 
-// Known names: "nb201". Throws tnas::Error for any other name.
-std::unique_ptr<SearchSpace> make_search_space(const std::string& name);
-
 // Keeps the first architecture of each isomorphism class, in input order.
 std::vector<Arch> dedupe_by_iso_key(const SearchSpace& space, const std::vector<Arch>& archs);
 

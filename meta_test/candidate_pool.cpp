@@ -7,6 +7,21 @@
 
 namespace tnas {
 
+std::vector<Arch> draw_pool(const SearchSpace& space, const PoolSettings& s) {
+  if (space.size() >= 0 && space.size() <= kMaxEnumeratedPool)
+    return s.dedupe ? dedupe_by_iso_key(space, space.enumerate()) : space.enumerate();
+  if (s.sample_size < 1) throw Error("--pool-size must be >= 1, got " + std::to_string(s.sample_size));
+  Rng rng(s.seed * 7919 + 17);
+  std::vector<Arch> pool;
+  std::unordered_map<std::string, size_t> seen;
+  for (int64_t attempt = 0; static_cast<int>(pool.size()) < s.sample_size; ++attempt) {
+    if (attempt > 50LL * s.sample_size) throw Error("search space '" + space.name() + "': cannot draw " + std::to_string(s.sample_size) + " distinct configurations");
+    Arch a = space.sample(rng);
+    if (seen.emplace(space.iso_key(a), pool.size()).second) pool.push_back(std::move(a));
+  }
+  return pool;
+}
+
 CandidatePool::CandidatePool(const SearchSpace& space, const std::vector<Arch>& configs) : space_(space), configs_(configs) {
   for (size_t i = 0; i < configs_.size(); ++i) index_.emplace(space_.iso_key(configs_[i]), i);
 }

@@ -19,6 +19,17 @@ struct Observation {
   bool ok = false;
 };
 
+// The configurations a search may propose: every one of a space small enough to enumerate (de-duplicated by
+// isomorphism key unless `dedupe` is off), or, for a larger space (JAHS: 8.5 million), `sample_size`
+// distinct ones drawn with `seed`.
+struct PoolSettings {
+  bool dedupe = true;
+  int sample_size = 20000;
+  uint64_t seed = 0;
+};
+inline constexpr int64_t kMaxEnumeratedPool = 1000000;
+std::vector<Arch> draw_pool(const SearchSpace& space, const PoolSettings& settings);
+
 class CandidatePool {
  public:
   // `space` must outlive the pool.

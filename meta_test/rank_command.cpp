@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "graphs/search_space.h"
+#include "graphs/search_space_factory.h"
 #include "meta_test/commands.h"
 #include "meta_test/target_embedding.h"
 #include "models/cli_options.h"

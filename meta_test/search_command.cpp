@@ -25,7 +25,10 @@ int run_search_command(int argc, char** argv) {
       "objective", "train, table:FILE[:COLUMN] or command:'CMD {arch}' ({seed}, {epochs} also replaced)", cxxopts::value<std::string>()->default_value("train"))(
       "preset", "Training preset of the train objective", cxxopts::value<std::string>()->default_value("tiny"))(
       "timeout", "Seconds per command evaluation", cxxopts::value<double>()->default_value("3600"))(
-      "space", "Search space (nb201)", cxxopts::value<std::string>()->default_value("nb201"))(
+      "space", "Search space: nb201 (the cell), or jahs (the cell + activation, learning rate, weight decay, TrivialAugment)",
+      cxxopts::value<std::string>()->default_value("nb201"))(
+      "pool-size", "For a space too large to enumerate (jahs): distinct configurations drawn as the candidate pool",
+      cxxopts::value<int>()->default_value("20000"))(
       "budget", "Evaluations", cxxopts::value<int>()->default_value("30"))(
       "max-cost-seconds", "Also stop once the evaluations have taken this many seconds in all (0 = no limit; a resumed search counts the earlier ones)",
       cxxopts::value<double>()->default_value("0"))(
@@ -83,6 +86,7 @@ int run_search_command(int argc, char** argv) {
   s.max_cost_seconds = args["max-cost-seconds"].as<double>();
   s.max_epochs_total = args["max-epochs-total"].as<int>();
   s.space = args["space"].as<std::string>();
+  s.pool_size = args["pool-size"].as<int>();
   s.seed = args["seed"].as<uint64_t>();
   s.dedupe = args.count("no-dedupe") == 0;
   s.out = args["out"].as<std::string>();

@@ -7,6 +7,7 @@
 
 #include "graphs/error.h"
 #include "graphs/memory_scope.h"
+#include "graphs/search_space_factory.h"
 #include "meta_test/run_directory.h"
 #include "models/runtime.h"
 
@@ -47,7 +48,8 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
   const MemoryScope scope("searching with " + s.method);
   const std::unique_ptr<SearchSpace> space_owner = make_search_space(s.space);
   const SearchSpace& space = *space_owner;
-  const std::vector<Arch> pool = s.dedupe ? dedupe_by_iso_key(space, space.enumerate()) : space.enumerate();
+  const bool sampled = space.size() < 0 || space.size() > kMaxEnumeratedPool;
+  const std::vector<Arch> pool = draw_pool(space, {s.dedupe, s.pool_size, s.seed});
   // More evaluations than cells cannot happen (no cell is evaluated twice): capped, and said.
   const int budget = static_cast<int>(std::min<size_t>(static_cast<size_t>(s.budget), pool.size()));
   if (budget < s.budget)
@@ -62,7 +64,8 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
   auto method = make_search_method(s.method, {&space, pool, s.seed}, s.bo);
 
   const nlohmann::json config = {{"space", space.name()}, {"method", method->describe()}, {"objective", objective->describe()},
-                                 {"budget", budget}, {"max_cost_seconds", s.max_cost_seconds}, {"max_epochs_total", s.max_epochs_total}, {"seed", s.seed}, {"pool", {{"size", pool.size()}, {"dedupe_by_iso_key", s.dedupe}}},
+                                 {"budget", budget}, {"max_cost_seconds", s.max_cost_seconds}, {"max_epochs_total", s.max_epochs_total}, {"seed", s.seed}, {"pool", sampled ? nlohmann::json{{"size", pool.size()}, {"sampled_from", space.size()}, {"seed", s.seed}}
+                                                           : nlohmann::json{{"size", pool.size()}, {"dedupe_by_iso_key", s.dedupe}}},
                                  {"versions", runtime_versions()}};
   RunDirectory run(s.out, config, s.force);
   std::vector<Observation> history;

@@ -20,6 +20,7 @@ struct SearchSettings {
   int max_epochs_total = 0;       // and, when > 0, once they have trained this many epochs in all
   uint64_t seed = 0;
   bool dedupe = true;  // pool de-duplicated by isomorphism key
+  int pool_size = 20000;  // for spaces too large to enumerate: distinct configurations drawn (seeded)
   std::string out;
   bool force = false;
 };

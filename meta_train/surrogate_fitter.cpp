@@ -5,6 +5,7 @@
 #include "datasets/meta_dataset.h"
 #include "graphs/error.h"
 #include "graphs/memory_scope.h"
+#include "graphs/search_space_factory.h"
 #include "meta_train/checkpoint_folder.h"
 #include "meta_train/featurizer_training.h"
 #include "meta_train/fit_callbacks.h"

@@ -2,11 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <map>
 #include <set>
 
 #include "graphs/error.h"
+#include "graphs/jahs_space.h"
 #include "graphs/nb201_space.h"
 #include "graphs/network_cost.h"
+#include "graphs/search_space_factory.h"
 
 namespace tnas {
 namespace {
@@ -88,6 +92,64 @@ TEST(SearchSpace, Nb201CostModelIsTheNetworksExactSize) {
   const Arch conv = space.parse("|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|");
   EXPECT_GT(space.cost(conv).params, 73306);
   EXPECT_GT(space.cost(conv).flops, space.cost(none).flops);
+}
+
+}  // namespace
+}  // namespace tnas
+
+namespace tnas {
+namespace {
+
+// JAHS: the cell plus activation, learning rate, weight decay and TrivialAugment; text round trip, strict
+// parsing, one-choice neighbours, isomorphic cells with equal hyperparameters as one configuration.
+TEST(JahsSpace, ParseFormatRoundTripAndStrictErrors) {
+  const JahsSpace space;
+  EXPECT_EQ(space.size(), 15625LL * 3 * 13 * 7 * 2);
+  EXPECT_THROW(space.enumerate(), Error);
+  const std::string text = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;activation=mish;lr=0.0316;wd=0.0001;trivial_augment=on";
+  const Arch a = space.parse(text);
+  EXPECT_EQ(space.format(a), text);
+  const JahsHyperparameters h = JahsSpace::hyperparameters(a);
+  EXPECT_EQ(h.activation, "mish");
+  EXPECT_NEAR(h.learning_rate, std::pow(10.0, -1.5), 1e-12);
+  EXPECT_NEAR(h.weight_decay, 1e-4, 1e-15);
+  EXPECT_TRUE(h.trivial_augment);
+  Rng rng(5);
+  for (int i = 0; i < 200; ++i) {
+    const Arch s = space.sample(rng);
+    EXPECT_EQ(space.parse(space.format(s)), s);
+  }
+  for (const char* bad : {"|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|",
+                          "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;activation=gelu;lr=0.1;wd=0.0001;trivial_augment=on",
+                          "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;activation=relu;lr=0.2;wd=0.0001;trivial_augment=on",
+                          "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;activation=relu;lr=0.1;wd=0.0001",
+                          "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;activation=relu;lr=0.1;wd=0.0001;trivial_augment=on;x"})
+    EXPECT_THROW(space.parse(bad), Error) << bad;
+}
+
+TEST(JahsSpace, NeighboursChangeOneChoiceAndKeysSeeTheHyperparameters) {
+  const JahsSpace space;
+  const Arch a = space.parse("|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;activation=relu;lr=0.001;wd=0.0001;trivial_augment=off");
+  const auto n = space.neighbours(a);
+  // 24 cell edits + 2 activations + 1 learning rate (the lowest has one neighbour) + 2 weight decays + 1 flip.
+  EXPECT_EQ(n.size(), 24u + 2 + 1 + 2 + 1);
+  for (const Arch& b : n) {
+    int diff = 0;
+    for (size_t k = 0; k < a.choices.size(); ++k) diff += a.choices[k] != b.choices[k];
+    EXPECT_EQ(diff, 1);
+  }
+  // Same cell up to isomorphism and the same hyperparameters: one key; another learning rate: another key.
+  std::map<std::string, int64_t> first;
+  int64_t x = -1, y = -1;
+  for (int64_t id = 0; id < kNb201NumCells && x < 0; ++id)
+    if (auto [it, fresh] = first.emplace(Nb201Cell::from_id(id).iso_key(), id); !fresh) x = it->second, y = id;
+  ASSERT_GE(x, 0);
+  const std::string hp = ";activation=relu;lr=0.001;wd=0.0001;trivial_augment=off";
+  EXPECT_EQ(space.iso_key(space.parse(Nb201Cell::from_id(x).to_string() + hp)), space.iso_key(space.parse(Nb201Cell::from_id(y).to_string() + hp)));
+  EXPECT_NE(space.iso_key(n[24 + 2]), space.iso_key(a));
+  EXPECT_EQ(space.cost(a).params, Nb201Space().cost(Nb201Space::from_cell(JahsSpace::cell(a))).params);
+  EXPECT_EQ(space.to_graph(a).node_type, make_op_graph(JahsSpace::cell(a)).node_type);
+  EXPECT_EQ(make_search_space("jahs")->name(), "jahs");
 }
 
 }  // namespace

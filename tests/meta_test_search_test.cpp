@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "datasets/output_lock.h"
@@ -355,6 +356,51 @@ TEST(Search, ATableRefusesARequestAtAnotherFidelity) {
   const TrialResult other = objective->evaluate({arch, Fidelity{12}, 0});
   EXPECT_FALSE(other.ok);
   EXPECT_NE(other.error.find("holds one fidelity (its own protocol), not 12 epochs"), std::string::npos) << other.error;
+}
+
+// A second space through the same loop: JAHS configurations (cell + hyperparameters) from a sampled pool,
+// evaluated by a command that rewards Mish and TrivialAugment; every space-neutral method runs, none repeats
+// a configuration, local search climbs; tnas refuses a checkpoint of another space by name.
+TEST(Search, TheJahsSpaceRunsEveryMethodOnASampledPool) {
+  const auto dir = test::scratch_dir("search_jahs");
+  const std::string script = (dir / "objective.sh").string();
+  std::ofstream(script) << "a=50\ncase \"$1\" in *activation=mish*) a=$((a+20));; esac\n"
+                           "case \"$1\" in *trivial_augment=on*) a=$((a+10));; esac\necho \"{\\\"accuracy\\\": $a}\"\n";
+  std::map<std::string, double> best;
+  for (const char* m : {"random", "local", "evolution", "bowl", "params", "gp"}) {
+    SCOPED_TRACE(m);
+    auto s = settings(m, synthetic_table(dir), (dir / m).string(), 16);
+    s.space = "jahs";
+    s.pool_size = 3000;
+    s.objective.spec = "command:sh " + script + " {arch}";
+    const auto summary = run_search(s, [](const std::string&) {});
+    EXPECT_EQ(summary.at("evaluations"), 16);
+    best[m] = summary.at("best_accuracy");
+    std::set<std::string> seen;
+    std::ifstream in(s.out + "/trials.jsonl");
+    for (std::string line; std::getline(in, line);) {
+      const std::string arch = nlohmann::json::parse(line).at("arch");
+      EXPECT_NE(arch.find(";activation="), std::string::npos) << arch;
+      EXPECT_TRUE(seen.insert(arch).second) << "repeated " << arch;
+    }
+    std::ifstream config(s.out + "/config.json");
+    const auto c = nlohmann::json::parse(config);
+    EXPECT_EQ(c.at("space"), "jahs");
+    EXPECT_EQ(c.at("pool").at("size"), 3000);
+  }
+  EXPECT_EQ(best["local"], 80);
+  auto tnas = settings("tnas", synthetic_table(dir), (dir / "tnas").string(), 3);
+  tnas.space = "jahs";
+  tnas.pool_size = 100;
+  tnas.objective.spec = "command:sh " + script + " {arch}";
+  tnas.bo.checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
+  tnas.bo.dataset = "mnist";
+  try {
+    run_search(tnas, [](const std::string&) {});
+    ADD_FAILURE() << "an nb201 checkpoint searched the jahs space";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("encodes nb201 configurations, not jahs ones"), std::string::npos) << e.what();
+  }
 }
 
 // A budget beyond the pool (no cell is evaluated twice) is capped at the pool's size, and said.
