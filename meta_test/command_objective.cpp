@@ -1,5 +1,5 @@
 // command:'CMD ... {arch}': a user program run per trial ({arch} -> the configuration's text, {seed},
-// {epochs} -> the fidelity), killed with its process group after the timeout. It prints a JSON line with
+// {epochs}, {depth}, {width}, {resolution} -> the fidelity, 0 = the command's own), killed with its process group after the timeout. It prints a JSON line with
 // "accuracy" and any other metrics (and "epochs" for the training it cost).
 #include <fcntl.h>
 #include <poll.h>
@@ -33,7 +33,11 @@ class CommandObjective final : public Objective {
     std::string cmd = template_;
     for (size_t p; (p = cmd.find("{arch}")) != std::string::npos;) cmd.replace(p, 6, shell_quote(space_.format(request.config)));
     for (size_t p; (p = cmd.find("{seed}")) != std::string::npos;) cmd.replace(p, 6, std::to_string(request.seed));
-    for (size_t p; (p = cmd.find("{epochs}")) != std::string::npos;) cmd.replace(p, 8, std::to_string(request.fidelity.epochs));
+    const Fidelity& f = request.fidelity;
+    for (const auto& [key, value] : {std::pair<std::string, std::string>{"{epochs}", std::to_string(f.epochs)},
+                                     {"{depth}", std::to_string(f.depth)}, {"{width}", std::to_string(f.width)},
+                                     {"{resolution}", std::to_string(f.resolution)}})
+      for (size_t p; (p = cmd.find(key)) != std::string::npos;) cmd.replace(p, key.size(), value);
     TrialResult o;
     int out[2];
     if (pipe(out) != 0) throw Error("command objective: pipe failed");

@@ -13,8 +13,8 @@ class TableObjective final : public Objective {
   TableObjective(const std::string& path, const std::string& column) : table_(TabularBenchmark::read(path, column)) {}
   TrialResult evaluate(const TrialRequest& request) override {
     const Nb201Cell cell = Nb201Space::to_cell(request.config);
-    if (request.fidelity.epochs != 0)
-      return TrialResult::failure(table_.path() + " holds one fidelity (its own protocol), not " + std::to_string(request.fidelity.epochs) + " epochs");
+    if (!request.fidelity.is_default())
+      return TrialResult::failure(table_.path() + " holds one fidelity (its own protocol), not " + request.fidelity.describe());
     const auto v = table_.lookup_isomorphic(cell.to_string(), cell.iso_key());
     if (!v) return TrialResult::failure(table_.path() + " has no entry for " + cell.to_string() + " (nor an isomorphic cell)");
     TrialResult r;

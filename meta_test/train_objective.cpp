@@ -1,6 +1,10 @@
 // train: the NB201 network trained on the target dataset with a proxy preset (models/cell_trainer.h); the
-// search sees validation accuracy, test accuracy is reported. A request's fidelity (epochs) overrides the
-// preset's epochs.
+// search sees validation accuracy, test accuracy is reported. A request's fidelity overrides the preset's
+// epochs, cells per stage (depth), channels (width) and image size (resolution: a fraction of the preset's,
+// rounded to a multiple of 4).
+#include <algorithm>
+#include <cmath>
+
 #include "datasets/dataset_spec.h"
 #include "graphs/error.h"
 #include "graphs/nb201_space.h"
@@ -24,9 +28,7 @@ class TrainObjective final : public Objective {
     data_seed_ = s.seed;
   }
   TrialResult evaluate(const TrialRequest& request) override {
-    if (request.fidelity.epochs < 0) throw Error("a fidelity of " + std::to_string(request.fidelity.epochs) + " epochs");
-    ProxyPreset preset = preset_;
-    if (request.fidelity.epochs > 0) preset.epochs = preset.grayscale_epochs = request.fidelity.epochs;
+    const ProxyPreset preset = at_fidelity(request.fidelity);
     // The same data draw for every cell of a search (seed of the search), a training seed per trial.
     const EvaluationData data = prepare_evaluation_data(source_, settings_.test_dataset.empty() ? nullptr : &test_, preset, data_seed_);
     TrainOptions o;
@@ -50,6 +52,17 @@ class TrainObjective final : public Objective {
   bool reports_epochs() const override { return true; }
 
  private:
+  ProxyPreset at_fidelity(const Fidelity& f) const {
+    if (f.epochs < 0 || f.depth < 0 || f.width < 0 || !(f.resolution >= 0 && f.resolution <= 1))
+      throw Error("fidelity " + f.describe() + ": epochs, depth and width must be >= 0 and resolution in (0, 1]");
+    ProxyPreset p = preset_;
+    if (f.epochs > 0) p.epochs = p.grayscale_epochs = f.epochs;
+    if (f.depth > 0) p.cells_per_stage = f.depth;
+    if (f.width > 0) p.channels = f.width;
+    if (f.resolution > 0) p.resolution = std::max(4, 4 * static_cast<int>(std::lround(preset_.resolution * f.resolution / 4)));
+    return p;
+  }
+
   ObjectiveSettings settings_;
   ProxyPreset preset_;
   ImageDataset source_, test_;

@@ -1,8 +1,25 @@
 #include "meta_test/trial.h"
 
+#include <cstdio>
+
 #include "graphs/error.h"
 
 namespace tnas {
+
+std::string Fidelity::describe() const {
+  if (is_default()) return "default";
+  std::string s;
+  const auto add = [&](const char* name, const std::string& value) { s += (s.empty() ? "" : " ") + std::string(name) + "=" + value; };
+  if (epochs) add("epochs", std::to_string(epochs));
+  if (depth) add("depth", std::to_string(depth));
+  if (width) add("width", std::to_string(width));
+  if (resolution) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", resolution);
+    add("resolution", buf);
+  }
+  return s;
+}
 
 double TrialResult::accuracy() const {
   const auto it = metrics.find("accuracy");

@@ -13,8 +13,16 @@
 
 namespace tnas {
 
+// How much of a full evaluation a trial gets (JAHS-Bench-201's fidelities); 0 everywhere: the objective's own
+// protocol (a preset's, a table's recorded one).
 struct Fidelity {
-  int epochs = 0;  // training epochs; 0: the objective's own (a preset's, a table's recorded protocol)
+  int epochs = 0;         // training epochs
+  int depth = 0;          // cells per stage, N
+  int width = 0;          // channels of the first stage, W
+  double resolution = 0;  // fraction of the protocol's image size, R (e.g. 0.25, 0.5, 1)
+
+  bool is_default() const { return epochs == 0 && depth == 0 && width == 0 && resolution == 0; }
+  std::string describe() const;  // e.g. "epochs=10 depth=3" ("default" when all are 0)
 };
 
 struct TrialRequest {

@@ -13,6 +13,7 @@
 #include "datasets/output_lock.h"
 #include "graphs/error.h"
 #include "graphs/nb201_space.h"
+#include "graphs/network_cost.h"
 #include "meta_test/search_loop.h"
 #include "tests/dataset_files.h"
 #include "tests/shared_data.h"
@@ -355,7 +356,7 @@ TEST(Search, ATableRefusesARequestAtAnotherFidelity) {
   EXPECT_EQ(same.cost.epochs, 0);
   const TrialResult other = objective->evaluate({arch, Fidelity{12}, 0});
   EXPECT_FALSE(other.ok);
-  EXPECT_NE(other.error.find("holds one fidelity (its own protocol), not 12 epochs"), std::string::npos) << other.error;
+  EXPECT_NE(other.error.find("holds one fidelity (its own protocol), not epochs=12"), std::string::npos) << other.error;
 }
 
 // A second space through the same loop: JAHS configurations (cell + hyperparameters) from a sampled pool,
@@ -401,6 +402,28 @@ TEST(Search, TheJahsSpaceRunsEveryMethodOnASampledPool) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("encodes nb201 configurations, not jahs ones"), std::string::npos) << e.what();
   }
+}
+
+// The train objective at a fidelity: epochs, depth N, width W and resolution R of the request replace the
+// preset's; the trial's params metric is the exact size of that smaller or larger network.
+TEST(Search, TheTrainObjectiveTrainsAtTheRequestedFidelity) {
+  const Nb201Space space;
+  ObjectiveSettings o;
+  o.spec = "train";
+  o.dataset = "mnist";
+  o.preset = "smoke";  // C=4, N=1, 8x8, 1 epoch
+  o.device = "cpu";
+  auto objective = make_objective(o, space);
+  const Arch arch = space.parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|none~1|skip_connect~2|");
+  const TrialResult base = objective->evaluate({arch, Fidelity{}, 1});
+  ASSERT_TRUE(base.ok) << base.error;
+  EXPECT_EQ(base.cost.epochs, 1);
+  EXPECT_EQ(base.metrics.at("params"), nb201_param_count(Nb201Space::to_cell(arch), Nb201MacroConfig{4, 1, 10, 8}));
+  const TrialResult other = objective->evaluate({arch, Fidelity{2, 2, 8, 0.5}, 1});  // 2 epochs, N=2, W=8, 4x4
+  ASSERT_TRUE(other.ok) << other.error;
+  EXPECT_EQ(other.cost.epochs, 2);
+  EXPECT_EQ(other.metrics.at("params"), nb201_param_count(Nb201Space::to_cell(arch), Nb201MacroConfig{8, 2, 10, 4}));
+  EXPECT_THROW(objective->evaluate({arch, Fidelity{0, 0, 0, 1.5}, 1}), Error);
 }
 
 // A budget beyond the pool (no cell is evaluated twice) is capped at the pool's size, and said.
