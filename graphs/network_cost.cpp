@@ -41,6 +41,20 @@ int64_t reduction_macs(int64_t in, int64_t out, int64_t hw_out) {
 
 }  // namespace
 
+const char* activation_name(Activation a) {
+  switch (a) {
+    case Activation::kHardswish: return "hardswish";
+    case Activation::kMish: return "mish";
+    default: return "relu";
+  }
+}
+
+Activation parse_activation(const std::string& name) {
+  for (Activation a : {Activation::kReLU, Activation::kHardswish, Activation::kMish})
+    if (name == activation_name(a)) return a;
+  throw Error("activation must be relu, hardswish or mish, got '" + name + "'");
+}
+
 void validate(const Nb201MacroConfig& c) {
   if (c.channels < 1) throw Error("network: channels C must be >= 1, got " + std::to_string(c.channels));
   if (c.cells_per_stage < 1)

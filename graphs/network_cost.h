@@ -13,17 +13,26 @@
 // FLOPs convention: multiply-accumulates of all convolutions and of the classifier for ONE image at the
 // given input resolution (BN, ReLU, pooling and additions are not counted). Reported in millions.
 #include <cstdint>
+#include <string>
 
 #include "graphs/nb201_cell.h"
 
 namespace tnas {
+
+// The nonlinearity of every ReLUConvBN and of the head (JAHS-Bench-201 searches it; it adds no parameters).
+enum class Activation { kReLU, kHardswish, kMish };
 
 struct Nb201MacroConfig {
   int channels = 16;     // C
   int cells_per_stage = 5;  // N
   int num_classes = 10;
   int resolution = 32;   // input height = width; must be a multiple of 4
+  Activation activation = Activation::kReLU;
 };
+
+// "relu", "hardswish", "mish"; parse throws tnas::Error for any other name.
+const char* activation_name(Activation a);
+Activation parse_activation(const std::string& name);
 
 // Throws tnas::Error when a value is out of range (C, N, classes >= 1; resolution a positive multiple of 4).
 void validate(const Nb201MacroConfig& config);

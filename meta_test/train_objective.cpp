@@ -1,5 +1,7 @@
 // train: the NB201 network trained on the target dataset with a proxy preset (models/cell_trainer.h); the
-// search sees validation accuracy, test accuracy is reported. A request's fidelity overrides the preset's
+// search sees validation accuracy, test accuracy is reported. In the jahs space a configuration's
+// hyperparameters replace the preset's learning rate and weight decay, and set the activation and
+// TrivialAugment. A request's fidelity overrides the preset's
 // epochs, cells per stage (depth), channels (width) and image size (resolution: a fraction of the preset's,
 // rounded to a multiple of 4).
 #include <algorithm>
@@ -7,6 +9,7 @@
 
 #include "datasets/dataset_spec.h"
 #include "graphs/error.h"
+#include "graphs/jahs_space.h"
 #include "graphs/nb201_space.h"
 #include "meta_test/objective.h"
 #include "models/cell_trainer.h"
@@ -16,7 +19,7 @@ namespace {
 
 class TrainObjective final : public Objective {
  public:
-  explicit TrainObjective(const ObjectiveSettings& s) : settings_(s), preset_(find_preset(s.preset)) {
+  TrainObjective(const ObjectiveSettings& s, const SearchSpace& space) : settings_(s), preset_(find_preset(s.preset)), space_(space) {
     if (s.dataset.empty()) throw Error("the train objective needs --dataset");
     source_ = load_dataset(s.dataset);
     if (source_.num_classes() < 2)
@@ -28,14 +31,25 @@ class TrainObjective final : public Objective {
     data_seed_ = s.seed;
   }
   TrialResult evaluate(const TrialRequest& request) override {
-    const ProxyPreset preset = at_fidelity(request.fidelity);
+    ProxyPreset preset = at_fidelity(request.fidelity);
+    Nb201Cell cell;
+    if (space_.name() == "jahs") {
+      const JahsHyperparameters h = JahsSpace::hyperparameters(request.config);
+      preset.learning_rate = h.learning_rate;
+      preset.weight_decay = h.weight_decay;
+      preset.activation = parse_activation(h.activation);
+      preset.trivial_augment = h.trivial_augment;
+      cell = JahsSpace::cell(request.config);
+    } else {
+      cell = Nb201Space::to_cell(request.config);
+    }
     // The same data draw for every cell of a search (seed of the search), a training seed per trial.
     const EvaluationData data = prepare_evaluation_data(source_, settings_.test_dataset.empty() ? nullptr : &test_, preset, data_seed_);
     TrainOptions o;
     o.seed = request.seed;
     o.device = device_;
     o.mode = mode_;
-    const TrainResult t = train_and_evaluate(Nb201Space::to_cell(request.config), data, preset, o);
+    const TrainResult t = train_and_evaluate(cell, data, preset, o);
     TrialResult r;
     r.ok = true;
     r.metrics = {{"accuracy", t.valid_acc}, {"test_accuracy", t.test_acc}, {"params", static_cast<double>(t.params)},
@@ -68,13 +82,15 @@ class TrainObjective final : public Objective {
   ImageDataset source_, test_;
   std::string device_, mode_;
   uint64_t data_seed_ = 0;
+  const SearchSpace& space_;
 };
 
 }  // namespace
 
 std::unique_ptr<Objective> make_train_objective(const ObjectiveSettings& settings, const SearchSpace& space) {
-  if (space.name() != "nb201") throw Error("the train objective builds NB201 networks, not " + space.name() + " configurations");
-  return std::make_unique<TrainObjective>(settings);
+  if (space.name() != "nb201" && space.name() != "jahs")
+    throw Error("the train objective builds NB201 networks (spaces nb201 and jahs), not " + space.name() + " configurations");
+  return std::make_unique<TrainObjective>(settings, space);
 }
 
 }  // namespace tnas

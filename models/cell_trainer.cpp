@@ -10,6 +10,7 @@
 #include "graphs/error.h"
 #include "graphs/rng.h"
 #include "models/batch_augment.h"
+#include "models/trivial_augment.h"
 #include "models/cuda_graph_step.h"
 #include "models/nb201_network_module.h"
 #include "models/nesterov_sgd.h"
@@ -272,7 +273,10 @@ TrainResult train_and_evaluate(const Nb201Cell& cell, const EvaluationData& data
       for (int64_t b = 0; b < steps_per_epoch; ++b) {
         const int64_t count = std::min(batch, n - b * batch);
         const auto ids = perm.narrow(0, b * batch, count);
-        const auto x = precision.prepare(augment_batch(train_x.index_select(0, ids), preset.augment, rng));
+        auto augmented = augment_batch(train_x.index_select(0, ids), preset.augment, rng);
+        if (preset.trivial_augment)  // on the images in [0, 1], then normalised again
+          augmented = (trivial_augment(augmented * std.to(device) + mean.to(device), rng) - mean.to(device)) / std.to(device);
+        const auto x = precision.prepare(augmented);
         const auto y = train_y.index_select(0, ids);
         opt.set_learning_rate(0.5 * preset.learning_rate * (1 + std::cos(M_PI * static_cast<double>(step) / total_steps)));
         // The graph holds full batches only; a smaller last batch runs eagerly.

@@ -55,6 +55,7 @@ Nb201MacroConfig ProxyPreset::network(int num_classes) const {
   c.cells_per_stage = cells_per_stage;
   c.num_classes = num_classes;
   c.resolution = resolution;
+  c.activation = activation;
   return c;
 }
 
@@ -73,7 +74,7 @@ std::vector<std::string> preset_names() {
 }
 
 nlohmann::json to_json(const ProxyPreset& p) {
-  return {{"name", p.name},
+  nlohmann::json j = {{"name", p.name},
           {"channels", p.channels},
           {"cells_per_stage", p.cells_per_stage},
           {"resolution", p.resolution},
@@ -89,6 +90,10 @@ nlohmann::json to_json(const ProxyPreset& p) {
           {"seeds", p.seeds},
           {"augment", p.augment},
           {"optimizer", "SGD Nesterov, cosine decay to 0 per step, cross-entropy"}};
+  // Recorded only when set, so that the protocols of existing meta-datasets and run directories read the same.
+  if (p.trivial_augment) j["trivial_augment"] = true;
+  if (p.activation != Activation::kReLU) j["activation"] = activation_name(p.activation);
+  return j;
 }
 
 }  // namespace tnas

@@ -26,6 +26,8 @@ struct ProxyPreset {
   double weight_decay = 5e-4;
   int seeds = 1;                  // training runs averaged per evaluation
   std::string augment = "crop+flip";  // random 4-px-padded crop (+ horizontal flip)
+  bool trivial_augment = false;       // and TrivialAugment after it (models/trivial_augment.h; JAHS)
+  Activation activation = Activation::kReLU;  // of the network (JAHS)
 
   Nb201MacroConfig network(int num_classes) const;
   int epochs_for(int source_channels) const { return source_channels == 1 ? grayscale_epochs : epochs; }

@@ -12,6 +12,7 @@
 
 #include "datasets/output_lock.h"
 #include "graphs/error.h"
+#include "graphs/jahs_space.h"
 #include "graphs/nb201_space.h"
 #include "graphs/network_cost.h"
 #include "meta_test/search_loop.h"
@@ -424,6 +425,30 @@ TEST(Search, TheTrainObjectiveTrainsAtTheRequestedFidelity) {
   EXPECT_EQ(other.cost.epochs, 2);
   EXPECT_EQ(other.metrics.at("params"), nb201_param_count(Nb201Space::to_cell(arch), Nb201MacroConfig{8, 2, 10, 4}));
   EXPECT_THROW(objective->evaluate({arch, Fidelity{0, 0, 0, 1.5}, 1}), Error);
+}
+
+// The train objective in the jahs space: the configuration's activation, learning rate, weight decay and
+// TrivialAugment reach the trainer (each changes the trained network's loss; the cell alone does not decide).
+TEST(Search, TheTrainObjectiveTrainsJahsHyperparameters) {
+  const JahsSpace space;
+  ObjectiveSettings o;
+  o.spec = "train";
+  o.dataset = "mnist";
+  o.preset = "smoke";
+  o.device = "cpu";
+  auto objective = make_objective(o, space);
+  const std::string cell = "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|none~1|skip_connect~2|";
+  const auto loss = [&](const std::string& hp) {
+    const TrialResult r = objective->evaluate({space.parse(cell + hp), Fidelity{}, 1});
+    EXPECT_TRUE(r.ok) << r.error;
+    return r.details.at("train_loss").get<double>();
+  };
+  const double base = loss(";activation=relu;lr=0.1;wd=0.0001;trivial_augment=off");
+  EXPECT_EQ(loss(";activation=relu;lr=0.1;wd=0.0001;trivial_augment=off"), base);  // seeded
+  EXPECT_NE(loss(";activation=mish;lr=0.1;wd=0.0001;trivial_augment=off"), base);
+  EXPECT_NE(loss(";activation=relu;lr=0.001;wd=0.0001;trivial_augment=off"), base);
+  EXPECT_NE(loss(";activation=relu;lr=0.1;wd=0.01;trivial_augment=off"), base);
+  EXPECT_NE(loss(";activation=relu;lr=0.1;wd=0.0001;trivial_augment=on"), base);
 }
 
 // A budget beyond the pool (no cell is evaluated twice) is capped at the pool's size, and said.

@@ -1,8 +1,11 @@
 // The trainer's own optimizer and augmentation against plain references.
 #include <gtest/gtest.h>
 
+#include "graphs/error.h"
 #include "models/batch_augment.h"
 #include "models/nesterov_sgd.h"
+#include "models/nb201_network_module.h"
+#include "models/trivial_augment.h"
 
 namespace tnas {
 namespace {
@@ -58,6 +61,42 @@ TEST(AugmentBatch, EqualsPerImageCropAndFlip) {
   }
   Rng rng(1);
   EXPECT_TRUE(torch::equal(augment_batch(batch, "none", rng), batch));
+}
+
+// TrivialAugment: seeded, stays in [0, 1], keeps the shape, and changes most images (identity and zero
+// magnitudes leave about 12 % unchanged); a constant image stays constant under the colour ops.
+TEST(TrivialAugment, SeededBoundedAndChangesMostImages) {
+  torch::manual_seed(3);
+  const auto batch = torch::rand({300, 3, 16, 16});
+  Rng a(7), b(7);
+  const auto x = trivial_augment(batch, a), y = trivial_augment(batch, b);
+  EXPECT_TRUE(torch::equal(x, y));
+  EXPECT_EQ(x.sizes(), batch.sizes());
+  EXPECT_GE(x.min().item<float>(), 0.0f);
+  EXPECT_LE(x.max().item<float>(), 1.0f);
+  const auto changed = (x - batch).abs().flatten(1).amax(1).gt(1e-6).sum().item<int64_t>();
+  EXPECT_GT(changed, 225);
+  EXPECT_LT(changed, 300);
+}
+
+// The network's activation (JAHS) changes the function, not the parameters.
+TEST(Nb201Network, ActivationChangesTheFunctionNotTheParameters) {
+  const Nb201Cell cell = Nb201Cell::parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|");
+  Nb201MacroConfig relu{4, 1, 10, 8, Activation::kReLU}, mish = relu;
+  mish.activation = Activation::kMish;
+  torch::manual_seed(1);
+  Nb201Network a(cell, relu);
+  torch::manual_seed(1);
+  Nb201Network b(cell, mish);
+  const auto x = torch::randn({2, 3, 8, 8});
+  a->eval(), b->eval();
+  EXPECT_FALSE(torch::allclose(a->forward(x), b->forward(x)));
+  int64_t na = 0, nb = 0;
+  for (const auto& p : a->parameters()) na += p.numel();
+  for (const auto& p : b->parameters()) nb += p.numel();
+  EXPECT_EQ(na, nb);
+  EXPECT_EQ(parse_activation("hardswish"), Activation::kHardswish);
+  EXPECT_THROW(parse_activation("gelu"), Error);
 }
 
 }  // namespace
