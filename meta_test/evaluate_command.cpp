@@ -1,10 +1,13 @@
-// meta_test evaluate: train one cell on a dataset with a preset and print one JSON line.
+// meta_test evaluate: train one configuration (an NB201 cell, or a JAHS configuration with --space jahs) on a
+// dataset with a preset and print one JSON line.
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "datasets/dataset_spec.h"
+#include "graphs/search_space_factory.h"
 #include "meta_test/commands.h"
+#include "meta_test/configured_training.h"
 #include "models/cell_trainer.h"
 #include "models/cli_options.h"
 
@@ -17,7 +20,10 @@ int run_evaluate_command(int argc, char** argv) {
                            "Train the NAS-Bench-201 network with one cell (the real objective) and print one JSON "
                            "line: valid_acc, test_acc (percent), train_loss, params_m, flops_m, seconds, preset "
                            "(all its values), seed, device, versions.");
-  options.add_options()("arch", "Cell string", cxxopts::value<std::string>())(
+  options.add_options()("arch", "Configuration: a cell string, or with --space jahs CELL;activation=A;lr=X;wd=Y;trivial_augment=on|off",
+                        cxxopts::value<std::string>())(
+      "space", "nb201 or jahs (the configuration's learning rate, weight decay, activation and TrivialAugment replace the preset's)",
+      cxxopts::value<std::string>()->default_value("nb201"))(
       "dataset", "Dataset spec (see `meta_test dataset --help`)", cxxopts::value<std::string>())(
       "test-dataset", "Test images from this spec instead of carving them from --dataset",
       cxxopts::value<std::string>())("preset", "Training preset: " + presets,
@@ -33,11 +39,15 @@ int run_evaluate_command(int argc, char** argv) {
   require_option(args, "arch", "CELL");
   require_option(args, "dataset", "SPEC");
 
-  const Nb201Cell cell = Nb201Cell::parse(args["arch"].as<std::string>());
-  ProxyPreset preset = find_preset(args["preset"].as<std::string>());
+  const std::unique_ptr<SearchSpace> space = make_search_space(args["space"].as<std::string>());
+  const Arch config = space->parse(args["arch"].as<std::string>());
+  ProxyPreset base = find_preset(args["preset"].as<std::string>());
   const int epochs = args["epochs"].as<int>();
   if (epochs < 0 || epochs > 100000) throw Error("--epochs must be in 0..100000 (0 = the preset's), got " + std::to_string(epochs));
-  if (epochs > 0) preset.epochs = preset.grayscale_epochs = epochs;
+  if (epochs > 0) base.epochs = base.grayscale_epochs = epochs;
+  const ConfiguredTraining run = configure_training(*space, config, base);
+  const Nb201Cell& cell = run.cell;
+  const ProxyPreset& preset = run.preset;
   TrainOptions train;
   train.seed = args["seed"].as<uint64_t>();
   train.device = resolve_device(args["device"].as<std::string>());
@@ -63,7 +73,7 @@ int run_evaluate_command(int argc, char** argv) {
   const TrainResult r = train_and_evaluate(cell, data, preset, train);
 
   nlohmann::json out = to_json(r);
-  out["arch"] = cell.to_string();
+  out["arch"] = space->format(config);
   out["dataset"] = source.source;
   out["images"] = {{"train", data.train.size()}, {"valid", data.valid.size()}, {"test", data.test.size()}};
   out["preset"] = to_json(preset);

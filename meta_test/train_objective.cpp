@@ -9,8 +9,7 @@
 
 #include "datasets/dataset_spec.h"
 #include "graphs/error.h"
-#include "graphs/jahs_space.h"
-#include "graphs/nb201_space.h"
+#include "meta_test/configured_training.h"
 #include "meta_test/objective.h"
 #include "models/cell_trainer.h"
 
@@ -31,25 +30,15 @@ class TrainObjective final : public Objective {
     data_seed_ = s.seed;
   }
   TrialResult evaluate(const TrialRequest& request) override {
-    ProxyPreset preset = at_fidelity(request.fidelity);
-    Nb201Cell cell;
-    if (space_.name() == "jahs") {
-      const JahsHyperparameters h = JahsSpace::hyperparameters(request.config);
-      preset.learning_rate = h.learning_rate;
-      preset.weight_decay = h.weight_decay;
-      preset.activation = parse_activation(h.activation);
-      preset.trivial_augment = h.trivial_augment;
-      cell = JahsSpace::cell(request.config);
-    } else {
-      cell = Nb201Space::to_cell(request.config);
-    }
+    const ConfiguredTraining run = configure_training(space_, request.config, at_fidelity(request.fidelity));
+    const ProxyPreset& preset = run.preset;
     // The same data draw for every cell of a search (seed of the search), a training seed per trial.
     const EvaluationData data = prepare_evaluation_data(source_, settings_.test_dataset.empty() ? nullptr : &test_, preset, data_seed_);
     TrainOptions o;
     o.seed = request.seed;
     o.device = device_;
     o.mode = mode_;
-    const TrainResult t = train_and_evaluate(cell, data, preset, o);
+    const TrainResult t = train_and_evaluate(run.cell, data, preset, o);
     TrialResult r;
     r.ok = true;
     r.metrics = {{"accuracy", t.valid_acc}, {"test_accuracy", t.test_acc}, {"params", static_cast<double>(t.params)},

@@ -1,0 +1,21 @@
+#include "meta_test/configured_training.h"
+
+#include "graphs/error.h"
+#include "graphs/jahs_space.h"
+#include "graphs/nb201_space.h"
+
+namespace tnas {
+
+ConfiguredTraining configure_training(const SearchSpace& space, const Arch& config, ProxyPreset preset) {
+  if (space.name() == "nb201") return {Nb201Space::to_cell(config), preset};
+  if (space.name() != "jahs")
+    throw Error("the trainer builds NB201 networks (spaces nb201 and jahs), not " + space.name() + " configurations");
+  const JahsHyperparameters h = JahsSpace::hyperparameters(config);
+  preset.learning_rate = h.learning_rate;
+  preset.weight_decay = h.weight_decay;
+  preset.activation = parse_activation(h.activation);
+  preset.trivial_augment = h.trivial_augment;
+  return {JahsSpace::cell(config), preset};
+}
+
+}  // namespace tnas
