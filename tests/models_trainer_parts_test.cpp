@@ -1,6 +1,8 @@
 // The trainer's own optimizer and augmentation against plain references.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "graphs/error.h"
 #include "models/batch_augment.h"
 #include "models/nesterov_sgd.h"
@@ -63,19 +65,61 @@ TEST(AugmentBatch, EqualsPerImageCropAndFlip) {
   EXPECT_TRUE(torch::equal(augment_batch(batch, "none", rng), batch));
 }
 
-// TrivialAugment: seeded, stays in [0, 1], keeps the shape, and changes most images (identity and zero
-// magnitudes leave about 12 % unchanged); a constant image stays constant under the colour ops.
+// TrivialAugment: the published op list and magnitude ranges (TrivialAugmentWide), each op's effect on known
+// images, and the batch function seeded, in [0, 1], on the uint8 grid, changing most images.
+TEST(TrivialAugment, PublishedOpsAndMagnitudeRanges) {
+  std::vector<std::string> names;
+  for (const auto& op : trivial_augment_ops()) names.push_back(op.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"Identity", "ShearX", "ShearY", "TranslateX", "TranslateY", "Rotate", "Brightness",
+                                             "Color", "Contrast", "Sharpness", "Posterize", "Solarize", "AutoContrast", "Equalize"}));
+  const auto op = [&](const std::string& name) {
+    return static_cast<int>(std::find(names.begin(), names.end(), name) - names.begin());
+  };
+  EXPECT_DOUBLE_EQ(trivial_augment_magnitude(op("ShearX"), 30), 0.99);
+  EXPECT_DOUBLE_EQ(trivial_augment_magnitude(op("TranslateY"), 30), 32);
+  EXPECT_DOUBLE_EQ(trivial_augment_magnitude(op("Rotate"), 30), 135);
+  EXPECT_DOUBLE_EQ(trivial_augment_magnitude(op("Rotate"), 0), 0);
+  EXPECT_DOUBLE_EQ(trivial_augment_magnitude(op("Brightness"), 15), 0.495);
+  EXPECT_EQ(trivial_augment_magnitude(op("Posterize"), 0), 8);
+  EXPECT_EQ(trivial_augment_magnitude(op("Posterize"), 30), 2);
+  EXPECT_EQ(trivial_augment_magnitude(op("Solarize"), 0), 255);
+  EXPECT_EQ(trivial_augment_magnitude(op("Solarize"), 30), 0);
+  for (const char* s : {"ShearX", "ShearY", "TranslateX", "TranslateY", "Rotate", "Brightness", "Color", "Contrast", "Sharpness"})
+    EXPECT_TRUE(trivial_augment_ops()[op(s)].is_signed) << s;
+
+  torch::manual_seed(2);
+  const auto image = torch::randint(0, 256, {3, 16, 16}).to(torch::kFloat32);
+  EXPECT_TRUE(torch::equal(apply_trivial_augment_op(image, op("Solarize"), 0), 255 - image));
+  EXPECT_TRUE(torch::equal(apply_trivial_augment_op(image, op("Posterize"), 2).fmod(64), torch::zeros_like(image)));
+  EXPECT_TRUE(torch::equal(apply_trivial_augment_op(image, op("Brightness"), 0), image));
+  const auto rotated = apply_trivial_augment_op(image, op("Rotate"), 90);
+  EXPECT_TRUE(torch::equal(rotated, torch::rot90(image, 1, {1, 2})) || torch::equal(rotated, torch::rot90(image, -1, {1, 2})));
+  const auto shifted = apply_trivial_augment_op(image, op("TranslateX"), 4);
+  const bool right = torch::equal(shifted.narrow(2, 4, 12), image.narrow(2, 0, 12)), left = torch::equal(shifted.narrow(2, 0, 12), image.narrow(2, 4, 12));
+  EXPECT_TRUE(right || left);
+  EXPECT_EQ(shifted.narrow(2, right ? 0 : 12, 4).abs().sum().item<float>(), 0.0f);  // filled with black
+  const auto narrow_range = 50 + (image / 255 * 50).round();
+  const auto stretched = apply_trivial_augment_op(narrow_range, op("AutoContrast"), 0);
+  EXPECT_EQ(stretched.amin({1, 2}).max().item<float>(), 0.0f);
+  EXPECT_EQ(stretched.amax({1, 2}).min().item<float>(), 255.0f);
+  const auto ramp = (torch::arange(1024).view({1, 32, 32}) / 16).to(torch::kFloat32);  // 64 levels 0..63
+  const auto equalized = apply_trivial_augment_op(ramp, op("Equalize"), 0);
+  EXPECT_EQ(equalized.min().item<float>(), 0.0f);
+  EXPECT_GE(equalized.max().item<float>(), 240.0f);
+}
+
 TEST(TrivialAugment, SeededBoundedAndChangesMostImages) {
   torch::manual_seed(3);
-  const auto batch = torch::rand({300, 3, 16, 16});
+  const auto batch = (torch::rand({300, 3, 16, 16}) * 255).round() / 255;
   Rng a(7), b(7);
   const auto x = trivial_augment(batch, a), y = trivial_augment(batch, b);
   EXPECT_TRUE(torch::equal(x, y));
   EXPECT_EQ(x.sizes(), batch.sizes());
   EXPECT_GE(x.min().item<float>(), 0.0f);
   EXPECT_LE(x.max().item<float>(), 1.0f);
-  const auto changed = (x - batch).abs().flatten(1).amax(1).gt(1e-6).sum().item<int64_t>();
-  EXPECT_GT(changed, 225);
+  EXPECT_LT((x * 255 - (x * 255).round()).abs().max().item<float>(), 1e-3f);  // on the uint8 grid
+  const auto changed = (x - batch).abs().flatten(1).amax(1).gt(1e-4).sum().item<int64_t>();
+  EXPECT_GT(changed, 180);
   EXPECT_LT(changed, 300);
 }
 
