@@ -139,10 +139,6 @@ std::string JahsSpace::iso_key(const Arch& arch) const {
          "," + std::to_string(arch.choices[kWeightDecay]) + "," + std::to_string(arch.choices[kTrivialAugment]);
 }
 
-ArchCost JahsSpace::cost(const Arch& arch) const {
-  Arch c{{arch.choices.begin(), arch.choices.begin() + kNb201NumEdges}};
-  validate(arch);
-  return Nb201Space().cost(c);
-}
+ArchCost JahsSpace::cost(const Arch& arch) const { return Nb201Space().cost(Nb201Space::from_cell(cell(arch))); }
 
 }  // namespace tnas

@@ -8,7 +8,7 @@
 namespace tnas {
 
 std::vector<Arch> draw_pool(const SearchSpace& space, const PoolSettings& s) {
-  if (space.size() >= 0 && space.size() <= kMaxEnumeratedPool)
+  if (!pool_is_sampled(space))
     return s.dedupe ? dedupe_by_iso_key(space, space.enumerate()) : space.enumerate();
   if (s.sample_size < 1) throw Error("--pool-size must be >= 1, got " + std::to_string(s.sample_size));
   Rng rng(s.seed * 7919 + 17);

@@ -28,6 +28,8 @@ struct PoolSettings {
   uint64_t seed = 0;
 };
 inline constexpr int64_t kMaxEnumeratedPool = 1000000;
+// Whether draw_pool samples the space rather than enumerating it.
+inline bool pool_is_sampled(const SearchSpace& space) { return space.size() < 0 || space.size() > kMaxEnumeratedPool; }
 std::vector<Arch> draw_pool(const SearchSpace& space, const PoolSettings& settings);
 
 class CandidatePool {

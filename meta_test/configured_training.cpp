@@ -6,10 +6,14 @@
 
 namespace tnas {
 
-ConfiguredTraining configure_training(const SearchSpace& space, const Arch& config, ProxyPreset preset) {
-  if (space.name() == "nb201") return {Nb201Space::to_cell(config), preset};
-  if (space.name() != "jahs")
+void require_trainable(const SearchSpace& space) {
+  if (space.name() != "nb201" && space.name() != "jahs")
     throw Error("the trainer builds NB201 networks (spaces nb201 and jahs), not " + space.name() + " configurations");
+}
+
+ConfiguredTraining configure_training(const SearchSpace& space, const Arch& config, ProxyPreset preset) {
+  require_trainable(space);
+  if (space.name() == "nb201") return {Nb201Space::to_cell(config), preset};
   const JahsHyperparameters h = JahsSpace::hyperparameters(config);
   preset.learning_rate = h.learning_rate;
   preset.weight_decay = h.weight_decay;

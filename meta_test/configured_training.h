@@ -13,6 +13,7 @@ struct ConfiguredTraining {
 };
 
 // Throws tnas::Error for a space the trainer cannot build (anything but nb201 and jahs).
+void require_trainable(const SearchSpace& space);
 ConfiguredTraining configure_training(const SearchSpace& space, const Arch& config, ProxyPreset preset);
 
 }  // namespace tnas

@@ -117,7 +117,7 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
   const MemoryScope scope("searching with " + s.method);
   const std::unique_ptr<SearchSpace> space_owner = make_search_space(s.space);
   const SearchSpace& space = *space_owner;
-  const bool sampled = space.size() < 0 || space.size() > kMaxEnumeratedPool;
+  const bool sampled = pool_is_sampled(space);
   const std::vector<Arch> pool = draw_pool(space, {s.dedupe, s.pool_size, s.seed});
   // More evaluations than cells cannot happen (no cell is evaluated twice): capped, and said.
   const int budget = static_cast<int>(std::min<size_t>(static_cast<size_t>(s.budget), pool.size()));

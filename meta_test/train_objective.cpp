@@ -77,8 +77,7 @@ class TrainObjective final : public Objective {
 }  // namespace
 
 std::unique_ptr<Objective> make_train_objective(const ObjectiveSettings& settings, const SearchSpace& space) {
-  if (space.name() != "nb201" && space.name() != "jahs")
-    throw Error("the train objective builds NB201 networks (spaces nb201 and jahs), not " + space.name() + " configurations");
+  require_trainable(space);  // before the dataset loads
   return std::make_unique<TrainObjective>(settings, space);
 }
 
