@@ -92,6 +92,16 @@ std::vector<Arch> JahsSpace::neighbours(const Arch& arch) const {
 
 OpGraph JahsSpace::to_graph(const Arch& arch) const { return make_op_graph(cell(arch)); }
 
+std::vector<float> JahsSpace::numeric_features(const Arch& arch) const {
+  validate(arch);
+  std::vector<float> f(kJahsActivations.size(), 0.0f);
+  f[arch.choices[kActivation]] = 1.0f;
+  f.push_back(static_cast<float>(arch.choices[kLearningRate]) / (kJahsLearningRateCount - 1));
+  f.push_back(static_cast<float>(arch.choices[kWeightDecay]) / (kJahsWeightDecayCount - 1));
+  f.push_back(static_cast<float>(arch.choices[kTrivialAugment]));
+  return f;
+}
+
 std::string JahsSpace::format(const Arch& arch) const {
   const JahsHyperparameters h = hyperparameters(arch);
   return cell(arch).to_string() + ";activation=" + h.activation + ";lr=" + number(h.learning_rate) +
@@ -137,6 +147,12 @@ std::string JahsSpace::iso_key(const Arch& arch) const {
   validate(arch);
   return cell(arch).iso_key() + ";" + std::to_string(arch.choices[kActivation]) + "," + std::to_string(arch.choices[kLearningRate]) +
          "," + std::to_string(arch.choices[kWeightDecay]) + "," + std::to_string(arch.choices[kTrivialAugment]);
+}
+
+int64_t JahsSpace::id(const Arch& arch) const {
+  int64_t id = 0;
+  for (int k = 3; k >= 0; --k) id = id * kCounts[k] + arch.choices[kNb201NumEdges + k];
+  return id * kNb201NumCells + cell(arch).id();
 }
 
 ArchCost JahsSpace::cost(const Arch& arch) const { return Nb201Space().cost(Nb201Space::from_cell(cell(arch))); }

@@ -36,10 +36,16 @@ class JahsSpace final : public SearchSpace {
   // (ordinal grids: one step), TrivialAugment flipped.
   std::vector<Arch> neighbours(const Arch& arch) const override;
   OpGraph to_graph(const Arch& arch) const override;  // the cell's (the hyperparameters are not in the graph)
+  // The hyperparameters beside the graph: activation one-hot (3), learning rate and weight decay as their
+  // position on the log grid (0..1), TrivialAugment (0/1).
+  int numeric_feature_count() const override { return 6; }
+  std::vector<float> numeric_features(const Arch& arch) const override;
   Arch parse(std::string_view text) const override;
   std::string format(const Arch& arch) const override;
   // The cell's isomorphism key with the hyperparameters: equal configurations train the same function.
   std::string iso_key(const Arch& arch) const override;
+  // Mixed radix: the cell's id, then activation, learning rate, weight decay, TrivialAugment.
+  int64_t id(const Arch& arch) const override;
   ArchCost cost(const Arch& arch) const override;  // the NB201 network's (C=16, N=5); hyperparameters add nothing
 
   static Nb201Cell cell(const Arch& arch);  // validates the whole choice vector

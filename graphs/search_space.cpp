@@ -20,6 +20,12 @@ int64_t SearchSpace::id(const Arch&) const {
   throw Error("search space '" + name() + "' has no dense ids");
 }
 
+std::vector<float> SearchSpace::numeric_features(const Arch&) const { return {}; }
+
+EncoderInput encoder_input(const SearchSpace& space, const Arch& config) {
+  return {space.to_graph(config), space.numeric_features(config)};
+}
+
 std::vector<Arch> dedupe_by_iso_key(const SearchSpace& space, const std::vector<Arch>& archs) {
   std::unordered_set<std::string> seen;
   std::vector<Arch> out;

@@ -39,6 +39,10 @@ class SearchSpace {
   // One uniformly drawn neighbour.
   virtual Arch mutate(const Arch& arch, Rng& rng) const;
   virtual OpGraph to_graph(const Arch& arch) const = 0;
+  // What the graph does not hold (jahs: the training hyperparameters), as numbers the surrogate encodes next
+  // to the graph, each in [0, 1]. Default: none.
+  virtual int numeric_feature_count() const { return 0; }
+  virtual std::vector<float> numeric_features(const Arch& arch) const;
   // Strict: throws tnas::Error naming the bad token.
   virtual Arch parse(std::string_view text) const = 0;
   virtual std::string format(const Arch& arch) const = 0;
@@ -49,6 +53,13 @@ class SearchSpace {
   // Exact size of the configuration's network (the space's default macro configuration).
   virtual ArchCost cost(const Arch& arch) const = 0;
 };
+
+// What the surrogate's architecture encoder reads of a configuration: its graph and its numeric features.
+struct EncoderInput {
+  OpGraph graph;
+  std::vector<float> numeric;
+};
+EncoderInput encoder_input(const SearchSpace& space, const Arch& config);
 
 // Keeps the first architecture of each isomorphism class, in input order.
 std::vector<Arch> dedupe_by_iso_key(const SearchSpace& space, const std::vector<Arch>& archs);

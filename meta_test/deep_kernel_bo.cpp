@@ -26,7 +26,7 @@ class BayesOpt final : public SearchMethod {
   BayesOpt(const SearchContext& c, const BayesOptSettings& s) : pool_(*c.space, c.pool), s_(s), acquisition_(s.acquisition, s.ucb_beta) {
     std::optional<Surrogate> surrogate;
     if (s.meta_trained) {
-      surrogate.emplace(Surrogate::load(s.checkpoint));
+      surrogate.emplace(Surrogate::load(s.checkpoint, c.space->name()));
       label_mean_ = surrogate->label_mean();
       label_std_ = surrogate->label_std();
       initial_ = surrogate->gp_hyperparameters();
@@ -34,6 +34,7 @@ class BayesOpt final : public SearchMethod {
       SurrogateOptions o;
       o.dataset_embedding = false;
       o.search_space = c.space->name();
+      o.arch_numeric_features = c.space->numeric_feature_count();
       surrogate.emplace(o, 10, c.seed);  // random weights: no meta-training
     }
     const auto start = std::chrono::steady_clock::now();

@@ -7,7 +7,7 @@
 #include "datasets/dataset_spec.h"
 #include "graphs/search_space_factory.h"
 #include "meta_test/commands.h"
-#include "meta_test/configured_training.h"
+#include "models/configured_training.h"
 #include "models/cell_trainer.h"
 #include "models/cli_options.h"
 

@@ -10,7 +10,7 @@ namespace tnas {
 
 int run_search_command(int argc, char** argv) {
   cxxopts::Options options(argv[0],
-                           "Search the NAS-Bench-201 space for the best cell on a dataset within --budget evaluations.\n"
+                           "Search a space (--space: NAS-Bench-201 cells, or JAHS: cells with their training hyperparameters) for the best configuration on a dataset within --budget evaluations.\n"
                            "Methods: tnas (Bayesian optimization with the meta-learned surrogate, fine-tuned after every "
                            "evaluation), gp (the same GP without meta-training), bowl (GP with the Weisfeiler-Lehman graph kernel, "
                            "NAS-BOWL), random, evolution, local, params (largest cells first).\n"

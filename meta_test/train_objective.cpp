@@ -9,7 +9,7 @@
 
 #include "datasets/dataset_spec.h"
 #include "graphs/error.h"
-#include "meta_test/configured_training.h"
+#include "models/configured_training.h"
 #include "meta_test/objective.h"
 #include "models/cell_trainer.h"
 

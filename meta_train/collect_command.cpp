@@ -35,15 +35,18 @@ std::pair<int, int> parse_range(const std::string& text, const std::string& opti
 
 int run_collect_command(int argc, char** argv) {
   cxxopts::Options options(argv[0],
-                           "Train cells on sampled subtasks and append each (subtask, cell, accuracy) to a "
+                           "Train configurations (nb201: cells; jahs: cells with their training hyperparameters) on "
+                           "sampled subtasks and append each (subtask, configuration, accuracy) to a "
                            "meta-dataset (HDF5 schema v1). Killed at any moment, the same command resumes; "
                            "--shard i/n splits the work (e.g. a Slurm array), `meta_train merge` joins shards.");
   options.add_options()("source", "Dataset spec to draw subtasks from", cxxopts::value<std::string>())(
       "tasks", "Number of subtasks T", cxxopts::value<int>()->default_value("100"))(
       "classes-per-task", "k, or a range LO-HI drawn per task", cxxopts::value<std::string>()->default_value("5"))(
       "images-per-class", "n, or a range LO-HI drawn per task", cxxopts::value<std::string>()->default_value("100"))(
-      "archs-per-task", "Cells per subtask A (distinct isomorphism classes)", cxxopts::value<int>()->default_value("15"))(
-      "arch-sampling", "uniform, or params-spread (strata of the parameter range: spreads accuracies)",
+      "archs-per-task", "Configurations per subtask A (distinct isomorphism classes)", cxxopts::value<int>()->default_value("15"))(
+      "space", "Search space: nb201 (the cell) or jahs (the cell + activation, learning rate, weight decay, "
+      "TrivialAugment, each trained with its own)", cxxopts::value<std::string>()->default_value("nb201"))(
+      "arch-sampling", "uniform, or params-spread (nb201: strata of the parameter range: spreads accuracies)",
       cxxopts::value<std::string>()->default_value("uniform"))(
       "preset", "Training preset", cxxopts::value<std::string>()->default_value("tiny"))(
       "seed", "Seed of the whole plan", cxxopts::value<uint64_t>()->default_value("0"))(
@@ -65,6 +68,7 @@ int run_collect_command(int argc, char** argv) {
   std::tie(o.min_images, o.max_images) = parse_range(args["images-per-class"].as<std::string>(), "images-per-class");
   o.archs_per_task = args["archs-per-task"].as<int>();
   o.arch_sampling = args["arch-sampling"].as<std::string>();
+  o.space = args["space"].as<std::string>();
   o.preset = find_preset(args["preset"].as<std::string>());
   o.seed = args["seed"].as<uint64_t>();
   const std::string shard = args["shard"].as<std::string>();

@@ -15,8 +15,10 @@
 #include "graphs/error.h"
 #include "graphs/memory_scope.h"
 #include "graphs/nb201_space.h"
+#include "graphs/search_space_factory.h"
 #include "graphs/rng.h"
 #include "models/cell_trainer.h"
+#include "models/configured_training.h"
 #include "models/runtime.h"
 #include "tnas_version.h"
 
@@ -53,6 +55,8 @@ std::string collect_config_json(const CollectOptions& o) {
                         {"valid_fraction", o.valid_fraction},
                         {"test_fraction", o.test_fraction},
                         {"seed", o.seed}}}};
+  // Only another space says so, as only a fast-mode collection does: files from before keep their settings.
+  if (o.space != "nb201") j["collect"]["space"] = o.space;
   // Only a fast-mode collection says so: strict is what files written before the option used.
   if (resolve_train_mode(o.mode, resolve_device(o.device)) == "fast") j["collect"]["mode"] = "fast";
   return j.dump();
@@ -76,12 +80,16 @@ std::vector<PlannedTask> plan_collection(const CollectOptions& o) {
   if (o.tasks < 1 || o.tasks > 1000000) throw Error("--tasks must be in 1..1000000, got " + std::to_string(o.tasks));
   if (o.min_classes < 2 || o.max_classes < o.min_classes) throw Error("--classes-per-task must be K or LO-HI with 2 <= LO <= HI");
   if (o.min_images < 2 || o.max_images < o.min_images) throw Error("--images-per-class must be N or LO-HI with 2 <= LO <= HI");
-  if (o.archs_per_task < 1 || o.archs_per_task > 15625) throw Error("--archs-per-task must be in 1..15625 (the NB201 cells), got " + std::to_string(o.archs_per_task));
+  const std::unique_ptr<SearchSpace> space = make_search_space(o.space);
+  const int64_t most = space->size() < 0 ? 1000000 : std::min<int64_t>(space->size(), 1000000);
+  if (o.archs_per_task < 1 || o.archs_per_task > most)
+    throw Error("--archs-per-task must be in 1.." + std::to_string(most) + " (the " + space->name() + " space), got " + std::to_string(o.archs_per_task));
   if (o.arch_sampling != "uniform" && o.arch_sampling != "params-spread")
     throw Error("--arch-sampling must be uniform or params-spread, got '" + o.arch_sampling + "'");
-  const MemoryScope scope("planning " + std::to_string(o.tasks) + " tasks x " + std::to_string(o.archs_per_task) + " cells");
+  if (o.arch_sampling == "params-spread" && space->name() != "nb201")
+    throw Error("--arch-sampling params-spread strata are NB201 cells; use uniform for space " + space->name());
+  const MemoryScope scope("planning " + std::to_string(o.tasks) + " tasks x " + std::to_string(o.archs_per_task) + " configurations");
   Rng rng(o.seed);
-  const Nb201Space space;
   const auto sorted = o.arch_sampling == "params-spread" ? cells_by_params() : std::vector<Nb201Cell>{};
   std::vector<PlannedTask> plan(o.tasks);
   for (auto& t : plan) {
@@ -90,20 +98,81 @@ std::vector<PlannedTask> plan_collection(const CollectOptions& o) {
     t.images_per_class = draw_between(rng, o.min_images, o.max_images);
     std::set<std::string> keys;  // distinct isomorphism classes within a task
     for (int a = 0; static_cast<int>(t.archs.size()) < o.archs_per_task; ++a) {
-      Nb201Cell cell;
+      Arch config;
       if (o.arch_sampling == "uniform") {
-        cell = Nb201Space::to_cell(space.sample(rng));
+        config = space->sample(rng);
       } else {
         const size_t strata = static_cast<size_t>(o.archs_per_task), k = t.archs.size();
         const size_t lo = sorted.size() * k / strata, hi = sorted.size() * (k + 1) / strata;
-        cell = sorted[lo + rng.uniform_int(hi - lo)];
+        config = Nb201Space::from_cell(sorted[lo + rng.uniform_int(hi - lo)]);
       }
-      if (keys.insert(cell.iso_key()).second) t.archs.push_back(cell.to_string());
-      if (a > 100 * o.archs_per_task) throw Error("cannot draw enough distinct cells");
+      if (keys.insert(space->iso_key(config)).second) t.archs.push_back(space->format(config));
+      if (a > 100 * o.archs_per_task) throw Error("cannot draw enough distinct configurations");
     }
   }
   return plan;
 }
+
+namespace {
+
+// The meta-dataset at o.out to resume (refused when it holds another collection), or a new one.
+MetaDataset open_collection(const CollectOptions& o, const std::string& config) {
+  MetaDataset md;
+  if (std::filesystem::exists(o.out)) {
+    md = read_meta_dataset(o.out);
+    if (md.proxy_config != config || md.search_space != o.space)
+      throw Error(o.out + ": holds a collection with other settings; use a new --out or the same options "
+                          "(recorded: " + md.proxy_config + ")");
+    return md;
+  }
+  md.created_by = std::string("tnas ") + TNAS_VERSION + " (collect, shard " + std::to_string(o.shard) + "/" +
+                  std::to_string(o.shards) + ", " + runtime_versions().dump() + ")";
+  md.seed = o.seed;
+  md.proxy_config = config;
+  md.search_space = o.space;
+  return md;
+}
+
+// This shard's (task, configuration) pairs of the plan that `md` does not hold yet; `total` = all of them.
+std::vector<std::pair<int, int>> pending_pairs(const std::vector<PlannedTask>& plan, const MetaDataset& md,
+                                               const CollectOptions& o, size_t& total) {
+  std::set<std::pair<uint64_t, std::string>> done;  // (task seed, configuration)
+  for (const auto& r : md.results) done.emplace(md.tasks[r.task].seed, md.archs[r.arch].string);
+  std::vector<std::pair<int, int>> pending;
+  total = 0;
+  for (int t = 0; t < static_cast<int>(plan.size()); ++t) {
+    if (t % o.shards != o.shard) continue;
+    for (int a = 0; a < static_cast<int>(plan[t].archs.size()); ++a) {
+      ++total;
+      if (!done.count({plan[t].seed, plan[t].archs[a]})) pending.emplace_back(t, a);
+    }
+  }
+  return pending;
+}
+
+// Appends one trained pair (adding its task on first use).
+void record_result(MetaDataset& md, int32_t source_id, const PlannedTask& pt, const Subtask& task, const MetaArch& arch,
+                   const TrainResult& r) {
+  int32_t task_id = -1;
+  for (size_t i = 0; i < md.tasks.size(); ++i)
+    if (md.tasks[i].seed == pt.seed && md.tasks[i].source == source_id) task_id = static_cast<int32_t>(i);
+  if (task_id < 0) {
+    md.tasks.push_back({source_id, std::vector<int32_t>(task.classes.begin(), task.classes.end()), pt.seed, pt.images_per_class});
+    task_id = static_cast<int32_t>(md.tasks.size() - 1);
+  }
+  MetaResult res;
+  res.task = task_id;
+  res.arch = md.arch_index(arch);
+  res.valid_acc = r.valid_acc;
+  res.test_acc = r.test_acc;
+  res.train_seconds = r.seconds;
+  res.epochs = r.epochs;
+  res.params = r.params;
+  res.flops = r.flops;
+  md.results.push_back(res);
+}
+
+}  // namespace
 
 int run_collection(const CollectOptions& o, const std::function<void(const std::string&)>& progress) {
   if (o.shards < 1 || o.shard < 0 || o.shard >= o.shards) throw Error("--shard must be i/n with 0 <= i < n");
@@ -115,38 +184,13 @@ int run_collection(const CollectOptions& o, const std::function<void(const std::
     throw Error(source.source + ": has " + std::to_string(source.num_classes()) + " classes, fewer than the " +
                 std::to_string(o.max_classes) + " a task may need");
   const ClassIndex index(source);
-  const std::string config = collect_config_json(o);
-
-  MetaDataset md;
-  if (std::filesystem::exists(o.out)) {
-    md = read_meta_dataset(o.out);
-    if (md.proxy_config != config)
-      throw Error(o.out + ": holds a collection with other settings; use a new --out or the same options "
-                          "(recorded: " + md.proxy_config + ")");
-  } else {
-    md.created_by = std::string("tnas ") + TNAS_VERSION + " (collect, shard " + std::to_string(o.shard) + "/" +
-                    std::to_string(o.shards) + ", " + runtime_versions().dump() + ")";
-    md.seed = o.seed;
-    md.proxy_config = config;
-    md.search_space = "nb201";
-  }
+  const std::unique_ptr<SearchSpace> space = make_search_space(o.space);
+  require_trainable(*space);
+  MetaDataset md = open_collection(o, collect_config_json(o));
   const auto spec = parse_dataset_spec(o.source);
-  const int32_t source_id =
-      md.source_index({spec.name(), spec.kind, o.source, source.size(), source.num_classes(), ""});
-
-  // What is already done: (task seed, arch string).
-  std::set<std::pair<uint64_t, std::string>> done;
-  for (const auto& r : md.results) done.emplace(md.tasks[r.task].seed, md.archs[r.arch].string);
-
-  std::vector<std::pair<int, int>> pending;  // (task, arch index)
+  const int32_t source_id = md.source_index({spec.name(), spec.kind, o.source, source.size(), source.num_classes(), ""});
   size_t total = 0;
-  for (int t = 0; t < static_cast<int>(plan.size()); ++t) {
-    if (t % o.shards != o.shard) continue;
-    for (int a = 0; a < static_cast<int>(plan[t].archs.size()); ++a) {
-      ++total;
-      if (!done.count({plan[t].seed, plan[t].archs[a]})) pending.emplace_back(t, a);
-    }
-  }
+  const auto pending = pending_pairs(plan, md, o, total);
   progress("collect: " + std::to_string(total) + " pairs in this shard, " + std::to_string(total - pending.size()) +
            " already in " + o.out + ", " + std::to_string(pending.size()) + " to train (preset " + o.preset.name + ")");
 
@@ -155,7 +199,6 @@ int run_collection(const CollectOptions& o, const std::function<void(const std::
   train.device = o.device;
   train.mode = o.mode;
   int trained = 0;
-  std::map<int, int32_t> task_ids;
   for (const auto& [t, a] : pending) {
     const PlannedTask& pt = plan[t];
     SubtaskConfig sc;
@@ -164,30 +207,11 @@ int run_collection(const CollectOptions& o, const std::function<void(const std::
     sc.valid_fraction = o.valid_fraction;
     sc.test_fraction = o.test_fraction;
     const Subtask task = sample_subtask(source, index, sc, pt.seed);
-    const Nb201Cell cell = Nb201Cell::parse(pt.archs[a]);
-    train.seed = pt.seed ^ (static_cast<uint64_t>(cell.id()) * 0x9E3779B97F4A7C15ULL);
-    const TrainResult r = train_and_evaluate(cell, evaluation_data_from_subtask(source, task, o.preset), o.preset, train);
-
-    int32_t task_id = -1;
-    for (size_t i = 0; i < md.tasks.size(); ++i)
-      if (md.tasks[i].seed == pt.seed && md.tasks[i].source == source_id) task_id = static_cast<int32_t>(i);
-    if (task_id < 0) {
-      md.tasks.push_back({source_id, std::vector<int32_t>(task.classes.begin(), task.classes.end()), pt.seed,
-                          pt.images_per_class});
-      task_id = static_cast<int32_t>(md.tasks.size() - 1);
-    }
-    MetaArch arch{{}, cell.to_string()};
-    for (Nb201Op op : cell.ops()) arch.ops.push_back(static_cast<int32_t>(op));
-    MetaResult res;
-    res.task = task_id;
-    res.arch = md.arch_index(arch);
-    res.valid_acc = r.valid_acc;
-    res.test_acc = r.test_acc;
-    res.train_seconds = r.seconds;
-    res.epochs = r.epochs;
-    res.params = r.params;
-    res.flops = r.flops;
-    md.results.push_back(res);
+    const Arch config = space->parse(pt.archs[a]);
+    const ConfiguredTraining trainee = configure_training(*space, config, o.preset);  // jahs: its hyperparameters
+    train.seed = pt.seed ^ (static_cast<uint64_t>(space->id(config)) * 0x9E3779B97F4A7C15ULL);
+    const TrainResult r = train_and_evaluate(trainee.cell, evaluation_data_from_subtask(source, task, trainee.preset), trainee.preset, train);
+    record_result(md, source_id, pt, task, MetaArch{std::vector<int32_t>(config.choices.begin(), config.choices.end()), pt.archs[a]}, r);
     write_meta_dataset(o.out, md);  // atomic: a kill leaves every result up to this one
     ++trained;
 

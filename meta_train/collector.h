@@ -17,7 +17,8 @@ struct CollectOptions {
   int min_classes = 5, max_classes = 5;            // k drawn uniformly per task
   int min_images = 100, max_images = 100;          // n per class drawn uniformly per task
   int archs_per_task = 15;             // A
-  std::string arch_sampling = "uniform";  // uniform | params-spread
+  std::string space = "nb201";         // search space of the configurations (graphs/search_space_factory.h)
+  std::string arch_sampling = "uniform";  // uniform | params-spread (nb201)
   double valid_fraction = 0.2, test_fraction = 0.2;
   ProxyPreset preset;
   uint64_t seed = 0;
@@ -30,7 +31,7 @@ struct CollectOptions {
 // One planned pair.
 struct CollectPair {
   int task = 0;           // 0..T-1 in the full plan
-  std::string arch;       // cell string
+  std::string arch;       // configuration in the space's text form
   uint64_t train_seed = 0;
 };
 

@@ -22,7 +22,7 @@ int run_export_command(int argc, char** argv) {
   const auto& args = *parsed;
   require_option(args, "checkpoint", "DIR");
   require_option(args, "out", "FILE.pt");
-  const Surrogate s = Surrogate::load(args["checkpoint"].as<std::string>());
+  const Surrogate s = Surrogate::load(args["checkpoint"].as<std::string>(), "");
   export_torchscript(s, args["out"].as<std::string>());
   std::printf("wrote %s\n", args["out"].as<std::string>().c_str());
   return 0;

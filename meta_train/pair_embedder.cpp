@@ -7,8 +7,8 @@
 namespace tnas {
 
 PairEmbedder::PairEmbedder(SurrogateImpl& surrogate, std::vector<TaskImages> tasks, const FeatureMatrix& features,
-                           std::vector<OpGraph> graphs, torch::Device device)
-    : s_(surrogate), tasks_(std::move(tasks)), graphs_(std::move(graphs)), device_(device) {
+                           std::vector<EncoderInput> configs, torch::Device device)
+    : s_(surrogate), tasks_(std::move(tasks)), configs_(std::move(configs)), device_(device) {
   if (features.rows > 0)
     features_ = torch::from_blob(const_cast<float*>(features.values.data()), {features.rows, features.dim}, torch::kFloat32).clone();
 }
@@ -39,9 +39,9 @@ torch::Tensor PairEmbedder::kernel_features(const std::vector<FitPair>& batch, R
   for (int t : task_list)
     ds.push_back(s_.options.dataset_embedding ? s_.dataset_embedding(task_feature_set(tasks_[t], rng).to(device_))
                                               : torch::zeros({s_.options.nz}, device_));
-  std::vector<OpGraph> batch_graphs;
-  for (int a : arch_list) batch_graphs.push_back(graphs_[a]);
-  auto g = s_.arch_embedding(batch_graphs);
+  std::vector<EncoderInput> batch_configs;
+  for (int a : arch_list) batch_configs.push_back(configs_[a]);
+  auto g = s_.arch_embedding(batch_configs);
   std::vector<int64_t> ti, ai;
   for (const auto& p : batch) ti.push_back(task_slot[p.task]), ai.push_back(arch_slot[p.arch]);
   auto d = torch::stack(ds).index_select(0, torch::tensor(ti));

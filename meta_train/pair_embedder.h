@@ -4,7 +4,7 @@
 // the GP's prediction at held-out pairs given a context of training pairs.
 #include <vector>
 
-#include "graphs/op_graph.h"
+#include "graphs/search_space.h"
 #include "graphs/rng.h"
 #include "meta_train/fit_split.h"
 #include "meta_train/task_images.h"
@@ -15,9 +15,9 @@ namespace tnas {
 class PairEmbedder {
  public:
   // `features` rows are those the tasks' feature_rows name; unused (may be empty) without the dataset embedding.
-  // `graphs[a]`: the op graph of the meta-dataset's configuration a (SearchSpace::to_graph).
+  // `configs[a]`: what the encoder reads of the meta-dataset's configuration a (graphs/search_space.h).
   PairEmbedder(SurrogateImpl& surrogate, std::vector<TaskImages> tasks, const FeatureMatrix& features,
-               std::vector<OpGraph> graphs, torch::Device device);
+               std::vector<EncoderInput> configs, torch::Device device);
 
   // (B, joint) kernel features of a batch; draws each subtask's images from `rng`.
   torch::Tensor kernel_features(const std::vector<FitPair>& batch, Rng& rng) const;
@@ -36,7 +36,7 @@ class PairEmbedder {
   SurrogateImpl& s_;
   std::vector<TaskImages> tasks_;
   torch::Tensor features_;
-  std::vector<OpGraph> graphs_;
+  std::vector<EncoderInput> configs_;
   torch::Device device_;
 };
 

@@ -54,13 +54,21 @@ Surrogate prepare_surrogate(const FitOptions& o, const MetaDataset& md, std::vec
 
 }  // namespace
 
-FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std::string&)>& progress) {
-  if (o.out.empty()) throw Error("missing --out DIR");
-  CheckpointFolder folder(o.out);  // locked and known writable before any work
-  const MemoryScope scope("meta-training on " + o.meta_dataset);
-  const MetaDataset md = read_meta_dataset(o.meta_dataset);
-  if (md.search_space != o.model.search_space)
-    throw Error(o.meta_dataset + ": search space '" + md.search_space + "' differs from the model's '" + o.model.search_space + "'");
+FitMetrics fit_surrogate(const FitOptions& options, const std::function<void(const std::string&)>& progress) {
+  if (options.out.empty()) throw Error("missing --out DIR");
+  CheckpointFolder folder(options.out);  // locked and known writable before any work
+  const MemoryScope scope("meta-training on " + options.meta_dataset);
+  const MetaDataset md = read_meta_dataset(options.meta_dataset);
+  // The surrogate encodes the meta-dataset's space: its graphs and, beside them, its numeric features.
+  std::unique_ptr<SearchSpace> space;
+  try {
+    space = make_search_space(md.search_space);
+  } catch (const Error& e) {
+    throw Error(options.meta_dataset + ": " + e.what());
+  }
+  FitOptions o = options;
+  o.model.search_space = space->name();
+  o.model.arch_numeric_features = space->numeric_feature_count();
   if (md.results.size() < 10) throw Error(o.meta_dataset + ": too few results to fit (" + std::to_string(md.results.size()) + ")");
   const torch::Device device(resolve_device(o.device) == "cuda" ? torch::kCUDA : torch::kCPU);
 
@@ -74,13 +82,12 @@ FitMetrics fit_surrogate(const FitOptions& o, const std::function<void(const std
   surrogate.set_label_stats(split.label_mean, split.label_std);
   progress(split.describe());
 
-  const std::unique_ptr<SearchSpace> space = make_search_space(md.search_space);
-  std::vector<OpGraph> graphs;
-  for (const auto& a : md.archs) graphs.push_back(space->to_graph(space->parse(a.string)));
+  std::vector<EncoderInput> configs;
+  for (const auto& a : md.archs) configs.push_back(encoder_input(*space, space->parse(a.string)));
   std::vector<std::string> source_names;
   for (const auto& s : md.sources) source_names.push_back(s.name);
   SurrogateImpl& s = surrogate.impl();
-  const PairEmbedder embedder(s, std::move(tasks), features, std::move(graphs), device);
+  const PairEmbedder embedder(s, std::move(tasks), features, std::move(configs), device);
   FitLoop loop(s, embedder, std::move(split), source_names, FitLoopOptions{o.epochs, o.batch, o.learning_rate, o.context_size, o.seed});
 
   const nlohmann::json config = fit_config(o, surrogate);

@@ -78,16 +78,23 @@ torch::Tensor SurrogateImpl::featurize(const torch::Tensor& images) {
   return net->featurizer->features(images);
 }
 
-torch::Tensor SurrogateImpl::arch_embedding(const std::vector<OpGraph>& graphs) {
-  if (graphs.empty()) return torch::zeros({0, options.nz});
-  const OpGraph& topology = graphs[0];
+torch::Tensor SurrogateImpl::arch_embedding(const std::vector<EncoderInput>& configs) {
+  if (configs.empty()) return torch::zeros({0, options.nz});
+  const OpGraph& topology = configs[0].graph;
   std::vector<int64_t> types;
-  for (const auto& g : graphs) {
-    if (g.num_nodes() != topology.num_nodes()) throw Error("arch encoder: configurations of different graph sizes in one batch");
-    types.insert(types.end(), g.node_type.begin(), g.node_type.end());
+  std::vector<float> numeric;
+  for (const auto& c : configs) {
+    if (c.graph.num_nodes() != topology.num_nodes()) throw Error("arch encoder: configurations of different graph sizes in one batch");
+    if (static_cast<int64_t>(c.numeric.size()) != options.arch_numeric_features)
+      throw Error("arch encoder: a configuration has " + std::to_string(c.numeric.size()) + " numeric features, the surrogate reads " +
+                  std::to_string(options.arch_numeric_features));
+    types.insert(types.end(), c.graph.node_type.begin(), c.graph.node_type.end());
+    numeric.insert(numeric.end(), c.numeric.begin(), c.numeric.end());
   }
-  auto t = torch::from_blob(types.data(), {static_cast<int64_t>(graphs.size()), topology.num_nodes()}, torch::kInt64).clone();
-  return net->arch_encoder->forward(t, topology);
+  const int64_t b = static_cast<int64_t>(configs.size());
+  auto t = torch::from_blob(types.data(), {b, topology.num_nodes()}, torch::kInt64).clone();
+  auto x = torch::from_blob(numeric.data(), {b, options.arch_numeric_features}, torch::kFloat32).clone();
+  return net->arch_encoder->forward(t, topology, x);
 }
 
 Surrogate::Surrogate(const SurrogateOptions& options, int featurizer_classes, uint64_t seed, const std::string& backbone_path) {
@@ -187,14 +194,17 @@ Eigen::VectorXf Surrogate::dataset_embedding(const Eigen::MatrixXf& features, co
 Eigen::MatrixXf Surrogate::arch_embeddings(const SearchSpace& space, const std::vector<Arch>& configs) const {
   if (space.name() != impl_->options.search_space)
     throw Error("this surrogate encodes " + impl_->options.search_space + " configurations, not " + space.name() + " ones");
+  if (space.numeric_feature_count() != impl_->options.arch_numeric_features)
+    throw Error("this surrogate reads " + std::to_string(impl_->options.arch_numeric_features) + " numeric features of a " +
+                space.name() + " configuration, the space has " + std::to_string(space.numeric_feature_count()));
   torch::NoGradGuard no_grad;
   impl_->net->eval();
   Eigen::MatrixXf out(configs.size(), impl_->options.nz);
   for (size_t start = 0; start < configs.size(); start += 2048) {
     const size_t n = std::min<size_t>(2048, configs.size() - start);
-    std::vector<OpGraph> graphs;
-    for (size_t i = start; i < start + n; ++i) graphs.push_back(space.to_graph(configs[i]));
-    auto g = impl_->arch_embedding(graphs).contiguous();
+    std::vector<EncoderInput> inputs;
+    for (size_t i = start; i < start + n; ++i) inputs.push_back(encoder_input(space, configs[i]));
+    auto g = impl_->arch_embedding(inputs).contiguous();
     auto acc = g.accessor<float, 2>();
     for (size_t i = 0; i < n; ++i)
       for (int64_t j = 0; j < out.cols(); ++j) out(start + i, j) = acc[i][j];
@@ -277,7 +287,7 @@ Surrogate Surrogate::load(const std::string& dir, const std::string& expected_se
   if (field("format_version") != kCheckpointFormatVersion)
     throw Error(path + ": checkpoint format version " + field("format_version").dump() + ", this tnas reads " +
                 std::to_string(kCheckpointFormatVersion));
-  if (field("search_space") != expected_search_space)
+  if (!expected_search_space.empty() && field("search_space") != expected_search_space)
     throw Error(path + ": checkpoint is for search space " + field("search_space").dump() + ", not '" +
                 expected_search_space + "'");
   auto impl = std::make_unique<SurrogateImpl>();

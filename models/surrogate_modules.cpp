@@ -52,19 +52,23 @@ torch::Tensor DatasetEncoderImpl::forward(const torch::Tensor& features) {
 }
 
 ArchEncoderImpl::ArchEncoderImpl(const SurrogateOptions& o)
-    : hidden(o.arch_hidden), node_types(o.arch_node_types), max_nodes(o.arch_nodes) {
+    : hidden(o.arch_hidden), node_types(o.arch_node_types), max_nodes(o.arch_nodes), numeric(o.arch_numeric_features) {
   gru_forward = register_module("gru_forward", torch::nn::GRUCell(node_types, hidden));
   gru_backward = register_module("gru_backward", torch::nn::GRUCell(node_types, hidden));
   gate_forward = register_module("gate_forward", torch::nn::Linear(hidden + max_nodes, hidden));
   map_forward = register_module("map_forward", torch::nn::Linear(torch::nn::LinearOptions(hidden + max_nodes, hidden).bias(false)));
   gate_backward = register_module("gate_backward", torch::nn::Linear(hidden + max_nodes, hidden));
   map_backward = register_module("map_backward", torch::nn::Linear(torch::nn::LinearOptions(hidden + max_nodes, hidden).bias(false)));
-  fuse = register_module("fuse", torch::nn::Linear(2 * hidden, hidden));
+  // The space's numeric features (jahs: hyperparameters) join the two directions' states where they are fused.
+  fuse = register_module("fuse", torch::nn::Linear(2 * hidden + numeric, hidden));
   to_latent = register_module("to_latent", torch::nn::Linear(hidden, o.nz));
 }
 
-torch::Tensor ArchEncoderImpl::forward(const torch::Tensor& types, const OpGraph& g) {
+torch::Tensor ArchEncoderImpl::forward(const torch::Tensor& types, const OpGraph& g, const torch::Tensor& numeric_features) {
   const int64_t b = types.size(0), n = g.num_nodes();
+  if (numeric_features.size(0) != b || numeric_features.size(1) != numeric)
+    throw Error("arch encoder: expected " + std::to_string(numeric) + " numeric features per configuration, got " +
+                std::to_string(numeric_features.size(1)));
   if (n > max_nodes) throw Error("arch encoder: graph has " + std::to_string(n) + " nodes, at most " + std::to_string(max_nodes));
   const auto onehot = torch::one_hot(types, node_types).to(torch::kFloat32);  // (B, n, types)
   const auto ids = torch::eye(max_nodes);
@@ -89,7 +93,8 @@ torch::Tensor ArchEncoderImpl::forward(const torch::Tensor& types, const OpGraph
   const auto hf = propagate(g.topo_order, g.predecessors, gru_forward, gate_forward, map_forward);
   const auto hb = propagate(reverse, successors, gru_backward, gate_backward, map_backward);
   const int output = g.topo_order.back(), input = g.topo_order.front();
-  return to_latent(fuse(torch::cat({hf[output], hb[input]}, 1)));
+  if (numeric == 0) return to_latent(fuse(torch::cat({hf[output], hb[input]}, 1)));
+  return to_latent(fuse(torch::cat({hf[output], hb[input], numeric_features}, 1)));
 }
 
 FeaturizerCnnImpl::FeaturizerCnnImpl(int64_t feature_dim, int64_t classes) {
@@ -157,18 +162,21 @@ torch::Tensor DeepKernelImpl::negative_mll(const torch::Tensor& z, const torch::
 }
 
 nlohmann::json to_json(const SurrogateOptions& o) {
-  return {{"feature_dim", o.feature_dim}, {"images_per_class", o.images_per_class}, {"set_hidden", o.set_hidden},
+  nlohmann::json j = {{"feature_dim", o.feature_dim}, {"images_per_class", o.images_per_class}, {"set_hidden", o.set_hidden},
           {"heads", o.heads},             {"nz", o.nz},                             {"arch_hidden", o.arch_hidden},
           {"arch_node_types", o.arch_node_types}, {"arch_nodes", o.arch_nodes},
           {"dataset_embedding", o.dataset_embedding}, {"search_space", o.search_space},
           {"featurizer", o.featurizer}};
+  // Written only when the space has them, so that NB201 checkpoints keep the manifest they always had.
+  if (o.arch_numeric_features > 0) j["arch_numeric_features"] = o.arch_numeric_features;
+  return j;
 }
 
 SurrogateOptions surrogate_options_from_json(const nlohmann::json& j) {
   SurrogateOptions o;
   const nlohmann::json defaults = to_json(o);
   for (auto it = j.begin(); it != j.end(); ++it)
-    if (!defaults.contains(it.key())) throw Error("unknown surrogate option '" + it.key() + "'");
+    if (!defaults.contains(it.key()) && it.key() != "arch_numeric_features") throw Error("unknown surrogate option '" + it.key() + "'");
   for (auto it = defaults.begin(); it != defaults.end(); ++it)
     if (!j.contains(it.key())) throw Error("surrogate option '" + it.key() + "' is missing");
   o.feature_dim = j.at("feature_dim");
@@ -181,6 +189,9 @@ SurrogateOptions surrogate_options_from_json(const nlohmann::json& j) {
   o.arch_nodes = j.at("arch_nodes");
   o.dataset_embedding = j.at("dataset_embedding");
   o.search_space = j.at("search_space");
+  o.arch_numeric_features = j.value("arch_numeric_features", int64_t{0});
+  if (o.arch_numeric_features < 0 || o.arch_numeric_features > 1024)
+    throw Error("surrogate option arch_numeric_features must be in 0..1024, got " + std::to_string(o.arch_numeric_features));
   o.featurizer = j.at("featurizer");
   if (o.featurizer != "builtin-cnn" && o.featurizer != "torchscript")
     throw Error("featurizer must be builtin-cnn or torchscript, got '" + o.featurizer + "'");

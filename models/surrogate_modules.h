@@ -38,9 +38,10 @@ TORCH_MODULE(DatasetEncoder);
 // Bidirectional DAG-GRU (D-VAE) over op-on-node graphs; every graph of a batch shares one topology.
 struct ArchEncoderImpl : torch::nn::Module {
   explicit ArchEncoderImpl(const SurrogateOptions& o);
-  // node_types: (B, nodes) int64; all graphs must have the predecessors of `topology`.
-  torch::Tensor forward(const torch::Tensor& node_types, const OpGraph& topology);  // -> (B, nz)
-  int64_t hidden, node_types, max_nodes;
+  // node_types: (B, nodes) int64; all graphs must have the predecessors of `topology`. numeric_features:
+  // (B, options.arch_numeric_features) float32, what the space encodes beside the graph ((B, 0) for NB201).
+  torch::Tensor forward(const torch::Tensor& node_types, const OpGraph& topology, const torch::Tensor& numeric_features);  // -> (B, nz)
+  int64_t hidden, node_types, max_nodes, numeric;
   torch::nn::GRUCell gru_forward{nullptr}, gru_backward{nullptr};
   torch::nn::Linear gate_forward{nullptr}, map_forward{nullptr}, gate_backward{nullptr}, map_backward{nullptr};
   torch::nn::Linear fuse{nullptr}, to_latent{nullptr};

@@ -16,6 +16,7 @@ struct SurrogateOptions {
   int64_t arch_hidden = 512;       // DAG-GRU hidden size (hs)
   int64_t arch_node_types = 7;     // NB201: input, output, 5 ops
   int64_t arch_nodes = 8;
+  int64_t arch_numeric_features = 0;  // the space's numbers beside the graph (jahs: 6 hyperparameter features)
   bool dataset_embedding = true;   // false: D is a constant (the ablation)
   std::string search_space = "nb201";
   // builtin-cnn: a small CNN trained by meta_train fit on the source's classes, stored in model.pt.

@@ -115,10 +115,18 @@ TEST(JahsSpace, ParseFormatRoundTripAndStrictErrors) {
   EXPECT_NEAR(h.weight_decay, 1e-4, 1e-15);
   EXPECT_TRUE(h.trivial_augment);
   Rng rng(5);
+  std::set<int64_t> ids;
   for (int i = 0; i < 200; ++i) {
     const Arch s = space.sample(rng);
     EXPECT_EQ(space.parse(space.format(s)), s);
+    const int64_t id = space.id(s);
+    EXPECT_TRUE(id >= 0 && id < space.size());
+    EXPECT_EQ(id % kNb201NumCells, JahsSpace::cell(s).id());  // the cell's id in the low digits
+    ids.insert(id);
   }
+  EXPECT_EQ(ids.size(), 200u);  // 200 draws from 8.5 million: distinct (p of a repeat < 0.3 %)
+  EXPECT_EQ(space.id(space.parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|;activation=mish;lr=1;wd=0.01;trivial_augment=on")),
+            space.size() - 1 - (kNb201NumCells - 1) + Nb201Cell::parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|").id());
   for (const char* bad : {"|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|",
                           "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;activation=gelu;lr=0.1;wd=0.0001;trivial_augment=on",
                           "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;activation=relu;lr=0.2;wd=0.0001;trivial_augment=on",
@@ -150,6 +158,29 @@ TEST(JahsSpace, NeighboursChangeOneChoiceAndKeysSeeTheHyperparameters) {
   EXPECT_EQ(space.cost(a).params, Nb201Space().cost(Nb201Space::from_cell(JahsSpace::cell(a))).params);
   EXPECT_EQ(space.to_graph(a).node_type, make_op_graph(JahsSpace::cell(a)).node_type);
   EXPECT_EQ(make_search_space("jahs")->name(), "jahs");
+}
+
+// The surrogate sees the hyperparameters as numbers beside the graph: known values at the grid's ends, and
+// every sampled configuration's features in [0, 1] with exactly one activation set. NB201 has none.
+TEST(JahsSpace, NumericFeaturesPlaceTheHyperparametersOnTheirGrids) {
+  const JahsSpace space;
+  const std::string cell = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|";
+  EXPECT_EQ(space.numeric_features(space.parse(cell + ";activation=hardswish;lr=0.001;wd=0.01;trivial_augment=on")),
+            (std::vector<float>{0, 1, 0, 0, 1, 1}));
+  EXPECT_EQ(space.numeric_features(space.parse(cell + ";activation=mish;lr=1;wd=1e-05;trivial_augment=off")),
+            (std::vector<float>{0, 0, 1, 1, 0, 0}));
+  const auto mid = space.numeric_features(space.parse(cell + ";activation=relu;lr=0.0316;wd=0.0001;trivial_augment=off"));
+  EXPECT_FLOAT_EQ(mid[3], 6.0f / 12);  // 10^-1.5 is grid point 6 of 0..12
+  EXPECT_FLOAT_EQ(mid[4], 2.0f / 6);   // 1e-4 is grid point 2 of 0..6
+  Rng rng(8);
+  for (int i = 0; i < 100; ++i) {
+    const auto f = space.numeric_features(space.sample(rng));
+    ASSERT_EQ(f.size(), static_cast<size_t>(space.numeric_feature_count()));
+    EXPECT_EQ(f[0] + f[1] + f[2], 1.0f);
+    for (float v : f) EXPECT_TRUE(v >= 0 && v <= 1);
+  }
+  EXPECT_EQ(Nb201Space().numeric_feature_count(), 0);
+  EXPECT_TRUE(Nb201Space().numeric_features(Nb201Space().sample(rng)).empty());
 }
 
 }  // namespace

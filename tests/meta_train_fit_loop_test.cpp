@@ -110,9 +110,9 @@ struct SmallLoop {
     surrogate = std::make_unique<Surrogate>(options, 1, 0);
     FitSplit split = split_meta_dataset(md, std::vector<bool>(30, true), 0.2, 0.1, 0);
     surrogate->set_label_stats(split.label_mean, split.label_std);
-    std::vector<OpGraph> graphs;
-    for (const auto& a : md.archs) graphs.push_back(make_op_graph(Nb201Cell::parse(a.string)));
-    embedder = std::make_unique<PairEmbedder>(surrogate->impl(), std::vector<TaskImages>(30), FeatureMatrix{}, graphs, torch::kCPU);
+    std::vector<EncoderInput> configs;
+    for (const auto& a : md.archs) configs.push_back({make_op_graph(Nb201Cell::parse(a.string)), {}});
+    embedder = std::make_unique<PairEmbedder>(surrogate->impl(), std::vector<TaskImages>(30), FeatureMatrix{}, configs, torch::kCPU);
     loop = std::make_unique<FitLoop>(surrogate->impl(), *embedder, std::move(split), std::vector<std::string>{"a", "b"},
                                      FitLoopOptions{epochs, 16, lr, 64, 0});
   }

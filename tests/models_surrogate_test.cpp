@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "graphs/error.h"
+#include "graphs/jahs_space.h"
 #include "graphs/nb201_space.h"
 #include "graphs/op_graph.h"
 #include "models/surrogate_impl.h"
@@ -252,6 +253,73 @@ TEST(Surrogate, TorchScriptExportMatchesTheCheckpoint) {
     EXPECT_NEAR(mean[i].item<double>(), mu(i) * s.label_std() + s.label_mean(), 1e-3);
     EXPECT_NEAR(var[i].item<double>(), v(i) * s.label_std() * s.label_std(), 1e-2);
   }
+}
+
+}  // namespace
+}  // namespace tnas
+
+namespace tnas {
+namespace {
+
+// A JAHS surrogate reads the hyperparameters beside the cell graph: each one changes G; the option survives
+// save and load; the checkpoint is refused for another space; the export takes them as a third input and
+// predicts what the C++ surrogate predicts.
+TEST(Surrogate, JahsHyperparametersEnterTheEmbeddingTheCheckpointAndTheExport) {
+  SurrogateOptions o = small_options();
+  o.search_space = "jahs";
+  o.arch_numeric_features = JahsSpace().numeric_feature_count();
+  o.dataset_embedding = false;
+  Surrogate s(o, 1, 4);
+  const JahsSpace space;
+  const std::string cell = "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|";
+  const std::vector<Arch> configs = {space.parse(cell + ";activation=relu;lr=0.1;wd=0.0001;trivial_augment=off"),
+                                     space.parse(cell + ";activation=relu;lr=1;wd=0.0001;trivial_augment=off"),
+                                     space.parse(cell + ";activation=mish;lr=0.1;wd=0.0001;trivial_augment=off"),
+                                     space.parse(cell + ";activation=relu;lr=0.1;wd=0.0001;trivial_augment=on")};
+  const Eigen::MatrixXf g = s.arch_embeddings(space, configs);
+  for (int i = 1; i < 4; ++i) EXPECT_FALSE(g.row(0).isApprox(g.row(i), 1e-4)) << i;  // same cell, one hyperparameter changed
+  Rng rng(2);
+  EXPECT_THROW(s.arch_embeddings(Nb201Space(), {Nb201Space().sample(rng)}), Error);
+  EXPECT_FALSE(to_json(SurrogateOptions()).contains("arch_numeric_features"));  // NB201 manifests as before
+
+  const auto dir = test::scratch_dir("jahs_surrogate");
+  const std::string ck = (dir / "ck").string();
+  s.set_label_stats(60, 10);
+  c10::Dict<std::string, torch::Tensor> context;
+  torch::manual_seed(1);
+  context.insert("z", torch::randn({6, 194}, torch::kFloat64));
+  context.insert("y", torch::randn({6}, torch::kFloat64));
+  const auto pickled = torch::pickle_save(c10::IValue(context));
+  s.save(ck, {}, {{"context.pt", std::vector<uint8_t>(pickled.begin(), pickled.end())}});
+  try {
+    Surrogate::load(ck);  // an NB201 user
+    ADD_FAILURE() << "a jahs checkpoint was accepted for nb201";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("checkpoint is for search space \"jahs\", not 'nb201'"), std::string::npos) << e.what();
+  }
+  const Surrogate back = Surrogate::load(ck, "jahs");
+  EXPECT_EQ(back.options().arch_numeric_features, 6);
+  EXPECT_EQ(back.arch_embeddings(space, configs), g);
+
+  const std::string path = (dir / "surrogate.pt").string();
+  export_torchscript(back, path);
+  torch::jit::Module m = torch::jit::load(path);
+  std::vector<int64_t> types;
+  std::vector<float> numeric;
+  for (const Arch& a : configs) {
+    const EncoderInput in = encoder_input(space, a);
+    types.insert(types.end(), in.graph.node_type.begin(), in.graph.node_type.end());
+    numeric.insert(numeric.end(), in.numeric.begin(), in.numeric.end());
+  }
+  auto node_types = torch::from_blob(types.data(), {4, 8}, torch::kInt64).clone();
+  auto numeric_t = torch::from_blob(numeric.data(), {4, 6}, torch::kFloat32).clone();
+  auto out = m.forward({torch::zeros({2, o.images_per_class, o.feature_dim}), node_types, numeric_t}).toTuple();
+  const auto mean = out->elements()[0].toTensor();
+  Eigen::MatrixXd zc;
+  Eigen::VectorXd yc, mu, v;
+  back.context(zc, yc);
+  GpRegression(zc, yc, back.gp_hyperparameters()).predict(back.kernel_features(Eigen::VectorXf::Zero(o.nz), g), mu, v);
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(mean[i].item<double>(), mu(i) * 10 + 60, 1e-3) << i;
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "meta_test/configured_training.h"
+#include "models/configured_training.h"
 
 #include "graphs/error.h"
 #include "graphs/jahs_space.h"
