@@ -6,8 +6,8 @@
 # A full run keeps every step's outputs in bench/results/ (committed) and writes bench/RESULTS.md from them;
 # --only reruns the named steps at full size and rewrites RESULTS.md with the other steps' last results,
 # each section dated by its own run. --jobs N runs N steps at once (their timings then share the cores). Steps: data_loading bo_step bo_step_python evaluator_speed
-# proxy_fidelity surrogate_quality meta_dataset_labels search_quality search_ablation zero_shot
-# real_training_search.
+# proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation
+# zero_shot real_training_search.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
@@ -65,6 +65,7 @@ if [ $quick = 1 ]; then
   step evaluator_speed "$b/evaluator_speed" --quick --out "$out"
   step surrogate_quality bench/surrogate_quality.sh --quick --out "$out"
   step meta_dataset_labels bench/meta_dataset_labels.sh --quick --out "$out"
+  step jahs_surrogate_quality bench/jahs_surrogate_quality.sh --quick --out "$out"
   if [ $have_shared = 1 ]; then
     step proxy_fidelity "$b/proxy_fidelity" --cells 3 --presets smoke --out "$out"
     step search_quality "$b/search_quality" --seeds 2 --budget 8 --methods "tnas,gp,bowl,random,evolution,local,params,tnas@metad2a=$out/fit_metad2a" --out "$out"
@@ -109,11 +110,17 @@ full_step() {
         previous=("fashion-mnist-tiny=$out/previous_default/checkpoints/default")
       fi
       step zero_shot bench/zero_shot.sh --out "$out" default=checkpoints/default "${previous[@]}" ;;
-    real_training_search) step real_training_search bench/real_training_search.sh --targets "${TNAS_REAL_TARGETS:-mnist,imagenet16}" --seeds "${TNAS_REAL_SEEDS:-5}" --out "$out" ;;
+    jahs_surrogate_quality) step jahs_surrogate_quality bench/jahs_surrogate_quality.sh --out "$out" ;;
+    real_training_search)
+      # Both spaces; tnas on jahs with jahs_surrogate_quality's fit when it is in $out (else not run, said).
+      local jahs=()
+      [ -f "$out/fit_jahs/manifest.json" ] && jahs=(--jahs-checkpoint "$out/fit_jahs")
+      step real_training_search bench/real_training_search.sh --targets "${TNAS_REAL_TARGETS:-mnist,imagenet16}" --seeds "${TNAS_REAL_SEEDS:-5}" \
+        --spaces nb201,jahs --jahs-methods "${TNAS_REAL_JAHS_METHODS:-random,tnas}" "${jahs[@]}" --out "$out" ;;
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
   esac
 }
-all_steps="data_loading bo_step tnas_step bo_step_python evaluator_speed proxy_fidelity surrogate_quality meta_dataset_labels search_quality search_ablation zero_shot real_training_search"
+all_steps="data_loading bo_step tnas_step bo_step_python evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation zero_shot real_training_search"
 steps=${only//,/ }
 steps=${steps:-$all_steps}
 for s in $steps; do [[ " $all_steps " == *" $s "* ]] || { echo "run_all: unknown step '$s' (steps: $all_steps)" >&2; exit 2; }; done

@@ -1,5 +1,8 @@
 #include "meta_test/objective.h"
 
+#include <cmath>
+#include <cstdio>
+
 #include "graphs/error.h"
 
 namespace tnas {
@@ -17,6 +20,28 @@ std::unique_ptr<Objective> make_objective(const ObjectiveSettings& s, const Sear
   }
   if (s.spec.rfind("command:", 0) == 0) return make_command_objective(s.spec.substr(8), s.timeout_seconds, space);
   throw Error("--objective must be train, table:FILE[:COLUMN] or command:'CMD {arch}', got '" + s.spec + "'");
+}
+
+// One trial, whatever happens in it: an exception (a torch error, CUDA out of memory, bad_alloc) or an
+// accuracy outside [0, 100] (a broken objective, not a result: it would lead the search and the plot) is
+// that trial's failure, with the reason.
+TrialResult run_trial(Objective& objective, const TrialRequest& request) {
+  TrialResult r;
+  try {
+    r = objective.evaluate(request);
+  } catch (const std::exception& e) {
+    const std::string what = e.what();
+    return TrialResult::failure(what.substr(0, what.find('\n')));  // LibTorch errors append a stack trace
+  }
+  if (!r.ok) return r;
+  const auto it = r.metrics.find("accuracy");
+  if (it == r.metrics.end()) return TrialResult::failure("the objective reported no accuracy");
+  if (!(std::isfinite(it->second) && it->second >= 0 && it->second <= 100)) {
+    char reason[96];
+    std::snprintf(reason, sizeof reason, "objective value %g is outside [0, 100]", it->second);
+    return TrialResult::failure(reason);
+  }
+  return r;
 }
 
 }  // namespace tnas

@@ -41,6 +41,10 @@ struct ObjectiveSettings {
 // kind that cannot evaluate `space`'s configurations. `space` must outlive the objective.
 std::unique_ptr<Objective> make_objective(const ObjectiveSettings& settings, const SearchSpace& space);
 
+// One trial, whatever happens in it: an exception (a torch error, CUDA out of memory, bad_alloc) or an
+// accuracy outside [0, 100] is that trial's failure, with the reason; never an exception.
+TrialResult run_trial(Objective& objective, const TrialRequest& request);
+
 // Each kind's maker (one file each); make_objective picks by the spec.
 std::unique_ptr<Objective> make_table_objective(const std::string& path, const std::string& column, const SearchSpace& space);
 std::unique_ptr<Objective> make_train_objective(const ObjectiveSettings& settings, const SearchSpace& space);

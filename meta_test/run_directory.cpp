@@ -92,6 +92,19 @@ void RunDirectory::write_outputs(const nlohmann::json& summary) {
   write_text(path_ + "/summary.json", summary.dump(2) + "\n");
 }
 
+nlohmann::json RunDirectory::final_training() const {
+  const std::string path = path_ + "/final.json";
+  if (!std::filesystem::exists(path)) return nullptr;
+  try {
+    std::ifstream in(path);
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(path + ": corrupt (" + std::string(e.what()) + "); remove it to train the incumbent again");
+  }
+}
+
+void RunDirectory::write_final_training(const nlohmann::json& final) { write_text(path_ + "/final.json", final.dump(2) + "\n"); }
+
 std::string RunDirectory::plot() const {
   if (std::system("command -v gnuplot >/dev/null 2>&1") != 0)
     return "no plot: gnuplot is not installed (apt-get install gnuplot-nox)";

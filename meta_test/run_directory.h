@@ -5,6 +5,7 @@
 //   trajectory.csv   trial, arch, accuracy, incumbent (rewritten atomically after each trial)
 //   summary.json     best arch, its accuracy, evaluations, time (rewritten atomically after each trial)
 //   incumbent.png    the incumbent against evaluations (gnuplot, when installed)
+//   final.json       the incumbent's final training (meta_test/final_training.h), when there is one
 // Reopening a directory whose config matches (the budget aside: a larger one continues the search) replays the
 // finished trials; a different config is refused unless `force`, which starts the run afresh. The directory
 // is locked while the object lives: a second search on it is refused, naming the first one's pid.
@@ -26,6 +27,9 @@ class RunDirectory {
   const std::vector<nlohmann::json>& trials() const { return trials_; }
   void append_trial(const nlohmann::json& trial);
   void write_outputs(const nlohmann::json& summary);
+  // final.json's content, or null when absent.
+  nlohmann::json final_training() const;
+  void write_final_training(const nlohmann::json& final);  // atomically
   // Plots the incumbent curve; returns a line saying what was written (or why not).
   std::string plot() const;
 

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "meta_test/commands.h"
+#include "meta_test/final_training.h"
 #include "meta_test/search_loop.h"
 #include "models/cell_trainer.h"
 #include "models/cli_options.h"
@@ -24,6 +25,9 @@ int run_search_command(int argc, char** argv) {
       "checkpoint", "Surrogate checkpoint folder (tnas)", cxxopts::value<std::string>()->default_value("checkpoints/default"))(
       "objective", "train, table:FILE[:COLUMN] or command:'CMD {arch}' ({seed}, {epochs} also replaced)", cxxopts::value<std::string>()->default_value("train"))(
       "preset", "Training preset of the train objective", cxxopts::value<std::string>()->default_value("tiny"))(
+      "final-preset", "Train objective: after the search, the incumbent is trained once more with this preset and its "
+      "test accuracy is the answer (auto: final, all of the dataset's images; none: no final training)",
+      cxxopts::value<std::string>()->default_value("auto"))(
       "timeout", "Seconds per command evaluation", cxxopts::value<double>()->default_value("3600"))(
       "space", "Search space: nb201 (the cell), or jahs (the cell + activation, learning rate, weight decay, TrivialAugment)",
       cxxopts::value<std::string>()->default_value("nb201"))(
@@ -66,6 +70,7 @@ int run_search_command(int argc, char** argv) {
   if (args.count("dataset")) s.objective.dataset = s.bo.dataset = args["dataset"].as<std::string>();
   if (args.count("test-dataset")) s.objective.test_dataset = args["test-dataset"].as<std::string>();
   s.objective.preset = args["preset"].as<std::string>();
+  s.final_preset = resolve_final_preset(args["final-preset"].as<std::string>(), s.objective.spec);
   s.objective.device = args["device"].as<std::string>();
   resolve_device(s.objective.device);  // checked now, whatever the objective (only train uses it)
   s.objective.mode = args["mode"].as<std::string>();
@@ -101,6 +106,12 @@ int run_search_command(int argc, char** argv) {
                 trained ? "validation accuracy (what the search maximizes)" : "accuracy", summary["best_accuracy"].get<double>(),
                 summary["best_trial"].get<int>(), summary["evaluations"].get<int>());
     if (trained) std::printf("test accuracy of that training run: %.2f%%\n", summary["best_details"]["test_acc"].get<double>());
+    if (summary.contains("final") && summary["final"].value("ok", false))
+      std::printf("answer: test accuracy %.2f%% (validation %.2f%%) after the final training with preset %s (%.0f s; final.json)\n",
+                  summary["final"]["test_acc"].get<double>(), summary["final"]["valid_acc"].get<double>(),
+                  summary["final"]["preset"].get<std::string>().c_str(), summary["final"]["seconds"].get<double>());
+    else if (summary.contains("final"))
+      std::printf("the final training failed: %s\n", summary["final"].value("error", std::string("?")).c_str());
     std::printf("run directory: %s (config.json, trials.jsonl, trajectory.csv, summary.json, incumbent.png)\n", s.out.c_str());
   }
   else {

@@ -8,34 +8,13 @@
 #include "graphs/error.h"
 #include "graphs/memory_scope.h"
 #include "graphs/search_space_factory.h"
+#include "meta_test/final_training.h"
 #include "meta_test/run_directory.h"
 #include "models/runtime.h"
 
 namespace tnas {
 
 namespace {
-
-// One trial, whatever happens in it: an exception (a torch error, CUDA out of memory, bad_alloc) or an
-// accuracy outside [0, 100] (a broken objective, not a result: it would lead the search and the plot) is
-// that trial's failure, with the reason.
-TrialResult run_trial(Objective& objective, const TrialRequest& request) {
-  TrialResult r;
-  try {
-    r = objective.evaluate(request);
-  } catch (const std::exception& e) {
-    const std::string what = e.what();
-    return TrialResult::failure(what.substr(0, what.find('\n')));  // LibTorch errors append a stack trace
-  }
-  if (!r.ok) return r;
-  const auto it = r.metrics.find("accuracy");
-  if (it == r.metrics.end()) return TrialResult::failure("the objective reported no accuracy");
-  if (!(std::isfinite(it->second) && it->second >= 0 && it->second <= 100)) {
-    char reason[96];
-    std::snprintf(reason, sizeof reason, "objective value %g is outside [0, 100]", it->second);
-    return TrialResult::failure(reason);
-  }
-  return r;
-}
 
 // What the trials so far add up to: time, cost and the incumbent (from trials.jsonl records).
 struct SearchTally {
@@ -85,6 +64,7 @@ void validate(const SearchSettings& s) {
   if (s.max_epochs_total < 0) throw Error("--max-epochs-total must be >= 0, got " + std::to_string(s.max_epochs_total));
   if (s.objective.timeout_seconds <= 0) throw Error("--timeout must be > 0 seconds, got " + std::to_string(s.objective.timeout_seconds));
   if (s.out.empty()) throw Error("missing --out DIR");
+  if (!s.final_preset.empty()) resolve_final_preset(s.final_preset, s.objective.spec);  // before any trial
 }
 
 // The trials.jsonl record of trial i and its progress line.
@@ -166,7 +146,12 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
                                                                             : "stopped by --max-cost-seconds " + std::to_string(s.max_cost_seconds)) +
              " after " + std::to_string(history.size()) + " evaluations");
   progress(run.plot());
-  return tally.summary(s, budget, history.size(), run.trials());
+  nlohmann::json summary = tally.summary(s, budget, history.size(), run.trials());
+  if (!s.final_preset.empty() && summary.contains("best_arch")) {
+    summary["final"] = final_training(space, summary["best_arch"], objective_settings, s.final_preset, run, progress);
+    run.write_outputs(summary);
+  }
+  return summary;
 }
 
 }  // namespace tnas

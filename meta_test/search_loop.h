@@ -21,6 +21,9 @@ struct SearchSettings {
   uint64_t seed = 0;
   bool dedupe = true;  // pool de-duplicated by isomorphism key
   int pool_size = 20000;  // for spaces too large to enumerate: distinct configurations drawn (seeded)
+  // After the search (train objective): the incumbent trained once more with this preset, its test accuracy
+  // the answer (meta_test/final_training.h); "" for none.
+  std::string final_preset;
   std::string out;
   bool force = false;
 };

@@ -30,10 +30,12 @@ grep -q '3 of 300 jahs configurations shown' "$work/rank.err" || fail "rank summ
 [ -s "$work/surrogate.pt" ] || fail "export wrote nothing"
 
 "$meta_test" search --space jahs --method tnas --checkpoint "$work/ck" --dataset mnist --preset smoke --budget 3 \
-  --warm-start 2 --pool-size 300 --threads 1 --out "$work/search" > "$work/search.log" 2>&1 ||
+  --final-preset smoke --warm-start 2 --pool-size 300 --threads 1 --out "$work/search" > "$work/search.log" 2>&1 ||
   { cat "$work/search.log" >&2; fail "search failed"; }
 [ "$(grep -c '"ok":true' "$work/search/trials.jsonl")" = 3 ] || fail "search trials"
 grep -q ';trivial_augment=' "$work/search/summary.json" || fail "search summary"
+grep -q '"preset": "smoke"' "$work/search/final.json" || fail "final training"
+grep -q '^answer: test accuracy' "$work/search.log" || fail "the answer line"
 
 # The checkpoint is for jahs: an NB201 search with it stops, naming the file and both spaces.
 if "$meta_test" search --method tnas --checkpoint "$work/ck" --dataset mnist --preset smoke --budget 1 \

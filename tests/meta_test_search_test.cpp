@@ -15,6 +15,7 @@
 #include "graphs/jahs_space.h"
 #include "graphs/nb201_space.h"
 #include "graphs/network_cost.h"
+#include "meta_test/final_training.h"
 #include "meta_test/search_loop.h"
 #include "tests/dataset_files.h"
 #include "tests/shared_data.h"
@@ -498,6 +499,60 @@ TEST(Search, BadInputIsRefused) {
   s.budget = 3;
   s.objective.timeout_seconds = -1;
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
+}
+
+}  // namespace
+}  // namespace tnas
+
+namespace tnas {
+namespace {
+
+// The answer of a search on the train objective is its incumbent trained once more at the final preset: the
+// summary and final.json hold that training's test accuracy; a repeated search does not train it again; a
+// final preset with an objective that trains nothing, or an unknown one, is refused before any trial.
+TEST(Search, TheIncumbentIsTrainedOnceMoreAtTheFinalPreset) {
+  const auto dir = test::scratch_dir("final_training");
+  SearchSettings s;
+  s.method = "random";
+  s.objective.spec = "train";
+  s.objective.dataset = "mnist";
+  s.objective.preset = "smoke";
+  s.objective.device = "cpu";
+  s.budget = 2;
+  s.seed = 4;
+  s.final_preset = "tiny";  // a different preset from the search's: more images, wider cells
+  s.out = (dir / "run").string();
+  const nlohmann::json summary = run_search(s, [](const std::string&) {});
+  ASSERT_TRUE(summary.contains("final")) << summary.dump();
+  const nlohmann::json& f = summary["final"];
+  EXPECT_TRUE(f.at("ok").get<bool>()) << f.dump();
+  EXPECT_EQ(f.at("arch"), summary.at("best_arch"));
+  EXPECT_EQ(f.at("preset"), "tiny");
+  EXPECT_EQ(f.at("preset_settings").at("images_per_class"), 120);
+  const double test_acc = f.at("test_acc");
+  EXPECT_TRUE(test_acc > 10 && test_acc <= 100) << test_acc;  // trained, above chance on 10 digits
+  const auto written = nlohmann::json::parse(std::ifstream(s.out + "/final.json"));
+  EXPECT_EQ(written, f);
+  const auto mtime = std::filesystem::last_write_time(s.out + "/final.json");
+
+  std::vector<std::string> lines;
+  const nlohmann::json again = run_search(s, [&](const std::string& l) { lines.push_back(l); });
+  EXPECT_EQ(again.at("final"), f);
+  EXPECT_EQ(std::filesystem::last_write_time(s.out + "/final.json"), mtime);
+  for (const auto& l : lines) EXPECT_EQ(l.find("final training"), std::string::npos) << l;  // not trained again
+
+  SearchSettings table = s;
+  table.objective.spec = "command:echo {arch}";
+  table.out = (dir / "table").string();
+  EXPECT_THROW(run_search(table, [](const std::string&) {}), Error);
+  SearchSettings unknown = s;
+  unknown.final_preset = "huge";
+  unknown.out = (dir / "unknown").string();
+  EXPECT_THROW(run_search(unknown, [](const std::string&) {}), Error);
+  EXPECT_FALSE(std::filesystem::exists(unknown.out + "/trials.jsonl"));
+  EXPECT_EQ(resolve_final_preset("auto", "train"), "final");
+  EXPECT_EQ(resolve_final_preset("auto", "table:x.csv"), "");
+  EXPECT_EQ(resolve_final_preset("none", "train"), "");
 }
 
 }  // namespace
