@@ -9,6 +9,75 @@
 
 namespace tnas {
 
+namespace {
+
+SearchSettings search_settings(const cxxopts::ParseResult& args) {
+  SearchSettings s;
+  s.method = args["method"].as<std::string>();
+  s.objective.spec = args["objective"].as<std::string>();
+  if (args.count("dataset")) s.objective.dataset = s.bo.dataset = args["dataset"].as<std::string>();
+  if (args.count("test-dataset")) s.objective.test_dataset = args["test-dataset"].as<std::string>();
+  s.objective.preset = args["preset"].as<std::string>();
+  s.final_preset = resolve_final_preset(args["final-preset"].as<std::string>(), s.objective.spec);
+  s.objective.device = args["device"].as<std::string>();
+  resolve_device(s.objective.device);  // checked now, whatever the objective (only train uses it)
+  s.objective.mode = args["mode"].as<std::string>();
+  s.objective.timeout_seconds = args["timeout"].as<double>();
+  s.bo.checkpoint = args["checkpoint"].as<std::string>();
+  s.bo.acquisition = args["acquisition"].as<std::string>();
+  s.bo.acquisition_pool = args["acquisition-pool"].as<std::string>();
+  s.bo.mutation_parents = args["mutation-parents"].as<int>();
+  s.bo.kernel = args["kernel"].as<std::string>();
+  s.bo.warm_start = args["warm-start"].as<int>();
+  s.bo.warm_start_distance = args["warm-start-distance"].as<int>();
+  s.bo.warm_start_from = args["warm-start-from"].as<std::string>();
+  s.bo.finetune_steps = args["finetune-steps"].as<int>();
+  s.bo.adapt = args["adapt"].as<std::string>();
+  s.bo.mlp_lr = args["mlp-lr"].as<double>();
+  s.bo.dataset_embedding = args["dataset-embedding"].as<std::string>();
+  s.budget = args["budget"].as<int>();
+  s.max_cost_seconds = args["max-cost-seconds"].as<double>();
+  s.max_epochs_total = args["max-epochs-total"].as<int>();
+  s.space = args["space"].as<std::string>();
+  s.pool_size = args["pool-size"].as<int>();
+  s.seed = args["seed"].as<uint64_t>();
+  s.dedupe = args.count("no-dedupe") == 0;
+  s.out = args["out"].as<std::string>();
+  s.force = args.count("force") > 0;
+  return s;
+}
+
+// The search's answer on stdout (exit 0), or, when every evaluation failed, why on stderr (exit 1, so that
+// scripts do not read on).
+int print_answer(const nlohmann::json& summary, const std::string& out) {
+  if (summary.contains("best_arch")) {
+    const bool trained = summary.contains("best_details") && summary["best_details"].contains("test_acc");
+    std::printf("best cell: %s\n%s: %.2f%% (trial %d of %d)\n", summary["best_arch"].get<std::string>().c_str(),
+                trained ? "validation accuracy (what the search maximizes)" : "accuracy", summary["best_accuracy"].get<double>(),
+                summary["best_trial"].get<int>(), summary["evaluations"].get<int>());
+    if (trained) std::printf("test accuracy of that training run: %.2f%%\n", summary["best_details"]["test_acc"].get<double>());
+    if (summary.contains("final") && summary["final"].value("ok", false))
+      std::printf("answer: test accuracy %.2f%% (validation %.2f%%) after the final training with preset %s (%.0f s; final.json)\n",
+                  summary["final"]["test_acc"].get<double>(), summary["final"]["valid_acc"].get<double>(),
+                  summary["final"]["preset"].get<std::string>().c_str(), summary["final"]["seconds"].get<double>());
+    else if (summary.contains("final"))
+      std::printf("the final training failed: %s\n", summary["final"].value("error", std::string("?")).c_str());
+    std::printf("run directory: %s (config.json, trials.jsonl, trajectory.csv, summary.json, incumbent.png)\n", out.c_str());
+  }
+  else {
+    // Nothing to answer with: say why the trials failed and exit non-zero, so scripts do not read on.
+    std::fprintf(stderr, "meta_test search: error: every evaluation failed (%d of %d); see %s/trials.jsonl\n",
+                 summary.value("failed_trials", 0), summary.value("evaluations", 0), out.c_str());
+    if (summary.contains("failure_reasons"))
+      for (const auto& [reason, count] : summary["failure_reasons"].items())
+        std::fprintf(stderr, "  %d x %s\n", count.get<int>(), reason.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
 int run_search_command(int argc, char** argv) {
   cxxopts::Options options(argv[0],
                            "Search a space (--space: NAS-Bench-201 cells, or JAHS: cells with their training hyperparameters) for the best configuration on a dataset within --budget evaluations.\n"
@@ -64,66 +133,12 @@ int run_search_command(int argc, char** argv) {
   if (!parsed) return 0;
   const auto& args = *parsed;
   require_option(args, "out", "DIR");
-  SearchSettings s;
-  s.method = args["method"].as<std::string>();
-  s.objective.spec = args["objective"].as<std::string>();
-  if (args.count("dataset")) s.objective.dataset = s.bo.dataset = args["dataset"].as<std::string>();
-  if (args.count("test-dataset")) s.objective.test_dataset = args["test-dataset"].as<std::string>();
-  s.objective.preset = args["preset"].as<std::string>();
-  s.final_preset = resolve_final_preset(args["final-preset"].as<std::string>(), s.objective.spec);
-  s.objective.device = args["device"].as<std::string>();
-  resolve_device(s.objective.device);  // checked now, whatever the objective (only train uses it)
-  s.objective.mode = args["mode"].as<std::string>();
-  s.objective.timeout_seconds = args["timeout"].as<double>();
-  s.bo.checkpoint = args["checkpoint"].as<std::string>();
-  s.bo.acquisition = args["acquisition"].as<std::string>();
-  s.bo.acquisition_pool = args["acquisition-pool"].as<std::string>();
-  s.bo.mutation_parents = args["mutation-parents"].as<int>();
-  s.bo.kernel = args["kernel"].as<std::string>();
-  s.bo.warm_start = args["warm-start"].as<int>();
-  s.bo.warm_start_distance = args["warm-start-distance"].as<int>();
-  s.bo.warm_start_from = args["warm-start-from"].as<std::string>();
-  s.bo.finetune_steps = args["finetune-steps"].as<int>();
-  s.bo.adapt = args["adapt"].as<std::string>();
-  s.bo.mlp_lr = args["mlp-lr"].as<double>();
-  s.bo.dataset_embedding = args["dataset-embedding"].as<std::string>();
-  s.budget = args["budget"].as<int>();
-  s.max_cost_seconds = args["max-cost-seconds"].as<double>();
-  s.max_epochs_total = args["max-epochs-total"].as<int>();
-  s.space = args["space"].as<std::string>();
-  s.pool_size = args["pool-size"].as<int>();
-  s.seed = args["seed"].as<uint64_t>();
-  s.dedupe = args.count("no-dedupe") == 0;
-  s.out = args["out"].as<std::string>();
-  s.force = args.count("force") > 0;
+  const SearchSettings s = search_settings(args);
   const auto summary = run_search(s, [](const std::string& line) {
     std::fprintf(stderr, "%s\n", line.c_str());
     std::fflush(stderr);
   });
-  if (summary.contains("best_arch")) {
-    const bool trained = summary.contains("best_details") && summary["best_details"].contains("test_acc");
-    std::printf("best cell: %s\n%s: %.2f%% (trial %d of %d)\n", summary["best_arch"].get<std::string>().c_str(),
-                trained ? "validation accuracy (what the search maximizes)" : "accuracy", summary["best_accuracy"].get<double>(),
-                summary["best_trial"].get<int>(), summary["evaluations"].get<int>());
-    if (trained) std::printf("test accuracy of that training run: %.2f%%\n", summary["best_details"]["test_acc"].get<double>());
-    if (summary.contains("final") && summary["final"].value("ok", false))
-      std::printf("answer: test accuracy %.2f%% (validation %.2f%%) after the final training with preset %s (%.0f s; final.json)\n",
-                  summary["final"]["test_acc"].get<double>(), summary["final"]["valid_acc"].get<double>(),
-                  summary["final"]["preset"].get<std::string>().c_str(), summary["final"]["seconds"].get<double>());
-    else if (summary.contains("final"))
-      std::printf("the final training failed: %s\n", summary["final"].value("error", std::string("?")).c_str());
-    std::printf("run directory: %s (config.json, trials.jsonl, trajectory.csv, summary.json, incumbent.png)\n", s.out.c_str());
-  }
-  else {
-    // Nothing to answer with: say why the trials failed and exit non-zero, so scripts do not read on.
-    std::fprintf(stderr, "meta_test search: error: every evaluation failed (%d of %d); see %s/trials.jsonl\n",
-                 summary.value("failed_trials", 0), summary.value("evaluations", 0), s.out.c_str());
-    if (summary.contains("failure_reasons"))
-      for (const auto& [reason, count] : summary["failure_reasons"].items())
-        std::fprintf(stderr, "  %d x %s\n", count.get<int>(), reason.c_str());
-    return 1;
-  }
-  return 0;
+  return print_answer(summary, s.out);
 }
 
 }  // namespace tnas
