@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces every table of bench/RESULTS.md: builds, runs each benchmark, writes CSV/JSON and PNG plots
 # under --out, and (full runs only) rewrites bench/RESULTS.md from those outputs.
-#   [TNAS_REAL_TARGETS=mnist] [TNAS_REAL_SEEDS=5 | mnist=5,imagenet16=3] bench/run_all.sh [--quick] [--only STEP,...] [--jobs N] [--device cpu|cuda] [--out DIR]
+#   [TNAS_REAL_TARGETS=mnist] [TNAS_REAL_SEEDS=5 | mnist=5,imagenet16=3] [TNAS_REAL_JAHS_METHODS=random,tnas]
+#   [TNAS_REAL_JAHS_CHECKPOINT=DIR|none] bench/run_all.sh [--quick] [--only STEP,...] [--jobs N] [--device cpu|cuda] [--out DIR]
 # --quick runs every benchmark at a tiny size and checks its output is well-formed (CI runs this).
 # A full run keeps every step's outputs in bench/results/ (committed) and writes bench/RESULTS.md from them;
 # --only reruns the named steps at full size and rewrites RESULTS.md with the other steps' last results,
@@ -112,9 +113,10 @@ full_step() {
       step zero_shot bench/zero_shot.sh --out "$out" default=checkpoints/default "${previous[@]}" ;;
     jahs_surrogate_quality) step jahs_surrogate_quality bench/jahs_surrogate_quality.sh --out "$out" ;;
     real_training_search)
-      # Both spaces; tnas on jahs with jahs_surrogate_quality's fit when it is in $out (else not run, said).
-      local jahs=()
-      [ -f "$out/fit_jahs/manifest.json" ] && jahs=(--jahs-checkpoint "$out/fit_jahs")
+      # Both spaces; tnas on jahs with TNAS_REAL_JAHS_CHECKPOINT (default: jahs_surrogate_quality's fit when it
+      # is in $out; none: its runs are not started, finished ones are still reported).
+      local jahs=() ck=${TNAS_REAL_JAHS_CHECKPOINT:-$out/fit_jahs}
+      [ "$ck" != none ] && [ -f "$ck/manifest.json" ] && jahs=(--jahs-checkpoint "$ck")
       step real_training_search bench/real_training_search.sh --targets "${TNAS_REAL_TARGETS:-mnist,imagenet16}" --seeds "${TNAS_REAL_SEEDS:-5}" \
         --spaces nb201,jahs --jahs-methods "${TNAS_REAL_JAHS_METHODS:-random,tnas}" "${jahs[@]}" --out "$out" ;;
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
