@@ -1,6 +1,6 @@
 #pragma once
 // The answer of a search on the train objective: its incumbent trained once more at a final fidelity (a
-// preset with all of the dataset's images, wider cells and more epochs than the search's proxy), whose test
+// preset with all of the dataset's images, balanced by class, wider cells and more epochs than the search's proxy), whose test
 // accuracy is what the user gets, next to the proxy numbers the search compared. Kept in the run directory's
 // final.json: a resumed or repeated search with the same incumbent and preset does not train it twice.
 #include <functional>

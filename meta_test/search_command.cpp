@@ -95,7 +95,7 @@ int run_search_command(int argc, char** argv) {
       "objective", "train, table:FILE[:COLUMN] or command:'CMD {arch}' ({seed}, {epochs} also replaced)", cxxopts::value<std::string>()->default_value("train"))(
       "preset", "Training preset of the train objective", cxxopts::value<std::string>()->default_value("tiny"))(
       "final-preset", "Train objective: after the search, the incumbent is trained once more with this preset and its "
-      "test accuracy is the answer (auto: final, all of the dataset's images; none: no final training)",
+      "test accuracy is the answer (auto: final, every image up to the smallest class's count; none: no final training)",
       cxxopts::value<std::string>()->default_value("auto"))(
       "timeout", "Seconds per command evaluation", cxxopts::value<double>()->default_value("3600"))(
       "space", "Search space: nb201 (the cell), or jahs (the cell + activation, learning rate, weight decay, TrivialAugment)",
