@@ -5,7 +5,7 @@
 #include <cxxopts.hpp>
 
 #include "bench/bench_util.h"
-#include "graphs/rng.h"
+#include "basics/rng.h"
 #include "models/cell_trainer.h"
 #include "models/cli_options.h"
 

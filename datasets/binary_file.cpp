@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 

@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "datasets/binary_file.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 

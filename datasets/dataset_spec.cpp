@@ -9,8 +9,8 @@
 #include "datasets/h5_image_format.h"
 #include "datasets/idx_format.h"
 #include "datasets/imagenet_downsampled_format.h"
-#include "graphs/error.h"
-#include "graphs/memory_scope.h"
+#include "basics/error.h"
+#include "basics/memory_scope.h"
 
 namespace tnas {
 namespace {

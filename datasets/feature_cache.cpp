@@ -5,7 +5,7 @@
 #include <unordered_map>
 
 #include "datasets/h5_io.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "tnas_version.h"
 
 namespace tnas {

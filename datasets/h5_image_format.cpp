@@ -1,7 +1,7 @@
 #include "datasets/h5_image_format.h"
 
 #include "datasets/h5_io.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 

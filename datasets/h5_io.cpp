@@ -9,7 +9,7 @@
 #include <filesystem>
 
 #include "datasets/binary_file.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas::h5 {
 

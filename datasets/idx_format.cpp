@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "datasets/binary_file.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 

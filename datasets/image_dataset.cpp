@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "graphs/error.h"
-#include "graphs/memory_scope.h"
+#include "basics/error.h"
+#include "basics/memory_scope.h"
 
 namespace tnas {
 

@@ -6,7 +6,7 @@
 #include "datasets/binary_file.h"
 #include "datasets/numpy_npz.h"
 #include "datasets/python_pickle.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 namespace {

@@ -5,7 +5,7 @@
 #include <tuple>
 
 #include "datasets/h5_io.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 

@@ -9,7 +9,7 @@
 
 #include "datasets/csv_table.h"
 #include "datasets/dataset_spec.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "graphs/nb201_cell.h"
 #include "graphs/network_cost.h"
 #include "tnas_version.h"

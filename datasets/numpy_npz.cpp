@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "datasets/binary_file.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 namespace {

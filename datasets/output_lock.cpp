@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 namespace fs = std::filesystem;

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <unordered_map>
 
-#include "graphs/error.h"
-#include "graphs/rng.h"
+#include "basics/error.h"
+#include "basics/rng.h"
 
 namespace tnas {
 

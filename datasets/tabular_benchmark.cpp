@@ -5,7 +5,7 @@
 
 #include "datasets/csv_table.h"
 #include "datasets/h5_io.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "graphs/nb201_cell.h"
 
 namespace tnas {

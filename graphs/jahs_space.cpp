@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 namespace {
@@ -57,6 +57,12 @@ JahsHyperparameters JahsSpace::hyperparameters(const Arch& arch) {
   validate(arch);
   return {kJahsActivations[arch.choices[kActivation]], learning_rate(arch.choices[kLearningRate]),
           weight_decay(arch.choices[kWeightDecay]), arch.choices[kTrivialAugment] == 1};
+}
+
+std::vector<int> JahsSpace::choice_counts() const {
+  std::vector<int> counts(kNb201NumEdges, kNb201NumOps);
+  counts.insert(counts.end(), {static_cast<int>(kJahsActivations.size()), kJahsLearningRateCount, kJahsWeightDecayCount, 2});
+  return counts;
 }
 
 Arch JahsSpace::sample(Rng& rng) const {

@@ -32,6 +32,7 @@ class JahsSpace final : public SearchSpace {
   std::string name() const override { return "jahs"; }
   int64_t size() const override;
   Arch sample(Rng& rng) const override;
+  std::vector<int> choice_counts() const override;
   // The cell's 24 one-edge changes, the other activations, the adjacent learning rates and weight decays
   // (ordinal grids: one step), TrivialAugment flipped.
   std::vector<Arch> neighbours(const Arch& arch) const override;

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <vector>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 namespace {

@@ -1,6 +1,6 @@
 #include "graphs/nb201_space.h"
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "graphs/network_cost.h"
 
 namespace tnas {

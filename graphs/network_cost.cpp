@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 namespace {

@@ -5,7 +5,7 @@
 #include <boost/graph/topological_sort.hpp>
 #include <iterator>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 

@@ -2,7 +2,7 @@
 
 #include <unordered_set>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "graphs/op_graph.h"
-#include "graphs/rng.h"
+#include "basics/rng.h"
 
 namespace tnas {
 
@@ -50,6 +50,9 @@ class SearchSpace {
   virtual std::string iso_key(const Arch& arch) const = 0;
   // Dense id in 0..size()-1; default throws.
   virtual int64_t id(const Arch& arch) const;
+  // How many values each choice takes (categorical or ordinal), in choice order: what a model over the raw
+  // choices (BOHB's kernel density estimator) needs.
+  virtual std::vector<int> choice_counts() const = 0;
   // Exact size of the configuration's network (the space's default macro configuration).
   virtual ArchCost cost(const Arch& arch) const = 0;
 };

@@ -1,6 +1,6 @@
 #include "graphs/search_space_factory.h"
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "graphs/jahs_space.h"
 #include "graphs/nb201_space.h"
 

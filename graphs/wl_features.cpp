@@ -4,7 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 namespace {

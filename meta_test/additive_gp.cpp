@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "models/gp_regression.h"
 
 namespace tnas {

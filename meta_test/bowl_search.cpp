@@ -7,7 +7,7 @@
 
 #include <Eigen/Dense>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "meta_test/acquisition.h"
 #include "meta_test/search_methods.h"
 #include "meta_test/wl_kernel_cache.h"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 
@@ -42,7 +42,7 @@ Arch CandidatePool::random_unevaluated(const std::vector<bool>& done, Rng& rng) 
   std::vector<size_t> left;
   for (size_t i = 0; i < done.size(); ++i)
     if (!done[i]) left.push_back(i);
-  if (left.empty()) throw Error("search: every cell of the pool has been evaluated");
+  if (left.empty()) throw PoolExhausted();
   return configs_[left[rng.uniform_int(left.size())]];
 }
 
@@ -88,7 +88,7 @@ std::vector<long> CandidatePool::acquisition_candidates(const std::vector<Observ
   if (candidates.empty())
     for (long i = 0; i < static_cast<long>(configs_.size()); ++i)
       if (!done[i]) candidates.push_back(i);
-  if (candidates.empty()) throw Error("search: every cell of the pool has been evaluated");
+  if (candidates.empty()) throw PoolExhausted();
   return candidates;
 }
 

@@ -8,15 +8,23 @@
 #include <unordered_map>
 #include <vector>
 
-#include "graphs/rng.h"
+#include "basics/error.h"
+#include "basics/rng.h"
 #include "graphs/search_space.h"
 
 namespace tnas {
+
+// Thrown when a method needs an unevaluated configuration and the pool has none left: the search ends there.
+class PoolExhausted : public Error {
+ public:
+  PoolExhausted() : Error("search: every configuration of the pool has been evaluated") {}
+};
 
 struct Observation {
   Arch config;
   double accuracy = 0;
   bool ok = false;
+  int epochs = 0;  // the fidelity it was evaluated at (0: the objective's own protocol)
 };
 
 // The configurations a search may propose: every one of a space small enough to enumerate (de-duplicated by

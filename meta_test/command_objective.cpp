@@ -1,5 +1,7 @@
 // command:'CMD ... {arch}': a user program run per trial ({arch} -> the configuration's text, {seed},
-// {epochs}, {depth}, {width}, {resolution} -> the fidelity, 0 = the command's own), killed with its process group after the timeout. It prints a JSON line with
+// {epochs}, {depth}, {width}, {resolution}, {images_per_class} -> the fidelity, 0 = the command's own;
+// {previous_epochs}: the epochs this configuration was trained to earlier in the search, for a command that
+// keeps its own checkpoints and continues them), killed with its process group after the timeout. It prints a JSON line with
 // "accuracy" and any other metrics (and "epochs" for the training it cost).
 #include <fcntl.h>
 #include <poll.h>
@@ -11,7 +13,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "meta_test/objective.h"
 
 namespace tnas {
@@ -36,7 +38,9 @@ class CommandObjective final : public Objective {
     const Fidelity& f = request.fidelity;
     for (const auto& [key, value] : {std::pair<std::string, std::string>{"{epochs}", std::to_string(f.epochs)},
                                      {"{depth}", std::to_string(f.depth)}, {"{width}", std::to_string(f.width)},
-                                     {"{resolution}", std::to_string(f.resolution)}})
+                                     {"{resolution}", std::to_string(f.resolution)},
+                                     {"{images_per_class}", std::to_string(f.images_per_class)},
+                                     {"{previous_epochs}", std::to_string(request.previous_epochs)}})
       for (size_t p; (p = cmd.find(key)) != std::string::npos;) cmd.replace(p, key.size(), value);
     TrialResult o;
     int out[2];

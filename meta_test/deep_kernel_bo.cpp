@@ -9,7 +9,7 @@
 
 #include "datasets/dataset_spec.h"
 #include "datasets/meta_dataset.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "meta_test/acquisition.h"
 #include "meta_test/search_methods.h"
 #include "meta_test/target_embedding.h"
@@ -127,6 +127,7 @@ class BayesOpt final : public SearchMethod {
       }
       if (far) best_far = i;
     }
+    if (best < 0) throw PoolExhausted();
     return pool_.configs()[best_far >= 0 ? best_far : best];
   }
 
@@ -190,7 +191,7 @@ class BayesOpt final : public SearchMethod {
     if (rows.empty()) throw Error("search: no successful evaluation to fit the GP on");
     const std::vector<long> candidates =
         pool_.acquisition_candidates(h, done, s_.acquisition_pool == "mutations", s_.mutation_parents);
-    if (candidates.empty()) throw Error("search: every cell of the pool has been evaluated");
+    if (candidates.empty()) throw PoolExhausted();
     double mean = label_mean_, sd = label_std_;
     if (!s_.meta_trained) {  // no meta-training statistics: standardize with the observations
       mean = 0;

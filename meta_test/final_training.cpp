@@ -3,7 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "models/proxy_preset.h"
 
 namespace tnas {

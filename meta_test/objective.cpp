@@ -3,12 +3,13 @@
 #include <cmath>
 #include <cstdio>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 
 std::unique_ptr<Objective> make_objective(const ObjectiveSettings& s, const SearchSpace& space) {
   if (s.spec == "train") return make_train_objective(s, space);
+  if (s.spec.rfind("table-curves:", 0) == 0) return make_curve_table_objective(s.spec.substr(13), space);
   if (s.spec.rfind("table:", 0) == 0) {
     std::string rest = s.spec.substr(6), column = "test_acc";
     const size_t colon = rest.rfind(':');
@@ -19,7 +20,7 @@ std::unique_ptr<Objective> make_objective(const ObjectiveSettings& s, const Sear
     return make_table_objective(rest, column, space);
   }
   if (s.spec.rfind("command:", 0) == 0) return make_command_objective(s.spec.substr(8), s.timeout_seconds, space);
-  throw Error("--objective must be train, table:FILE[:COLUMN] or command:'CMD {arch}', got '" + s.spec + "'");
+  throw Error("--objective must be train, table:FILE[:COLUMN], table-curves:FILE or command:'CMD {arch}', got '" + s.spec + "'");
 }
 
 // One trial, whatever happens in it: an exception (a torch error, CUDA out of memory, bad_alloc) or an

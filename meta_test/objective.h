@@ -4,8 +4,11 @@
 //   train                     train the NB201 network on the target dataset (models/cell_trainer.h)
 //   table:FILE[:COLUMN]       look the cell up in a tabular benchmark (COLUMN default test_acc)
 //   command:'CMD ... {arch}'  run a user program; it prints a JSON line {"accuracy": ..., other metrics}
+//   table-curves:FILE         a learning-curve table (cells x epochs; meta_train collect --curves): the
+//                             validation accuracy at the requested epoch, charged the recorded seconds
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +27,10 @@ class Objective {
   virtual bool needs_images() const { return false; }
   // Whether results report the training epochs they cost (what --max-epochs-total counts).
   virtual bool reports_epochs() const { return false; }
+  // The configurations it can evaluate, when that is not the whole space (a table of some cells); else empty.
+  virtual std::vector<Arch> candidates() const { return {}; }
+  // The most epochs a trial may request (a learning-curve table's length); 0: no limit.
+  virtual int max_epochs() const { return 0; }
 };
 
 struct ObjectiveSettings {
@@ -35,6 +42,11 @@ struct ObjectiveSettings {
   std::string mode = "auto";   // for train: strict | fast | auto (see TrainOptions)
   double timeout_seconds = 3600;  // for command
   uint64_t seed = 0;              // for train: the data draw (the same images for every cell)
+  // Multi-fidelity (train): the learning-rate schedule spans this many epochs whatever a trial requests, so
+  // a shorter run is a prefix of a longer one (0: each trial's own epochs); trained states are kept in
+  // state_dir so that a promoted configuration continues its run ("" = none kept).
+  int schedule_epochs = 0;
+  std::string state_dir;
 };
 
 // Throws tnas::Error for an unknown kind, a missing table or column, a train objective without data, or a
@@ -48,6 +60,7 @@ TrialResult run_trial(Objective& objective, const TrialRequest& request);
 // Each kind's maker (one file each); make_objective picks by the spec.
 std::unique_ptr<Objective> make_table_objective(const std::string& path, const std::string& column, const SearchSpace& space);
 std::unique_ptr<Objective> make_train_objective(const ObjectiveSettings& settings, const SearchSpace& space);
+std::unique_ptr<Objective> make_curve_table_objective(const std::string& path, const SearchSpace& space);
 std::unique_ptr<Objective> make_command_objective(const std::string& command, double timeout_seconds, const SearchSpace& space);
 
 }  // namespace tnas

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "datasets/binary_file.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 namespace fs = std::filesystem;
@@ -28,6 +28,7 @@ nlohmann::json comparable(nlohmann::json config) {
   config.erase("max_epochs_total");
   if (!config.contains("space")) config["space"] = "nb201";  // runs from before the space was recorded
   if (config.contains("method")) config["method"].erase("pool_embedding_seconds");  // a timing, not a setting
+  if (config.contains("method") && config["method"].contains("model")) config["method"]["model"].erase("pool_embedding_seconds");
   return config;
 }
 
@@ -77,16 +78,29 @@ void RunDirectory::append_trial(const nlohmann::json& trial) {
   trials_.push_back(trial);
 }
 
+bool Incumbent::offer(const nlohmann::json& t) {
+  if (!t.at("ok").get<bool>()) return false;
+  const int f = t.value("fidelity_epochs", 0);
+  const double a = t.at("accuracy").get<double>();
+  if (trial > 0 && (f < fidelity || (f == fidelity && a <= accuracy))) return false;
+  fidelity = f, accuracy = a, trial = t.at("trial").get<int>(), arch = t.at("arch").get<std::string>();
+  return true;
+}
+
 void RunDirectory::write_outputs(const nlohmann::json& summary) {
   std::ostringstream csv;
-  csv << "trial,arch,ok,accuracy,incumbent\n";
-  double best = -1e300;
+  csv << "trial,arch,ok,accuracy,incumbent,fidelity_epochs,cost_seconds,cost_epochs\n";
+  Incumbent incumbent;
+  double cost = 0;
+  long epochs = 0;
   for (const auto& t : trials_) {
     const bool ok = t.at("ok");
-    if (ok) best = std::max(best, t.at("accuracy").get<double>());
+    incumbent.offer(t);
+    cost += t.value("cost_seconds", t.value("seconds", 0.0));
+    epochs += t.value("epochs", 0L);
     csv << t.at("trial") << ",\"" << t.at("arch").get<std::string>() << "\"," << (ok ? 1 : 0) << ","
-        << (ok ? std::to_string(t.at("accuracy").get<double>()) : "") << "," << (best > -1e300 ? std::to_string(best) : "")
-        << "\n";
+        << (ok ? std::to_string(t.at("accuracy").get<double>()) : "") << "," << (incumbent.trial > 0 ? std::to_string(incumbent.accuracy) : "")
+        << "," << t.value("fidelity_epochs", 0) << "," << cost << "," << epochs << "\n";
   }
   write_text(path_ + "/trajectory.csv", csv.str());
   write_text(path_ + "/summary.json", summary.dump(2) + "\n");

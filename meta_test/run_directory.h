@@ -2,7 +2,8 @@
 // A search's run directory (DESIGN section 8):
 //   config.json      the full effective configuration, seeds, versions
 //   trials.jsonl     one line per finished evaluation, appended and fsync'ed
-//   trajectory.csv   trial, arch, accuracy, incumbent (rewritten atomically after each trial)
+//   trajectory.csv   trial, arch, accuracy, incumbent, fidelity, cumulative cost in seconds and epochs
+//                    (rewritten atomically after each trial)
 //   summary.json     best arch, its accuracy, evaluations, time (rewritten atomically after each trial)
 //   incumbent.png    the incumbent against evaluations (gnuplot, when installed)
 //   final.json       the incumbent's final training (meta_test/final_training.h), when there is one
@@ -17,6 +18,18 @@
 #include "datasets/output_lock.h"
 
 namespace tnas {
+
+// The incumbent of a search, from its trials.jsonl records: the best accuracy at the highest fidelity evaluated
+// (with one fidelity, simply the best), so that a multi-fidelity search does not answer with a one-epoch number
+// when it has trained configurations for longer.
+struct Incumbent {
+  int trial = 0;  // 0: none yet
+  int fidelity = 0;
+  double accuracy = 0;
+  std::string arch;
+  // Takes a finished trial's record; returns whether it became the incumbent.
+  bool offer(const nlohmann::json& trial_record);
+};
 
 class RunDirectory {
  public:

@@ -35,6 +35,10 @@ SearchSettings search_settings(const cxxopts::ParseResult& args) {
   s.bo.adapt = args["adapt"].as<std::string>();
   s.bo.mlp_lr = args["mlp-lr"].as<double>();
   s.bo.dataset_embedding = args["dataset-embedding"].as<std::string>();
+  s.mf.min_epochs = args["min-fidelity"].as<int>();
+  s.mf.max_epochs = args["max-fidelity"].as<int>();
+  s.mf.eta = args["eta"].as<double>();
+  s.mf.model = args["mf-model"].as<std::string>();
   s.budget = args["budget"].as<int>();
   s.max_cost_seconds = args["max-cost-seconds"].as<double>();
   s.max_epochs_total = args["max-epochs-total"].as<int>();
@@ -83,16 +87,21 @@ int run_search_command(int argc, char** argv) {
                            "Search a space (--space: NAS-Bench-201 cells, or JAHS: cells with their training hyperparameters) for the best configuration on a dataset within --budget evaluations.\n"
                            "Methods: tnas (Bayesian optimization with the meta-learned surrogate, fine-tuned after every "
                            "evaluation), gp (the same GP without meta-training), bowl (GP with the Weisfeiler-Lehman graph kernel, "
-                           "NAS-BOWL), random, evolution, local, params (largest cells first).\n"
+                           "NAS-BOWL), random, evolution, local, params (largest cells first); multi-fidelity (each trial at a number "
+                           "of epochs, promising ones continued to more): sh (successive halving), hyperband, bohb, tnas-hb "
+                           "(Hyperband's brackets filled by tnas's proposals).\n"
                            "Objectives: train (train each cell on --dataset with --preset), table:FILE[:COLUMN] (look it "
-                           "up), command:'CMD ... {arch} ...' (run a program that prints {\"accuracy\": ...}).\n"
+                           "up), table-curves:FILE (a learning-curve table: the accuracy at the requested epoch), "
+                           "command:'CMD ... {arch} ...' (run a program that prints {\"accuracy\": ...}).\n"
                            "Writes --out/{config.json, trials.jsonl, trajectory.csv, summary.json, incumbent.png}; "
                            "rerunning the same command resumes.");
-  options.add_options()("method", "tnas, gp, bowl, random, evolution, local or params", cxxopts::value<std::string>()->default_value("tnas"))(
+  options.add_options()("method", "tnas, gp, bowl, random, evolution, local, params; multi-fidelity: sh, hyperband, bohb, tnas-hb",
+                        cxxopts::value<std::string>()->default_value("tnas"))(
       "dataset", "Target dataset spec (for tnas and the train objective)", cxxopts::value<std::string>())(
       "test-dataset", "Test images for the train objective (default: carved from --dataset)", cxxopts::value<std::string>())(
       "checkpoint", "Surrogate checkpoint folder (tnas)", cxxopts::value<std::string>()->default_value("checkpoints/default"))(
-      "objective", "train, table:FILE[:COLUMN] or command:'CMD {arch}' ({seed}, {epochs} also replaced)", cxxopts::value<std::string>()->default_value("train"))(
+      "objective", "train, table:FILE[:COLUMN], table-curves:FILE or command:'CMD {arch}' ({seed}, {epochs}, {previous_epochs} also replaced)",
+      cxxopts::value<std::string>()->default_value("train"))(
       "preset", "Training preset of the train objective", cxxopts::value<std::string>()->default_value("tiny"))(
       "final-preset", "Train objective: after the search, the incumbent is trained once more with this preset and its "
       "test accuracy is the answer (auto: final, every image up to the smallest class's count; none: no final training)",
@@ -102,7 +111,14 @@ int run_search_command(int argc, char** argv) {
       cxxopts::value<std::string>()->default_value("nb201"))(
       "pool-size", "For a space too large to enumerate (jahs): distinct configurations drawn as the candidate pool",
       cxxopts::value<int>()->default_value("20000"))(
-      "budget", "Evaluations", cxxopts::value<int>()->default_value("30"))(
+      "budget", "Evaluations (multi-fidelity methods: the epochs of this many full-fidelity evaluations, unless --max-epochs-total)",
+      cxxopts::value<int>()->default_value("30"))(
+      "min-fidelity", "Multi-fidelity: the fewest epochs a trial trains", cxxopts::value<int>()->default_value("1"))(
+      "max-fidelity", "Multi-fidelity: the most epochs (0: the objective's, e.g. the curve table's or the preset's); the learning-rate "
+      "schedule spans them, so a promoted configuration continues its run", cxxopts::value<int>()->default_value("0"))(
+      "eta", "Multi-fidelity: each rung keeps the best 1/eta of the one below and trains it eta times longer", cxxopts::value<double>()->default_value("3"))(
+      "mf-model", "tnas-hb: the surrogate is fitted on every configuration at the most epochs it reached (highest) or on the largest "
+      "fidelity with enough observations (rung, BOHB's rule)", cxxopts::value<std::string>()->default_value("highest"))(
       "max-cost-seconds", "Also stop once the evaluations have taken this many seconds in all (0 = no limit; a resumed search counts the earlier ones)",
       cxxopts::value<double>()->default_value("0"))(
       "max-epochs-total", "Also stop once the evaluations have trained this many epochs in all (0 = no limit; train objective, "

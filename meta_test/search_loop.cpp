@@ -3,13 +3,18 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <limits>
 #include <map>
 
-#include "graphs/error.h"
-#include "graphs/memory_scope.h"
+#include "basics/error.h"
+#include "basics/memory_scope.h"
+#include "basics/stable_hash.h"
 #include "graphs/search_space_factory.h"
 #include "meta_test/final_training.h"
 #include "meta_test/run_directory.h"
+#include "models/proxy_preset.h"
 #include "models/runtime.h"
 
 namespace tnas {
@@ -18,35 +23,31 @@ namespace {
 
 // What the trials so far add up to: time, cost and the incumbent (from trials.jsonl records).
 struct SearchTally {
-  double best = -1e300, elapsed = 0, cost = 0;  // cost: seconds spent in evaluations
-  long epochs = 0;                               // training epochs the evaluations cost
-  std::string best_arch;
-  int best_trial = 0;
+  double elapsed = 0, cost = 0;  // cost: seconds the evaluations cost
+  long epochs = 0;               // training epochs the evaluations cost
+  Incumbent incumbent;
 
   void add(const nlohmann::json& t) {
     elapsed += t.value("seconds", 0.0) + t.value("propose_seconds", 0.0);
-    cost += t.value("seconds", 0.0);
+    cost += t.value("cost_seconds", t.value("seconds", 0.0));  // an oracle's recorded cost, else the wall time
     epochs += t.value("epochs", 0L);
-    if (t.at("ok") && t.at("accuracy").get<double>() > best) {
-      best = t.at("accuracy");
-      best_arch = t.at("arch");
-      best_trial = t.at("trial");
-    }
+    incumbent.offer(t);
   }
-  bool budget_left(const SearchSettings& s) const {
-    return (s.max_cost_seconds <= 0 || cost < s.max_cost_seconds) && (s.max_epochs_total <= 0 || epochs < s.max_epochs_total);
+  bool budget_left(double max_cost_seconds, long max_epochs_total) const {
+    return (max_cost_seconds <= 0 || cost < max_cost_seconds) && (max_epochs_total <= 0 || epochs < max_epochs_total);
   }
   nlohmann::json summary(const SearchSettings& s, int budget, size_t evaluations, const std::vector<nlohmann::json>& trials) const {
     nlohmann::json j = {{"method", s.method}, {"evaluations", evaluations}, {"budget", budget},
                         {"seconds", elapsed}, {"cost_seconds", cost}, {"cost_epochs", epochs}, {"seed", s.seed}, {"run_directory", s.out}};
     if (s.max_cost_seconds > 0) j["max_cost_seconds"] = s.max_cost_seconds;
     if (s.max_epochs_total > 0) j["max_epochs_total"] = s.max_epochs_total;
-    if (best > -1e300) {
-      j["best_arch"] = best_arch;
-      j["best_accuracy"] = best;
-      j["best_trial"] = best_trial;
+    if (incumbent.trial > 0) {
+      j["best_arch"] = incumbent.arch;
+      j["best_accuracy"] = incumbent.accuracy;
+      j["best_trial"] = incumbent.trial;
+      if (incumbent.fidelity > 0) j["best_fidelity_epochs"] = incumbent.fidelity;
       for (const auto& t : trials)
-        if (t.at("trial") == best_trial && t.contains("details")) j["best_details"] = t.at("details");
+        if (t.at("trial") == incumbent.trial && t.contains("details")) j["best_details"] = t.at("details");
     }
     int failed = 0;
     std::map<std::string, int> reasons;  // why trials failed, with counts
@@ -67,27 +68,52 @@ void validate(const SearchSettings& s) {
   if (!s.final_preset.empty()) resolve_final_preset(s.final_preset, s.objective.spec);  // before any trial
 }
 
-// The trials.jsonl record of trial i and its progress line.
-nlohmann::json trial_record(int i, const std::string& text, const TrialResult& outcome, double seconds, const SearchMethod& method) {
+// The trials.jsonl record of trial i and its progress line. A multi-fidelity trial also records the epochs it
+// was asked for, the run it continued, and (when the objective gives it) its cost in seconds. A trial whose
+// objective does not say what training it cost is charged the epochs it asked for beyond its continued run.
+nlohmann::json trial_record(int i, const std::string& text, const Proposal& p, const TrialResult& outcome, double seconds,
+                            const SearchMethod& method) {
   nlohmann::json trial = {{"trial", i + 1}, {"arch", text}, {"ok", outcome.ok}, {"seconds", seconds}, {"propose_seconds", method.last_seconds}};
   if (outcome.ok) trial["accuracy"] = outcome.accuracy();
   else trial["error"] = outcome.error;
   if (outcome.metrics.size() > 1) trial["metrics"] = outcome.metrics;
-  if (outcome.cost.epochs > 0) trial["epochs"] = outcome.cost.epochs;
+  const int epochs = outcome.cost.epochs > 0 ? outcome.cost.epochs : method.multi_fidelity() ? p.epochs - p.previous_epochs : 0;
+  if (epochs > 0) trial["epochs"] = epochs;
+  if (p.epochs > 0) trial["fidelity_epochs"] = p.epochs;
+  if (p.previous_epochs > 0) trial["continued_from_epochs"] = p.previous_epochs;
+  if (outcome.cost.seconds > 0) trial["cost_seconds"] = outcome.cost.seconds;
   if (!outcome.details.is_null()) trial["details"] = outcome.details;
-  if (!method.last_note.empty()) trial["proposal"] = method.last_note;
+  if (!p.note.empty()) trial["proposal"] = p.note;
   return trial;
 }
 
-std::string progress_line(int i, int budget, const std::string& text, const TrialResult& outcome, const SearchTally& tally,
-                          double seconds, const SearchMethod& method) {
-  char line[512];
+// "[ 7/30]" or, for a multi-fidelity search (budget in epochs), "[ 7 | 45/270 ep] @9ep".
+std::string progress_line(int i, const std::string& budget, const std::string& text, const Proposal& p, const TrialResult& outcome,
+                          const SearchTally& tally, double seconds, const SearchMethod& method) {
+  const std::string at = p.epochs > 0 ? " @" + std::to_string(p.epochs) + "ep" + (p.previous_epochs > 0 ? " (from " + std::to_string(p.previous_epochs) + ")" : "") : "";
+  char line[768];
   if (outcome.ok)
-    std::snprintf(line, sizeof line, "[%2d/%d] %6.2f%%  %s | best %.2f%% (trial %d) | eval %.1fs, propose %.0f ms", i + 1, budget,
-                  outcome.accuracy(), text.c_str(), tally.best, tally.best_trial, seconds, 1000 * method.last_seconds);
+    std::snprintf(line, sizeof line, "[%2d%s]%s %6.2f%%  %s | best %.2f%% (trial %d) | eval %.1fs, propose %.0f ms", i + 1, budget.c_str(),
+                  at.c_str(), outcome.accuracy(), text.c_str(), tally.incumbent.accuracy, tally.incumbent.trial, seconds, 1000 * method.last_seconds);
   else
-    std::snprintf(line, sizeof line, "[%2d/%d] FAILED  %s: %s", i + 1, budget, text.c_str(), outcome.error.c_str());
+    std::snprintf(line, sizeof line, "[%2d%s]%s FAILED  %s: %s", i + 1, budget.c_str(), at.c_str(), text.c_str(), outcome.error.c_str());
   return line;
+}
+
+}  // namespace
+
+namespace {
+
+// The longest fidelity of a multi-fidelity search: --max-fidelity, else the objective's longest (a curve
+// table's epochs), else the train preset's epochs. Throws tnas::Error when the objective records fewer.
+int max_fidelity(const SearchSettings& s, const Objective& objective) {
+  int e = s.mf.max_epochs;
+  if (e <= 0) e = objective.max_epochs();
+  if (e <= 0 && s.objective.spec == "train") e = find_preset(s.objective.preset).epochs;  // (not its grayscale_epochs)
+  if (e <= 0) throw Error("--method " + s.method + ": give --max-fidelity (epochs) for this objective");
+  if (objective.max_epochs() > 0 && e > objective.max_epochs())
+    throw Error("--max-fidelity " + std::to_string(e) + ": the objective records only " + std::to_string(objective.max_epochs()) + " epochs");
+  return e;
 }
 
 }  // namespace
@@ -97,56 +123,91 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
   const MemoryScope scope("searching with " + s.method);
   const std::unique_ptr<SearchSpace> space_owner = make_search_space(s.space);
   const SearchSpace& space = *space_owner;
-  const bool sampled = pool_is_sampled(space);
-  const std::vector<Arch> pool = draw_pool(space, {s.dedupe, s.pool_size, s.seed});
-  // More evaluations than cells cannot happen (no cell is evaluated twice): capped, and said.
-  const int budget = static_cast<int>(std::min<size_t>(static_cast<size_t>(s.budget), pool.size()));
-  if (budget < s.budget)
-    progress("--budget " + std::to_string(s.budget) + " is more than the " + std::to_string(pool.size()) +
-             " cells of the pool: capped at " + std::to_string(budget));
+  const bool multi_fidelity = is_multi_fidelity_method(s.method);
   ObjectiveSettings objective_settings = s.objective;
   objective_settings.seed = s.seed;
+  MultiFidelitySettings mf = s.mf;
   auto objective = make_objective(objective_settings, space);
+  if (multi_fidelity) {
+    // The schedule spans the longest fidelity, and every trained state is kept, so that promotions continue.
+    mf.max_epochs = max_fidelity(s, *objective);
+    ObjectiveSettings scheduled = objective_settings;
+    scheduled.schedule_epochs = mf.max_epochs;
+    scheduled.state_dir = (std::filesystem::path(s.out) / "train_states").string();
+    if (scheduled.spec == "train") objective = make_objective(scheduled, space);
+  }
   if (s.max_epochs_total > 0 && !objective->reports_epochs())
     throw Error("--max-epochs-total: the " + objective->describe().value("kind", std::string("?")) +
                 " objective trains nothing (use --budget or --max-cost-seconds)");
-  auto method = make_search_method(s.method, {&space, pool, s.seed}, s.bo);
+  // The pool: the objective's configurations when it has only some (a curve table), else the space's.
+  const bool sampled = objective->candidates().empty() && pool_is_sampled(space);
+  const std::vector<Arch> pool = objective->candidates().empty() ? draw_pool(space, {s.dedupe, s.pool_size, s.seed}) : objective->candidates();
+  // Single fidelity: no configuration is evaluated twice, so more evaluations than the pool holds are capped,
+  // and said. Multi-fidelity: the budget is epochs, budget x max_epochs unless --max-epochs-total says.
+  const int budget = multi_fidelity ? std::numeric_limits<int>::max() : static_cast<int>(std::min<size_t>(static_cast<size_t>(s.budget), pool.size()));
+  const long max_epochs_total = multi_fidelity && s.max_epochs_total <= 0 ? static_cast<long>(s.budget) * mf.max_epochs : s.max_epochs_total;
+  if (!multi_fidelity && budget < s.budget)
+    progress("--budget " + std::to_string(s.budget) + " is more than the " + std::to_string(pool.size()) +
+             " cells of the pool: capped at " + std::to_string(budget));
+  auto method = make_search_method(s.method, {&space, pool, s.seed}, s.bo, mf);
 
   const nlohmann::json pool_config = sampled ? nlohmann::json{{"size", pool.size()}, {"sampled_from", space.size()}, {"seed", s.seed}}
                                              : nlohmann::json{{"size", pool.size()}, {"dedupe_by_iso_key", s.dedupe}};
   const nlohmann::json config = {{"space", space.name()}, {"method", method->describe()}, {"objective", objective->describe()},
-                                 {"budget", budget}, {"max_cost_seconds", s.max_cost_seconds}, {"max_epochs_total", s.max_epochs_total},
+                                 {"budget", multi_fidelity ? nlohmann::json(nullptr) : nlohmann::json(budget)},
+                                 {"max_cost_seconds", s.max_cost_seconds}, {"max_epochs_total", max_epochs_total},
                                  {"seed", s.seed}, {"pool", pool_config}, {"versions", runtime_versions()}};
+  SearchSettings effective = s;  // what the summary reports
+  effective.max_epochs_total = max_epochs_total;
+  if (multi_fidelity) effective.budget = s.budget;
   RunDirectory run(s.out, config, s.force);
   std::vector<Observation> history;
   SearchTally tally;
   for (const auto& t : run.trials()) {
-    history.push_back({space.parse(t.at("arch").get<std::string>()), t.value("accuracy", 0.0), t.at("ok").get<bool>()});
+    history.push_back({space.parse(t.at("arch").get<std::string>()), t.value("accuracy", 0.0), t.at("ok").get<bool>(), t.value("fidelity_epochs", 0)});
     tally.add(t);
   }
   if (!history.empty())
     progress("resuming " + s.out + ": " + std::to_string(history.size()) + " finished trials replayed");
 
-  for (int i = static_cast<int>(history.size()); i < budget && tally.budget_left(s); ++i) {
+  bool exhausted = false;
+  for (int i = static_cast<int>(history.size()); i < budget && tally.budget_left(s.max_cost_seconds, max_epochs_total); ++i) {
     Rng rng(s.seed * 1000003ULL + static_cast<uint64_t>(i));  // per step: a replayed history proposes the same
-    const Arch config = method->propose(history, rng);
-    const std::string text = space.format(config);
+    Proposal p;
+    try {
+      p = method->propose_trial(history, rng);
+    } catch (const PoolExhausted& e) {
+      exhausted = true;
+      progress(std::string(e.what()) + ": the search ends after " + std::to_string(history.size()) + " trials");
+      break;
+    }
+    const std::string text = space.format(p.config);
     const auto start = std::chrono::steady_clock::now();
-    const TrialResult outcome = run_trial(*objective, {config, Fidelity{}, s.seed * 1000ULL + static_cast<uint64_t>(i)});
+    TrialRequest request{p.config, Fidelity{}, s.seed * 1000ULL + static_cast<uint64_t>(i)};
+    // A configuration keeps its training seed at every fidelity, so that a promotion continues the same run.
+    if (multi_fidelity) request.seed = s.seed * 1000ULL + stable_hash(space.iso_key(p.config)) % 1000;
+    request.fidelity.epochs = p.epochs;
+    request.previous_epochs = p.previous_epochs;
+    const TrialResult outcome = run_trial(*objective, request);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const nlohmann::json trial = trial_record(i, text, outcome, seconds, *method);
+    const nlohmann::json trial = trial_record(i, text, p, outcome, seconds, *method);
     run.append_trial(trial);
-    history.push_back({config, outcome.ok ? outcome.accuracy() : 0, outcome.ok});
+    history.push_back({p.config, outcome.ok ? outcome.accuracy() : 0, outcome.ok, p.epochs});
     tally.add(trial);
-    run.write_outputs(tally.summary(s, budget, history.size(), run.trials()));
-    progress(progress_line(i, budget, text, outcome, tally, seconds, *method));
+    run.write_outputs(tally.summary(effective, multi_fidelity ? s.budget : budget, history.size(), run.trials()));
+    const std::string of = multi_fidelity ? " | " + std::to_string(tally.epochs) + "/" + std::to_string(max_epochs_total) + " ep" : "/" + std::to_string(budget);
+    progress(progress_line(i, of, text, p, outcome, tally, seconds, *method));
   }
-  if (!tally.budget_left(s))
-    progress((s.max_epochs_total > 0 && tally.epochs >= s.max_epochs_total ? "stopped by --max-epochs-total " + std::to_string(s.max_epochs_total)
-                                                                            : "stopped by --max-cost-seconds " + std::to_string(s.max_cost_seconds)) +
-             " after " + std::to_string(history.size()) + " evaluations");
+  if (!exhausted && !tally.budget_left(s.max_cost_seconds, max_epochs_total)) {
+    const std::string by = max_epochs_total > 0 && tally.epochs >= max_epochs_total
+                               ? (s.max_epochs_total > 0 ? "--max-epochs-total " + std::to_string(max_epochs_total)
+                                                         : "the budget of " + std::to_string(max_epochs_total) + " epochs (--budget " +
+                                                               std::to_string(s.budget) + " full evaluations)")
+                               : "--max-cost-seconds " + std::to_string(s.max_cost_seconds);
+    progress("stopped by " + by + " after " + std::to_string(history.size()) + " evaluations");
+  }
   progress(run.plot());
-  nlohmann::json summary = tally.summary(s, budget, history.size(), run.trials());
+  nlohmann::json summary = tally.summary(effective, multi_fidelity ? s.budget : budget, history.size(), run.trials());
   if (!s.final_preset.empty() && summary.contains("best_arch")) {
     summary["final"] = final_training(space, summary["best_arch"], objective_settings, s.final_preset, run, progress);
     run.write_outputs(summary);

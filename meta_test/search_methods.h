@@ -7,6 +7,13 @@
 //   evolution  regularized evolution (Real et al. 2019): population 10, tournament 3, aging
 //   local      local search: a random unevaluated neighbour of the incumbent, random restarts
 //   params     the largest cells first (the zero-cost "bigger is better" proxy; not adaptive)
+// Multi-fidelity (each trial at a number of training epochs; meta_test/hyperband_schedule.h):
+//   sh         successive halving: Hyperband's most aggressive bracket, over and over
+//   hyperband  Hyperband (Li et al. 2018): every bracket in turn, new configurations drawn at random
+//   bohb       BOHB (Falkner et al. 2018): Hyperband's brackets, new configurations from a kernel density
+//              model (TPE) of the largest fidelity with enough observations
+//   tnas-hb    Hyperband's brackets, new configurations from tnas's meta-learned surrogate, fitted on the
+//              observations at every fidelity (--mf-model)
 // A method proposes the next cell from the history alone (and a per-step seed), so a replayed history
 // leads to exactly the proposals of the uninterrupted run. Every method lives in its own file.
 #include <memory>
@@ -15,7 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "graphs/rng.h"
+#include "basics/rng.h"
 #include "meta_test/candidate_pool.h"
 
 namespace tnas {
@@ -26,11 +33,29 @@ struct SearchContext {
   uint64_t seed = 0;
 };
 
+// What a method asks for next: a configuration at a fidelity (epochs 0: the objective's own protocol), and
+// whether it continues that configuration's earlier, shorter run (a promotion).
+struct Proposal {
+  Arch config;
+  int epochs = 0;
+  int previous_epochs = 0;
+  std::string note;  // where it comes from (e.g. "bracket 2 rung 1: promoted"); recorded with the trial
+};
+
 class SearchMethod {
  public:
   virtual ~SearchMethod() = default;
   // Next configuration to evaluate, never one already in `history`.
   virtual Arch propose(const std::vector<Observation>& history, Rng& rng) = 0;
+  // Next trial; single-fidelity methods: propose() at the objective's own protocol.
+  virtual Proposal propose_trial(const std::vector<Observation>& history, Rng& rng) {
+    Proposal p;
+    p.config = propose(history, rng);
+    p.note = last_note;
+    return p;
+  }
+  // Whether trials come at several fidelities (then a configuration recurs in the history at more epochs).
+  virtual bool multi_fidelity() const { return false; }
   virtual nlohmann::json describe() const = 0;
   // Seconds spent in the last propose() (for overhead reporting).
   double last_seconds = 0;
@@ -69,8 +94,20 @@ struct BayesOptSettings {
   bool meta_trained = true;        // false: the `gp` baseline
 };
 
+// The fidelities of a multi-fidelity method, in training epochs.
+struct MultiFidelitySettings {
+  int min_epochs = 1;
+  int max_epochs = 9;
+  double eta = 3;  // each rung keeps the best 1/eta and trains it eta times longer
+  // tnas-hb: what the surrogate is fitted on: highest (every configuration once, at the most epochs it has
+  // reached) or rung (BOHB's rule: the largest fidelity with at least warm_start + 2 observations).
+  std::string model = "highest";
+};
+
+bool is_multi_fidelity_method(const std::string& name);
+
 std::unique_ptr<SearchMethod> make_search_method(const std::string& name, const SearchContext& context,
-                                                 const BayesOptSettings& bo);
+                                                 const BayesOptSettings& bo, const MultiFidelitySettings& mf = {});
 
 // Every method's own maker (one file each); make_search_method picks by name.
 std::unique_ptr<SearchMethod> make_random_search(const SearchContext& context);
@@ -79,5 +116,7 @@ std::unique_ptr<SearchMethod> make_local_search(const SearchContext& context);
 std::unique_ptr<SearchMethod> make_params_search(const SearchContext& context);
 std::unique_ptr<SearchMethod> make_bowl_search(const SearchContext& context, const BayesOptSettings& bo);
 std::unique_ptr<SearchMethod> make_deep_kernel_bo(const SearchContext& context, const BayesOptSettings& bo);
+std::unique_ptr<SearchMethod> make_hyperband(const std::string& name, const SearchContext& context,
+                                             const BayesOptSettings& bo, const MultiFidelitySettings& mf);
 
 }  // namespace tnas

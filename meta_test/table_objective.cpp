@@ -1,7 +1,7 @@
 // table:FILE[:COLUMN]: a tabular benchmark lookup (NB201 cells; an isomorphic cell's row when the cell's own
 // is missing). One fidelity (the table's protocol); costs no training.
 #include "datasets/tabular_benchmark.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "graphs/nb201_space.h"
 #include "meta_test/objective.h"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "datasets/dataset_spec.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "graphs/rng.h"
+#include "basics/rng.h"
 #include "models/surrogate.h"
 
 namespace tnas {

@@ -3,12 +3,18 @@
 // hyperparameters replace the preset's learning rate and weight decay, and set the activation and
 // TrivialAugment. A request's fidelity overrides the preset's
 // epochs, cells per stage (depth), channels (width) and image size (resolution: a fraction of the preset's,
-// rounded to a multiple of 4).
+// rounded to a multiple of 4) and images per class. With a state folder (multi-fidelity searches) every trial's
+// final training state is kept there, and a request with previous_epochs continues that configuration's
+// state instead of training from scratch: the learning-rate schedule spans schedule_epochs, so the
+// continued run ends exactly where an uninterrupted one would (models/cell_trainer.h).
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 
 #include "datasets/dataset_spec.h"
-#include "graphs/error.h"
+#include "basics/error.h"
+#include "basics/stable_hash.h"
 #include "models/configured_training.h"
 #include "meta_test/objective.h"
 #include "models/cell_trainer.h"
@@ -38,30 +44,55 @@ class TrainObjective final : public Objective {
     o.seed = request.seed;
     o.device = device_;
     o.mode = mode_;
+    o.schedule_epochs = settings_.schedule_epochs;
+    if (!settings_.state_dir.empty()) {
+      o.save_to = state_path(request, preset.epochs);
+      // A state that is gone (a deleted folder) means training from scratch: the same result, at full cost;
+      // the trial's details say so.
+      const std::string previous = state_path(request, request.previous_epochs);
+      if (request.previous_epochs > 0 && std::filesystem::exists(previous)) o.resume_from = previous;
+    }
     const TrainResult t = train_and_evaluate(run.cell, data, preset, o);
     TrialResult r;
     r.ok = true;
     r.metrics = {{"accuracy", t.valid_acc}, {"test_accuracy", t.test_acc}, {"params", static_cast<double>(t.params)},
                  {"flops", static_cast<double>(t.flops)}};
-    r.cost.epochs = t.epochs;
+    r.cost.epochs = t.epochs - t.start_epoch;
+    r.cost.seconds = t.seconds;
     r.details = to_json(t);
+    if (request.previous_epochs > 0 && o.resume_from.empty()) r.details["state_missing"] = true;
     return r;
   }
   nlohmann::json describe() const override {
-    return {{"kind", "train"}, {"dataset", settings_.dataset}, {"test_dataset", settings_.test_dataset},
-            {"preset", to_json(preset_)}, {"device", device_}, {"mode", mode_}, {"data_seed", data_seed_}, {"maximizes", "valid_acc"}};
+    nlohmann::json j = {{"kind", "train"}, {"dataset", settings_.dataset}, {"test_dataset", settings_.test_dataset},
+                        {"preset", to_json(preset_)}, {"device", device_}, {"mode", mode_}, {"data_seed", data_seed_}, {"maximizes", "valid_acc"}};
+    if (settings_.schedule_epochs > 0) j["schedule_epochs"] = settings_.schedule_epochs;
+    if (!settings_.state_dir.empty()) j["state_dir"] = settings_.state_dir;
+    return j;
   }
   bool needs_images() const override { return true; }
   bool reports_epochs() const override { return true; }
 
  private:
+  // Where the training state of a request's configuration (at its seed and other fidelities) after `epochs`
+  // epochs is kept: the configuration and fidelities hashed (FNV-1a, the same on every platform).
+  std::string state_path(const TrialRequest& request, int epochs) const {
+    Fidelity other = request.fidelity;
+    other.epochs = 0;
+    const std::string key = space_.format(request.config) + "|" + other.describe() + "|" + std::to_string(request.seed);
+    char name[64];
+    std::snprintf(name, sizeof name, "%016llx-e%d.pt", static_cast<unsigned long long>(stable_hash(key)), epochs);
+    return (std::filesystem::path(settings_.state_dir) / name).string();
+  }
+
   ProxyPreset at_fidelity(const Fidelity& f) const {
-    if (f.epochs < 0 || f.depth < 0 || f.width < 0 || !(f.resolution >= 0 && f.resolution <= 1))
-      throw Error("fidelity " + f.describe() + ": epochs, depth and width must be >= 0 and resolution in (0, 1]");
+    if (f.epochs < 0 || f.depth < 0 || f.width < 0 || f.images_per_class < 0 || !(f.resolution >= 0 && f.resolution <= 1))
+      throw Error("fidelity " + f.describe() + ": epochs, depth, width and images per class must be >= 0 and resolution in (0, 1]");
     ProxyPreset p = preset_;
     if (f.epochs > 0) p.epochs = p.grayscale_epochs = f.epochs;
     if (f.depth > 0) p.cells_per_stage = f.depth;
     if (f.width > 0) p.channels = f.width;
+    if (f.images_per_class > 0) p.images_per_class = f.images_per_class;
     if (f.resolution > 0) p.resolution = std::max(4, 4 * static_cast<int>(std::lround(preset_.resolution * f.resolution / 4)));
     return p;
   }

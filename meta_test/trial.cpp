@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 
@@ -13,6 +13,7 @@ std::string Fidelity::describe() const {
   if (epochs) add("epochs", std::to_string(epochs));
   if (depth) add("depth", std::to_string(depth));
   if (width) add("width", std::to_string(width));
+  if (images_per_class) add("images_per_class", std::to_string(images_per_class));
   if (resolution) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%g", resolution);

@@ -20,8 +20,9 @@ struct Fidelity {
   int depth = 0;          // cells per stage, N
   int width = 0;          // channels of the first stage, W
   double resolution = 0;  // fraction of the protocol's image size, R (e.g. 0.25, 0.5, 1)
+  int images_per_class = 0;  // training + validation images drawn per class
 
-  bool is_default() const { return epochs == 0 && depth == 0 && width == 0 && resolution == 0; }
+  bool is_default() const { return epochs == 0 && depth == 0 && width == 0 && resolution == 0 && images_per_class == 0; }
   std::string describe() const;  // e.g. "epochs=10 depth=3" ("default" when all are 0)
 };
 
@@ -29,10 +30,13 @@ struct TrialRequest {
   Arch config;
   Fidelity fidelity;
   uint64_t seed = 0;  // the training seed of this trial
+  // Multi-fidelity: the same configuration (same seed, same other fidelities) was trained to this many epochs
+  // earlier in the search; an objective that can continues that run and charges only the epochs beyond it.
+  int previous_epochs = 0;
 };
 
 struct TrialCost {
-  double seconds = 0;  // wall time of the evaluation
+  double seconds = 0;  // of the evaluation: its wall time, or what an oracle says it would have taken
   int epochs = 0;      // training epochs paid for (0 for a table lookup)
 };
 

@@ -1,8 +1,9 @@
 // meta_train collect: build a meta-dataset by training cells on sampled subtasks.
 #include <cstdio>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "meta_train/collector.h"
+#include "meta_train/curve_collection.h"
 #include "models/cell_trainer.h"
 #include "meta_train/commands.h"
 #include "models/cli_options.h"
@@ -31,6 +32,44 @@ std::pair<int, int> parse_range(const std::string& text, const std::string& opti
   }
 }
 
+// "i/n".
+std::pair<int, int> parse_shard(const std::string& shard) {
+  const size_t slash = shard.find('/');
+  try {
+    if (slash == std::string::npos) throw 0;
+    size_t u1 = 0, u2 = 0;
+    const int i = std::stoi(shard.substr(0, slash), &u1);
+    const int n = std::stoi(shard.substr(slash + 1), &u2);
+    if (u1 != slash || u2 != shard.size() - slash - 1) throw 0;
+    return {i, n};
+  } catch (...) {
+    throw Error("--shard must be i/n, got '" + shard + "'");
+  }
+}
+
+void print_progress(const std::string& line) {
+  std::fprintf(stderr, "%s\n", line.c_str());
+  std::fflush(stderr);
+}
+
+int run_curves(const cxxopts::ParseResult& args) {
+  require_option(args, "out", "FILE.csv");
+  CurveCollectOptions o;
+  o.source = args["source"].as<std::string>();
+  o.space = args["space"].as<std::string>();
+  o.configs = args["configs"].as<int>();
+  o.epochs = args["curve-epochs"].as<int>();
+  o.preset = find_preset(args["preset"].as<std::string>());
+  o.seed = args["seed"].as<uint64_t>();
+  std::tie(o.shard, o.shards) = parse_shard(args["shard"].as<std::string>());
+  o.device = args["device"].as<std::string>();
+  o.mode = args["mode"].as<std::string>();
+  o.out = args["out"].as<std::string>();
+  const int trained = run_curve_collection(o, print_progress);
+  std::printf("collect --curves: trained %d configurations, curves in %s\n", trained, o.out.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int run_collect_command(int argc, char** argv) {
@@ -53,12 +92,17 @@ int run_collect_command(int argc, char** argv) {
       "shard", "i/n: this process trains tasks t with t % n == i", cxxopts::value<std::string>()->default_value("0/1"))(
       "device", "auto, cpu or cuda", cxxopts::value<std::string>()->default_value("auto"))(
       "mode", "strict (float32, contiguous), fast (channels-last; on CUDA also bf16 autocast, TF32, CUDA graphs) or auto (fast on CUDA, strict on CPU)", cxxopts::value<std::string>()->default_value("auto"))(
+      "curves", "Instead: a learning-curve table (multi-fidelity oracle) of --configs configurations trained once on all of "
+      "--source with the preset's protocol, validation and test accuracy after every epoch; --out FILE.csv")(
+      "configs", "With --curves: configurations N", cxxopts::value<int>()->default_value("100"))(
+      "curve-epochs", "With --curves: epochs E (0: the preset's)", cxxopts::value<int>()->default_value("0"))(
       "out", "Meta-dataset to write or resume", cxxopts::value<std::string>());
   add_common_options(options);
   const auto parsed = parse_command_line(options, argc, argv);
   if (!parsed) return 0;
   const auto& args = *parsed;
   require_option(args, "source", "SPEC");
+  if (args.count("curves")) return run_curves(args);
   require_option(args, "out", "FILE.h5");
 
   CollectOptions o;
@@ -71,25 +115,12 @@ int run_collect_command(int argc, char** argv) {
   o.space = args["space"].as<std::string>();
   o.preset = find_preset(args["preset"].as<std::string>());
   o.seed = args["seed"].as<uint64_t>();
-  const std::string shard = args["shard"].as<std::string>();
-  const size_t slash = shard.find('/');
-  try {
-    if (slash == std::string::npos) throw 0;
-    size_t u1 = 0, u2 = 0;
-    o.shard = std::stoi(shard.substr(0, slash), &u1);
-    o.shards = std::stoi(shard.substr(slash + 1), &u2);
-    if (u1 != slash || u2 != shard.size() - slash - 1) throw 0;
-  } catch (...) {
-    throw Error("--shard must be i/n, got '" + shard + "'");
-  }
+  std::tie(o.shard, o.shards) = parse_shard(args["shard"].as<std::string>());
   o.device = args["device"].as<std::string>();
   o.mode = args["mode"].as<std::string>();
   resolve_train_mode(o.mode, resolve_device(o.device));
   o.out = args["out"].as<std::string>();
-  const int trained = run_collection(o, [](const std::string& line) {
-    std::fprintf(stderr, "%s\n", line.c_str());
-    std::fflush(stderr);
-  });
+  const int trained = run_collection(o, print_progress);
   std::printf("collect: trained %d pairs, results in %s\n", trained, o.out.c_str());
   return 0;
 }

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "graphs/rng.h"
+#include "basics/rng.h"
 #include "models/surrogate_impl.h"
 
 namespace tnas {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "graphs/error.h"
-#include "graphs/rng.h"
+#include "basics/error.h"
+#include "basics/rng.h"
 
 namespace tnas {
 

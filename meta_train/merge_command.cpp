@@ -1,9 +1,10 @@
-// meta_train merge --out FILE.h5 SHARD.h5 ...: join meta-dataset shards.
+// meta_train merge --out FILE.h5 SHARD.h5 ...: join meta-dataset shards (--curves: learning-curve tables).
 #include <cstdio>
 
 #include "datasets/meta_dataset.h"
 #include "datasets/output_lock.h"
 #include "meta_train/commands.h"
+#include "meta_train/curve_collection.h"
 #include "models/cli_options.h"
 
 namespace tnas {
@@ -16,7 +17,8 @@ int run_merge_command(int argc, char** argv) {
                            "different protocols (e.g. an imported MetaD2A database and a collection) keep each "
                            "protocol with their sources, and `fit` trains on all of them, reporting each source.");
   options.add_options()("out", "Output meta-dataset", cxxopts::value<std::string>())(
-      "shards", "Input shards", cxxopts::value<std::vector<std::string>>());
+      "shards", "Input shards", cxxopts::value<std::vector<std::string>>())(
+      "curves", "The shards are learning-curve tables (collect --curves): join their configurations into --out FILE.csv");
   add_common_options(options);
   options.parse_positional({"shards"});
   options.positional_help("SHARD.h5 ...");
@@ -26,6 +28,11 @@ int run_merge_command(int argc, char** argv) {
   require_option(args, "out", "FILE.h5");
   if (!args.count("shards")) throw Error("no shards given");
   const auto names = args["shards"].as<std::vector<std::string>>();
+  if (args.count("curves")) {
+    merge_curve_tables(names, args["out"].as<std::string>());
+    std::printf("wrote %s from %zu learning-curve tables\n", args["out"].as<std::string>().c_str(), names.size());
+    return 0;
+  }
   const OutputLock lock(args["out"].as<std::string>(), LockTarget::kFile, "merge");
   std::vector<MetaDataset> shards;
   size_t in_results = 0;

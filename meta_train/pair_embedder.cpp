@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "graphs/search_space.h"
-#include "graphs/rng.h"
+#include "basics/rng.h"
 #include "meta_train/fit_split.h"
 #include "meta_train/task_images.h"
 #include "models/surrogate_impl.h"

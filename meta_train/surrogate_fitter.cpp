@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "datasets/meta_dataset.h"
-#include "graphs/error.h"
-#include "graphs/memory_scope.h"
+#include "basics/error.h"
+#include "basics/memory_scope.h"
 #include "graphs/search_space_factory.h"
 #include "meta_train/checkpoint_folder.h"
 #include "meta_train/featurizer_training.h"

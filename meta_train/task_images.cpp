@@ -6,8 +6,8 @@
 #include "datasets/dataset_spec.h"
 #include "datasets/feature_cache.h"
 #include "datasets/subtask_sampler.h"
-#include "graphs/error.h"
-#include "graphs/memory_scope.h"
+#include "basics/error.h"
+#include "basics/memory_scope.h"
 #include "models/surrogate.h"
 
 namespace tnas {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "graphs/rng.h"
+#include "basics/rng.h"
 
 namespace tnas {
 

@@ -7,13 +7,14 @@
 #include <nlohmann/json.hpp>
 
 #include "datasets/subtask_sampler.h"
-#include "graphs/error.h"
-#include "graphs/rng.h"
+#include "basics/error.h"
+#include "basics/rng.h"
 #include "models/batch_augment.h"
 #include "models/trivial_augment.h"
 #include "models/cuda_graph_step.h"
 #include "models/nb201_network_module.h"
 #include "models/nesterov_sgd.h"
+#include "models/training_state.h"
 
 namespace tnas {
 namespace {
@@ -200,24 +201,109 @@ std::string resolve_train_mode(const std::string& requested, const std::string& 
   throw Error("--mode must be auto, strict or fast, got '" + requested + "'");
 }
 
-TrainResult train_and_evaluate(const Nb201Cell& cell, const EvaluationData& data, const ProxyPreset& preset,
-                               const TrainOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
-  TrainResult result;
-  result.device = resolve_device(options.device);
-  const torch::Device device(result.device == "cuda" ? torch::kCUDA : torch::kCPU);
-  const int classes = data.train.num_classes();
-  const Nb201MacroConfig net_config = preset.network(classes);
-  result.params = nb201_param_count(cell, net_config);
-  result.flops = nb201_flops(cell, net_config);
-  result.epochs = preset.epochs_for(data.source_channels);
-  if (data.train.size() == 0) throw Error("no training images");
-  if (preset.augment != "none" && preset.augment != "crop" && preset.augment != "crop+flip")
-    throw Error("preset " + preset.name + ": augment must be none, crop or crop+flip");
+namespace {
 
+// The normalised training, validation and test tensors of one evaluation (training images on the device).
+struct TrainingTensors {
+  torch::Tensor train_x, train_y, valid_x, valid_y, test_x, test_y, mean, std;
+  TrainingTensors(const EvaluationData& data, torch::Device device) {
+    // Normalise with the training set's per-channel mean and std. The images stay on the device.
+    train_x = to_tensor(data.train);
+    mean = train_x.mean({0, 2, 3}, true), std = train_x.std({0, 2, 3}, true, true).clamp_min(1e-3);
+    train_x = ((train_x - mean) / std).to(device);
+    valid_x = (to_tensor(data.valid) - mean) / std, test_x = (to_tensor(data.test) - mean) / std;
+    train_y = labels_tensor(data.train).to(device), valid_y = labels_tensor(data.valid), test_y = labels_tensor(data.test);
+    mean = mean.to(device), std = std.to(device);
+  }
+};
+
+// Everything that makes a saved state this run's: continuing a state is exact only with the same cell, data,
+// preset (whatever its epochs), seed and schedule.
+std::string state_fingerprint(const Nb201Cell& cell, const ProxyPreset& preset, const TrainOptions& options, int schedule_epochs,
+                              int64_t train_images) {
+  nlohmann::json p = to_json(preset);
+  p.erase("epochs");
+  p.erase("grayscale_epochs");
+  return cell.to_string() + "|" + p.dump() + "|seed " + std::to_string(options.seed) + "|schedule " + std::to_string(schedule_epochs) +
+         "|train images " + std::to_string(train_images);
+}
+
+// One seed's network, optimizer and random stream, and the step that trains it for one epoch.
+class SeedTraining {
+ public:
+  SeedTraining(const Nb201Cell& cell, const Nb201MacroConfig& config, const ProxyPreset& preset, uint64_t seed,
+               const Precision& precision)
+      : rng_(seed), precision_(precision), preset_(preset) {
+    torch::manual_seed(seed);
+    net_ = Nb201Network(cell, config);
+    net_->to(precision.device);
+    if (precision.channels_last) to_channels_last(net_);
+    opt_ = std::make_unique<NesterovSgd>(net_->parameters(), preset.momentum, preset.weight_decay, precision.device);
+    eager_ = [this](const torch::Tensor& x, const torch::Tensor& y) {
+      opt_->zero_grad();
+      torch::Tensor loss;
+      {
+        AutocastScope autocast(precision_.autocast, precision_.device.type());
+        loss = torch::cross_entropy_loss(net_->forward(x), y);
+      }
+      loss.backward();
+      opt_->step();
+      return loss.detach();
+    };
+    if (precision.cuda_graphs) graphed_ = std::make_unique<CudaGraphStep>(eager_);
+  }
+
+  // Trains epoch `epoch` (0-based) of a cosine schedule over `total_steps`; returns its mean loss.
+  double train_epoch(const TrainingTensors& t, int epoch, int64_t batch, int64_t total_steps) {
+    const int64_t n = t.train_x.size(0), steps_per_epoch = (n + batch - 1) / batch;
+    int64_t step = steps_per_epoch * epoch;
+    net_->train();
+    std::vector<int64_t> order(n);
+    for (int64_t i = 0; i < n; ++i) order[i] = i;
+    rng_.shuffle(order);
+    const auto perm = torch::from_blob(order.data(), {n}, torch::kInt64).to(precision_.device);
+    // Summed on the device, read once per epoch: no host synchronisation per step.
+    auto loss_sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(precision_.device));
+    for (int64_t b = 0; b < steps_per_epoch; ++b) {
+      const int64_t count = std::min(batch, n - b * batch);
+      const auto ids = perm.narrow(0, b * batch, count);
+      auto augmented = augment_batch(t.train_x.index_select(0, ids), preset_.augment, rng_);
+      if (preset_.trivial_augment)  // on the images in [0, 1], then normalised again
+        augmented = (trivial_augment(augmented * t.std + t.mean, rng_) - t.mean) / t.std;
+      const auto x = precision_.prepare(augmented);
+      const auto y = t.train_y.index_select(0, ids);
+      opt_->set_learning_rate(0.5 * preset_.learning_rate * (1 + std::cos(M_PI * static_cast<double>(step) / total_steps)));
+      // The graph holds full batches only; a smaller last batch runs eagerly.
+      const auto loss = graphed_ && count == batch ? graphed_->run(x, y) : eager_(x, y);
+      loss_sum.add_(loss.to(torch::kFloat64) * static_cast<double>(count));
+      ++step;
+    }
+    last_loss_ = loss_sum.item<double>() / n;
+    return last_loss_;
+  }
+  double valid_accuracy(const TrainingTensors& t) { return accuracy(net_, t.valid_x, t.valid_y, precision_); }
+  double test_accuracy(const TrainingTensors& t) { return accuracy(net_, t.test_x, t.test_y, precision_); }
+  double last_loss() const { return last_loss_; }
+  SeedRun borrow() { return {&net_, opt_.get(), &rng_, last_loss_}; }
+  void restored(const SeedRun& r) { last_loss_ = r.last_epoch_loss; }
+
+ private:
+  Rng rng_;
+  Precision precision_;
+  ProxyPreset preset_;
+  Nb201Network net_{nullptr};
+  std::unique_ptr<NesterovSgd> opt_;
+  TrainStepFunction eager_;
+  std::unique_ptr<CudaGraphStep> graphed_;
+  double last_loss_ = 0;
+};
+
+// The run's numerics from its options (and the global CUDA switches they imply), recorded in the result.
+Precision choose_precision(const TrainOptions& options, TrainResult& result) {
+  result.device = resolve_device(options.device);
   result.mode = resolve_train_mode(options.mode, result.device);
   Precision precision;
-  precision.device = device;
+  precision.device = torch::Device(result.device == "cuda" ? torch::kCUDA : torch::kCPU);
   precision.channels_last = result.mode == "fast";
   // bf16 autocast on CUDA only: on CPUs without bf16 units (this project's 2-core machines) it made the
   // tiny preset 8x slower, while channels-last alone gave 5-13 % more images/s (bench/RESULTS.md 3b).
@@ -227,80 +313,80 @@ TrainResult train_and_evaluate(const Nb201Cell& cell, const EvaluationData& data
   result.channels_last = precision.channels_last;
   result.autocast = precision.autocast ? "bf16" : "off";
   if (result.device == "cuda") configure_cuda_numerics(result.mode == "fast");
+  return precision;
+}
 
-  // Normalise with the training set's per-channel mean and std. The images stay on the device.
-  auto train_x = to_tensor(data.train);
-  const auto mean = train_x.mean({0, 2, 3}, true), std = train_x.std({0, 2, 3}, true, true).clamp_min(1e-3);
-  train_x = ((train_x - mean) / std).to(device);
-  const auto valid_x = (to_tensor(data.valid) - mean) / std, test_x = (to_tensor(data.test) - mean) / std;
-  const auto train_y = labels_tensor(data.train).to(device), valid_y = labels_tensor(data.valid),
-             test_y = labels_tensor(data.test);
-  const int64_t n = train_x.size(0), batch = std::min<int64_t>(preset.batch_size, n);
-  const int64_t steps_per_epoch = (n + batch - 1) / batch;
-  const int64_t total_steps = steps_per_epoch * result.epochs;
+}  // namespace
 
+TrainResult train_and_evaluate(const Nb201Cell& cell, const EvaluationData& data, const ProxyPreset& preset,
+                               const TrainOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  TrainResult result;
+  const Precision precision = choose_precision(options, result);
+  const int classes = data.train.num_classes();
+  const Nb201MacroConfig net_config = preset.network(classes);
+  result.params = nb201_param_count(cell, net_config);
+  result.flops = nb201_flops(cell, net_config);
+  result.epochs = preset.epochs_for(data.source_channels);
+  if (data.train.size() == 0) throw Error("no training images");
+  if (preset.augment != "none" && preset.augment != "crop" && preset.augment != "crop+flip")
+    throw Error("preset " + preset.name + ": augment must be none, crop or crop+flip");
+  const int schedule_epochs = options.schedule_epochs > 0 ? options.schedule_epochs : result.epochs;
+  if (result.epochs > schedule_epochs)
+    throw Error("training to " + std::to_string(result.epochs) + " epochs beyond the schedule's " + std::to_string(schedule_epochs));
+
+  const TrainingTensors tensors(data, precision.device);
+  const int64_t n = tensors.train_x.size(0), batch = std::min<int64_t>(preset.batch_size, n);
+  const int64_t total_steps = (n + batch - 1) / batch * schedule_epochs;
+  std::vector<std::unique_ptr<SeedTraining>> seeds;
+  std::vector<SeedRun> runs;
   for (int s = 0; s < preset.seeds; ++s) {
-    const uint64_t seed = options.seed + static_cast<uint64_t>(s);
-    torch::manual_seed(seed);
-    Rng rng(seed);
-    Nb201Network net(cell, net_config);
-    net->to(device);
-    if (precision.channels_last) to_channels_last(net);
-    NesterovSgd opt(net->parameters(), preset.momentum, preset.weight_decay, device);
-    const TrainStepFunction eager_step = [&](const torch::Tensor& x, const torch::Tensor& y) {
-      opt.zero_grad();
-      torch::Tensor loss;
-      {
-        AutocastScope autocast(precision.autocast, device.type());
-        loss = torch::cross_entropy_loss(net->forward(x), y);
+    seeds.push_back(std::make_unique<SeedTraining>(cell, net_config, preset, options.seed + static_cast<uint64_t>(s), precision));
+    runs.push_back(seeds.back()->borrow());
+  }
+  const std::string fingerprint = state_fingerprint(cell, preset, options, schedule_epochs, n);
+  if (!options.resume_from.empty()) {
+    result.start_epoch = load_training_state(options.resume_from, fingerprint, runs);
+    if (result.start_epoch > result.epochs)
+      throw Error(options.resume_from + ": trained to " + std::to_string(result.start_epoch) + " epochs, more than the " +
+                  std::to_string(result.epochs) + " asked for");
+    for (int s = 0; s < preset.seeds; ++s) seeds[s]->restored(runs[s]);
+  }
+  for (int epoch = result.start_epoch; epoch < result.epochs; ++epoch) {
+    EpochRecord record;
+    record.epoch = epoch + 1;
+    for (auto& seed : seeds) {
+      const auto epoch_start = std::chrono::steady_clock::now();
+      const double loss = seed->train_epoch(tensors, epoch, batch, total_steps);
+      record.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+      if (!std::isfinite(loss)) throw Error("training diverged (loss is not finite) for " + cell.to_string());
+      record.train_loss += loss / preset.seeds;
+      if (options.learning_curve) {
+        record.valid_acc += seed->valid_accuracy(tensors) / preset.seeds;
+        record.test_acc += seed->test_accuracy(tensors) / preset.seeds;
       }
-      loss.backward();
-      opt.step();
-      return loss.detach();
-    };
-    std::unique_ptr<CudaGraphStep> graphed;
-    if (precision.cuda_graphs) graphed = std::make_unique<CudaGraphStep>(eager_step);
-    int64_t step = 0;
-    double last_epoch_loss = 0;
-    for (int epoch = 0; epoch < result.epochs; ++epoch) {
-      net->train();
-      std::vector<int64_t> order(n);
-      for (int64_t i = 0; i < n; ++i) order[i] = i;
-      rng.shuffle(order);
-      const auto perm = torch::from_blob(order.data(), {n}, torch::kInt64).to(device);
-      // Summed on the device, read once per epoch: no host synchronisation per step.
-      auto loss_sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
-      for (int64_t b = 0; b < steps_per_epoch; ++b) {
-        const int64_t count = std::min(batch, n - b * batch);
-        const auto ids = perm.narrow(0, b * batch, count);
-        auto augmented = augment_batch(train_x.index_select(0, ids), preset.augment, rng);
-        if (preset.trivial_augment)  // on the images in [0, 1], then normalised again
-          augmented = (trivial_augment(augmented * std.to(device) + mean.to(device), rng) - mean.to(device)) / std.to(device);
-        const auto x = precision.prepare(augmented);
-        const auto y = train_y.index_select(0, ids);
-        opt.set_learning_rate(0.5 * preset.learning_rate * (1 + std::cos(M_PI * static_cast<double>(step) / total_steps)));
-        // The graph holds full batches only; a smaller last batch runs eagerly.
-        const auto loss = graphed && count == batch ? graphed->run(x, y) : eager_step(x, y);
-        loss_sum.add_(loss.to(torch::kFloat64) * static_cast<double>(count));
-        ++step;
-      }
-      last_epoch_loss = loss_sum.item<double>() / n;
-      if (!std::isfinite(last_epoch_loss)) throw Error("training diverged (loss is not finite) for " + cell.to_string());
     }
-    result.per_seed_valid_acc.push_back(accuracy(net, valid_x, valid_y, precision));
-    result.per_seed_test_acc.push_back(accuracy(net, test_x, test_y, precision));
-    result.train_loss += last_epoch_loss / preset.seeds;
+    if (options.learning_curve) result.curve.push_back(record);
+  }
+  for (auto& seed : seeds) {
+    result.per_seed_valid_acc.push_back(seed->valid_accuracy(tensors));
+    result.per_seed_test_acc.push_back(seed->test_accuracy(tensors));
+    result.train_loss += seed->last_loss() / preset.seeds;
   }
   for (int s = 0; s < preset.seeds; ++s) {
     result.valid_acc += result.per_seed_valid_acc[s] / preset.seeds;
     result.test_acc += result.per_seed_test_acc[s] / preset.seeds;
+  }
+  if (!options.save_to.empty()) {
+    for (int s = 0; s < preset.seeds; ++s) runs[s] = seeds[s]->borrow();
+    save_training_state(options.save_to, fingerprint, result.epochs, runs);
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 
 nlohmann::json to_json(const TrainResult& r) {
-  return {{"valid_acc", r.valid_acc},
+  nlohmann::json j = {{"valid_acc", r.valid_acc},
           {"test_acc", r.test_acc},
           {"train_loss", r.train_loss},
           {"params_m", r.params / 1e6},
@@ -314,6 +400,14 @@ nlohmann::json to_json(const TrainResult& r) {
           {"cuda_graphs", r.cuda_graphs},
           {"per_seed_valid_acc", r.per_seed_valid_acc},
           {"per_seed_test_acc", r.per_seed_test_acc}};
+  if (r.start_epoch > 0) j["continued_from_epoch"] = r.start_epoch;
+  if (!r.curve.empty()) {
+    nlohmann::json curve = nlohmann::json::array();
+    for (const auto& e : r.curve)
+      curve.push_back({{"epoch", e.epoch}, {"valid_acc", e.valid_acc}, {"test_acc", e.test_acc}, {"train_loss", e.train_loss}, {"seconds", e.seconds}});
+    j["curve"] = curve;
+  }
+  return j;
 }
 
 }  // namespace tnas

@@ -39,13 +39,28 @@ struct TrainOptions {
   //   made it 8x slower on CPUs without bf16 units.)
   // auto: fast on CUDA, strict on CPU. Both are deterministic on CPU for a seed, with different results.
   std::string mode = "auto";
+  // Multi-fidelity. The cosine schedule spans schedule_epochs (0: the run's own), so that a run to fewer epochs
+  // is exactly the first part of a longer one. resume_from: continue the state a run of the same cell, data,
+  // preset, seed and schedule saved at fewer epochs (a mismatch is an error); save_to: save this run's final
+  // state there (atomically). learning_curve: validation and test accuracy after every epoch.
+  int schedule_epochs = 0;
+  std::string resume_from, save_to;
+  bool learning_curve = false;
+};
+
+// One epoch of a learning curve (means over the preset's seeds).
+struct EpochRecord {
+  int epoch = 0;            // 1-based
+  double valid_acc = 0, test_acc = 0, train_loss = 0;
+  double seconds = 0;       // training time of this epoch (evaluation excluded)
 };
 
 struct TrainResult {
   double valid_acc = 0, test_acc = 0;  // percent, mean over the preset's seeds
   double train_loss = 0;               // mean cross-entropy of the last epoch
   double seconds = 0;                  // wall time of all training runs and evaluations
-  int epochs = 0;
+  int epochs = 0;        // trained to
+  int start_epoch = 0;   // continued from (0: from scratch); this run cost epochs - start_epoch
   int64_t params = 0, flops = 0;
   std::string device;
   std::string mode;           // strict | fast (resolved)
@@ -53,6 +68,7 @@ struct TrainResult {
   std::string autocast = "off";  // off | bf16
   bool cuda_graphs = false;   // training steps replayed as CUDA graphs
   std::vector<double> per_seed_test_acc, per_seed_valid_acc;
+  std::vector<EpochRecord> curve;  // with learning_curve: epochs start_epoch+1 .. epochs
 };
 
 // Resolves "auto" and checks availability; throws tnas::Error for cuda in a CPU-only build.

@@ -4,7 +4,7 @@
 #include <iostream>
 #include <optional>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "models/runtime.h"
 
 namespace tnas {

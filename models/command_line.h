@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "graphs/memory_scope.h"
+#include "basics/memory_scope.h"
 
 namespace tnas {
 

@@ -1,6 +1,6 @@
 #include "models/configured_training.h"
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "graphs/jahs_space.h"
 #include "graphs/nb201_space.h"
 

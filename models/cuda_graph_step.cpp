@@ -1,6 +1,6 @@
 #include "models/cuda_graph_step.h"
 
-#include "graphs/error.h"
+#include "basics/error.h"
 
 #ifdef TNAS_CUDA_GRAPHS
 #include <ATen/cuda/CUDAGraph.h>

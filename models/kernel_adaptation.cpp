@@ -3,7 +3,7 @@
 // reference (Shala et al. 2023) fine-tunes the GP hyperparameters only.
 #include <cstring>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "models/surrogate.h"
 #include "models/surrogate_impl.h"
 

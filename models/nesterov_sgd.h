@@ -18,6 +18,8 @@ class NesterovSgd {
   void zero_grad();
   // p -= lr * (g + momentum * buf), with g = grad + weight_decay * p and buf = momentum * buf + g.
   void step();
+  // The momentum buffers, one per parameter (what a saved training run must keep to continue exactly).
+  std::vector<torch::Tensor>& momentum_buffers() { return buffers_; }
 
  private:
   std::vector<torch::Tensor> params_, buffers_;

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 namespace {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 

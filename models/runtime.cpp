@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "tnas_version.h"
 
 namespace tnas {

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "datasets/binary_file.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "graphs/op_graph.h"
 #include "models/runtime.h"
 #include "models/surrogate_impl.h"

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "datasets/image_dataset.h"
-#include "graphs/rng.h"
+#include "basics/rng.h"
 #include "graphs/search_space.h"
 #include "models/gp_regression.h"
 #include "models/surrogate_options.h"

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 
 namespace tnas {
 

@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "graphs/op_graph.h"
 #include "graphs/search_space_factory.h"
 #include "models/surrogate_impl.h"

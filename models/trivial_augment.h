@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "graphs/rng.h"
+#include "basics/rng.h"
 
 namespace tnas {
 

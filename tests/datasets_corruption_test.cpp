@@ -13,8 +13,8 @@
 #include "datasets/imagenet_downsampled_format.h"
 #include "datasets/meta_dataset.h"
 #include "datasets/numpy_npz.h"
-#include "graphs/error.h"
-#include "graphs/rng.h"
+#include "basics/error.h"
+#include "basics/rng.h"
 #include "tests/dataset_files.h"
 #include "tests/shared_data.h"
 

@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "tests/shared_data.h"
 
 namespace tnas {

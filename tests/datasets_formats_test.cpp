@@ -9,7 +9,7 @@
 #include "datasets/h5_image_format.h"
 #include "datasets/idx_format.h"
 #include "datasets/imagenet_downsampled_format.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "tests/dataset_files.h"
 #include "tests/shared_data.h"
 

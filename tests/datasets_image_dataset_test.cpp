@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "tests/dataset_files.h"
 
 namespace tnas {

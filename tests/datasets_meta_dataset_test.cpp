@@ -8,8 +8,8 @@
 #include <H5Cpp.h>
 #include <filesystem>
 
-#include "graphs/error.h"
-#include "graphs/rng.h"
+#include "basics/error.h"
+#include "basics/rng.h"
 #include "tests/shared_data.h"
 
 namespace tnas {

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <set>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "tests/dataset_files.h"
 #include "tests/shared_data.h"
 

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "tests/dataset_files.h"
 
 namespace tnas {

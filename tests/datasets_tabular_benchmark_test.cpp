@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "graphs/nb201_cell.h"
 #include "tests/dataset_files.h"
 #include "tests/shared_data.h"

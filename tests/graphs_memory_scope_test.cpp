@@ -1,5 +1,5 @@
 // MemoryScope: an exception leaving nested scopes records the innermost one; scopes left normally do not.
-#include "graphs/memory_scope.h"
+#include "basics/memory_scope.h"
 
 #include <gtest/gtest.h>
 

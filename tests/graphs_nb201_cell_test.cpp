@@ -6,7 +6,7 @@
 #include <set>
 #include <sstream>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "tests/shared_data.h"
 
 namespace tnas {

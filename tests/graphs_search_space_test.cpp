@@ -6,7 +6,7 @@
 #include <map>
 #include <set>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "graphs/jahs_space.h"
 #include "graphs/nb201_space.h"
 #include "graphs/network_cost.h"

@@ -11,7 +11,7 @@
 #include <set>
 
 #include "datasets/output_lock.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "graphs/jahs_space.h"
 #include "graphs/nb201_space.h"
 #include "graphs/network_cost.h"

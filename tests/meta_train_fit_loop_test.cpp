@@ -10,7 +10,7 @@
 #include <fstream>
 
 #include "datasets/meta_dataset.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "meta_train/checkpoint_folder.h"
 #include "meta_train/fit_callbacks.h"
 #include "meta_train/fit_loop.h"

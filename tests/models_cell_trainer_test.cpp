@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "graphs/error.h"
-#include "graphs/rng.h"
+#include <filesystem>
+
+#include "basics/error.h"
+#include "basics/rng.h"
 #include "tests/dataset_files.h"
 
 namespace tnas {
@@ -102,6 +104,96 @@ TEST(CellTrainer, BadInputIsAClearError) {
   EXPECT_EQ(resolve_train_mode("auto", "cuda"), "fast");
   auto small = stripes(10, 4);
   EXPECT_THROW(prepare_evaluation_data(small, nullptr, test_preset(), 0), Error);  // 60 images/class needed
+}
+
+
+// Multi-fidelity: a run to 2 of a 4-epoch schedule, saved and continued to 4, ends exactly where the
+// uninterrupted 4-epoch run ends (same weights, momentum, random stream and schedule position).
+TEST(CellTrainer, AContinuedRunEndsExactlyWhereTheUninterruptedRunEnds) {
+  const auto src = stripes(80, 4);
+  ProxyPreset preset = test_preset();
+  preset.trivial_augment = true;  // the random stream must continue too
+  const auto data = prepare_evaluation_data(src, nullptr, preset, 5);
+  const std::string dir = ::testing::TempDir() + "/continuation";
+  std::filesystem::remove_all(dir);
+  TrainOptions o;
+  o.seed = 7;
+  o.device = "cpu";
+  o.schedule_epochs = 4;
+  o.learning_curve = true;
+  ProxyPreset full = preset;
+  full.epochs = full.grayscale_epochs = 4;
+  const auto uninterrupted = train_and_evaluate(Nb201Cell::parse(kCell), data, full, o);
+  ASSERT_EQ(uninterrupted.curve.size(), 4u);
+
+  ProxyPreset half = preset;
+  half.epochs = half.grayscale_epochs = 2;
+  TrainOptions first = o;
+  first.save_to = dir + "/e2.pt";
+  const auto prefix = train_and_evaluate(Nb201Cell::parse(kCell), data, half, first);
+  // The short run is the first part of the long one: its curve is the long curve's first epochs.
+  ASSERT_EQ(prefix.curve.size(), 2u);
+  EXPECT_EQ(prefix.curve[1].valid_acc, uninterrupted.curve[1].valid_acc);
+  EXPECT_EQ(prefix.curve[1].train_loss, uninterrupted.curve[1].train_loss);
+  EXPECT_EQ(prefix.valid_acc, uninterrupted.curve[1].valid_acc);
+
+  TrainOptions second = o;
+  second.resume_from = dir + "/e2.pt";
+  second.save_to = dir + "/e4.pt";
+  const auto continued = train_and_evaluate(Nb201Cell::parse(kCell), data, full, second);
+  EXPECT_EQ(continued.start_epoch, 2);
+  EXPECT_EQ(continued.epochs, 4);
+  ASSERT_EQ(continued.curve.size(), 2u);  // epochs 3 and 4
+  EXPECT_EQ(continued.curve[0].epoch, 3);
+  EXPECT_EQ(continued.valid_acc, uninterrupted.valid_acc);
+  EXPECT_EQ(continued.test_acc, uninterrupted.test_acc);
+  EXPECT_EQ(continued.train_loss, uninterrupted.train_loss);
+  EXPECT_EQ(continued.curve[1].train_loss, uninterrupted.curve[3].train_loss);
+  EXPECT_TRUE(std::filesystem::exists(dir + "/e4.pt"));
+
+  // Recording the curve evaluates between epochs without changing the training.
+  TrainOptions plain = o;
+  plain.learning_curve = false;
+  const auto without_curve = train_and_evaluate(Nb201Cell::parse(kCell), data, full, plain);
+  EXPECT_TRUE(without_curve.curve.empty());
+  EXPECT_EQ(without_curve.valid_acc, uninterrupted.valid_acc);
+  EXPECT_EQ(without_curve.train_loss, uninterrupted.train_loss);
+}
+
+TEST(CellTrainer, AStateOfAnotherRunOrPastTheRequestIsRefused) {
+  const auto src = stripes(80, 4);
+  ProxyPreset preset = test_preset();
+  preset.epochs = preset.grayscale_epochs = 2;
+  const auto data = prepare_evaluation_data(src, nullptr, preset, 5);
+  const std::string dir = ::testing::TempDir() + "/continuation_errors";
+  std::filesystem::remove_all(dir);
+  TrainOptions o;
+  o.seed = 7;
+  o.device = "cpu";
+  o.schedule_epochs = 4;
+  o.save_to = dir + "/e2.pt";
+  train_and_evaluate(Nb201Cell::parse(kCell), data, preset, o);
+  TrainOptions other = o;
+  other.save_to.clear();
+  other.resume_from = dir + "/e2.pt";
+  ProxyPreset longer = preset;
+  longer.epochs = longer.grayscale_epochs = 3;
+  other.seed = 8;  // another seed: another run
+  EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, longer, other), Error);
+  other.seed = 7;
+  EXPECT_THROW(train_and_evaluate(Nb201Cell(), data, longer, other), Error);  // another cell
+  other.schedule_epochs = 6;  // another schedule
+  EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, longer, other), Error);
+  other.schedule_epochs = 4;
+  ProxyPreset shorter = preset;
+  shorter.epochs = shorter.grayscale_epochs = 1;  // the state is past the request
+  EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, shorter, other), Error);
+  ProxyPreset beyond = preset;
+  beyond.epochs = beyond.grayscale_epochs = 5;  // beyond the schedule
+  EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, beyond, o), Error);
+  other.resume_from = dir + "/missing.pt";
+  EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, longer, other), Error);
+  EXPECT_EQ(train_and_evaluate(Nb201Cell::parse(kCell), data, longer, [&] { auto t = other; t.resume_from = dir + "/e2.pt"; return t; }()).start_epoch, 2);
 }
 
 }  // namespace

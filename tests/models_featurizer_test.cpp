@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "datasets/image_dataset.h"
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "graphs/nb201_space.h"
 #include "models/surrogate.h"
 #include "models/surrogate_impl.h"

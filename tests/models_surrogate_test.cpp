@@ -7,7 +7,7 @@
 #include <limits>
 #include <fstream>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "graphs/jahs_space.h"
 #include "graphs/nb201_space.h"
 #include "graphs/op_graph.h"

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "graphs/error.h"
+#include "basics/error.h"
 #include "models/batch_augment.h"
 #include "models/nesterov_sgd.h"
 #include "models/nb201_network_module.h"

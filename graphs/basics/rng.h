@@ -3,6 +3,8 @@
 // (std::uniform_int_distribution and friends are implementation-defined, so we do not use them.)
 #include <cstdint>
 #include <random>
+#include <sstream>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -38,6 +40,22 @@ class Rng {
 
   // A seed for a child stream, so that sub-computations do not depend on how many draws came before.
   uint64_t fork_seed() { return next_u64() ^ 0x9E3779B97F4A7C15ULL; }
+
+  // The engine's whole state as text (the standard's stream form), so that a saved training run continues
+  // with exactly the draws the uninterrupted run would have made.
+  std::string state() const {
+    std::ostringstream out;
+    out << engine_;
+    return out.str();
+  }
+  // Returns false (and leaves the engine as it was) for text that is not such a state.
+  bool set_state(const std::string& text) {
+    std::istringstream in(text);
+    std::mt19937_64 e;
+    if (!(in >> e)) return false;
+    engine_ = e;
+    return true;
+  }
 
  private:
   std::mt19937_64 engine_;  // mt19937_64's output sequence is fixed by the C++ standard
