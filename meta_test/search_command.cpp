@@ -115,7 +115,8 @@ int run_search_command(int argc, char** argv) {
       cxxopts::value<int>()->default_value("30"))(
       "min-fidelity", "Multi-fidelity: the fewest epochs a trial trains", cxxopts::value<int>()->default_value("1"))(
       "max-fidelity", "Multi-fidelity: the most epochs (0: the objective's, e.g. the curve table's or the preset's); the learning-rate "
-      "schedule spans them, so a promoted configuration continues its run", cxxopts::value<int>()->default_value("0"))(
+      "schedule spans them, so a promoted configuration continues its run. Other methods: every trial trains this many epochs",
+      cxxopts::value<int>()->default_value("0"))(
       "eta", "Multi-fidelity: each rung keeps the best 1/eta of the one below and trains it eta times longer", cxxopts::value<double>()->default_value("3"))(
       "mf-model", "tnas-hb: the surrogate is fitted on every configuration at the most epochs it reached (highest) or on the largest "
       "fidelity with enough observations (rung, BOHB's rule)", cxxopts::value<std::string>()->default_value("highest"))(

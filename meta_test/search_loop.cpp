@@ -153,10 +153,11 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
 
   const nlohmann::json pool_config = sampled ? nlohmann::json{{"size", pool.size()}, {"sampled_from", space.size()}, {"seed", s.seed}}
                                              : nlohmann::json{{"size", pool.size()}, {"dedupe_by_iso_key", s.dedupe}};
-  const nlohmann::json config = {{"space", space.name()}, {"method", method->describe()}, {"objective", objective->describe()},
+  nlohmann::json config = {{"space", space.name()}, {"method", method->describe()}, {"objective", objective->describe()},
                                  {"budget", multi_fidelity ? nlohmann::json(nullptr) : nlohmann::json(budget)},
                                  {"max_cost_seconds", s.max_cost_seconds}, {"max_epochs_total", max_epochs_total},
                                  {"seed", s.seed}, {"pool", pool_config}, {"versions", runtime_versions()}};
+  if (!multi_fidelity && s.mf.max_epochs > 0) config["fidelity_epochs"] = s.mf.max_epochs;
   SearchSettings effective = s;  // what the summary reports
   effective.max_epochs_total = max_epochs_total;
   if (multi_fidelity) effective.budget = s.budget;
@@ -181,6 +182,8 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
       progress(std::string(e.what()) + ": the search ends after " + std::to_string(history.size()) + " trials");
       break;
     }
+    // A single-fidelity method with --max-fidelity trains every trial that long (a side-by-side comparison).
+    if (!multi_fidelity && p.epochs == 0) p.epochs = s.mf.max_epochs;
     const std::string text = space.format(p.config);
     const auto start = std::chrono::steady_clock::now();
     TrialRequest request{p.config, Fidelity{}, s.seed * 1000ULL + static_cast<uint64_t>(i)};

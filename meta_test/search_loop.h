@@ -17,7 +17,8 @@ struct SearchSettings {
   BayesOptSettings bo;
   // Multi-fidelity methods (sh, hyperband, bohb, tnas-hb); max_epochs 0: the objective's longest (a curve
   // table's epochs, the train preset's). Their budget is training cost: --max-epochs-total, or, when that is 0,
-  // `budget` full-fidelity evaluations' worth of epochs (budget x max_epochs).
+  // `budget` full-fidelity evaluations' worth of epochs (budget x max_epochs). A single-fidelity method with
+  // max_epochs > 0 trains every trial for max_epochs.
   MultiFidelitySettings mf{1, 0, 3, "highest"};
   int budget = 30;                // evaluations at most
   double max_cost_seconds = 0;    // and, when > 0, stop once the evaluations have cost this many seconds

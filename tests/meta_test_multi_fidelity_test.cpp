@@ -328,6 +328,80 @@ TEST(MultiFidelitySearch, APromotedTrainTrialContinuesItsRunExactly) {
   EXPECT_TRUE(again.details.value("state_missing", false));
 }
 
+// A command objective receives each trial's fidelity as {epochs} and the run it continues as
+// {previous_epochs}; without an "epochs" in its output it is charged the epochs it adds.
+TEST(MultiFidelitySearch, ACommandReceivesTheFidelityAndThePreviousEpochs) {
+  const auto dir = test::scratch_dir("mf_command");
+  SearchSettings s;
+  s.method = "hyperband";
+  s.objective.spec = "command:echo '{\"accuracy\": {epochs}, \"from\": {previous_epochs}}'; true {arch}";
+  s.mf.max_epochs = 9;
+  s.budget = 4;
+  s.out = (dir / "run").string();
+  const nlohmann::json summary = run_search(s, [](const std::string&) {});
+  long epochs = 0;
+  for (const auto& t : trials(s.out)) {
+    ASSERT_TRUE(t.at("ok").get<bool>()) << t.dump();
+    EXPECT_EQ(t.at("accuracy").get<double>(), t.at("fidelity_epochs").get<double>());
+    EXPECT_EQ(t.at("metrics").at("from").get<int>(), t.value("continued_from_epochs", 0));
+    EXPECT_EQ(t.at("epochs").get<int>(), t.at("fidelity_epochs").get<int>() - t.value("continued_from_epochs", 0));
+    epochs += t.at("epochs").get<int>();
+  }
+  EXPECT_GE(epochs, 4 * 9);
+  EXPECT_EQ(summary.at("best_fidelity_epochs"), 9);
+}
+
+// Real training under SIGKILL: the resumed search makes the same trials, and every promotion continues its
+// saved run (no finished rung is trained again: the trials' epochs add up to the uninterrupted search's).
+TEST(MultiFidelitySearch, ATrainingSearchKilledAndResumedRetrainsNothingFinished) {
+  const auto dir = test::scratch_dir("mf_train_kill");
+  SearchSettings s;
+  s.method = "sh";
+  s.objective.spec = "train";
+  s.objective.dataset = s.bo.dataset = "mnist";
+  s.objective.preset = "smoke";
+  s.objective.device = "cpu";
+  s.mf.max_epochs = 9;
+  s.budget = 3;
+  s.seed = 2;
+  s.out = (dir / "reference").string();
+  const nlohmann::json reference = run_search(s, [](const std::string&) {});
+  const auto expected = trials(s.out);
+  s.out = (dir / "killed").string();
+  Rng rng(8);
+  bool partial = false;
+  for (int kills = 0; kills < 4; ++kills) {
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      try {
+        run_search(s, [](const std::string&) {});
+      } catch (...) {
+        _exit(1);
+      }
+      _exit(0);
+    }
+    usleep(static_cast<useconds_t>(200000 + rng.uniform_int(600000)));
+    kill(child, SIGKILL);
+    waitpid(child, nullptr, 0);
+    const size_t n = trials(s.out).size();
+    partial = partial || (n > 0 && n < expected.size());
+  }
+  const nlohmann::json resumed = run_search(s, [](const std::string&) {});
+  const auto got = trials(s.out);
+  ASSERT_EQ(got.size(), expected.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].at("arch"), expected[i].at("arch")) << i;
+    EXPECT_EQ(got[i].at("accuracy"), expected[i].at("accuracy")) << i;
+    EXPECT_EQ(got[i].at("epochs"), expected[i].at("epochs")) << i;
+    if (got[i].contains("continued_from_epochs"))
+      EXPECT_EQ(got[i].at("details").value("continued_from_epoch", 0), got[i].at("continued_from_epochs").get<int>()) << i;
+  }
+  EXPECT_EQ(resumed.at("cost_epochs"), reference.at("cost_epochs"));
+  EXPECT_EQ(resumed.at("best_arch"), reference.at("best_arch"));
+  EXPECT_TRUE(partial) << "no kill landed in the middle of the search";
+}
+
 TEST(MultiFidelitySearch, BadSettingsAreRefused) {
   const auto dir = test::scratch_dir("mf_bad");
   const std::string table = synthetic_curves(dir);
