@@ -20,7 +20,7 @@ for t in ${targets//,/ }; do
   case $t in
     mnist) specs+=("mnist=mnist=tiny=27=12") ;;
     imagenet16)
-      if [ -f "$shared/imagenet/imagenet16/train_data_batch_1.npz" ]; then specs+=("imagenet16=imagenet16:$shared/imagenet/imagenet16?classes=1-83=fast=9=8")
+      if [ -f "$shared/imagenet/imagenet16/train_data_batch_1.npz" ]; then specs+=("imagenet16=imagenet16:$shared/imagenet/imagenet16?classes=1-83=fast=9=6")
       else echo "multi_fidelity_real.sh: $shared/imagenet absent, imagenet16 target skipped" >&2; fi ;;
     *) echo "unknown target $t" >&2; exit 2 ;;
   esac

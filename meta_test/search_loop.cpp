@@ -36,8 +36,8 @@ struct SearchTally {
   bool budget_left(double max_cost_seconds, long max_epochs_total) const {
     return (max_cost_seconds <= 0 || cost < max_cost_seconds) && (max_epochs_total <= 0 || epochs < max_epochs_total);
   }
-  nlohmann::json summary(const SearchSettings& s, int budget, size_t evaluations, const std::vector<nlohmann::json>& trials) const {
-    nlohmann::json j = {{"method", s.method}, {"evaluations", evaluations}, {"budget", budget},
+  nlohmann::json summary(const SearchSettings& s, size_t evaluations, const std::vector<nlohmann::json>& trials) const {
+    nlohmann::json j = {{"method", s.method}, {"evaluations", evaluations}, {"budget", s.budget},
                         {"seconds", elapsed}, {"cost_seconds", cost}, {"cost_epochs", epochs}, {"seed", s.seed}, {"run_directory", s.out}};
     if (s.max_cost_seconds > 0) j["max_cost_seconds"] = s.max_cost_seconds;
     if (s.max_epochs_total > 0) j["max_epochs_total"] = s.max_epochs_total;
@@ -118,50 +118,99 @@ int max_fidelity(const SearchSettings& s, const Objective& objective) {
 
 }  // namespace
 
+namespace {
+
+// Everything a search needs before its first trial: the space, the objective (with a multi-fidelity
+// schedule), the pool, the budget, the method and the configuration the run directory records.
+struct SearchSetup {
+  std::unique_ptr<SearchSpace> space;
+  bool multi_fidelity = false;
+  ObjectiveSettings objective_settings;  // as the user gave them (the final training uses these)
+  std::unique_ptr<Objective> objective;
+  std::vector<Arch> pool;
+  int budget = 0;               // trials at most
+  long max_epochs_total = 0;    // 0: none
+  std::unique_ptr<SearchMethod> method;
+  nlohmann::json config;
+  SearchSettings effective;     // what the summary reports
+};
+
+SearchSetup set_up(const SearchSettings& s, const std::function<void(const std::string&)>& progress) {
+  SearchSetup u;
+  u.space = make_search_space(s.space);
+  const SearchSpace& space = *u.space;
+  u.multi_fidelity = is_multi_fidelity_method(s.method);
+  u.objective_settings = s.objective;
+  u.objective_settings.seed = s.seed;
+  MultiFidelitySettings mf = s.mf;
+  u.objective = make_objective(u.objective_settings, space);
+  if (u.multi_fidelity) {
+    // The schedule spans the longest fidelity, and every trained state is kept, so that promotions continue.
+    mf.max_epochs = max_fidelity(s, *u.objective);
+    ObjectiveSettings scheduled = u.objective_settings;
+    scheduled.schedule_epochs = mf.max_epochs;
+    scheduled.state_dir = (std::filesystem::path(s.out) / "train_states").string();
+    if (scheduled.spec == "train") u.objective = make_objective(scheduled, space);
+  }
+  if (s.max_epochs_total > 0 && !u.objective->reports_epochs())
+    throw Error("--max-epochs-total: the " + u.objective->describe().value("kind", std::string("?")) +
+                " objective trains nothing (use --budget or --max-cost-seconds)");
+  // The pool: the objective's configurations when it has only some (a curve table), else the space's.
+  const bool sampled = u.objective->candidates().empty() && pool_is_sampled(space);
+  u.pool = u.objective->candidates().empty() ? draw_pool(space, {s.dedupe, s.pool_size, s.seed}) : u.objective->candidates();
+  // Single fidelity: no configuration is evaluated twice, so more evaluations than the pool holds are capped,
+  // and said. Multi-fidelity: the budget is epochs, budget x max_epochs unless --max-epochs-total says.
+  u.budget = u.multi_fidelity ? std::numeric_limits<int>::max() : static_cast<int>(std::min<size_t>(static_cast<size_t>(s.budget), u.pool.size()));
+  u.max_epochs_total = u.multi_fidelity && s.max_epochs_total <= 0 ? static_cast<long>(s.budget) * mf.max_epochs : s.max_epochs_total;
+  if (!u.multi_fidelity && u.budget < s.budget)
+    progress("--budget " + std::to_string(s.budget) + " is more than the " + std::to_string(u.pool.size()) +
+             " cells of the pool: capped at " + std::to_string(u.budget));
+  u.method = make_search_method(s.method, {&space, u.pool, s.seed}, s.bo, mf);
+
+  const nlohmann::json pool_config = sampled ? nlohmann::json{{"size", u.pool.size()}, {"sampled_from", space.size()}, {"seed", s.seed}}
+                                             : nlohmann::json{{"size", u.pool.size()}, {"dedupe_by_iso_key", s.dedupe}};
+  u.config = {{"space", space.name()}, {"method", u.method->describe()}, {"objective", u.objective->describe()},
+              {"budget", u.multi_fidelity ? nlohmann::json(nullptr) : nlohmann::json(u.budget)},
+              {"max_cost_seconds", s.max_cost_seconds}, {"max_epochs_total", u.max_epochs_total},
+              {"seed", s.seed}, {"pool", pool_config}, {"versions", runtime_versions()}};
+  if (!u.multi_fidelity && s.mf.max_epochs > 0) u.config["fidelity_epochs"] = s.mf.max_epochs;
+  u.effective = s;
+  u.effective.max_epochs_total = u.max_epochs_total;
+  if (!u.multi_fidelity) u.effective.budget = u.budget;
+  return u;
+}
+
+// Trial i: the request for a proposal (a configuration keeps its training seed at every fidelity, so that a
+// promotion continues the same run), its outcome and its trials.jsonl record.
+nlohmann::json run_one_trial(const SearchSettings& s, const SearchSetup& u, int i, Proposal& p, TrialResult& outcome) {
+  // A single-fidelity method with --max-fidelity trains every trial that long (a side-by-side comparison).
+  if (!u.multi_fidelity && p.epochs == 0) p.epochs = s.mf.max_epochs;
+  const auto start = std::chrono::steady_clock::now();
+  TrialRequest request{p.config, Fidelity{}, s.seed * 1000ULL + static_cast<uint64_t>(i)};
+  if (u.multi_fidelity) request.seed = s.seed * 1000ULL + stable_hash(u.space->iso_key(p.config)) % 1000;
+  request.fidelity.epochs = p.epochs;
+  request.previous_epochs = p.previous_epochs;
+  outcome = run_trial(*u.objective, request);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return trial_record(i, u.space->format(p.config), p, outcome, seconds, *u.method);
+}
+
+std::string stop_reason(const SearchSettings& s, const SearchSetup& u, const SearchTally& tally) {
+  if (u.max_epochs_total > 0 && tally.epochs >= u.max_epochs_total)
+    return s.max_epochs_total > 0 ? "--max-epochs-total " + std::to_string(u.max_epochs_total)
+                                  : "the budget of " + std::to_string(u.max_epochs_total) + " epochs (--budget " + std::to_string(s.budget) +
+                                        " full evaluations)";
+  return "--max-cost-seconds " + std::to_string(s.max_cost_seconds);
+}
+
+}  // namespace
+
 nlohmann::json run_search(const SearchSettings& s, const std::function<void(const std::string&)>& progress) {
   validate(s);
   const MemoryScope scope("searching with " + s.method);
-  const std::unique_ptr<SearchSpace> space_owner = make_search_space(s.space);
-  const SearchSpace& space = *space_owner;
-  const bool multi_fidelity = is_multi_fidelity_method(s.method);
-  ObjectiveSettings objective_settings = s.objective;
-  objective_settings.seed = s.seed;
-  MultiFidelitySettings mf = s.mf;
-  auto objective = make_objective(objective_settings, space);
-  if (multi_fidelity) {
-    // The schedule spans the longest fidelity, and every trained state is kept, so that promotions continue.
-    mf.max_epochs = max_fidelity(s, *objective);
-    ObjectiveSettings scheduled = objective_settings;
-    scheduled.schedule_epochs = mf.max_epochs;
-    scheduled.state_dir = (std::filesystem::path(s.out) / "train_states").string();
-    if (scheduled.spec == "train") objective = make_objective(scheduled, space);
-  }
-  if (s.max_epochs_total > 0 && !objective->reports_epochs())
-    throw Error("--max-epochs-total: the " + objective->describe().value("kind", std::string("?")) +
-                " objective trains nothing (use --budget or --max-cost-seconds)");
-  // The pool: the objective's configurations when it has only some (a curve table), else the space's.
-  const bool sampled = objective->candidates().empty() && pool_is_sampled(space);
-  const std::vector<Arch> pool = objective->candidates().empty() ? draw_pool(space, {s.dedupe, s.pool_size, s.seed}) : objective->candidates();
-  // Single fidelity: no configuration is evaluated twice, so more evaluations than the pool holds are capped,
-  // and said. Multi-fidelity: the budget is epochs, budget x max_epochs unless --max-epochs-total says.
-  const int budget = multi_fidelity ? std::numeric_limits<int>::max() : static_cast<int>(std::min<size_t>(static_cast<size_t>(s.budget), pool.size()));
-  const long max_epochs_total = multi_fidelity && s.max_epochs_total <= 0 ? static_cast<long>(s.budget) * mf.max_epochs : s.max_epochs_total;
-  if (!multi_fidelity && budget < s.budget)
-    progress("--budget " + std::to_string(s.budget) + " is more than the " + std::to_string(pool.size()) +
-             " cells of the pool: capped at " + std::to_string(budget));
-  auto method = make_search_method(s.method, {&space, pool, s.seed}, s.bo, mf);
-
-  const nlohmann::json pool_config = sampled ? nlohmann::json{{"size", pool.size()}, {"sampled_from", space.size()}, {"seed", s.seed}}
-                                             : nlohmann::json{{"size", pool.size()}, {"dedupe_by_iso_key", s.dedupe}};
-  nlohmann::json config = {{"space", space.name()}, {"method", method->describe()}, {"objective", objective->describe()},
-                                 {"budget", multi_fidelity ? nlohmann::json(nullptr) : nlohmann::json(budget)},
-                                 {"max_cost_seconds", s.max_cost_seconds}, {"max_epochs_total", max_epochs_total},
-                                 {"seed", s.seed}, {"pool", pool_config}, {"versions", runtime_versions()}};
-  if (!multi_fidelity && s.mf.max_epochs > 0) config["fidelity_epochs"] = s.mf.max_epochs;
-  SearchSettings effective = s;  // what the summary reports
-  effective.max_epochs_total = max_epochs_total;
-  if (multi_fidelity) effective.budget = s.budget;
-  RunDirectory run(s.out, config, s.force);
+  SearchSetup u = set_up(s, progress);
+  const SearchSpace& space = *u.space;
+  RunDirectory run(s.out, u.config, s.force);
   std::vector<Observation> history;
   SearchTally tally;
   for (const auto& t : run.trials()) {
@@ -172,47 +221,32 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
     progress("resuming " + s.out + ": " + std::to_string(history.size()) + " finished trials replayed");
 
   bool exhausted = false;
-  for (int i = static_cast<int>(history.size()); i < budget && tally.budget_left(s.max_cost_seconds, max_epochs_total); ++i) {
+  for (int i = static_cast<int>(history.size()); i < u.budget && tally.budget_left(s.max_cost_seconds, u.max_epochs_total); ++i) {
     Rng rng(s.seed * 1000003ULL + static_cast<uint64_t>(i));  // per step: a replayed history proposes the same
     Proposal p;
     try {
-      p = method->propose_trial(history, rng);
+      p = u.method->propose_trial(history, rng);
     } catch (const PoolExhausted& e) {
       exhausted = true;
       progress(std::string(e.what()) + ": the search ends after " + std::to_string(history.size()) + " trials");
       break;
     }
-    // A single-fidelity method with --max-fidelity trains every trial that long (a side-by-side comparison).
-    if (!multi_fidelity && p.epochs == 0) p.epochs = s.mf.max_epochs;
-    const std::string text = space.format(p.config);
-    const auto start = std::chrono::steady_clock::now();
-    TrialRequest request{p.config, Fidelity{}, s.seed * 1000ULL + static_cast<uint64_t>(i)};
-    // A configuration keeps its training seed at every fidelity, so that a promotion continues the same run.
-    if (multi_fidelity) request.seed = s.seed * 1000ULL + stable_hash(space.iso_key(p.config)) % 1000;
-    request.fidelity.epochs = p.epochs;
-    request.previous_epochs = p.previous_epochs;
-    const TrialResult outcome = run_trial(*objective, request);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const nlohmann::json trial = trial_record(i, text, p, outcome, seconds, *method);
+    TrialResult outcome;
+    const nlohmann::json trial = run_one_trial(s, u, i, p, outcome);
     run.append_trial(trial);
     history.push_back({p.config, outcome.ok ? outcome.accuracy() : 0, outcome.ok, p.epochs});
     tally.add(trial);
-    run.write_outputs(tally.summary(effective, multi_fidelity ? s.budget : budget, history.size(), run.trials()));
-    const std::string of = multi_fidelity ? " | " + std::to_string(tally.epochs) + "/" + std::to_string(max_epochs_total) + " ep" : "/" + std::to_string(budget);
-    progress(progress_line(i, of, text, p, outcome, tally, seconds, *method));
+    run.write_outputs(tally.summary(u.effective, history.size(), run.trials()));
+    const std::string of = u.multi_fidelity ? " | " + std::to_string(tally.epochs) + "/" + std::to_string(u.max_epochs_total) + " ep"
+                                            : "/" + std::to_string(u.budget);
+    progress(progress_line(i, of, space.format(p.config), p, outcome, tally, trial.at("seconds").get<double>(), *u.method));
   }
-  if (!exhausted && !tally.budget_left(s.max_cost_seconds, max_epochs_total)) {
-    const std::string by = max_epochs_total > 0 && tally.epochs >= max_epochs_total
-                               ? (s.max_epochs_total > 0 ? "--max-epochs-total " + std::to_string(max_epochs_total)
-                                                         : "the budget of " + std::to_string(max_epochs_total) + " epochs (--budget " +
-                                                               std::to_string(s.budget) + " full evaluations)")
-                               : "--max-cost-seconds " + std::to_string(s.max_cost_seconds);
-    progress("stopped by " + by + " after " + std::to_string(history.size()) + " evaluations");
-  }
+  if (!exhausted && !tally.budget_left(s.max_cost_seconds, u.max_epochs_total))
+    progress("stopped by " + stop_reason(s, u, tally) + " after " + std::to_string(history.size()) + " evaluations");
   progress(run.plot());
-  nlohmann::json summary = tally.summary(effective, multi_fidelity ? s.budget : budget, history.size(), run.trials());
+  nlohmann::json summary = tally.summary(u.effective, history.size(), run.trials());
   if (!s.final_preset.empty() && summary.contains("best_arch")) {
-    summary["final"] = final_training(space, summary["best_arch"], objective_settings, s.final_preset, run, progress);
+    summary["final"] = final_training(space, summary["best_arch"], u.objective_settings, s.final_preset, run, progress);
     run.write_outputs(summary);
   }
   return summary;

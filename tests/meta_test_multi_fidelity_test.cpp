@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <algorithm>
 #include <map>
@@ -65,6 +66,32 @@ std::vector<nlohmann::json> trials(const std::string& dir) {
   std::ifstream in(dir + "/trials.jsonl");
   for (std::string line; std::getline(in, line);) t.push_back(nlohmann::json::parse(line));
   return t;
+}
+
+// Starts `search` in a child process `kills` times and SIGKILLs it after a random delay of min_us plus up to
+// spread_us; returns whether some kill left between 0 and `total` trials in `out` (it landed mid-search).
+bool kill_repeatedly(const std::function<void()>& search, const std::string& out, size_t total, int kills, uint64_t seed,
+                     useconds_t min_us, useconds_t spread_us) {
+  Rng rng(seed);
+  bool partial = false;
+  for (int k = 0; k < kills; ++k) {
+    const pid_t child = fork();
+    if (child < 0) throw Error("fork failed");
+    if (child == 0) {
+      try {
+        search();
+      } catch (...) {
+        _exit(1);
+      }
+      _exit(0);
+    }
+    usleep(min_us + static_cast<useconds_t>(rng.uniform_int(spread_us)));
+    kill(child, SIGKILL);
+    waitpid(child, nullptr, 0);
+    const size_t n = trials(out).size();
+    partial = partial || (n > 0 && n < total);
+  }
+  return partial;
 }
 
 // Li et al. (2018), Table 1: R = 27 epochs, eta = 3.
@@ -259,26 +286,8 @@ TEST(MultiFidelitySearch, ResumesAfterSigkillWithTheSameTrials) {
   run_search(mf_settings("bohb", table, reference, 20), [](const std::string&) {});
   const auto expected = trials(reference);
   const std::string out = (dir / "killed").string();
-  Rng rng(3);
-  bool partial = false;
-  for (int kills = 0; kills < 4; ++kills) {
-    const pid_t child = fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-      try {
-        run_search(mf_settings("bohb", table, out, 20), [](const std::string&) {});
-      } catch (...) {
-        _exit(1);
-      }
-      _exit(0);
-    }
-    usleep(static_cast<useconds_t>(50000 + rng.uniform_int(200000)));
-    kill(child, SIGKILL);
-    waitpid(child, nullptr, 0);
-    const size_t n = trials(out).size();
-    partial = partial || (n > 0 && n < expected.size());
-  }
-  EXPECT_TRUE(partial) << "no kill landed in the middle of the search";
+  const auto search = [&] { run_search(mf_settings("bohb", table, out, 20), [](const std::string&) {}); };
+  EXPECT_TRUE(kill_repeatedly(search, out, expected.size(), 4, 3, 50000, 200000)) << "no kill landed in the middle of the search";
   run_search(mf_settings("bohb", table, out, 20), [](const std::string&) {});
   const auto got = trials(out);
   ASSERT_EQ(got.size(), expected.size());
@@ -368,25 +377,7 @@ TEST(MultiFidelitySearch, ATrainingSearchKilledAndResumedRetrainsNothingFinished
   const nlohmann::json reference = run_search(s, [](const std::string&) {});
   const auto expected = trials(s.out);
   s.out = (dir / "killed").string();
-  Rng rng(8);
-  bool partial = false;
-  for (int kills = 0; kills < 4; ++kills) {
-    const pid_t child = fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-      try {
-        run_search(s, [](const std::string&) {});
-      } catch (...) {
-        _exit(1);
-      }
-      _exit(0);
-    }
-    usleep(static_cast<useconds_t>(200000 + rng.uniform_int(600000)));
-    kill(child, SIGKILL);
-    waitpid(child, nullptr, 0);
-    const size_t n = trials(s.out).size();
-    partial = partial || (n > 0 && n < expected.size());
-  }
+  const bool partial = kill_repeatedly([&] { run_search(s, [](const std::string&) {}); }, s.out, expected.size(), 4, 8, 200000, 600000);
   const nlohmann::json resumed = run_search(s, [](const std::string&) {});
   const auto got = trials(s.out);
   ASSERT_EQ(got.size(), expected.size());

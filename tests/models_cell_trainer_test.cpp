@@ -107,6 +107,24 @@ TEST(CellTrainer, BadInputIsAClearError) {
 }
 
 
+// The preset at `epochs`, and CPU options with seed 7 on a 4-epoch schedule (the continuation tests').
+ProxyPreset at_epochs(ProxyPreset p, int epochs) {
+  p.epochs = p.grayscale_epochs = epochs;
+  return p;
+}
+TrainOptions scheduled_options() {
+  TrainOptions o;
+  o.seed = 7;
+  o.device = "cpu";
+  o.schedule_epochs = 4;
+  return o;
+}
+std::string empty_dir(const std::string& name) {
+  const std::string dir = ::testing::TempDir() + "/" + name;
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
 // Multi-fidelity: a run to 2 of a 4-epoch schedule, saved and continued to 4, ends exactly where the
 // uninterrupted 4-epoch run ends (same weights, momentum, random stream and schedule position).
 TEST(CellTrainer, AContinuedRunEndsExactlyWhereTheUninterruptedRunEnds) {
@@ -114,20 +132,14 @@ TEST(CellTrainer, AContinuedRunEndsExactlyWhereTheUninterruptedRunEnds) {
   ProxyPreset preset = test_preset();
   preset.trivial_augment = true;  // the random stream must continue too
   const auto data = prepare_evaluation_data(src, nullptr, preset, 5);
-  const std::string dir = ::testing::TempDir() + "/continuation";
-  std::filesystem::remove_all(dir);
-  TrainOptions o;
-  o.seed = 7;
-  o.device = "cpu";
-  o.schedule_epochs = 4;
+  const std::string dir = empty_dir("continuation");
+  TrainOptions o = scheduled_options();
   o.learning_curve = true;
-  ProxyPreset full = preset;
-  full.epochs = full.grayscale_epochs = 4;
+  const ProxyPreset full = at_epochs(preset, 4);
   const auto uninterrupted = train_and_evaluate(Nb201Cell::parse(kCell), data, full, o);
   ASSERT_EQ(uninterrupted.curve.size(), 4u);
 
-  ProxyPreset half = preset;
-  half.epochs = half.grayscale_epochs = 2;
+  const ProxyPreset half = at_epochs(preset, 2);
   TrainOptions first = o;
   first.save_to = dir + "/e2.pt";
   const auto prefix = train_and_evaluate(Nb201Cell::parse(kCell), data, half, first);
@@ -162,22 +174,16 @@ TEST(CellTrainer, AContinuedRunEndsExactlyWhereTheUninterruptedRunEnds) {
 
 TEST(CellTrainer, AStateOfAnotherRunOrPastTheRequestIsRefused) {
   const auto src = stripes(80, 4);
-  ProxyPreset preset = test_preset();
-  preset.epochs = preset.grayscale_epochs = 2;
+  const ProxyPreset preset = at_epochs(test_preset(), 2);
   const auto data = prepare_evaluation_data(src, nullptr, preset, 5);
-  const std::string dir = ::testing::TempDir() + "/continuation_errors";
-  std::filesystem::remove_all(dir);
-  TrainOptions o;
-  o.seed = 7;
-  o.device = "cpu";
-  o.schedule_epochs = 4;
+  const std::string dir = empty_dir("continuation_errors");
+  TrainOptions o = scheduled_options();
   o.save_to = dir + "/e2.pt";
   train_and_evaluate(Nb201Cell::parse(kCell), data, preset, o);
   TrainOptions other = o;
   other.save_to.clear();
   other.resume_from = dir + "/e2.pt";
-  ProxyPreset longer = preset;
-  longer.epochs = longer.grayscale_epochs = 3;
+  const ProxyPreset longer = at_epochs(preset, 3);
   other.seed = 8;  // another seed: another run
   EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, longer, other), Error);
   other.seed = 7;
@@ -185,15 +191,12 @@ TEST(CellTrainer, AStateOfAnotherRunOrPastTheRequestIsRefused) {
   other.schedule_epochs = 6;  // another schedule
   EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, longer, other), Error);
   other.schedule_epochs = 4;
-  ProxyPreset shorter = preset;
-  shorter.epochs = shorter.grayscale_epochs = 1;  // the state is past the request
-  EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, shorter, other), Error);
-  ProxyPreset beyond = preset;
-  beyond.epochs = beyond.grayscale_epochs = 5;  // beyond the schedule
-  EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, beyond, o), Error);
+  EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, at_epochs(preset, 1), other), Error);  // the state is past the request
+  EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, at_epochs(preset, 5), o), Error);      // beyond the schedule
   other.resume_from = dir + "/missing.pt";
   EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, longer, other), Error);
-  EXPECT_EQ(train_and_evaluate(Nb201Cell::parse(kCell), data, longer, [&] { auto t = other; t.resume_from = dir + "/e2.pt"; return t; }()).start_epoch, 2);
+  other.resume_from = dir + "/e2.pt";
+  EXPECT_EQ(train_and_evaluate(Nb201Cell::parse(kCell), data, longer, other).start_epoch, 2);
 }
 
 }  // namespace
