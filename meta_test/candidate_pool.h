@@ -11,6 +11,7 @@
 #include "basics/error.h"
 #include "basics/rng.h"
 #include "graphs/search_space.h"
+#include "meta_test/pareto.h"
 
 namespace tnas {
 
@@ -25,6 +26,7 @@ struct Observation {
   double accuracy = 0;
   bool ok = false;
   int epochs = 0;  // the fidelity it was evaluated at (0: the objective's own protocol)
+  ObjectiveVector objectives;  // multi-objective searches: every objective, maximized (meta_test/pareto.h)
 };
 
 // The configurations a search may propose: every one of a space small enough to enumerate (de-duplicated by

@@ -21,7 +21,7 @@
 namespace tnas {
 namespace {
 
-class BayesOpt final : public SearchMethod {
+class BayesOpt final : public SearchMethod, public AccuracyModel {
  public:
   BayesOpt(const SearchContext& c, const BayesOptSettings& s) : pool_(*c.space, c.pool), s_(s), acquisition_(s.acquisition, s.ucb_beta) {
     std::optional<Surrogate> surrogate;
@@ -94,6 +94,18 @@ class BayesOpt final : public SearchMethod {
     last_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return next;
   }
+
+  void predict(const std::vector<Observation>& h, const std::vector<long>& candidates, Rng& rng, std::vector<double>& mean,
+               std::vector<double>& sd) override {
+    const Posterior p = posterior(h, candidates, rng);
+    mean.resize(candidates.size());
+    sd.resize(candidates.size());
+    for (size_t c = 0; c < candidates.size(); ++c) {
+      mean[c] = p.shift + p.scale * p.mean(static_cast<long>(c));
+      sd[c] = p.scale * std::sqrt(std::max(0.0, p.var(static_cast<long>(c))));
+    }
+  }
+  SearchMethod& as_method() override { return *this; }
 
   nlohmann::json describe() const override {
     return {{"method", s_.meta_trained ? "tnas" : "gp"}, {"checkpoint", s_.meta_trained ? s_.checkpoint : ""},
@@ -183,43 +195,59 @@ class BayesOpt final : public SearchMethod {
     return k;
   }
 
-  Arch acquire(const std::vector<Observation>& h, const std::vector<bool>& done, Rng& rng) {
+  // The GP's posterior over `candidates` (standardized units) given the successful observations; `best` is the
+  // best standardized observation and accuracy = shift + scale * standardized.
+  struct Posterior {
+    Eigen::VectorXd mean, var;
+    double best = 0, shift = 0, scale = 1;
+  };
+  Posterior posterior(const std::vector<Observation>& h, const std::vector<long>& candidates, Rng& rng) {
     std::vector<long> rows;
     std::vector<double> ys;
     for (const auto& o : h)
       if (o.ok) rows.push_back(pool_.find(o.config)), ys.push_back(o.accuracy);
     if (rows.empty()) throw Error("search: no successful evaluation to fit the GP on");
-    const std::vector<long> candidates =
-        pool_.acquisition_candidates(h, done, s_.acquisition_pool == "mutations", s_.mutation_parents);
-    if (candidates.empty()) throw PoolExhausted();
     double mean = label_mean_, sd = label_std_;
-    if (!s_.meta_trained) {  // no meta-training statistics: standardize with the observations
+    if (!s_.meta_trained || s_.kernel == "additive") {  // standardized with the observations
       mean = 0;
       for (double y : ys) mean += y / ys.size();
       double var = 0;
       for (double y : ys) var += (y - mean) * (y - mean) / ys.size();
       sd = var > 1e-12 ? std::sqrt(var) : 1.0;
     }
+    // The deep kernel is fine-tuned on labels standardized as in meta-training (the gp baseline: as observed).
+    const double deep_mean = s_.meta_trained ? label_mean_ : mean, deep_sd = s_.meta_trained ? label_std_ : sd;
     Eigen::VectorXd y(static_cast<long>(rows.size()));
-    for (size_t i = 0; i < rows.size(); ++i) y(static_cast<long>(i)) = (ys[i] - mean) / sd;
+    for (size_t i = 0; i < rows.size(); ++i) y(static_cast<long>(i)) = (ys[i] - deep_mean) / deep_sd;
     const AdaptedKernel k = deep_kernel_at(rows, candidates, y, rng);
     const Eigen::MatrixXd cross = pairwise_distances(k.train, k.query);
-    Eigen::VectorXd mu(static_cast<long>(candidates.size())), var(mu.size());
-    double best = y.maxCoeff();
+    Posterior p;
+    p.mean.resize(static_cast<long>(candidates.size()));
+    p.var.resize(p.mean.size());
     if (s_.kernel == "additive") {
       const Eigen::VectorXd ys_std = standardized(ys);
       const auto prediction = fit_additive_gp(
           ys_std, additive_families(pairwise_distances(k.train, k.train), cross, rows, candidates, k.hyperparameters), {1e-3, 1e-2, 1e-1});
-      mu = prediction.mean, var = prediction.variance, best = ys_std.maxCoeff();
+      p.mean = prediction.mean, p.var = prediction.variance, p.best = ys_std.maxCoeff();
+      p.shift = mean, p.scale = sd;
       last_note = "kernel " + prediction.kernel;
     } else {
       GpRegression gp(k.train, y, k.hyperparameters);
-      gp.predict_from_distances(cross, mu, var);
+      gp.predict_from_distances(cross, p.mean, p.var);
+      p.best = y.maxCoeff(), p.shift = deep_mean, p.scale = deep_sd;
     }
+    return p;
+  }
+
+  Arch acquire(const std::vector<Observation>& h, const std::vector<bool>& done, Rng& rng) {
+    const std::vector<long> candidates =
+        pool_.acquisition_candidates(h, done, s_.acquisition_pool == "mutations", s_.mutation_parents);
+    if (candidates.empty()) throw PoolExhausted();
+    const Posterior p = posterior(h, candidates, rng);
     long pick = -1;
     double pick_value = -1e300;
-    for (long c = 0; c < mu.size(); ++c) {
-      const double a = acquisition_(mu(c), std::sqrt(var(c) + 1e-12), best);
+    for (long c = 0; c < p.mean.size(); ++c) {
+      const double a = acquisition_(p.mean(c), std::sqrt(p.var(c) + 1e-12), p.best);
       if (a > pick_value) pick_value = a, pick = candidates[c];
     }
     return pool_.configs()[pick];
@@ -246,6 +274,10 @@ class BayesOpt final : public SearchMethod {
 }  // namespace
 
 std::unique_ptr<SearchMethod> make_deep_kernel_bo(const SearchContext& c, const BayesOptSettings& bo) {
+  return std::make_unique<BayesOpt>(c, bo);
+}
+
+std::unique_ptr<AccuracyModel> make_deep_kernel_model(const SearchContext& c, const BayesOptSettings& bo) {
   return std::make_unique<BayesOpt>(c, bo);
 }
 

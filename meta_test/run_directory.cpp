@@ -87,9 +87,10 @@ bool Incumbent::offer(const nlohmann::json& t) {
   return true;
 }
 
-void RunDirectory::write_outputs(const nlohmann::json& summary) {
+void RunDirectory::write_outputs(const nlohmann::json& summary, const std::vector<double>& hypervolume) {
   std::ostringstream csv;
-  csv << "trial,arch,ok,accuracy,incumbent,fidelity_epochs,cost_seconds,cost_epochs\n";
+  csv << "trial,arch,ok,accuracy,incumbent,fidelity_epochs,cost_seconds,cost_epochs" << (hypervolume.empty() ? "" : ",hypervolume") << "\n";
+  size_t row = 0;
   Incumbent incumbent;
   double cost = 0;
   long epochs = 0;
@@ -100,7 +101,10 @@ void RunDirectory::write_outputs(const nlohmann::json& summary) {
     epochs += t.value("epochs", 0L);
     csv << t.at("trial") << ",\"" << t.at("arch").get<std::string>() << "\"," << (ok ? 1 : 0) << ","
         << (ok ? std::to_string(t.at("accuracy").get<double>()) : "") << "," << (incumbent.trial > 0 ? std::to_string(incumbent.accuracy) : "")
-        << "," << t.value("fidelity_epochs", 0) << "," << cost << "," << epochs << "\n";
+        << "," << t.value("fidelity_epochs", 0) << "," << cost << "," << epochs;
+    if (row < hypervolume.size()) csv << "," << hypervolume[row];
+    csv << "\n";
+    ++row;
   }
   write_text(path_ + "/trajectory.csv", csv.str());
   write_text(path_ + "/summary.json", summary.dump(2) + "\n");

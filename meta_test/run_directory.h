@@ -39,7 +39,8 @@ class RunDirectory {
   // Finished trials in order (a torn last line, from a kill during the append, is dropped).
   const std::vector<nlohmann::json>& trials() const { return trials_; }
   void append_trial(const nlohmann::json& trial);
-  void write_outputs(const nlohmann::json& summary);
+  // trajectory.csv and summary.json; `hypervolume` (one per trial, multi-objective searches) adds a column.
+  void write_outputs(const nlohmann::json& summary, const std::vector<double>& hypervolume = {});
   // final.json's content, or null when absent.
   nlohmann::json final_training() const;
   void write_final_training(const nlohmann::json& final);  // atomically

@@ -39,6 +39,9 @@ SearchSettings search_settings(const cxxopts::ParseResult& args) {
   s.mf.max_epochs = args["max-fidelity"].as<int>();
   s.mf.eta = args["eta"].as<double>();
   s.mf.model = args["mf-model"].as<std::string>();
+  s.objectives = args["objectives"].as<std::string>();
+  s.bo.parego_model = args["parego-model"].as<std::string>();
+  s.reference_point = args["reference-point"].as<std::string>();
   s.budget = args["budget"].as<int>();
   s.max_cost_seconds = args["max-cost-seconds"].as<double>();
   s.max_epochs_total = args["max-epochs-total"].as<int>();
@@ -95,7 +98,8 @@ int run_search_command(int argc, char** argv) {
                            "command:'CMD ... {arch} ...' (run a program that prints {\"accuracy\": ...}).\n"
                            "Writes --out/{config.json, trials.jsonl, trajectory.csv, summary.json, incumbent.png}; "
                            "rerunning the same command resumes.");
-  options.add_options()("method", "tnas, gp, bowl, random, evolution, local, params; multi-fidelity: sh, hyperband, bohb, tnas-hb",
+  options.add_options()("method", "tnas, gp, bowl, random, evolution, local, params; multi-fidelity: sh, hyperband, bohb, tnas-hb; "
+                        "multi-objective (--objectives): nsga2, parego, tnas-mo",
                         cxxopts::value<std::string>()->default_value("tnas"))(
       "dataset", "Target dataset spec (for tnas and the train objective)", cxxopts::value<std::string>())(
       "test-dataset", "Test images for the train objective (default: carved from --dataset)", cxxopts::value<std::string>())(
@@ -111,6 +115,13 @@ int run_search_command(int argc, char** argv) {
       cxxopts::value<std::string>()->default_value("nb201"))(
       "pool-size", "For a space too large to enumerate (jahs): distinct configurations drawn as the candidate pool",
       cxxopts::value<int>()->default_value("20000"))(
+      "objectives", "Comma-separated: acc (validation accuracy, max), params, flops (network size, min; exact), or any metric the "
+      "objective reports (max; '-NAME': min). More than one: a multi-objective search (pareto.csv, pareto.png, hypervolume)",
+      cxxopts::value<std::string>()->default_value("acc"))(
+      "parego-model", "parego: the GP that maximizes each scalarization, bowl (NAS-BOWL's WL-kernel GP) or tnas (the meta-learned surrogate)",
+      cxxopts::value<std::string>()->default_value("bowl"))(
+      "reference-point", "Multi-objective: the hypervolume's reference point, one value per objective in its units (default: 0 for "
+      "accuracy, the pool's largest params / FLOPs)", cxxopts::value<std::string>()->default_value(""))(
       "budget", "Evaluations (multi-fidelity methods: the epochs of this many full-fidelity evaluations, unless --max-epochs-total)",
       cxxopts::value<int>()->default_value("30"))(
       "min-fidelity", "Multi-fidelity: the fewest epochs a trial trains", cxxopts::value<int>()->default_value("1"))(

@@ -13,6 +13,8 @@
 #include "basics/stable_hash.h"
 #include "graphs/search_space_factory.h"
 #include "meta_test/final_training.h"
+#include "meta_test/objective_set.h"
+#include "meta_test/pareto_report.h"
 #include "meta_test/run_directory.h"
 #include "models/proxy_preset.h"
 #include "models/runtime.h"
@@ -133,6 +135,9 @@ struct SearchSetup {
   std::unique_ptr<SearchMethod> method;
   nlohmann::json config;
   SearchSettings effective;     // what the summary reports
+  std::vector<ObjectiveSpec> objectives;  // more than one: a multi-objective search
+  std::vector<double> reference;          // its hypervolume's reference point
+  bool multi_objective() const { return objectives.size() > 1; }
 };
 
 SearchSetup set_up(const SearchSettings& s, const std::function<void(const std::string&)>& progress) {
@@ -165,7 +170,9 @@ SearchSetup set_up(const SearchSettings& s, const std::function<void(const std::
   if (!u.multi_fidelity && u.budget < s.budget)
     progress("--budget " + std::to_string(s.budget) + " is more than the " + std::to_string(u.pool.size()) +
              " cells of the pool: capped at " + std::to_string(u.budget));
-  u.method = make_search_method(s.method, {&space, u.pool, s.seed}, s.bo, mf);
+  u.objectives = parse_objectives(s.objectives);
+  if (u.multi_objective()) u.reference = reference_point(u.objectives, space, u.pool, s.reference_point);
+  u.method = make_search_method(s.method, {&space, u.pool, s.seed, u.objectives, u.reference}, s.bo, mf);
 
   const nlohmann::json pool_config = sampled ? nlohmann::json{{"size", u.pool.size()}, {"sampled_from", space.size()}, {"seed", s.seed}}
                                              : nlohmann::json{{"size", u.pool.size()}, {"dedupe_by_iso_key", s.dedupe}};
@@ -174,6 +181,10 @@ SearchSetup set_up(const SearchSettings& s, const std::function<void(const std::
               {"max_cost_seconds", s.max_cost_seconds}, {"max_epochs_total", u.max_epochs_total},
               {"seed", s.seed}, {"pool", pool_config}, {"versions", runtime_versions()}};
   if (!u.multi_fidelity && s.mf.max_epochs > 0) u.config["fidelity_epochs"] = s.mf.max_epochs;
+  if (u.multi_objective()) {
+    u.config["objectives"] = pareto_json({}, {}, u.objectives, u.reference).at("objectives");
+    u.config["reference_point"] = u.reference;
+  }
   u.effective = s;
   u.effective.max_epochs_total = u.max_epochs_total;
   if (!u.multi_fidelity) u.effective.budget = u.budget;
@@ -195,6 +206,27 @@ nlohmann::json run_one_trial(const SearchSettings& s, const SearchSetup& u, int 
   return trial_record(i, u.space->format(p.config), p, outcome, seconds, *u.method);
 }
 
+// A trials.jsonl record as the methods see it.
+Observation observation(const SearchSetup& u, const nlohmann::json& t) {
+  Observation o{u.space->parse(t.at("arch").get<std::string>()), t.value("accuracy", 0.0), t.at("ok").get<bool>(), t.value("fidelity_epochs", 0), {}};
+  if (u.multi_objective())
+    if (const auto values = objective_values(u.objectives, t, *u.space)) o.objectives = to_maximized(u.objectives, *values);
+  return o;
+}
+
+// trajectory.csv and summary.json, and for a multi-objective search the front (summary "pareto", pareto.csv,
+// the hypervolume column; with `plot`, pareto.png, whose line is returned); `summary` gets "pareto".
+std::string write_outputs(RunDirectory& run, const SearchSetup& u, nlohmann::json& summary, bool plot) {
+  if (!u.multi_objective()) {
+    run.write_outputs(summary);
+    return "";
+  }
+  const ParetoReport report = pareto_report(run.trials(), u.objectives, u.reference, *u.space);
+  summary["pareto"] = pareto_json(report, run.trials(), u.objectives, u.reference);
+  run.write_outputs(summary, report.hypervolume);
+  return write_pareto_outputs(run.path(), report, run.trials(), u.objectives, plot);
+}
+
 std::string stop_reason(const SearchSettings& s, const SearchSetup& u, const SearchTally& tally) {
   if (u.max_epochs_total > 0 && tally.epochs >= u.max_epochs_total)
     return s.max_epochs_total > 0 ? "--max-epochs-total " + std::to_string(u.max_epochs_total)
@@ -214,7 +246,7 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
   std::vector<Observation> history;
   SearchTally tally;
   for (const auto& t : run.trials()) {
-    history.push_back({space.parse(t.at("arch").get<std::string>()), t.value("accuracy", 0.0), t.at("ok").get<bool>(), t.value("fidelity_epochs", 0)});
+    history.push_back(observation(u, t));
     tally.add(t);
   }
   if (!history.empty())
@@ -232,11 +264,15 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
       break;
     }
     TrialResult outcome;
-    const nlohmann::json trial = run_one_trial(s, u, i, p, outcome);
+    nlohmann::json trial = run_one_trial(s, u, i, p, outcome);
+    if (u.multi_objective())
+      if (const auto values = objective_values(u.objectives, trial, space))
+        for (size_t k = 0; k < values->size(); ++k) trial["objectives"][u.objectives[k].name] = (*values)[k];
     run.append_trial(trial);
-    history.push_back({p.config, outcome.ok ? outcome.accuracy() : 0, outcome.ok, p.epochs});
+    history.push_back(observation(u, trial));
     tally.add(trial);
-    run.write_outputs(tally.summary(u.effective, history.size(), run.trials()));
+    nlohmann::json summary = tally.summary(u.effective, history.size(), run.trials());
+    write_outputs(run, u, summary, false);
     const std::string of = u.multi_fidelity ? " | " + std::to_string(tally.epochs) + "/" + std::to_string(u.max_epochs_total) + " ep"
                                             : "/" + std::to_string(u.budget);
     progress(progress_line(i, of, space.format(p.config), p, outcome, tally, trial.at("seconds").get<double>(), *u.method));
@@ -245,9 +281,10 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
     progress("stopped by " + stop_reason(s, u, tally) + " after " + std::to_string(history.size()) + " evaluations");
   progress(run.plot());
   nlohmann::json summary = tally.summary(u.effective, history.size(), run.trials());
+  if (u.multi_objective()) progress(write_outputs(run, u, summary, true));
   if (!s.final_preset.empty() && summary.contains("best_arch")) {
     summary["final"] = final_training(space, summary["best_arch"], u.objective_settings, s.final_preset, run, progress);
-    run.write_outputs(summary);
+    write_outputs(run, u, summary, false);
   }
   return summary;
 }

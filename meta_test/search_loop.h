@@ -20,6 +20,11 @@ struct SearchSettings {
   // `budget` full-fidelity evaluations' worth of epochs (budget x max_epochs). A single-fidelity method with
   // max_epochs > 0 trains every trial for max_epochs.
   MultiFidelitySettings mf{1, 0, 3, "highest"};
+  // Multi-objective (meta_test/objective_set.h): with more than one objective every trial records them, and the
+  // run the Pareto front (pareto.csv, pareto.png, summary "pareto") and the hypervolume after every trial
+  // (trajectory.csv) against reference_point ("": objective_set.h's default), which config.json records.
+  std::string objectives = "acc";
+  std::string reference_point;
   int budget = 30;                // evaluations at most
   double max_cost_seconds = 0;    // and, when > 0, stop once the evaluations have cost this many seconds
   int max_epochs_total = 0;       // and, when > 0, once they have trained this many epochs in all

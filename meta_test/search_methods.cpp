@@ -54,14 +54,21 @@ std::unique_ptr<SearchMethod> make_search_method(const std::string& name, const 
   if (name == "evolution") return make_regularized_evolution(c);
   if (name == "local") return make_local_search(c);
   if (name == "params") return make_params_search(c);
+  if (name == "nsga2") return make_nsga2_search(c);
   validate_bo(bo);
   if (name == "bowl") return make_bowl_search(c, bo);
   if (name == "tnas" || name == "gp") return make_deep_kernel_bo(c, deep_kernel_settings(bo, name == "tnas"));
+  if (name == "parego") {
+    if (bo.parego_model != "bowl" && bo.parego_model != "tnas") throw Error("--parego-model must be bowl or tnas, got '" + bo.parego_model + "'");
+    return make_parego_search(c, bo.parego_model == "tnas" ? make_deep_kernel_bo(c, deep_kernel_settings(bo, true)) : make_bowl_search(c, bo));
+  }
+  if (name == "tnas-mo") return make_tnas_mo_search(c, deep_kernel_settings(bo, true));
   if (is_multi_fidelity_method(name)) {
     validate_multi_fidelity(mf);
     return make_hyperband(name, c, name == "tnas-hb" ? deep_kernel_settings(bo, true) : bo, mf);
   }
-  throw Error("unknown --method '" + name + "' (tnas, gp, bowl, random, evolution, local, params; multi-fidelity: sh, hyperband, bohb, tnas-hb)");
+  throw Error("unknown --method '" + name + "' (tnas, gp, bowl, random, evolution, local, params; multi-fidelity: sh, hyperband, bohb, "
+              "tnas-hb; multi-objective: nsga2, parego, tnas-mo)");
 }
 
 }  // namespace tnas

@@ -7,6 +7,12 @@
 //   evolution  regularized evolution (Real et al. 2019): population 10, tournament 3, aging
 //   local      local search: a random unevaluated neighbour of the incumbent, random restarts
 //   params     the largest cells first (the zero-cost "bigger is better" proxy; not adaptive)
+// Multi-objective (--objectives; each also runs on one objective):
+//   nsga2      NSGA-II, steady state: non-dominated sorting and crowding, crossover and mutation
+//   parego     ParEGO (Knowles 2006): a fresh random augmented-Chebyshev scalarization of the normalized
+//              objectives every step, maximized by a GP (--parego-model bowl: NAS-BOWL's WL-kernel GP, or tnas)
+//   tnas-mo    the meta-learned surrogate models the accuracy; exact objectives (params, FLOPs) are computed;
+//              expected hypervolume improvement over that mixed model
 // Multi-fidelity (each trial at a number of training epochs; meta_test/hyperband_schedule.h):
 //   sh         successive halving: Hyperband's most aggressive bracket, over and over
 //   hyperband  Hyperband (Li et al. 2018): every bracket in turn, new configurations drawn at random
@@ -24,6 +30,7 @@
 
 #include "basics/rng.h"
 #include "meta_test/candidate_pool.h"
+#include "meta_test/objective_set.h"
 
 namespace tnas {
 
@@ -31,6 +38,8 @@ struct SearchContext {
   const SearchSpace* space = nullptr;  // what the configurations are (outlives the method)
   std::vector<Arch> pool;              // candidates (de-duplicated by isomorphism key unless disabled)
   uint64_t seed = 0;
+  std::vector<ObjectiveSpec> objectives;  // what is optimized (one: accuracy; more: a multi-objective search)
+  std::vector<double> reference;          // multi-objective: the hypervolume's reference point, reported units
 };
 
 // What a method asks for next: a configuration at a fidelity (epochs 0: the objective's own protocol), and
@@ -63,6 +72,17 @@ class SearchMethod {
   std::string last_note;
 };
 
+// What tnas-mo asks of tnas's model: the posterior of the accuracy of pool configurations (indices into the
+// context's pool), mean and standard deviation in accuracy points, given the history's successful observations
+// (at least one). Its own proposal (zero-shot warm start, then EI) is there for the warm start.
+class AccuracyModel {
+ public:
+  virtual ~AccuracyModel() = default;
+  virtual void predict(const std::vector<Observation>& history, const std::vector<long>& candidates, Rng& rng,
+                       std::vector<double>& mean, std::vector<double>& sd) = 0;
+  virtual SearchMethod& as_method() = 0;
+};
+
 struct BayesOptSettings {
   std::string checkpoint;          // tnas: the meta-trained surrogate; gp: used only for its options
   std::string dataset;             // images of the target dataset (for D)
@@ -92,6 +112,7 @@ struct BayesOptSettings {
   // zero-shot prediction + the WL kernel, weights chosen by marginal likelihood on the target's observations).
   std::string kernel = "additive";
   bool meta_trained = true;        // false: the `gp` baseline
+  std::string parego_model = "bowl";  // parego: the GP that maximizes each scalarization, bowl or tnas
 };
 
 // The fidelities of a multi-fidelity method, in training epochs.
@@ -114,8 +135,12 @@ std::unique_ptr<SearchMethod> make_random_search(const SearchContext& context);
 std::unique_ptr<SearchMethod> make_regularized_evolution(const SearchContext& context);
 std::unique_ptr<SearchMethod> make_local_search(const SearchContext& context);
 std::unique_ptr<SearchMethod> make_params_search(const SearchContext& context);
+std::unique_ptr<SearchMethod> make_nsga2_search(const SearchContext& context);
+std::unique_ptr<SearchMethod> make_parego_search(const SearchContext& context, std::unique_ptr<SearchMethod> model);
+std::unique_ptr<SearchMethod> make_tnas_mo_search(const SearchContext& context, const BayesOptSettings& bo);
 std::unique_ptr<SearchMethod> make_bowl_search(const SearchContext& context, const BayesOptSettings& bo);
 std::unique_ptr<SearchMethod> make_deep_kernel_bo(const SearchContext& context, const BayesOptSettings& bo);
+std::unique_ptr<AccuracyModel> make_deep_kernel_model(const SearchContext& context, const BayesOptSettings& bo);
 std::unique_ptr<SearchMethod> make_hyperband(const std::string& name, const SearchContext& context,
                                              const BayesOptSettings& bo, const MultiFidelitySettings& mf);
 

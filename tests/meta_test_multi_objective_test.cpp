@@ -1,0 +1,165 @@
+// Multi-objective search: objective specs, every method's front and hypervolume on a synthetic table, resume
+// after SIGKILL keeping the front exact, and the run directory's Pareto outputs.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "basics/error.h"
+#include "graphs/nb201_space.h"
+#include "meta_test/objective_set.h"
+#include "meta_test/pareto_report.h"
+#include "meta_test/search_loop.h"
+#include "tests/shared_data.h"
+
+namespace tnas {
+namespace {
+
+// Every cell: accuracy grows with its 3x3 and 1x1 convolutions (which cost parameters), plus a small cell-specific
+// term, so accuracy and size trade off.
+std::string tradeoff_table(const std::filesystem::path& dir) {
+  const std::string path = (dir / "table.csv").string();
+  std::ofstream out(path);
+  out << "arch_str,acc\n";
+  for (int64_t id = 0; id < kNb201NumCells; ++id) {
+    const Nb201Cell c = Nb201Cell::from_id(id);
+    double acc = 50;
+    for (Nb201Op op : c.ops()) acc += op == Nb201Op::kConv3x3 ? 6 : op == Nb201Op::kConv1x1 ? 4 : op == Nb201Op::kSkipConnect ? 1 : 0;
+    out << c.to_string() << "," << acc + (id % 17) * 0.05 << "\n";
+  }
+  return path;
+}
+
+SearchSettings mo_settings(const std::string& method, const std::string& table, const std::string& out, int budget) {
+  SearchSettings s;
+  s.method = method;
+  s.objective.spec = "table:" + table + ":acc";
+  s.objectives = "acc,params";
+  s.budget = budget;
+  s.seed = 5;
+  s.out = out;
+  s.bo.checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
+  s.bo.dataset = "mnist";
+  return s;
+}
+
+std::vector<nlohmann::json> read_trials(const std::string& dir) {
+  std::vector<nlohmann::json> t;
+  std::ifstream in(dir + "/trials.jsonl");
+  for (std::string line; std::getline(in, line);) t.push_back(nlohmann::json::parse(line));
+  return t;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(Objectives, SpecsDirectionsAndReferencePoints) {
+  const auto specs = parse_objectives("acc,params,-latency_ms,fairness_score");
+  ASSERT_EQ(specs.size(), 4u);
+  EXPECT_EQ(specs[0].metric, "accuracy");
+  EXPECT_TRUE(specs[0].maximize);
+  EXPECT_FALSE(specs[1].maximize);  // size is minimized, sign or not
+  EXPECT_EQ(specs[2].name, "latency_ms");
+  EXPECT_FALSE(specs[2].maximize);
+  EXPECT_TRUE(specs[3].maximize);
+  EXPECT_EQ(to_maximized(specs, {90, 1e6, 3, 0.5}), (ObjectiveVector{90, -1e6, -3, 0.5}));
+  EXPECT_THROW(parse_objectives("acc,acc"), Error);
+  EXPECT_THROW(parse_objectives("acc,,params"), Error);
+  const Nb201Space space;
+  const auto pool = space.enumerate();
+  const auto ref = reference_point(parse_objectives("acc,params,flops"), space, pool, "");
+  EXPECT_EQ(ref[0], 0);
+  EXPECT_EQ(ref[1], static_cast<double>(space.cost(space.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|")).params));
+  EXPECT_EQ(reference_point(specs, space, pool, "1,2,3,4"), (std::vector<double>{1, 2, 3, 4}));
+  EXPECT_THROW(reference_point(specs, space, pool, ""), Error);  // -latency_ms has no natural reference
+  EXPECT_THROW(reference_point(specs, space, pool, "1,2"), Error);
+  EXPECT_THROW(reference_point(specs, space, pool, "1,2,x,4"), Error);
+}
+
+// Every method yields a front whose members no trial dominates, whose hypervolume the run reports after every
+// trial (never decreasing), and which pareto.csv and the summary hold.
+TEST(MultiObjectiveSearch, EveryMethodFindsAFrontAndReportsItsHypervolume) {
+  const auto dir = test::scratch_dir("mo_methods");
+  const std::string table = tradeoff_table(dir);
+  const Nb201Space space;
+  std::map<std::string, double> hv;
+  for (const std::string method : {"random", "nsga2", "parego", "tnas-mo"}) {
+    const std::string out = (dir / method).string();
+    const nlohmann::json summary = run_search(mo_settings(method, table, out, 40), [](const std::string&) {});
+    const auto trials = read_trials(out);
+    ASSERT_EQ(trials.size(), 40u) << method;
+    const auto specs = parse_objectives("acc,params");
+    const ParetoReport report = pareto_report(trials, specs, summary.at("pareto").at("reference_point"), space);
+    ASSERT_FALSE(report.front.empty()) << method;
+    for (size_t i = 1; i < report.hypervolume.size(); ++i) EXPECT_GE(report.hypervolume[i], report.hypervolume[i - 1]) << method;
+    EXPECT_DOUBLE_EQ(summary.at("pareto").at("hypervolume").get<double>(), report.hypervolume.back()) << method;
+    EXPECT_EQ(summary.at("pareto").at("front").size(), report.front.size()) << method;
+    for (size_t f : report.front)
+      for (size_t i = 0; i < trials.size(); ++i)
+        EXPECT_FALSE(dominates(to_maximized(specs, report.values[i]), to_maximized(specs, report.values[f]))) << method;
+    // Each trial records its objectives; params are the space's exact count.
+    EXPECT_EQ(trials[0].at("objectives").at("params").get<double>(),
+              static_cast<double>(space.cost(space.parse(trials[0].at("arch").get<std::string>())).params));
+    const std::string csv = read_text(out + "/pareto.csv");
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), static_cast<long>(report.front.size()) + 1) << csv;
+    hv[method] = report.hypervolume.back();
+  }
+  // The model-based methods beat random search on this smooth trade-off (one seed: a sanity bound, not a benchmark).
+  EXPECT_GT(hv["tnas-mo"], 0.9 * hv["random"]);
+}
+
+TEST(MultiObjectiveSearch, ResumesAfterSigkillWithTheSameFront) {
+  const auto dir = test::scratch_dir("mo_kill");
+  const std::string table = tradeoff_table(dir);
+  const std::string reference = (dir / "reference").string();
+  run_search(mo_settings("nsga2", table, reference, 60), [](const std::string&) {});
+  const std::string out = (dir / "killed").string();
+  for (int kills = 0; kills < 3; ++kills) {
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      try {
+        run_search(mo_settings("nsga2", table, out, 60), [](const std::string&) {});
+      } catch (...) {
+        _exit(1);
+      }
+      _exit(0);
+    }
+    usleep(static_cast<useconds_t>(350000 + 150000 * kills));  // loading the table takes ~0.3 s
+    kill(child, SIGKILL);
+    waitpid(child, nullptr, 0);
+  }
+  run_search(mo_settings("nsga2", table, out, 60), [](const std::string&) {});
+  EXPECT_EQ(read_text(out + "/pareto.csv"), read_text(reference + "/pareto.csv"));
+  const auto a = read_trials(out), b = read_trials(reference);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].at("arch"), b[i].at("arch")) << i;
+}
+
+TEST(MultiObjectiveSearch, BadSettingsAreRefused) {
+  const auto dir = test::scratch_dir("mo_bad");
+  const std::string table = tradeoff_table(dir);
+  auto s = mo_settings("parego", table, (dir / "a").string(), 5);
+  s.objectives = "acc";
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);  // parego needs two objectives
+  s.method = "tnas-mo";
+  s.objectives = "params,flops";
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);  // tnas-mo models the accuracy
+  s.method = "nsga2";
+  s.objectives = "acc,-loss";
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);  // a minimized metric needs a reference point
+  s.reference_point = "0,1";
+  s.bo.parego_model = "svm";
+  s.method = "parego";
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
+}
+
+}  // namespace
+}  // namespace tnas
