@@ -47,6 +47,10 @@ struct ObjectiveSettings {
   // state_dir so that a promoted configuration continues its run ("" = none kept).
   int schedule_epochs = 0;
   std::string state_dir;
+  // Train: groups of classes for the fairness metrics (a file of "class name,group" lines; "": each class its
+  // own group), and whether to time the trained network's inference (latency metrics).
+  std::string groups;
+  bool measure_latency = false;
 };
 
 // Throws tnas::Error for an unknown kind, a missing table or column, a train objective without data, or a

@@ -27,9 +27,10 @@ std::vector<ObjectiveSpec> parse_objectives(const std::string& text) {
     s.name = s.maximize ? item : item.substr(1);
     if (s.name.empty()) throw Error("--objectives: an empty objective name in '" + text + "'");
     if (!seen.insert(s.name).second) throw Error("--objectives: '" + s.name + "' appears twice");
-    if (s.name == "acc") s.metric = "accuracy";
-    else s.metric = s.name;
-    if (is_size(s.metric)) s.maximize = false;  // smaller networks are better, with or without the '-'
+    s.metric = s.name == "acc" ? "accuracy" : s.name == "fairness" ? "fairness_gap" : s.name == "latency" ? "latency_ms"
+             : s.name == "latency64" ? "latency64_ms" : s.name;
+    // Smaller networks, gaps and latencies are better, with or without the '-'.
+    if (is_size(s.metric) || s.metric == "fairness_gap" || s.metric == "latency_ms" || s.metric == "latency64_ms") s.maximize = false;
     specs.push_back(s);
   }
   if (specs.empty()) throw Error("--objectives: no objectives in '" + text + "'");
@@ -75,6 +76,8 @@ std::vector<double> reference_point(const std::vector<ObjectiveSpec>& specs, con
   for (const auto& s : specs) {
     if (s.maximize) {
       ref.push_back(0);
+    } else if (s.metric == "fairness_gap") {
+      ref.push_back(100);  // no gap between accuracies in percent exceeds 100 points
     } else if (is_size(s.metric)) {
       double worst = 0;
       for (const Arch& a : pool) worst = std::max(worst, size_of(space, a, s.metric));

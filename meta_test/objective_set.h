@@ -1,7 +1,9 @@
 #pragma once
 // What a multi-objective search optimizes (--objectives acc,params): each objective a named metric of the trial
 // and its direction. Known names: acc (validation accuracy, maximized), params and flops (the network's size,
-// minimized; exact from the space's cost model when the trial does not report them). Any other name is a
+// minimized; exact from the space's cost model when the trial does not report them), fairness (the train
+// objective's fairness_gap: the best group's validation accuracy minus the worst's, minimized), latency and
+// latency64 (inference ms per image at batch 1 and 64 on the search's device, minimized). Any other name is a
 // metric the objective reports (a command prints it in its JSON line), maximized, or minimized when written
 // with a leading '-' (e.g. -latency_ms).
 #include <optional>
@@ -34,7 +36,7 @@ ObjectiveVector to_maximized(const std::vector<ObjectiveSpec>& specs, const std:
 
 // The hypervolume's reference point, in reported units: 0 for a maximized objective bounded below by 0 (accuracy,
 // a metric); for params and flops the largest of `pool` (every configuration the search may propose, so every
-// trial counts); `given` (comma-separated, one per objective) overrides. Throws tnas::Error for a malformed `given`
+// trial counts); 100 for fairness; `given` (comma-separated, one per objective) overrides. Throws tnas::Error for a malformed `given`
 // or a minimized metric without one.
 std::vector<double> reference_point(const std::vector<ObjectiveSpec>& specs, const SearchSpace& space, const std::vector<Arch>& pool,
                                     const std::string& given);

@@ -40,6 +40,7 @@ SearchSettings search_settings(const cxxopts::ParseResult& args) {
   s.mf.eta = args["eta"].as<double>();
   s.mf.model = args["mf-model"].as<std::string>();
   s.objectives = args["objectives"].as<std::string>();
+  if (args.count("groups")) s.objective.groups = args["groups"].as<std::string>();
   s.bo.parego_model = args["parego-model"].as<std::string>();
   s.reference_point = args["reference-point"].as<std::string>();
   s.budget = args["budget"].as<int>();
@@ -115,9 +116,12 @@ int run_search_command(int argc, char** argv) {
       cxxopts::value<std::string>()->default_value("nb201"))(
       "pool-size", "For a space too large to enumerate (jahs): distinct configurations drawn as the candidate pool",
       cxxopts::value<int>()->default_value("20000"))(
-      "objectives", "Comma-separated: acc (validation accuracy, max), params, flops (network size, min; exact), or any metric the "
+      "objectives", "Comma-separated: acc (validation accuracy, max), params, flops (network size, min; exact), fairness (train: "
+      "the largest gap between groups' validation accuracies, min), latency, latency64 (train: inference ms per image at batch 1 / 64, min), or any metric the "
       "objective reports (max; '-NAME': min). More than one: a multi-objective search (pareto.csv, pareto.png, hypervolume)",
       cxxopts::value<std::string>()->default_value("acc"))(
+      "groups", "Train objective: a file of 'class name,group' lines for the fairness objective (default: each class its own group)",
+      cxxopts::value<std::string>())(
       "parego-model", "parego: the GP that maximizes each scalarization, bowl (NAS-BOWL's WL-kernel GP) or tnas (the meta-learned surrogate)",
       cxxopts::value<std::string>()->default_value("bowl"))(
       "reference-point", "Multi-objective: the hypervolume's reference point, one value per objective in its units (default: 0 for "

@@ -147,6 +147,8 @@ SearchSetup set_up(const SearchSettings& s, const std::function<void(const std::
   u.multi_fidelity = is_multi_fidelity_method(s.method);
   u.objective_settings = s.objective;
   u.objective_settings.seed = s.seed;
+  u.objectives = parse_objectives(s.objectives);
+  for (const auto& o : u.objectives) u.objective_settings.measure_latency |= o.metric == "latency_ms" || o.metric == "latency64_ms";
   MultiFidelitySettings mf = s.mf;
   u.objective = make_objective(u.objective_settings, space);
   if (u.multi_fidelity) {
@@ -170,7 +172,6 @@ SearchSetup set_up(const SearchSettings& s, const std::function<void(const std::
   if (!u.multi_fidelity && u.budget < s.budget)
     progress("--budget " + std::to_string(s.budget) + " is more than the " + std::to_string(u.pool.size()) +
              " cells of the pool: capped at " + std::to_string(u.budget));
-  u.objectives = parse_objectives(s.objectives);
   if (u.multi_objective()) u.reference = reference_point(u.objectives, space, u.pool, s.reference_point);
   u.method = make_search_method(s.method, {&space, u.pool, s.seed, u.objectives, u.reference}, s.bo, mf);
 

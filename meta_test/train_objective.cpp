@@ -11,6 +11,8 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <map>
 
 #include "datasets/dataset_spec.h"
 #include "basics/error.h"
@@ -22,6 +24,37 @@
 namespace tnas {
 namespace {
 
+// The group of every class of `source`: from a file of "class name,group" lines ('#' starts a comment), or each
+// class its own group. Throws tnas::Error naming the file and line for an unknown class, a class given twice or
+// a class left out.
+std::vector<std::string> read_class_groups(const std::string& path, const ImageDataset& source) {
+  std::vector<std::string> group(source.class_names.begin(), source.class_names.end());
+  if (path.empty()) return group;
+  std::ifstream in(path);
+  if (!in) throw Error(path + ": cannot be read (--groups)");
+  std::map<std::string, size_t> index;
+  for (size_t c = 0; c < source.class_names.size(); ++c) index[source.class_names[c]] = c;
+  std::vector<bool> seen(group.size(), false);
+  int number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    if (const size_t hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+    if (line.empty()) continue;
+    const size_t comma = line.find(',');
+    const std::string where = path + ":" + std::to_string(number);
+    if (comma == std::string::npos || comma == 0 || comma + 1 == line.size()) throw Error(where + ": expected 'class name,group'");
+    const auto it = index.find(line.substr(0, comma));
+    if (it == index.end()) throw Error(where + ": no class '" + line.substr(0, comma) + "' in " + source.source);
+    if (seen[it->second]) throw Error(where + ": class '" + it->first + "' is given twice");
+    seen[it->second] = true;
+    group[it->second] = line.substr(comma + 1);
+  }
+  for (size_t c = 0; c < seen.size(); ++c)
+    if (!seen[c]) throw Error(path + ": class '" + source.class_names[c] + "' has no group");
+  return group;
+}
+
 class TrainObjective final : public Objective {
  public:
   TrainObjective(const ObjectiveSettings& s, const SearchSpace& space) : settings_(s), preset_(find_preset(s.preset)), space_(space) {
@@ -31,6 +64,7 @@ class TrainObjective final : public Objective {
       throw Error(s.dataset + ": a dataset needs at least 2 classes to train a classifier, it has " +
                   std::to_string(source_.num_classes()));
     if (!s.test_dataset.empty()) test_ = load_dataset(s.test_dataset);
+    group_of_ = read_class_groups(s.groups, source_);
     device_ = resolve_device(s.device);
     mode_ = resolve_train_mode(s.mode, device_);
     data_seed_ = s.seed;
@@ -45,6 +79,7 @@ class TrainObjective final : public Objective {
     o.device = device_;
     o.mode = mode_;
     o.schedule_epochs = settings_.schedule_epochs;
+    o.measure_latency = settings_.measure_latency;
     if (!settings_.state_dir.empty()) {
       o.save_to = state_path(request, preset.epochs);
       // A state that is gone (a deleted folder) means training from scratch: the same result, at full cost;
@@ -57,6 +92,8 @@ class TrainObjective final : public Objective {
     r.ok = true;
     r.metrics = {{"accuracy", t.valid_acc}, {"test_accuracy", t.test_acc}, {"params", static_cast<double>(t.params)},
                  {"flops", static_cast<double>(t.flops)}};
+    add_group_metrics(t.valid_acc_per_class, r.metrics);
+    if (t.latency_ms > 0) r.metrics["latency_ms"] = t.latency_ms, r.metrics["latency64_ms"] = t.latency64_ms;
     r.cost.epochs = t.epochs - t.start_epoch;
     r.cost.seconds = t.seconds;
     r.details = to_json(t);
@@ -68,12 +105,29 @@ class TrainObjective final : public Objective {
                         {"preset", to_json(preset_)}, {"device", device_}, {"mode", mode_}, {"data_seed", data_seed_}, {"maximizes", "valid_acc"}};
     if (settings_.schedule_epochs > 0) j["schedule_epochs"] = settings_.schedule_epochs;
     if (!settings_.state_dir.empty()) j["state_dir"] = settings_.state_dir;
+    j["groups"] = settings_.groups.empty() ? "each class" : settings_.groups;
+    if (settings_.measure_latency) j["latency"] = "measured";
     return j;
   }
   bool needs_images() const override { return true; }
   bool reports_epochs() const override { return true; }
 
  private:
+  // fairness_gap: the best group's validation accuracy minus the worst's; worst_group_acc (groups_ of classes).
+  void add_group_metrics(const std::vector<double>& per_class, std::map<std::string, double>& metrics) const {
+    std::map<std::string, std::pair<double, int>> groups;  // group -> (sum of class accuracies, classes)
+    for (size_t c = 0; c < per_class.size() && c < group_of_.size(); ++c) {
+      auto& [sum, n] = groups[group_of_[c]];
+      sum += per_class[c];
+      ++n;
+    }
+    double lo = 1e300, hi = -1e300;
+    for (const auto& [g, v] : groups) lo = std::min(lo, v.first / v.second), hi = std::max(hi, v.first / v.second);
+    if (groups.empty()) return;
+    metrics["fairness_gap"] = hi - lo;
+    metrics["worst_group_acc"] = lo;
+  }
+
   // Where the training state of a request's configuration (at its seed and other fidelities) after `epochs`
   // epochs is kept: the configuration and fidelities hashed (FNV-1a, the same on every platform).
   std::string state_path(const TrialRequest& request, int epochs) const {
@@ -102,6 +156,7 @@ class TrainObjective final : public Objective {
   ImageDataset source_, test_;
   std::string device_, mode_;
   uint64_t data_seed_ = 0;
+  std::vector<std::string> group_of_;  // per class
   const SearchSpace& space_;
 };
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <ATen/autocast_mode.h>
 #include <memory>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include "datasets/subtask_sampler.h"
@@ -111,11 +112,21 @@ void configure_cuda_numerics(bool fast) {
   context.setAllowTF32CuDNN(fast);
 }
 
-double accuracy(Nb201Network& net, const torch::Tensor& x, const torch::Tensor& y, const Precision& precision) {
-  if (x.size(0) == 0) return 0;
+// Correct predictions and images per class.
+struct ClassCounts {
+  std::vector<int64_t> correct, total;
+  double accuracy() const {  // percent over all images
+    int64_t c = 0, n = 0;
+    for (size_t k = 0; k < total.size(); ++k) c += correct[k], n += total[k];
+    return n == 0 ? 0 : 100.0 * static_cast<double>(c) / static_cast<double>(n);
+  }
+};
+
+ClassCounts evaluate_counts(Nb201Network& net, const torch::Tensor& x, const torch::Tensor& y, const Precision& precision, int classes) {
+  ClassCounts counts{std::vector<int64_t>(classes, 0), std::vector<int64_t>(classes, 0)};
+  if (x.size(0) == 0) return counts;
   torch::NoGradGuard no_grad;
   net->eval();
-  int64_t correct = 0;
   for (int64_t start = 0; start < x.size(0); start += 512) {
     const int64_t n = std::min<int64_t>(512, x.size(0) - start);
     torch::Tensor logits;
@@ -123,9 +134,43 @@ double accuracy(Nb201Network& net, const torch::Tensor& x, const torch::Tensor& 
       AutocastScope autocast(precision.autocast, precision.device.type());
       logits = net->forward(precision.prepare(x.narrow(0, start, n)));
     }
-    correct += logits.argmax(1).eq(y.narrow(0, start, n).to(precision.device)).sum().item<int64_t>();
+    const auto labels = y.narrow(0, start, n).to(precision.device);
+    const auto hit = logits.argmax(1).eq(labels).to(torch::kInt64);
+    const auto correct = torch::zeros({classes}, hit.options()).index_add_(0, labels, hit).to(torch::kCPU);
+    const auto total = torch::bincount(labels, {}, classes).to(torch::kCPU);
+    for (int k = 0; k < classes; ++k) counts.correct[k] += correct[k].item<int64_t>(), counts.total[k] += total[k].item<int64_t>();
   }
-  return 100.0 * static_cast<double>(correct) / static_cast<double>(x.size(0));
+  return counts;
+}
+
+double accuracy(Nb201Network& net, const torch::Tensor& x, const torch::Tensor& y, const Precision& precision) {
+  const int classes = x.size(0) == 0 ? 0 : static_cast<int>(y.max().item<int64_t>()) + 1;
+  return evaluate_counts(net, x, y, precision, classes).accuracy();
+}
+
+// Inference time per image at `batch` (eval mode, no gradients): the median over `repeats` timed forward passes
+// after 3 untimed ones, and their coefficient of variation.
+std::pair<double, double> inference_latency(Nb201Network& net, const torch::Tensor& example, int64_t batch, const Precision& precision,
+                                            int repeats) {
+  torch::NoGradGuard no_grad;
+  net->eval();
+  const auto x = precision.prepare(example.narrow(0, 0, 1).expand({batch, example.size(1), example.size(2), example.size(3)}).contiguous());
+  std::vector<double> ms;
+  for (int r = 0; r < repeats + 3; ++r) {
+    const auto start = std::chrono::steady_clock::now();
+    {
+      AutocastScope autocast(precision.autocast, precision.device.type());
+      auto out = net->forward(x);
+      if (precision.device.is_cuda()) torch::cuda::synchronize();
+    }
+    if (r >= 3) ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / batch);
+  }
+  double mean = 0, var = 0;
+  for (double v : ms) mean += v / ms.size();
+  for (double v : ms) var += (v - mean) * (v - mean) / ms.size();
+  std::sort(ms.begin(), ms.end());
+  const double median = ms.size() % 2 ? ms[ms.size() / 2] : 0.5 * (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]);
+  return {median, mean > 0 ? std::sqrt(var) / mean : 0.0};
 }
 
 }  // namespace
@@ -282,6 +327,10 @@ class SeedTraining {
     return last_loss_;
   }
   double valid_accuracy(const TrainingTensors& t) { return accuracy(net_, t.valid_x, t.valid_y, precision_); }
+  ClassCounts valid_counts(const TrainingTensors& t, int classes) { return evaluate_counts(net_, t.valid_x, t.valid_y, precision_, classes); }
+  std::pair<double, double> latency(const TrainingTensors& t, int64_t batch, int repeats) {
+    return inference_latency(net_, t.train_x, batch, precision_, repeats);
+  }
   double test_accuracy(const TrainingTensors& t) { return accuracy(net_, t.test_x, t.test_y, precision_); }
   double last_loss() const { return last_loss_; }
   SeedRun borrow() { return {&net_, opt_.get(), &rng_, last_loss_}; }
@@ -368,10 +417,18 @@ TrainResult train_and_evaluate(const Nb201Cell& cell, const EvaluationData& data
     }
     if (options.learning_curve) result.curve.push_back(record);
   }
+  result.valid_acc_per_class.assign(static_cast<size_t>(classes), 0.0);
   for (auto& seed : seeds) {
-    result.per_seed_valid_acc.push_back(seed->valid_accuracy(tensors));
+    const ClassCounts valid = seed->valid_counts(tensors, classes);
+    result.per_seed_valid_acc.push_back(valid.accuracy());
+    for (int k = 0; k < classes; ++k)
+      if (valid.total[k] > 0) result.valid_acc_per_class[k] += 100.0 * valid.correct[k] / valid.total[k] / preset.seeds;
     result.per_seed_test_acc.push_back(seed->test_accuracy(tensors));
     result.train_loss += seed->last_loss() / preset.seeds;
+  }
+  if (options.measure_latency) {  // the first seed's network: the architecture decides, not the weights
+    std::tie(result.latency_ms, result.latency_cv) = seeds[0]->latency(tensors, 1, 30);
+    std::tie(result.latency64_ms, result.latency64_cv) = seeds[0]->latency(tensors, 64, 10);
   }
   for (int s = 0; s < preset.seeds; ++s) {
     result.valid_acc += result.per_seed_valid_acc[s] / preset.seeds;
@@ -401,6 +458,10 @@ nlohmann::json to_json(const TrainResult& r) {
           {"per_seed_valid_acc", r.per_seed_valid_acc},
           {"per_seed_test_acc", r.per_seed_test_acc}};
   if (r.start_epoch > 0) j["continued_from_epoch"] = r.start_epoch;
+  if (!r.valid_acc_per_class.empty()) j["valid_acc_per_class"] = r.valid_acc_per_class;
+  if (r.latency_ms > 0)
+    j["latency"] = {{"ms_per_image_batch1", r.latency_ms}, {"cv_batch1", r.latency_cv}, {"ms_per_image_batch64", r.latency64_ms},
+                    {"cv_batch64", r.latency64_cv}, {"repeats", {30, 10}}, {"device", r.device}};
   if (!r.curve.empty()) {
     nlohmann::json curve = nlohmann::json::array();
     for (const auto& e : r.curve)

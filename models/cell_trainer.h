@@ -46,6 +46,8 @@ struct TrainOptions {
   int schedule_epochs = 0;
   std::string resume_from, save_to;
   bool learning_curve = false;
+  // Inference latency of the trained network (ms per image at batch 1 and 64; median of 30 and 10 timed passes).
+  bool measure_latency = false;
 };
 
 // One epoch of a learning curve (means over the preset's seeds).
@@ -69,6 +71,9 @@ struct TrainResult {
   bool cuda_graphs = false;   // training steps replayed as CUDA graphs
   std::vector<double> per_seed_test_acc, per_seed_valid_acc;
   std::vector<EpochRecord> curve;  // with learning_curve: epochs start_epoch+1 .. epochs
+  std::vector<double> valid_acc_per_class;  // percent, mean over seeds (what group fairness is computed from)
+  double latency_ms = 0, latency64_ms = 0;  // with measure_latency: per image at batch 1 and 64
+  double latency_cv = 0, latency64_cv = 0;  // their coefficients of variation over the timed passes
 };
 
 // Resolves "auto" and checks availability; throws tnas::Error for cuda in a CPU-only build.

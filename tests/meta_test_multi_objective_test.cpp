@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -14,6 +15,7 @@
 #include "graphs/nb201_space.h"
 #include "meta_test/objective_set.h"
 #include "meta_test/pareto_report.h"
+#include "meta_test/objective.h"
 #include "meta_test/search_loop.h"
 #include "tests/shared_data.h"
 
@@ -141,6 +143,57 @@ TEST(MultiObjectiveSearch, ResumesAfterSigkillWithTheSameFront) {
   const auto a = read_trials(out), b = read_trials(reference);
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].at("arch"), b[i].at("arch")) << i;
+}
+
+// The train objective's fairness metrics over groups of classes (a file, or each class its own group) and
+// its latency metrics; a bad groups file is refused naming the file and line.
+TEST(MultiObjectiveSearch, TheTrainObjectiveReportsGroupFairnessAndLatency) {
+  const auto dir = test::scratch_dir("mo_train_metrics");
+  const Nb201Space space;
+  ObjectiveSettings o;
+  o.spec = "train";
+  o.dataset = "mnist";
+  o.preset = "smoke";
+  o.device = "cpu";
+  o.measure_latency = true;
+  const Arch arch = space.parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|none~1|skip_connect~2|");
+  const TrialResult per_class = make_objective(o, space)->evaluate({arch, Fidelity{}, 1});
+  ASSERT_TRUE(per_class.ok) << per_class.error;
+  const auto& classes = per_class.details.at("valid_acc_per_class");
+  ASSERT_EQ(classes.size(), 10u);
+  const double hi = *std::max_element(classes.begin(), classes.end()), lo = *std::min_element(classes.begin(), classes.end());
+  EXPECT_DOUBLE_EQ(per_class.metrics.at("fairness_gap"), hi - lo);
+  EXPECT_DOUBLE_EQ(per_class.metrics.at("worst_group_acc"), lo);
+  EXPECT_GT(per_class.metrics.at("latency_ms"), 0);
+  EXPECT_GT(per_class.metrics.at("latency64_ms"), 0);
+  // One group of all classes: no gap; two groups: the gap between their mean class accuracies.
+  const auto groups_file = [&](const std::string& name, const std::string& text) {
+    const std::string path = (dir / name).string();
+    std::ofstream(path) << text;
+    return path;
+  };
+  std::string all, halves;
+  for (int c = 0; c < 10; ++c) all += std::to_string(c) + ",all\n", halves += std::to_string(c) + (c < 5 ? ",low\n" : ",high  # a comment\n");
+  o.measure_latency = false;
+  o.groups = groups_file("all.csv", all);
+  const TrialResult one = make_objective(o, space)->evaluate({arch, Fidelity{}, 1});
+  EXPECT_EQ(one.metrics.at("fairness_gap"), 0);
+  EXPECT_EQ(one.metrics.count("latency_ms"), 0u);
+  o.groups = groups_file("halves.csv", halves);
+  const TrialResult two = make_objective(o, space)->evaluate({arch, Fidelity{}, 1});
+  double low = 0, high = 0;
+  for (int c = 0; c < 10; ++c) (c < 5 ? low : high) += classes[c].get<double>() / 5;
+  EXPECT_NEAR(two.metrics.at("fairness_gap"), std::abs(high - low), 1e-9);
+  for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
+           {"unknown.csv", "ten,x\n"}, {"twice.csv", all + "3,again\n"}, {"missing.csv", "0,a\n"}, {"format.csv", "0 a\n"}}) {
+    o.groups = groups_file(name, text);
+    try {
+      make_objective(o, space);
+      ADD_FAILURE() << name << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(o.groups), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(MultiObjectiveSearch, BadSettingsAreRefused) {
