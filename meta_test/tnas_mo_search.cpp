@@ -1,10 +1,13 @@
-// tnas-mo: multi-objective BO with the meta-learned surrogate. Only the accuracy is modelled (tnas's GP,
-// fine-tuned on the target as in single-objective tnas); params and FLOPs are exact from the space's cost
-// model. The acquisition is the expected hypervolume improvement of a candidate over the current front,
-// the expectation over its accuracy's Gaussian posterior by 16-point Gauss-Hermite quadrature, the other
-// objectives at their exact values. Candidates: the unevaluated one-choice neighbours of every front member
-// (every unevaluated configuration once those are exhausted). The first warm_start proposals are tnas's own
-// (the surrogate's zero-shot best configurations).
+// tnas-mo: multi-objective BO with the meta-learned surrogate. The expensive objectives (accuracy, and any
+// measured one such as the fairness gap) are modelled by tnas's GP (the additive GP of single-objective tnas:
+// meta-learned deep kernel, zero-shot prior and WL kernel, weighted by the marginal likelihood of that
+// objective's observations, so a kernel that does not explain it gets no weight); params and FLOPs are exact
+// from the space's cost model. The acquisition is the expected hypervolume improvement of a candidate over the
+// current front, the expectation over the modelled objectives' independent Gaussian posteriors by a product
+// Gauss-Hermite rule (16 points for one modelled objective, 8 x 8 for two, 4 x 4 x 4 for three), the exact
+// objectives at their values. Candidates: the unevaluated one-choice neighbours of every front member (every
+// unevaluated configuration once those are exhausted). The first warm_start proposals are tnas's own (the
+// surrogate's zero-shot best configurations).
 #include <chrono>
 #include <cmath>
 #include <set>
@@ -15,30 +18,49 @@
 namespace tnas {
 namespace {
 
-// Gauss-Hermite nodes and weights (physicists', 16 points; sum of weights = sqrt(pi)).
-constexpr double kNodes[8] = {0.2734810461381525, 0.8229514491446559, 1.3802585391988808, 1.9517879909162540,
-                              2.5462021578474814, 3.1769991619799560, 3.8694479048601227, 4.6887389393058184};
-constexpr double kWeights[8] = {5.079294790166137e-01, 2.806474585285337e-01, 8.381004139898583e-02, 1.288031153550997e-02,
-                                9.322840086241805e-04, 2.711860092537881e-05, 2.320980844865211e-07, 2.654807474011182e-10};
+// Gauss-Hermite rules (physicists'; positive nodes, the rule is symmetric), for 4, 8 and 16 points.
+struct HermiteRule {
+  std::vector<double> nodes, weights;
+};
+HermiteRule hermite(int points) {
+  if (points == 16)
+    return {{0.2734810461381525, 0.8229514491446559, 1.3802585391988808, 1.9517879909162540, 2.5462021578474814, 3.1769991619799560,
+             3.8694479048601227, 4.6887389393058184},
+            {5.079294790166137e-01, 2.806474585285337e-01, 8.381004139898583e-02, 1.288031153550997e-02, 9.322840086241805e-04,
+             2.711860092537881e-05, 2.320980844865211e-07, 2.654807474011182e-10}};
+  if (points == 8)
+    return {{0.3811869902073221, 1.1571937124467802, 1.9816567566958429, 2.9306374202572440},
+            {6.611470125582413e-01, 2.078023258148919e-01, 1.707798300741348e-02, 1.996040722113676e-04}};
+  return {{0.5246476232752903, 1.6506801238857846}, {8.049140900055128e-01, 8.131283544724518e-02}};
+}
+
+// The rule's points for one standard normal variable: z values and probabilities (summing to 1).
+std::vector<std::pair<double, double>> normal_points(int points) {
+  const HermiteRule r = hermite(points);
+  std::vector<std::pair<double, double>> z;
+  for (size_t i = 0; i < r.nodes.size(); ++i)
+    for (int side = -1; side <= 1; side += 2) z.emplace_back(side * std::sqrt(2.0) * r.nodes[i], r.weights[i] / std::sqrt(M_PI));
+  return z;
+}
+
+bool is_exact(const ObjectiveSpec& s) { return s.metric == "params" || s.metric == "flops"; }
 
 class TnasMoSearch final : public SearchMethod {
  public:
-  TnasMoSearch(const SearchContext& c, const BayesOptSettings& bo)
-      : space_(*c.space), pool_(*c.space, c.pool), specs_(c.objectives), bo_(bo) {
+  TnasMoSearch(const SearchContext& c, const BayesOptSettings& bo) : space_(*c.space), pool_(*c.space, c.pool), specs_(c.objectives), bo_(bo) {
     if (specs_.size() < 2) throw Error("--method tnas-mo needs two or more --objectives");
-    for (size_t k = 0; k < specs_.size(); ++k) {
-      if (specs_[k].metric == "accuracy") accuracy_ = static_cast<int>(k);
-      else if (specs_[k].metric != "params" && specs_[k].metric != "flops")
-        throw Error("--method tnas-mo models the accuracy and computes params and FLOPs; '" + specs_[k].name + "' is neither");
-    }
-    if (accuracy_ < 0) throw Error("--method tnas-mo needs acc among the --objectives");
+    for (size_t k = 0; k < specs_.size(); ++k)
+      if (!is_exact(specs_[k])) modelled_.push_back(k);
+    if (modelled_.empty()) throw Error("--method tnas-mo: every objective is exact (params, FLOPs): nothing to model, use random");
+    if (modelled_.size() > 3) throw Error("--method tnas-mo models at most 3 measured objectives");
     reference_ = to_maximized(specs_, c.reference);
+    quadrature_ = normal_points(modelled_.size() == 1 ? 16 : modelled_.size() == 2 ? 8 : 4);
     model_ = make_deep_kernel_model(c, bo);  // after the checks: loading it featurizes the target's images
   }
 
   Arch propose(const std::vector<Observation>& h, Rng& rng) override {
     size_t ok = 0;
-    for (const auto& o : h) ok += o.ok;
+    for (const auto& o : h) ok += o.ok && o.objectives.size() == specs_.size();
     if (ok < static_cast<size_t>(std::max(1, bo_.warm_start))) {
       const Arch a = model_->as_method().propose(h, rng);
       last_note = "warm start", last_seconds = model_->as_method().last_seconds;
@@ -47,14 +69,17 @@ class TnasMoSearch final : public SearchMethod {
     const auto start = std::chrono::steady_clock::now();
     const auto done = pool_.evaluated(h);
     std::vector<ObjectiveVector> front_points;
-    std::vector<long> candidates = front_neighbours(h, done, front_points);
-    std::vector<double> mean, sd;
-    model_->predict(h, candidates, rng, mean, sd);
+    const std::vector<long> candidates = front_neighbours(h, done, front_points);
+    // Each modelled objective's posterior (maximized units) over the candidates.
+    std::vector<std::vector<double>> mean(modelled_.size()), sd(modelled_.size());
+    for (size_t m = 0; m < modelled_.size(); ++m) model_->predict(as_accuracy(h, modelled_[m]), candidates, rng, mean[m], sd[m]);
     const double base = hypervolume(front_points, reference_);
     long pick = -1;
     double best = -1;
     for (size_t c = 0; c < candidates.size(); ++c) {
-      const double e = expected_improvement(front_points, base, exact_objectives(pool_.configs()[static_cast<size_t>(candidates[c])]), mean[c], sd[c]);
+      std::vector<double> mu(modelled_.size()), sigma(modelled_.size());
+      for (size_t m = 0; m < modelled_.size(); ++m) mu[m] = mean[m][c], sigma[m] = sd[m][c];
+      const double e = expected_improvement(front_points, base, exact_objectives(pool_.configs()[static_cast<size_t>(candidates[c])]), mu, sigma);
       if (e > best) best = e, pick = candidates[c];
     }
     last_note = "EHVI " + std::to_string(best);
@@ -62,29 +87,52 @@ class TnasMoSearch final : public SearchMethod {
     return pool_.configs()[static_cast<size_t>(pick)];
   }
   nlohmann::json describe() const override {
-    return {{"method", "tnas-mo"}, {"acquisition", "expected hypervolume improvement"}, {"quadrature_points", 16},
-            {"model", model_->as_method().describe()}};
+    nlohmann::json modelled = nlohmann::json::array();
+    for (size_t k : modelled_) modelled.push_back(specs_[k].name);
+    return {{"method", "tnas-mo"}, {"acquisition", "expected hypervolume improvement"}, {"modelled", modelled},
+            {"quadrature_points", quadrature_.size()}, {"model", model_->as_method().describe()}};
   }
 
  private:
-  // The maximized objective vector of a configuration with its accuracy left at 0 (filled in per quadrature node).
+  // The history as the model sees objective k: its maximized value as the "accuracy" of each observation that
+  // has it (the rest are not fitting points).
+  std::vector<Observation> as_accuracy(const std::vector<Observation>& h, size_t k) const {
+    std::vector<Observation> v = h;
+    for (auto& o : v) {
+      o.ok = o.ok && o.objectives.size() == specs_.size();
+      if (o.ok) o.accuracy = o.objectives[k];
+    }
+    return v;
+  }
+
+  // The maximized objective vector of a configuration with the modelled objectives left at 0.
   ObjectiveVector exact_objectives(const Arch& a) const {
     const ArchCost cost = space_.cost(a);
     std::vector<double> v(specs_.size(), 0.0);
     for (size_t k = 0; k < specs_.size(); ++k)
-      if (static_cast<int>(k) != accuracy_) v[k] = static_cast<double>(specs_[k].metric == "params" ? cost.params : cost.flops);
+      if (is_exact(specs_[k])) v[k] = static_cast<double>(specs_[k].metric == "params" ? cost.params : cost.flops);
     return to_maximized(specs_, v);
   }
 
-  double expected_improvement(const std::vector<ObjectiveVector>& front, double base, ObjectiveVector v, double mean, double sd) {
+  // E[HV(front + v) - HV(front)] over the product rule of the modelled objectives' posteriors.
+  double expected_improvement(const std::vector<ObjectiveVector>& front, double base, ObjectiveVector v, const std::vector<double>& mean,
+                              const std::vector<double>& sd) const {
+    const size_t q = quadrature_.size(), dims = modelled_.size();
+    size_t total = 1;
+    for (size_t m = 0; m < dims; ++m) total *= q;
+    std::vector<ObjectiveVector> with = front;
+    with.push_back(v);
     double e = 0;
-    for (int side = -1; side <= 1; side += 2)
-      for (int i = 0; i < 8; ++i) {
-        v[static_cast<size_t>(accuracy_)] = mean + side * std::sqrt(2.0) * sd * kNodes[i];
-        std::vector<ObjectiveVector> with = front;
-        with.push_back(v);
-        e += kWeights[i] / std::sqrt(M_PI) * (hypervolume(with, reference_) - base);
+    for (size_t index = 0; index < total; ++index) {
+      double weight = 1;
+      size_t rest = index;
+      for (size_t m = 0; m < dims; ++m, rest /= q) {
+        const auto& [z, p] = quadrature_[rest % q];
+        with.back()[modelled_[m]] = mean[m] + z * sd[m];
+        weight *= p;
       }
+      e += weight * (hypervolume(with, reference_) - base);
+    }
     return e;
   }
 
@@ -111,8 +159,9 @@ class TnasMoSearch final : public SearchMethod {
   CandidatePool pool_;
   std::vector<ObjectiveSpec> specs_;
   BayesOptSettings bo_;
+  std::vector<size_t> modelled_;  // objectives the GP models
+  std::vector<std::pair<double, double>> quadrature_;  // standard normal points and probabilities, per dimension
   std::unique_ptr<AccuracyModel> model_;
-  int accuracy_ = -1;
   ObjectiveVector reference_;
 };
 

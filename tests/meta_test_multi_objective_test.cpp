@@ -204,7 +204,7 @@ TEST(MultiObjectiveSearch, BadSettingsAreRefused) {
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);  // parego needs two objectives
   s.method = "tnas-mo";
   s.objectives = "params,flops";
-  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);  // tnas-mo models the accuracy
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);  // nothing for tnas-mo to model
   s.method = "nsga2";
   s.objectives = "acc,-loss";
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);  // a minimized metric needs a reference point
