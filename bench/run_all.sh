@@ -8,7 +8,7 @@
 # --only reruns the named steps at full size and rewrites RESULTS.md with the other steps' last results,
 # each section dated by its own run. --jobs N runs N steps at once (their timings then share the cores). Steps: data_loading bo_step bo_step_python evaluator_speed
 # proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation
-# zero_shot real_training_search multi_fidelity_oracle multi_fidelity_real.
+# zero_shot real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
@@ -77,6 +77,8 @@ if [ $quick = 1 ]; then
   step real_training_search bench/real_training_search.sh --quick --out "$out"
   step multi_fidelity_oracle bench/multi_fidelity_oracle.sh --quick --out "$out"
   step multi_fidelity_real bench/multi_fidelity_real.sh --quick --out "$out"
+  [ $have_shared = 1 ] && step multi_objective_oracle bench/multi_objective_oracle.sh --quick --out "$out"
+  step multi_objective_real bench/multi_objective_real.sh --quick --out "$out"
   for f in "$out"/*.json; do python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$f" || { echo "run_all: $f is not valid JSON" >&2; exit 1; }; done
   log "quick run OK: $(ls "$out"/*.md | wc -l) tables in $out"
   exit 0
@@ -123,10 +125,12 @@ full_step() {
         --spaces nb201,jahs --jahs-methods "${TNAS_REAL_JAHS_METHODS:-random,tnas}" "${jahs[@]}" --out "$out" ;;
     multi_fidelity_oracle) step multi_fidelity_oracle bench/multi_fidelity_oracle.sh --seeds 20 --budget 30 --out "$out" ;;
     multi_fidelity_real) step multi_fidelity_real bench/multi_fidelity_real.sh --targets "${TNAS_REAL_TARGETS:-mnist,imagenet16}" --seeds 5 --out "$out" ;;
+    multi_objective_oracle) step multi_objective_oracle bench/multi_objective_oracle.sh --seeds 20 --budget 100 --out "$out" ;;
+    multi_objective_real) step multi_objective_real bench/multi_objective_real.sh --seeds 3 --budget 20 --out "$out" ;;
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
   esac
 }
-all_steps="data_loading bo_step tnas_step bo_step_python evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation zero_shot real_training_search multi_fidelity_oracle multi_fidelity_real"
+all_steps="data_loading bo_step tnas_step bo_step_python evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation zero_shot real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real"
 steps=${only//,/ }
 steps=${steps:-$all_steps}
 for s in $steps; do [[ " $all_steps " == *" $s "* ]] || { echo "run_all: unknown step '$s' (steps: $all_steps)" >&2; exit 2; }; done
@@ -144,7 +148,9 @@ cp "$out"/*.md "$out"/*.md.time "$out"/*.md.date "$out"/*.json "$results"/ 2>/de
 [ -f "$out/search_quality_curves.csv" ] && cp "$out/search_quality_curves.csv" "$results"/
 bench/plots.sh "$results"
 mkdir -p bench/plots && mv "$results"/*.png bench/plots/ 2>/dev/null || true
-[[ " $steps " == *" multi_fidelity_oracle "* ]] && cp "$out/multi_fidelity.png" bench/plots/ 2>/dev/null || true
+for plot in multi_fidelity multi_objective; do
+  [[ " $steps " == *" ${plot}_oracle "* ]] && cp "$out/$plot.png" bench/plots/ 2>/dev/null || true
+done
 rm -f "$results"/*.dat "$results"/methods.txt
 bench/write_results.sh "$results" > bench/RESULTS.md
 log "wrote bench/RESULTS.md from $results"

@@ -101,25 +101,23 @@ class HyperbandSearch final : public SearchMethod {
   // What tnas's GP is fitted on: one entry per configuration (so that the BO never proposes one evaluated at
   // any fidelity); the ones that are not fitting points are marked not ok, which the BO skips when fitting.
   std::vector<Observation> model_history(const std::vector<Observation>& history) const {
-    std::map<std::string, Observation> by_key;  // ordered: the same history gives the same order
-    std::vector<std::string> order;
-    for (const auto& o : history) {
-      const std::string key = space_.iso_key(o.config);
-      auto it = by_key.find(key);
-      if (it == by_key.end()) order.push_back(key), by_key[key] = o;
-      else if (o.epochs >= it->second.epochs) it->second = o;
-    }
     const int rung = mf_.model == "rung" ? largest_fidelity_with(history, static_cast<size_t>(bo_.warm_start) + 2) : 0;
+    std::map<std::string, size_t> slot;  // isomorphism key -> position in h (first appearance order)
     std::vector<Observation> h;
-    for (const auto& key : order) {
-      Observation o = by_key[key];
-      if (mf_.model == "rung" && rung > 0) {
-        // The configuration's observation at that fidelity, if it has one.
-        o.ok = false;
-        for (const auto& x : history)
-          if (x.ok && x.epochs == rung && space_.iso_key(x.config) == key) o = x;
+    for (const auto& o : history) {
+      const auto [it, fresh] = slot.emplace(space_.iso_key(o.config), h.size());
+      if (fresh) {
+        h.push_back(o);
+        // rung: only the observations at that fidelity are fitting points.
+        if (rung > 0) h.back().ok = o.ok && o.epochs == rung;
+        continue;
       }
-      h.push_back(o);
+      Observation& kept = h[it->second];
+      if (rung > 0) {
+        if (o.ok && o.epochs == rung) kept = o;
+      } else if (o.epochs >= kept.epochs) {
+        kept = o;
+      }
     }
     return h;
   }
