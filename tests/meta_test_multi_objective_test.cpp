@@ -196,6 +196,29 @@ TEST(MultiObjectiveSearch, TheTrainObjectiveReportsGroupFairnessAndLatency) {
   }
 }
 
+// A command objective's metrics are objectives by name: here "energy", minimized ('-energy'), from the cell
+// text's length, with accuracy from its number of 3x3 convolutions.
+TEST(MultiObjectiveSearch, ACommandsMetricsAreObjectivesByName) {
+  const auto dir = test::scratch_dir("mo_command");
+  SearchSettings s;
+  s.method = "nsga2";
+  s.objective.spec = "command:a={arch}; n=$(printf %s \"$a\" | grep -o nor_conv_3x3 | wc -l); "
+                     "echo \"{\\\"accuracy\\\": $((50 + 5 * n)), \\\"energy\\\": $((10 * n + ${#a} % 7))}\"";
+  s.objectives = "acc,-energy";
+  s.reference_point = "0,100";
+  s.budget = 15;
+  s.out = (dir / "run").string();
+  const nlohmann::json summary = run_search(s, [](const std::string&) {});
+  const auto trials = read_trials(s.out);
+  ASSERT_EQ(trials.size(), 15u);
+  for (const auto& t : trials) {
+    ASSERT_TRUE(t.at("ok").get<bool>()) << t.dump();
+    EXPECT_EQ(t.at("objectives").at("energy"), t.at("metrics").at("energy"));
+  }
+  EXPECT_GT(summary.at("pareto").at("hypervolume").get<double>(), 0);
+  EXPECT_FALSE(summary.at("pareto").at("front").empty());
+}
+
 TEST(MultiObjectiveSearch, BadSettingsAreRefused) {
   const auto dir = test::scratch_dir("mo_bad");
   const std::string table = tradeoff_table(dir);
