@@ -102,10 +102,6 @@ std::string progress_line(int i, const std::string& budget, const std::string& t
   return line;
 }
 
-}  // namespace
-
-namespace {
-
 // The longest fidelity of a multi-fidelity search: --max-fidelity, else the objective's longest (a curve
 // table's epochs), else the train preset's epochs. Throws tnas::Error when the objective records fewer.
 int max_fidelity(const SearchSettings& s, const Objective& objective) {
@@ -117,10 +113,6 @@ int max_fidelity(const SearchSettings& s, const Objective& objective) {
     throw Error("--max-fidelity " + std::to_string(e) + ": the objective records only " + std::to_string(objective.max_epochs()) + " epochs");
   return e;
 }
-
-}  // namespace
-
-namespace {
 
 // Everything a search needs before its first trial: the space, the objective (with a multi-fidelity
 // schedule), the pool, the budget, the method and the configuration the run directory records.
