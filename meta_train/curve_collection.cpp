@@ -150,11 +150,13 @@ int run_curve_collection(const CurveCollectOptions& o, const std::function<void(
 
 void merge_curve_tables(const std::vector<std::string>& inputs, const std::string& out) {
   if (inputs.empty()) throw Error("merge --curves: no input tables");
-  nlohmann::json settings;
+  nlohmann::json settings, shards = nlohmann::json::array();
   std::string content = kHeader;
   std::set<std::string> seen;
   for (const auto& path : inputs) {
-    const nlohmann::json s = read_sidecar(path).value("settings", nlohmann::json());
+    const nlohmann::json sidecar = read_sidecar(path);
+    shards.push_back({{"file", path}, {"shard", sidecar.value("shard", "")}, {"versions", sidecar.value("versions", nlohmann::json())}});
+    const nlohmann::json s = sidecar.value("settings", nlohmann::json());
     if (settings.is_null()) settings = s;
     else if (s != settings) throw Error(path + ": collected with other settings than " + inputs.front());
     const LearningCurveTable table = LearningCurveTable::read(path);
@@ -168,7 +170,7 @@ void merge_curve_tables(const std::vector<std::string>& inputs, const std::strin
     }
   }
   write_text_atomically(out, content);
-  write_text_atomically(out + ".json", nlohmann::json{{"settings", settings}, {"merged_from", inputs}, {"versions", runtime_versions()}}.dump(2) + "\n");
+  write_text_atomically(out + ".json", nlohmann::json{{"settings", settings}, {"merged_from", shards}, {"versions", runtime_versions()}}.dump(2) + "\n");
 }
 
 }  // namespace tnas
