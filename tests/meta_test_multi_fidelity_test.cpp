@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -68,11 +69,19 @@ std::vector<nlohmann::json> trials(const std::string& dir) {
   return t;
 }
 
-// Starts `search` in a child process `kills` times and SIGKILLs it after a random delay of min_us plus up to
-// spread_us; returns whether some kill left between 0 and `total` trials in `out` (it landed mid-search).
-bool kill_repeatedly(const std::function<void()>& search, const std::string& out, size_t total, int kills, uint64_t seed,
-                     useconds_t min_us, useconds_t spread_us) {
+// Seconds `f` takes.
+double seconds_of(const std::function<void()>& f) {
+  const auto start = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Starts `search` in a child process `kills` times and SIGKILLs it after a random 20 to 80 % of `seconds` (what
+// the uninterrupted search took on this machine, so that the kills land mid-search however loaded it is);
+// returns whether some kill left between 0 and `total` trials in `out`.
+bool kill_repeatedly(const std::function<void()>& search, const std::string& out, size_t total, int kills, uint64_t seed, double seconds) {
   Rng rng(seed);
+  const auto min_us = static_cast<useconds_t>(0.2 * seconds * 1e6), spread_us = static_cast<useconds_t>(0.6 * seconds * 1e6) + 1;
   bool partial = false;
   for (int k = 0; k < kills; ++k) {
     const pid_t child = fork();
@@ -283,11 +292,11 @@ TEST(MultiFidelitySearch, ResumesAfterSigkillWithTheSameTrials) {
   const auto dir = test::scratch_dir("mf_kill");
   const std::string table = synthetic_curves(dir);
   const std::string reference = (dir / "reference").string();
-  run_search(mf_settings("bohb", table, reference, 20), [](const std::string&) {});
+  const double seconds = seconds_of([&] { run_search(mf_settings("bohb", table, reference, 20), [](const std::string&) {}); });
   const auto expected = trials(reference);
   const std::string out = (dir / "killed").string();
   const auto search = [&] { run_search(mf_settings("bohb", table, out, 20), [](const std::string&) {}); };
-  EXPECT_TRUE(kill_repeatedly(search, out, expected.size(), 4, 3, 50000, 200000)) << "no kill landed in the middle of the search";
+  EXPECT_TRUE(kill_repeatedly(search, out, expected.size(), 4, 3, seconds)) << "no kill landed in the middle of the search";
   run_search(mf_settings("bohb", table, out, 20), [](const std::string&) {});
   const auto got = trials(out);
   ASSERT_EQ(got.size(), expected.size());
@@ -374,10 +383,11 @@ TEST(MultiFidelitySearch, ATrainingSearchKilledAndResumedRetrainsNothingFinished
   s.budget = 3;
   s.seed = 2;
   s.out = (dir / "reference").string();
-  const nlohmann::json reference = run_search(s, [](const std::string&) {});
+  nlohmann::json reference;
+  const double seconds = seconds_of([&] { reference = run_search(s, [](const std::string&) {}); });
   const auto expected = trials(s.out);
   s.out = (dir / "killed").string();
-  const bool partial = kill_repeatedly([&] { run_search(s, [](const std::string&) {}); }, s.out, expected.size(), 4, 8, 200000, 600000);
+  const bool partial = kill_repeatedly([&] { run_search(s, [](const std::string&) {}); }, s.out, expected.size(), 4, 8, seconds);
   const nlohmann::json resumed = run_search(s, [](const std::string&) {});
   const auto got = trials(s.out);
   ASSERT_EQ(got.size(), expected.size());
