@@ -1,9 +1,11 @@
 // meta_train collect: build a meta-dataset by training cells on sampled subtasks.
 #include <cstdio>
+#include <filesystem>
 
 #include "basics/error.h"
 #include "meta_train/collector.h"
 #include "meta_train/curve_collection.h"
+#include "meta_train/slurm_array.h"
 #include "models/cell_trainer.h"
 #include "meta_train/commands.h"
 #include "models/cli_options.h"
@@ -70,6 +72,23 @@ int run_curves(const cxxopts::ParseResult& args) {
   return 0;
 }
 
+// --slurm-array N: this very command as N array tasks (meta_train/slurm_array.h).
+int run_on_slurm(const cxxopts::ParseResult& args, int argc, char** argv) {
+  require_option(args, "out", args.count("curves") ? "FILE.csv" : "FILE.h5");
+  if (args["shard"].as<std::string>() != "0/1") throw Error("--slurm-array makes the shards itself; drop --shard");
+  SlurmArrayOptions o;
+  o.tasks = args["slurm-array"].as<int>();
+  o.sbatch_args = args["sbatch-args"].as<std::string>();
+  o.print_only = args.count("print-sbatch") > 0;
+  o.executable = std::filesystem::read_symlink("/proc/self/exe").string();
+  o.collect_args = without_options(std::vector<std::string>(argv + 1, argv + argc), {"--slurm-array", "--sbatch-args", "--shard", "--out"}, {"--print-sbatch"});
+  o.out = std::filesystem::absolute(args["out"].as<std::string>()).string();
+  o.curves = args.count("curves") > 0;
+  o.cpus = args["threads"].as<int>();
+  submit_slurm_array(o, print_progress);
+  return 0;
+}
+
 }  // namespace
 
 int run_collect_command(int argc, char** argv) {
@@ -96,12 +115,17 @@ int run_collect_command(int argc, char** argv) {
       "--source with the preset's protocol, validation and test accuracy after every epoch; --out FILE.csv")(
       "configs", "With --curves: configurations N", cxxopts::value<int>()->default_value("100"))(
       "curve-epochs", "With --curves: epochs E (0: the preset's)", cxxopts::value<int>()->default_value("0"))(
+      "slurm-array", "Run the collection as a Slurm job array of N shards: writes OUT.sbatch and OUT.merge.sbatch, submits "
+      "both (the merge after every task succeeded); a requeued task resumes its shard", cxxopts::value<int>())(
+      "sbatch-args", "With --slurm-array: extra sbatch options, e.g. '--partition=cpu --time=04:00:00'", cxxopts::value<std::string>()->default_value(""))(
+      "print-sbatch", "With --slurm-array: only write the scripts and say how to submit them")(
       "out", "Meta-dataset to write or resume", cxxopts::value<std::string>());
   add_common_options(options);
   const auto parsed = parse_command_line(options, argc, argv);
   if (!parsed) return 0;
   const auto& args = *parsed;
   require_option(args, "source", "SPEC");
+  if (args.count("slurm-array")) return run_on_slurm(args, argc, argv);
   if (args.count("curves")) return run_curves(args);
   require_option(args, "out", "FILE.h5");
 

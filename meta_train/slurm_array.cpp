@@ -1,0 +1,108 @@
+#include "meta_train/slurm_array.h"
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include "basics/error.h"
+#include "datasets/binary_file.h"
+
+namespace tnas {
+namespace {
+
+// Single-quoted for bash (a ' inside becomes '\'').
+std::string shell_quoted(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+void write_script(const std::string& path, const std::string& text) {
+  write_file_atomically(path, std::vector<uint8_t>(text.begin(), text.end()));
+  std::filesystem::permissions(path, std::filesystem::perms::owner_exec | std::filesystem::perms::group_exec, std::filesystem::perm_options::add);
+}
+
+std::string shard_path(const SlurmArrayOptions& o, const std::string& index) {
+  return o.out + ".shard" + index + (o.curves ? ".csv" : ".h5");
+}
+
+std::string array_script(const SlurmArrayOptions& o) {
+  std::ostringstream s;
+  s << "#!/bin/bash\n#SBATCH --job-name=tnas-collect\n#SBATCH --array=0-" << o.tasks - 1 << "\n#SBATCH --requeue\n"
+    << "#SBATCH --cpus-per-task=" << o.cpus << "\n#SBATCH --output=" << o.out << ".slurm-%A_%a.log\n";
+  std::istringstream extra(o.sbatch_args);
+  for (std::string a; extra >> a;) s << "#SBATCH " << a << "\n";
+  s << "# Written by meta_train collect --slurm-array " << o.tasks << ". A requeued or rerun task resumes its shard.\n"
+    << "# Without Slurm: SLURM_ARRAY_TASK_ID=i bash " << std::filesystem::path(o.out).filename().string() << ".sbatch (i = 0.." << o.tasks - 1 << ")\n"
+    << "set -euo pipefail\nexec " << shell_quoted(o.executable) << " collect";
+  for (const auto& a : o.collect_args) s << " " << shell_quoted(a);
+  s << " --shard \"${SLURM_ARRAY_TASK_ID}/" << o.tasks << "\" --out " << shell_quoted(o.out + ".shard") << "\"${SLURM_ARRAY_TASK_ID}\"" << shell_quoted(o.curves ? ".csv" : ".h5") << "\n";
+  return s.str();
+}
+
+std::string merge_script(const SlurmArrayOptions& o) {
+  std::ostringstream s;
+  s << "#!/bin/bash\n#SBATCH --job-name=tnas-merge\n#SBATCH --output=" << o.out << ".slurm-merge-%j.log\n"
+    << "# Joins the shards of " << std::filesystem::path(o.out).filename().string() << ".sbatch once all its tasks succeeded.\n"
+    << "set -euo pipefail\nexec " << shell_quoted(o.executable) << " merge" << (o.curves ? " --curves" : "") << " --out " << shell_quoted(o.out);
+  for (int i = 0; i < o.tasks; ++i) s << " " << shell_quoted(shard_path(o, std::to_string(i)));
+  s << "\n";
+  return s.str();
+}
+
+// Runs sbatch with `args`; returns the job id it prints (--parsable: "id" or "id;cluster").
+std::string sbatch(const std::string& args) {
+  FILE* pipe = popen(("sbatch --parsable " + args + " 2>&1").c_str(), "r");
+  if (!pipe) throw Error("cannot run sbatch");
+  std::string output;
+  char buf[256];
+  while (std::fgets(buf, sizeof buf, pipe)) output += buf;
+  const int status = pclose(pipe);
+  while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
+  if (status != 0 || output.empty()) throw Error("sbatch " + args + " failed: " + output);
+  return output.substr(0, output.find(';'));
+}
+
+}  // namespace
+
+std::vector<std::string> without_options(const std::vector<std::string>& args, const std::vector<std::string>& drop_with_value,
+                                         const std::vector<std::string>& drop_flags) {
+  std::vector<std::string> kept;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const std::string name = a.substr(0, a.find('='));
+    if (std::find(drop_flags.begin(), drop_flags.end(), name) != drop_flags.end()) continue;
+    if (std::find(drop_with_value.begin(), drop_with_value.end(), name) != drop_with_value.end()) {
+      if (a.find('=') == std::string::npos) ++i;  // the value is the next argument
+      continue;
+    }
+    kept.push_back(a);
+  }
+  return kept;
+}
+
+SlurmSubmission submit_slurm_array(const SlurmArrayOptions& o, const std::function<void(const std::string&)>& progress) {
+  if (o.tasks < 1) throw Error("--slurm-array must be >= 1, got " + std::to_string(o.tasks));
+  SlurmSubmission r{o.out + ".sbatch", o.out + ".merge.sbatch", "", ""};
+  if (const auto parent = std::filesystem::path(o.out).parent_path(); !parent.empty()) std::filesystem::create_directories(parent);
+  write_script(r.array_script, array_script(o));
+  write_script(r.merge_script, merge_script(o));
+  if (o.print_only) {
+    progress("wrote " + r.array_script + " (" + std::to_string(o.tasks) + " array tasks) and " + r.merge_script + "; submit with\n  id=$(sbatch --parsable " +
+             r.array_script + ") && sbatch --dependency=afterok:$id " + r.merge_script +
+             "\nor, without Slurm, run SLURM_ARRAY_TASK_ID=i bash " + r.array_script + " for every i, then bash " + r.merge_script);
+    return r;
+  }
+  if (std::system("command -v sbatch >/dev/null 2>&1") != 0)
+    throw Error("--slurm-array: sbatch is not on PATH (no Slurm here); use --print-sbatch to only write the scripts");
+  r.array_job = sbatch(shell_quoted(r.array_script));
+  r.merge_job = sbatch("--dependency=afterok:" + r.array_job + " " + shell_quoted(r.merge_script));
+  progress("submitted job array " + r.array_job + " (" + std::to_string(o.tasks) + " tasks, " + r.array_script + ") and merge job " + r.merge_job +
+           " (after all succeed: " + o.out + "); squeue -j " + r.array_job + "," + r.merge_job + " shows them");
+  return r;
+}
+
+}  // namespace tnas
