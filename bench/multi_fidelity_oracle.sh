@@ -9,21 +9,24 @@
 # The oracle (--table, default bench/oracles/fashion-mnist-tiny-curves.csv): cells x epochs -> validation and test
 # accuracy and each epoch's training seconds, from `meta_train collect --curves`. A search maximizes the
 # validation accuracy at the epochs it trains; its incumbent (the best at the highest fidelity it reached, as
-# `meta_test search` reports) is scored by its test accuracy after all epochs, against the table's best cell.
+# `meta_test search` reports) is scored by what that objective is after all epochs (its validation accuracy
+# at the last epoch) against the table's best cell, and, beside it, by its test accuracy after all epochs.
+# --report-only: only the tables, from the runs already in DIR.
 set -euo pipefail
-quick=0; out=.; seeds=20; budget=30; methods=random,sh,hyperband,bohb,tnas,tnas-hb,tnas-hb:rung
+quick=0; report_only=0; out=.; seeds=20; budget=30; methods=random,sh,hyperband,bohb,tnas,tnas-hb,tnas-hb:rung
 table=bench/oracles/fashion-mnist-tiny-curves.csv
 while [ $# -gt 0 ]; do case "$1" in
   --quick) quick=1 ;; --out) out=$2; shift ;; --seeds) seeds=$2; shift ;; --budget) budget=$2; shift ;;
-  --methods) methods=$2; shift ;; --table) table=$2; shift ;;
+  --methods) methods=$2; shift ;; --table) table=$2; shift ;; --report-only) report_only=1 ;;
   *) echo "unknown option $1" >&2; exit 2 ;; esac; shift; done
 [ $quick = 1 ] && { seeds=2; budget=4; }
 [ -f "$table" ] || { echo "multi_fidelity_oracle.sh: no learning-curve table $table (meta_train collect --curves)" >&2; exit 1; }
 build=${TNAS_BUILD_DIR:-build}
 mt="$build/meta_test/meta_test"
 w="$out/multi_fidelity"
-rm -rf "$w" && mkdir -p "$w"
 start=$(date +%s)
+if [ $report_only = 0 ]; then
+rm -rf "$w" && mkdir -p "$w"
 # The oracle's dataset: what tnas's dataset encoder reads (recorded in the table's settings).
 dataset=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1] + '.json'))['settings']['source'])" "$table")
 run_one() {  # METHOD[:MF_MODEL] SEED (tnas-hb:rung = tnas-hb --mf-model rung)
@@ -41,6 +44,7 @@ for m in ${methods//,/ }; do
   done
 done
 for p in "${pids[@]}"; do wait "$p"; done
+fi
 
 python3 - "$w" "$table" "$methods" "$seeds" "$budget" "$out" $(( $(date +%s) - start )) <<'PY'
 import csv, json, statistics, sys
@@ -49,13 +53,14 @@ curves = {}
 for row in csv.DictReader(open(table)):
     curves.setdefault(row["arch"], {})[int(row["epoch"])] = (float(row["valid_acc"]), float(row["test_acc"]), float(row["seconds"]))
 E = max(max(c) for c in curves.values())
-final = {a: c[E][1] for a, c in curves.items()}
-best = max(final.values())
+final_valid = {a: c[E][0] for a, c in curves.items()}
+final_test = {a: c[E][1] for a, c in curves.items()}
+best_valid, best_test = max(final_valid.values()), max(final_test.values())
 full = statistics.mean(sum(c[e][2] for e in c) for c in curves.values())  # seconds of one full evaluation, mean
 marks = [m for m in (1, 2, 3, 5, 10, 20, 30, 50, 100) if m <= budget]
 
 def trajectory(run):
-    """(cumulative cost seconds, regret of the incumbent) after every trial."""
+    """(cumulative cost seconds, validation regret, test regret) of the incumbent after every trial."""
     cost, key, inc, points = 0.0, None, None, []
     for line in open(f"{run}/trials.jsonl"):
         t = json.loads(line)
@@ -63,48 +68,68 @@ def trajectory(run):
         if t["ok"]:
             k = (t.get("fidelity_epochs", 0) or E, t["accuracy"])
             if key is None or k > key: key, inc = k, t["arch"]
-        points.append((cost, best - final[inc] if inc else None))
+        points.append((cost, best_valid - final_valid[inc] if inc else None, best_test - final_test[inc] if inc else None))
     return points
 
-def regret_at(points, budget_seconds):
+def regret_at(points, budget_seconds, which=1):
     r = None
-    for c, g in points:
-        if c > budget_seconds: break
-        r = g
+    for p in points:
+        if p[0] > budget_seconds: break
+        r = p[which]
     return r
 
 def q(values):
     v = sorted(x for x in values if x is not None)
     if not v: return "-"
-    n = len(v)
-    return f"{statistics.median(v):.2f} [{v[n // 4]:.2f}, {v[(3 * n) // 4 if n > 1 else 0]:.2f}]" + ("" if n == len(values) else f" ({len(values) - n} none yet)")
+    qs = statistics.quantiles(v, n=4, method="inclusive") if len(v) > 1 else [v[0]] * 3
+    return f"{qs[1]:.2f} [{qs[0]:.2f}, {qs[2]:.2f}]" + ("" if len(v) == len(values) else f" ({len(values) - len(v)} none yet)")
 
-print(f"Regret (test accuracy points after all {E} epochs, against the table's best cell, {best:.2f} %) of each search's incumbent, "
-      f"median [quartiles] over {seeds} seeds, after a cumulative training cost of k full evaluations (1 = {full:.1f} s, the mean cost "
-      f"of training one cell for {E} epochs); budget {budget} full evaluations' worth of epochs.\n")
-print("| method | " + " | ".join(f"k = {m}" for m in marks) + " | trials (median) | epochs per trial (median) |")
-print("| --- | " + " | ".join("---" for _ in marks) + " | --- | --- |")
+print(f"Regret of each search's incumbent in validation accuracy after all {E} epochs (what the searches maximize), in points against the "
+      f"table's best cell ({best_valid:.2f} %), median [quartiles] over {seeds} seeds, after a cumulative training cost of k full evaluations "
+      f"(1 = {full:.1f} s, the mean cost of training one cell for {E} epochs); budget {budget} full evaluations' worth of epochs. Last column: the "
+      f"same incumbents' test-accuracy regret at the end (best test cell {best_test:.2f} %; 24 validation images per class make validation a noisy "
+      f"guide to test).\n")
+print("| method | " + " | ".join(f"k = {m}" for m in marks) + f" | test regret at k = {marks[-1]} | trials (median) | epochs per trial (median) |")
+print("| --- | " + " | ".join("---" for _ in marks) + " | --- | --- | --- |")
 rows = {}
 for m in methods:
     runs = [trajectory(f"{w}/{m}/{s}") for s in range(seeds)]
     at = {k: [regret_at(p, k * full) for p in runs] for k in marks}
+    test_end = [regret_at(p, marks[-1] * full, 2) for p in runs]
     trials = [len(p) for p in runs]
-    eps = []
-    for s in range(seeds):
-        for line in open(f"{w}/{m}/{s}/trials.jsonl"):
-            eps.append(json.loads(line).get("epochs", 0))
-    rows[m] = {"regret_at": {str(k): at[k] for k in marks}, "trials": trials}
-    print(f"| {m} | " + " | ".join(q(at[k]) for k in marks) + f" | {statistics.median(trials):.0f} | {statistics.median(eps):.0f} |")
-    with open(f"{w}/{m}.curve.csv", "w") as f:  # median regret against cost, for the plot
+    eps = [json.loads(line).get("epochs", 0) for s in range(seeds) for line in open(f"{w}/{m}/{s}/trials.jsonl")]
+    rows[m] = {"validation_regret_at": {str(k): at[k] for k in marks}, "test_regret_end": test_end, "trials": trials}
+    print(f"| {m} | " + " | ".join(q(at[k]) for k in marks) + f" | {q(test_end)} | {statistics.median(trials):.0f} | {statistics.median(eps):.0f} |")
+    with open(f"{w}/{m}.curve.csv", "w") as f:  # median validation regret against cost, for the plot
         for i in range(0, 201):
             k = budget * i / 200
-            vals = sorted(x for x in (regret_at(p, k * full) for p in runs) if x is not None)
+            vals = [x for x in (regret_at(p, k * full) for p in runs) if x is not None]
             if len(vals) == len(runs): f.write(f"{k:.3f},{statistics.median(vals):.4f}\n")
-json.dump({"table": table, "epochs": E, "best_test": best, "full_evaluation_seconds": full, "seeds": seeds, "budget": budget,
-           "rows": rows, "seconds": seconds}, open(f"{out}/multi_fidelity_oracle.json", "w"), indent=1)
+def ranks(v):
+    order = sorted(range(len(v)), key=lambda i: v[i])
+    r = [0.0] * len(v)
+    i = 0
+    while i < len(order):  # average ranks of ties
+        j = i
+        while j + 1 < len(order) and v[order[j + 1]] == v[order[i]]: j += 1
+        for k in range(i, j + 1): r[order[k]] = (i + j) / 2
+        i = j + 1
+    return r
+def spearman(a, b):
+    ra, rb = ranks(a), ranks(b)
+    ma, mb = statistics.mean(ra), statistics.mean(rb)
+    num = sum((x - ma) * (y - mb) for x, y in zip(ra, rb))
+    return num / (sum((x - ma) ** 2 for x in ra) * sum((y - mb) ** 2 for y in rb)) ** 0.5
+archs = sorted(curves)
+fidelity = {e: spearman([curves[a][e][0] for a in archs], [final_valid[a] for a in archs]) for e in (1, 3, 9) if e < E}
+noise = spearman([final_valid[a] for a in archs], [final_test[a] for a in archs])
+print(f"\nHow well a short run ranks the cells (Spearman over the table's {len(archs)} cells, validation accuracy at epoch e against epoch {E}): "
+      + ", ".join(f"e = {e}: {r:.3f}" for e, r in fidelity.items()) + f"; validation against test accuracy at epoch {E}: {noise:.3f}.")
+json.dump({"table": table, "epochs": E, "rank_fidelity": fidelity, "valid_test_spearman": noise, "best_valid": best_valid, "best_test": best_test, "full_evaluation_seconds": full, "seeds": seeds,
+           "budget": budget, "rows": rows, "seconds": seconds}, open(f"{out}/multi_fidelity_oracle.json", "w"), indent=1)
 PY
 if command -v gnuplot > /dev/null; then
   plot=""
   for m in ${methods//,/ }; do plot+="'$w/$m.curve.csv' using 1:(\$2+0.01) with lines lw 2 title '$m', "; done
-  gnuplot -e "set terminal pngcairo size 900,550; set output '$out/multi_fidelity.png'; set datafile separator ','; set logscale y; set xlabel 'cumulative training cost (full evaluations)'; set ylabel 'median regret + 0.01 (test %, after all epochs)'; set grid; plot ${plot%, }"
+  gnuplot -e "set terminal pngcairo size 900,550; set output '$out/multi_fidelity.png'; set datafile separator ','; set logscale y; set xlabel 'cumulative training cost (full evaluations)'; set ylabel 'median regret + 0.01 (validation %, after all epochs)'; set grid; plot ${plot%, }"
 fi

@@ -6,26 +6,35 @@
 # and (with the reference data) the 20-class ImageNet16 subtask of table 1c with the fast preset at 9 epochs.
 # The answer is each search's incumbent (the best validation accuracy at the highest fidelity reached); the
 # table gives the test accuracy of its training run, median and quartiles over seeds.
-#   bench/multi_fidelity_real.sh [--quick] [--seeds N] [--targets mnist,imagenet16] [--methods M,...] --out DIR
+#   bench/multi_fidelity_real.sh [--quick] [--seeds N | --seeds mnist=N,imagenet16=M] [--targets mnist,imagenet16]
+#       [--methods M,...] --out DIR
 # Two runs at a time, one thread each. Finished runs in DIR/mf_real_runs are replayed, not retrained.
 set -euo pipefail
 quick=0; out=.; seeds=5; targets=mnist,imagenet16; methods=random,hyperband,bohb,tnas,tnas-hb
 while [ $# -gt 0 ]; do case "$1" in
   --quick) quick=1 ;; --out) out=$2; shift ;; --seeds) seeds=$2; shift ;; --targets) targets=$2; shift ;;
   --methods) methods=$2; shift ;; *) echo "unknown option $1" >&2; exit 2 ;; esac; shift; done
+seeds_of() {  # seeds for target $1 from --seeds N or --seeds a=N,b=M (default 5)
+  case $seeds in
+    *=*) local item; for item in ${seeds//,/ }; do [ "${item%%=*}" = "$1" ] && { echo "${item#*=}"; return; }; done; echo 5 ;;
+    *) echo "$seeds" ;;
+  esac
+}
 build=${TNAS_BUILD_DIR:-build}
 shared=${TNAS_SHARED_DATA:-$(cd .. && pwd)/shared/data}
-specs=()  # name=dataset=preset=max_epochs=budget
+specs=()  # name|dataset|preset|max_epochs|budget (datasets hold "=")
 for t in ${targets//,/ }; do
   case $t in
-    mnist) specs+=("mnist=mnist=tiny=27=12") ;;
+    mnist) specs+=("mnist|mnist|tiny|27|12") ;;
     imagenet16)
-      if [ -f "$shared/imagenet/imagenet16/train_data_batch_1.npz" ]; then specs+=("imagenet16=imagenet16:$shared/imagenet/imagenet16?classes=1-83=fast=9=6")
+      if [ -f "$shared/imagenet/imagenet16/train_data_batch_1.npz" ]; then specs+=("imagenet16|imagenet16:$shared/imagenet/imagenet16?classes=1-83|fast|9|6")
       else echo "multi_fidelity_real.sh: $shared/imagenet absent, imagenet16 target skipped" >&2; fi ;;
     *) echo "unknown target $t" >&2; exit 2 ;;
   esac
 done
-[ $quick = 1 ] && { seeds=1; specs=("mnist=mnist=smoke=3=2"); }
+[ $quick = 1 ] && { seeds=1; specs=("mnist|mnist|smoke|3|2"); }
+counted=()
+for spec in "${specs[@]}"; do counted+=("$spec|$(seeds_of "${spec%%|*}")"); done
 w="$out/mf_real_runs"
 mkdir -p "$w"
 start=$(date +%s)
@@ -36,9 +45,9 @@ run_one() {  # NAME DATASET PRESET MAX_EPOCHS BUDGET METHOD SEED
 }
 pids=()
 for spec in "${specs[@]}"; do
-  IFS='=' read -r name dataset preset max budget <<< "$spec"
+  IFS='|' read -r name dataset preset max budget <<< "$spec"
   for m in ${methods//,/ }; do
-    for ((s = 0; s < seeds; s++)); do
+    for ((s = 0; s < $(seeds_of "$name"); s++)); do
       run_one "$name" "$dataset" "$preset" "$max" "$budget" "$m" "$s" & pids+=($!)
       if [ ${#pids[@]} -ge 2 ]; then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
     done
@@ -46,9 +55,9 @@ for spec in "${specs[@]}"; do
 done
 for p in "${pids[@]}"; do wait "$p"; done
 
-python3 - "$w" "$methods" "$seeds" "$out" $(( $(date +%s) - start )) "${specs[@]}" <<'PY'
+python3 - "$w" "$methods" "$out" $(( $(date +%s) - start )) "${counted[@]}" <<'PY'
 import json, statistics, sys
-w, methods, seeds, out, seconds, specs = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), sys.argv[6:]
+w, methods, out, seconds, specs = sys.argv[1], sys.argv[2].split(","), sys.argv[3], int(sys.argv[4]), sys.argv[5:]
 def q(v):
     if not v: return "-"
     qs = statistics.quantiles(v, n=4, method="inclusive") if len(v) > 1 else [v[0]] * 3
@@ -57,7 +66,8 @@ print("| target (preset, full evaluation) | method | seeds | trials (median) | t
 print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 rows = []
 for spec in specs:
-    name, dataset, preset, max_epochs, budget = spec.split("=")
+    name, dataset, preset, max_epochs, budget, seeds = spec.split("|")
+    seeds = int(seeds)
     for m in methods:
         test, valid, trials, full, cost, propose = [], [], [], 0, [], []
         for s in range(seeds):
