@@ -22,6 +22,7 @@
 #include "meta_test/search_loop.h"
 #include "meta_test/tpe_model.h"
 #include "tests/dataset_files.h"
+#include "tests/run_files.h"
 #include "tests/shared_data.h"
 
 namespace tnas {
@@ -62,12 +63,7 @@ SearchSettings mf_settings(const std::string& method, const std::string& table, 
   return s;
 }
 
-std::vector<nlohmann::json> trials(const std::string& dir) {
-  std::vector<nlohmann::json> t;
-  std::ifstream in(dir + "/trials.jsonl");
-  for (std::string line; std::getline(in, line);) t.push_back(nlohmann::json::parse(line));
-  return t;
-}
+std::vector<nlohmann::json> trials(const std::string& dir) { return test::read_trials(dir); }
 
 // Seconds `f` takes.
 double seconds_of(const std::function<void()>& f) {

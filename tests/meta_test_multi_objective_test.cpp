@@ -17,6 +17,7 @@
 #include "meta_test/pareto_report.h"
 #include "meta_test/objective.h"
 #include "meta_test/search_loop.h"
+#include "tests/run_files.h"
 #include "tests/shared_data.h"
 
 namespace tnas {
@@ -50,17 +51,8 @@ SearchSettings mo_settings(const std::string& method, const std::string& table, 
   return s;
 }
 
-std::vector<nlohmann::json> read_trials(const std::string& dir) {
-  std::vector<nlohmann::json> t;
-  std::ifstream in(dir + "/trials.jsonl");
-  for (std::string line; std::getline(in, line);) t.push_back(nlohmann::json::parse(line));
-  return t;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using test::read_text;
+using test::read_trials;
 
 TEST(Objectives, SpecsDirectionsAndReferencePoints) {
   const auto specs = parse_objectives("acc,params,-latency_ms,fairness_score");
