@@ -8,12 +8,13 @@
 # table gives the test accuracy of its training run, median and quartiles over seeds.
 #   bench/multi_fidelity_real.sh [--quick] [--seeds N | --seeds mnist=N,imagenet16=M] [--targets mnist,imagenet16]
 #       [--methods M,...] --out DIR
-# Two runs at a time, one thread each. Finished runs in DIR/mf_real_runs are replayed, not retrained.
+# Two runs at a time, one thread each. Finished runs in DIR/mf_real_runs are replayed, not retrained;
+# --report-only: only the table, from the runs already there.
 set -euo pipefail
-quick=0; out=.; seeds=5; targets=mnist,imagenet16; methods=random,hyperband,bohb,tnas,tnas-hb
+quick=0; report_only=0; out=.; seeds=5; targets=mnist,imagenet16; methods=random,hyperband,bohb,tnas,tnas-hb
 while [ $# -gt 0 ]; do case "$1" in
   --quick) quick=1 ;; --out) out=$2; shift ;; --seeds) seeds=$2; shift ;; --targets) targets=$2; shift ;;
-  --methods) methods=$2; shift ;; *) echo "unknown option $1" >&2; exit 2 ;; esac; shift; done
+  --methods) methods=$2; shift ;; --report-only) report_only=1 ;; *) echo "unknown option $1" >&2; exit 2 ;; esac; shift; done
 seeds_of() {  # seeds for target $1 from --seeds N or --seeds a=N,b=M (default 5)
   case $seeds in
     *=*) local item; for item in ${seeds//,/ }; do [ "${item%%=*}" = "$1" ] && { echo "${item#*=}"; return; }; done; echo 5 ;;
@@ -44,7 +45,8 @@ run_one() {  # NAME DATASET PRESET MAX_EPOCHS BUDGET METHOD SEED
     { echo "multi_fidelity_real.sh: $1 $6 seed $7 failed, see $w/$1_$6_$7.log" >&2; return 1; }
 }
 pids=()
-for spec in "${specs[@]}"; do
+for spec in $([ $report_only = 1 ] || echo "${!specs[@]}"); do
+  spec=${specs[$spec]}
   IFS='|' read -r name dataset preset max budget <<< "$spec"
   for m in ${methods//,/ }; do
     for ((s = 0; s < $(seeds_of "$name"); s++)); do
