@@ -2,7 +2,7 @@
 # Reproduces every table of bench/RESULTS.md: builds, runs each benchmark, writes CSV/JSON and PNG plots
 # under --out, and (full runs only) rewrites bench/RESULTS.md from those outputs.
 #   [TNAS_REAL_TARGETS=mnist] [TNAS_REAL_SEEDS=5 | mnist=5,imagenet16=3] [TNAS_REAL_JAHS_METHODS=random,tnas]
-#   [TNAS_REAL_JAHS_CHECKPOINT=DIR|none] [TNAS_MF_REAL_SEEDS=mnist=5,imagenet16=3] bench/run_all.sh [--quick] [--only STEP,...] [--jobs N] [--device cpu|cuda] [--out DIR]
+#   [TNAS_REAL_JAHS_CHECKPOINT=DIR|none] [TNAS_MF_REAL_SEEDS=5 | mnist=5,imagenet16=3] bench/run_all.sh [--quick] [--only STEP,...] [--jobs N] [--device cpu|cuda] [--out DIR]
 # --quick runs every benchmark at a tiny size and checks its output is well-formed (CI runs this).
 # A full run keeps every step's outputs in bench/results/ (committed) and writes bench/RESULTS.md from them;
 # --only reruns the named steps at full size and rewrites RESULTS.md with the other steps' last results,
@@ -124,7 +124,7 @@ full_step() {
       step real_training_search bench/real_training_search.sh --targets "${TNAS_REAL_TARGETS:-mnist,imagenet16}" --seeds "${TNAS_REAL_SEEDS:-5}" \
         --spaces nb201,jahs --jahs-methods "${TNAS_REAL_JAHS_METHODS:-random,tnas}" "${jahs[@]}" --out "$out" ;;
     multi_fidelity_oracle) step multi_fidelity_oracle bench/multi_fidelity_oracle.sh --seeds 20 --budget 30 --out "$out" ;;
-    multi_fidelity_real) step multi_fidelity_real bench/multi_fidelity_real.sh --targets "${TNAS_REAL_TARGETS:-mnist,imagenet16}" --seeds "${TNAS_MF_REAL_SEEDS:-mnist=5,imagenet16=3}" --out "$out" ;;
+    multi_fidelity_real) step multi_fidelity_real bench/multi_fidelity_real.sh --targets "${TNAS_REAL_TARGETS:-mnist,imagenet16}" --seeds "${TNAS_MF_REAL_SEEDS:-5}" --out "$out" ;;
     multi_objective_oracle) step multi_objective_oracle bench/multi_objective_oracle.sh --seeds 20 --budget 100 --out "$out" ;;
     multi_objective_real) step multi_objective_real bench/multi_objective_real.sh --seeds 3 --budget 20 --out "$out" ;;
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
