@@ -88,6 +88,10 @@ uint32_t read_be_u32(const uint8_t* p) {
   return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
 }
 
+void write_text_atomically(const std::string& path, const std::string& text) {
+  write_file_atomically(path, std::vector<uint8_t>(text.begin(), text.end()));
+}
+
 std::string content_hash(const void* data, size_t size) {
   uint64_t h = 0xcbf29ce484222325ULL;
   const auto* p = static_cast<const uint8_t*>(data);

@@ -12,6 +12,7 @@ std::vector<uint8_t> read_file_bytes(const std::string& path);
 
 // Writes `bytes` to `path` atomically: a temporary file in the same folder, fsync, rename.
 void write_file_atomically(const std::string& path, const std::vector<uint8_t>& bytes);
+void write_text_atomically(const std::string& path, const std::string& text);
 
 // fsync()s the folder holding `path`, so that a rename into it survives a crash.
 void sync_parent_dir(const std::string& path);

@@ -9,14 +9,6 @@
 #include "datasets/binary_file.h"
 
 namespace tnas {
-namespace {
-
-void write_text(const std::string& path, const std::string& text) {
-  write_file_atomically(path, std::vector<uint8_t>(text.begin(), text.end()));
-}
-
-}  // namespace
-
 ParetoReport pareto_report(const std::vector<nlohmann::json>& trials, const std::vector<ObjectiveSpec>& specs,
                            const std::vector<double>& reference, const SearchSpace& space) {
   ParetoReport r;
@@ -61,7 +53,7 @@ std::string write_pareto_outputs(const std::string& dir, const ParetoReport& rep
     for (double v : report.values[i]) csv << "," << v;
     csv << "\n";
   }
-  write_text(dir + "/pareto.csv", csv.str());
+  write_text_atomically(dir + "/pareto.csv", csv.str());
   if (!plot) return "";
   if (specs.size() < 2 || std::system("command -v gnuplot >/dev/null 2>&1") != 0) return "no Pareto plot: gnuplot is not installed";
   for (size_t i = 0; i < trials.size(); ++i)
@@ -71,14 +63,14 @@ std::string write_pareto_outputs(const std::string& dir, const ParetoReport& rep
   for (size_t i : report.front) f.emplace_back(report.values[i][0], report.values[i][1]);
   std::sort(f.begin(), f.end());
   for (const auto& [x, y] : f) front << x << " " << y << "\n";
-  write_text(dir + "/pareto_points.dat", points.str());
-  write_text(dir + "/pareto_front.dat", front.str());
+  write_text_atomically(dir + "/pareto_points.dat", points.str());
+  write_text_atomically(dir + "/pareto_front.dat", front.str());
   // The attainment boundary: from each front point (in ascending first objective) first along the second
   // objective to the next point's value, then along the first (fsteps), or the other way round when exactly one
   // of the two is minimized.
   const std::string steps = specs[0].maximize == specs[1].maximize ? "with steps" : "with fsteps";
   const std::string script = dir + "/pareto.gp";
-  write_text(script, "set terminal pngcairo size 800,550\nset output '" + dir + "/pareto.png'\nset xlabel '" + specs[0].name +
+  write_text_atomically(script, "set terminal pngcairo size 800,550\nset output '" + dir + "/pareto.png'\nset xlabel '" + specs[0].name +
                          (specs[0].maximize ? " (max)" : " (min)") + "'\nset ylabel '" + specs[1].name + (specs[1].maximize ? " (max)" : " (min)") +
                          "'\nset grid\nset key outside\nplot '" + dir + "/pareto_points.dat' with points pt 7 ps 0.6 lc rgb '#999999' title 'trials', '" +
                          dir + "/pareto_front.dat' with points pt 7 ps 1 lc rgb '#c00000' title 'front', '" + dir + "/pareto_front.dat' " + steps +

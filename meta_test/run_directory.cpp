@@ -15,10 +15,6 @@ namespace tnas {
 namespace fs = std::filesystem;
 namespace {
 
-void write_text(const std::string& path, const std::string& text) {
-  write_file_atomically(path, std::vector<uint8_t>(text.begin(), text.end()));
-}
-
 // The configuration without what may legitimately change between a run and its resumption.
 nlohmann::json comparable(nlohmann::json config) {
   config.erase("versions");
@@ -52,7 +48,7 @@ RunDirectory::RunDirectory(std::string path, const nlohmann::json& config, bool 
       for (const char* f : {"trials.jsonl", "trajectory.csv", "summary.json", "incumbent.png"}) fs::remove(path_ + "/" + f);
     }
   }
-  write_text(config_path, config.dump(2) + "\n");
+  write_text_atomically(config_path, config.dump(2) + "\n");
   std::ifstream in(path_ + "/trials.jsonl");
   std::string line, good;
   while (std::getline(in, line)) {
@@ -64,7 +60,7 @@ RunDirectory::RunDirectory(std::string path, const nlohmann::json& config, bool 
       break;  // a torn append: this trial did not finish, it is run again
     }
   }
-  write_text(path_ + "/trials.jsonl", good);  // drop a torn tail so that appends start on a line boundary
+  write_text_atomically(path_ + "/trials.jsonl", good);  // drop a torn tail so that appends start on a line boundary
 }
 
 void RunDirectory::append_trial(const nlohmann::json& trial) {
@@ -106,8 +102,8 @@ void RunDirectory::write_outputs(const nlohmann::json& summary, const std::vecto
     csv << "\n";
     ++row;
   }
-  write_text(path_ + "/trajectory.csv", csv.str());
-  write_text(path_ + "/summary.json", summary.dump(2) + "\n");
+  write_text_atomically(path_ + "/trajectory.csv", csv.str());
+  write_text_atomically(path_ + "/summary.json", summary.dump(2) + "\n");
 }
 
 nlohmann::json RunDirectory::final_training() const {
@@ -121,7 +117,7 @@ nlohmann::json RunDirectory::final_training() const {
   }
 }
 
-void RunDirectory::write_final_training(const nlohmann::json& final) { write_text(path_ + "/final.json", final.dump(2) + "\n"); }
+void RunDirectory::write_final_training(const nlohmann::json& final) { write_text_atomically(path_ + "/final.json", final.dump(2) + "\n"); }
 
 std::string RunDirectory::plot() const {
   if (std::system("command -v gnuplot >/dev/null 2>&1") != 0)

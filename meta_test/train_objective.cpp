@@ -105,7 +105,7 @@ class TrainObjective final : public Objective {
                         {"preset", to_json(preset_)}, {"device", device_}, {"mode", mode_}, {"data_seed", data_seed_}, {"maximizes", "valid_acc"}};
     if (settings_.schedule_epochs > 0) j["schedule_epochs"] = settings_.schedule_epochs;
     if (!settings_.state_dir.empty()) j["state_dir"] = settings_.state_dir;
-    j["groups"] = settings_.groups.empty() ? "each class" : settings_.groups;
+    if (!settings_.groups.empty()) j["groups"] = settings_.groups;  // else each class its own group, as before
     if (settings_.measure_latency) j["latency"] = "measured";
     return j;
   }

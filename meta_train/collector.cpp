@@ -17,6 +17,7 @@
 #include "graphs/nb201_space.h"
 #include "graphs/search_space_factory.h"
 #include "basics/rng.h"
+#include "meta_train/duration_text.h"
 #include "models/cell_trainer.h"
 #include "models/configured_training.h"
 #include "models/runtime.h"
@@ -60,17 +61,6 @@ std::string collect_config_json(const CollectOptions& o) {
   // Only a fast-mode collection says so: strict is what files written before the option used.
   if (resolve_train_mode(o.mode, resolve_device(o.device)) == "fast") j["collect"]["mode"] = "fast";
   return j.dump();
-}
-
-std::string format_duration(double seconds) {
-  if (!std::isfinite(seconds)) return "?";
-  const int s = static_cast<int>(seconds);
-  char buf[32];
-  if (s >= 3600)
-    std::snprintf(buf, sizeof buf, "%dh%02dm", s / 3600, (s / 60) % 60);
-  else
-    std::snprintf(buf, sizeof buf, "%dm%02ds", s / 60, s % 60);
-  return buf;
 }
 
 }  // namespace

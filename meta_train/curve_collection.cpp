@@ -12,6 +12,7 @@
 #include "datasets/dataset_spec.h"
 #include "datasets/learning_curve_table.h"
 #include "graphs/search_space_factory.h"
+#include "meta_train/duration_text.h"
 #include "models/cell_trainer.h"
 #include "models/configured_training.h"
 #include "models/runtime.h"
@@ -22,10 +23,6 @@ namespace {
 constexpr const char* kHeader = "arch,epoch,valid_acc,test_acc,seconds\n";
 
 std::string text_of(const std::vector<uint8_t>& bytes) { return std::string(bytes.begin(), bytes.end()); }
-
-void write_text_atomically(const std::string& path, const std::string& text) {
-  write_file_atomically(path, std::vector<uint8_t>(text.begin(), text.end()));
-}
 
 // A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180).
 std::string csv_field(const std::string& s) {
@@ -52,13 +49,6 @@ nlohmann::json read_sidecar(const std::string& table) {
   }
 }
 
-std::string format_duration(double seconds) {
-  if (!std::isfinite(seconds) || seconds < 0) return "?";
-  const int s = static_cast<int>(seconds);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%dm%02ds", s / 60, s % 60);
-  return buf;
-}
 
 // The CSV rows of one configuration's curve.
 std::string curve_rows(const std::string& arch, const std::vector<EpochRecord>& curve) {

@@ -21,7 +21,7 @@ std::string shell_quoted(const std::string& s) {
 }
 
 void write_script(const std::string& path, const std::string& text) {
-  write_file_atomically(path, std::vector<uint8_t>(text.begin(), text.end()));
+  write_text_atomically(path, text);
   std::filesystem::permissions(path, std::filesystem::perms::owner_exec | std::filesystem::perms::group_exec, std::filesystem::perm_options::add);
 }
 

@@ -138,7 +138,8 @@ ClassCounts evaluate_counts(Nb201Network& net, const torch::Tensor& x, const tor
     const auto hit = logits.argmax(1).eq(labels).to(torch::kInt64);
     const auto correct = torch::zeros({classes}, hit.options()).index_add_(0, labels, hit).to(torch::kCPU);
     const auto total = torch::bincount(labels, {}, classes).to(torch::kCPU);
-    for (int k = 0; k < classes; ++k) counts.correct[k] += correct[k].item<int64_t>(), counts.total[k] += total[k].item<int64_t>();
+    const auto c = correct.accessor<int64_t, 1>(), t = total.accessor<int64_t, 1>();
+    for (int k = 0; k < classes; ++k) counts.correct[k] += c[k], counts.total[k] += t[k];
   }
   return counts;
 }

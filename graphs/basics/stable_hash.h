@@ -1,6 +1,8 @@
 #pragma once
-// A string hash that is the same on every platform and standard library (std::hash is not): FNV-1a, 64 bits.
-// For file names and seeds derived from configurations.
+// A string hash that is the same on every platform and standard library (std::hash is not): FNV-1a's 64-bit
+// prime and xor-multiply step, with 1469598103934665603 as the start value (not FNV's 14695981039346656037; kept,
+// since multi-fidelity trial seeds and training-state file names derive from it). For file names and seeds derived
+// from configurations; datasets/binary_file.h's content_hash is the standard FNV-1a of bytes.
 #include <cstdint>
 #include <string_view>
 
