@@ -26,7 +26,7 @@ struct Observation {
   double accuracy = 0;
   bool ok = false;
   int epochs = 0;  // the fidelity it was evaluated at (0: the objective's own protocol)
-  ObjectiveVector objectives;  // multi-objective searches: every objective, maximized (meta_test/pareto.h)
+  ObjectiveVector objectives = {};  // multi-objective searches: every objective, maximized (meta_test/pareto.h)
 };
 
 // The configurations a search may propose: every one of a space small enough to enumerate (de-duplicated by

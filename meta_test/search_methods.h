@@ -38,8 +38,8 @@ struct SearchContext {
   const SearchSpace* space = nullptr;  // what the configurations are (outlives the method)
   std::vector<Arch> pool;              // candidates (de-duplicated by isomorphism key unless disabled)
   uint64_t seed = 0;
-  std::vector<ObjectiveSpec> objectives;  // what is optimized (one: accuracy; more: a multi-objective search)
-  std::vector<double> reference;          // multi-objective: the hypervolume's reference point, reported units
+  std::vector<ObjectiveSpec> objectives = {};  // what is optimized (one: accuracy; more: a multi-objective search)
+  std::vector<double> reference = {};     // multi-objective: the hypervolume's reference point, reported units
 };
 
 // What a method asks for next: a configuration at a fidelity (epochs 0: the objective's own protocol), and

@@ -275,7 +275,9 @@ TEST(MultiFidelitySearch, EveryMethodRunsWithinItsEpochBudgetAndContinuesPromoti
     EXPECT_EQ(top, 27) << method;
     EXPECT_EQ(summary.at("best_fidelity_epochs").get<int>(), 27) << method;
     // tnas-hb's first new configurations come from the surrogate's zero-shot warm start.
-    if (method == "tnas-hb") EXPECT_NE(t[0].at("proposal").get<std::string>().find("tnas (warm start)"), std::string::npos) << t[0].dump();
+    if (method == "tnas-hb") {
+      EXPECT_NE(t[0].at("proposal").get<std::string>().find("tnas (warm start)"), std::string::npos) << t[0].dump();
+    }
     if (method == "bohb") {
       bool model_used = false;
       for (const auto& trial : t) model_used = model_used || trial.value("proposal", std::string()).find("TPE at") != std::string::npos;
@@ -391,8 +393,9 @@ TEST(MultiFidelitySearch, ATrainingSearchKilledAndResumedRetrainsNothingFinished
     EXPECT_EQ(got[i].at("arch"), expected[i].at("arch")) << i;
     EXPECT_EQ(got[i].at("accuracy"), expected[i].at("accuracy")) << i;
     EXPECT_EQ(got[i].at("epochs"), expected[i].at("epochs")) << i;
-    if (got[i].contains("continued_from_epochs"))
+    if (got[i].contains("continued_from_epochs")) {
       EXPECT_EQ(got[i].at("details").value("continued_from_epoch", 0), got[i].at("continued_from_epochs").get<int>()) << i;
+    }
   }
   EXPECT_EQ(resumed.at("cost_epochs"), reference.at("cost_epochs"));
   EXPECT_EQ(resumed.at("best_arch"), reference.at("best_arch"));
