@@ -37,6 +37,7 @@ done
 counted=()
 for spec in "${specs[@]}"; do counted+=("$spec|$(seeds_of "${spec%%|*}")"); done
 w="$out/mf_real_runs"
+[ $quick = 1 ] && rm -rf "$w"  # a check of the pipeline, not a study to resume: runs of another build may differ
 mkdir -p "$w"
 start=$(date +%s)
 run_one() {  # NAME DATASET PRESET MAX_EPOCHS BUDGET METHOD SEED

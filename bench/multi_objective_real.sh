@@ -13,6 +13,7 @@ while [ $# -gt 0 ]; do case "$1" in
 build=${TNAS_BUILD_DIR:-build}
 mt="$build/meta_test/meta_test"
 w="$out/mo_real_runs"
+[ $quick = 1 ] && rm -rf "$w"  # a check of the pipeline, not a study to resume: runs of another build may differ
 mkdir -p "$w"
 start=$(date +%s)
 run_one() {  # NAME METHOD SEED OBJECTIVES [extra...]
