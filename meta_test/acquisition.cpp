@@ -25,6 +25,18 @@ double Acquisition::operator()(double mean, double sd, double best) const {
   return ucb_ ? mean + beta_ * sd : log_expected_improvement(mean, sd, best);
 }
 
+double Acquisition::in_accuracy_units(double value, double shift, double scale) const {
+  return ucb_ ? shift + scale * value : value + std::log(scale);
+}
+
+double Acquisition::average(const std::vector<double>& values) const {
+  if (values.empty()) throw Error("acquisition: an average of no values");
+  const double top = *std::max_element(values.begin(), values.end());
+  double sum = 0;
+  for (double v : values) sum += ucb_ ? v : std::exp(v - top);
+  return ucb_ ? sum / values.size() : top + std::log(sum / values.size());
+}
+
 nlohmann::json Acquisition::describe() const {
   return ucb_ ? nlohmann::json{{"kind", "ucb"}, {"beta", beta_}} : nlohmann::json{{"kind", "ei"}};
 }

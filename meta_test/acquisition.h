@@ -2,6 +2,7 @@
 // Acquisition functions of the model-based methods: a value per candidate from the posterior mean and
 // standard deviation (in standardized units) and the best standardized observation so far.
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,11 @@ class Acquisition {
   // Throws tnas::Error for another kind.
   Acquisition(const std::string& kind, double ucb_beta);
   double operator()(double mean, double sd, double best) const;
+  // A value of operator() for a model standardized as accuracy = shift + scale * standardized, in accuracy
+  // units (log EI: log points; UCB: points), so that values of differently standardized models compare.
+  double in_accuracy_units(double value, double shift, double scale) const;
+  // The mean of such values over models (log EI: the log of the mean EI).
+  double average(const std::vector<double>& values) const;
   nlohmann::json describe() const;
 
  private:

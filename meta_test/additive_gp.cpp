@@ -58,8 +58,10 @@ Eigen::VectorXd standardized(const std::vector<double>& values) {
   return y;
 }
 
-AdditiveGpPrediction fit_additive_gp(const Eigen::VectorXd& y, const std::vector<KernelFamily>& families,
-                                     const std::vector<double>& noise_grid) {
+namespace {
+
+// Throws tnas::Error when the kernels' shapes disagree with y or with each other; returns the candidates' count.
+long check_shapes(const Eigen::VectorXd& y, const std::vector<KernelFamily>& families) {
   const long n = y.size();
   long m = -1;
   for (const auto& f : families)
@@ -69,6 +71,14 @@ AdditiveGpPrediction fit_additive_gp(const Eigen::VectorXd& y, const std::vector
         throw Error("additive GP: kernel '" + b.name + "' has the wrong shape");
       m = b.cross.cols();
     }
+  return m;
+}
+
+}  // namespace
+
+AdditiveGpChoice choose_additive_gp(const Eigen::VectorXd& y, const std::vector<KernelFamily>& families, const std::vector<double>& noise_grid) {
+  const long n = y.size();
+  check_shapes(y, families);
   const auto choices = enumerate_choices(families);
   if (choices.empty() || noise_grid.empty()) throw Error("additive GP: no kernel with a non-zero weight to fit");
   double best_lml = -1e300;
@@ -86,27 +96,37 @@ AdditiveGpPrediction fit_additive_gp(const Eigen::VectorXd& y, const std::vector
       if (lml > best_lml) best_lml = lml, best = &c, best_noise = noise;
     }
   }
+  return {best->alternative, best->weight, best_noise, best_lml};
+}
+
+AdditiveGpPrediction predict_additive_gp(const Eigen::VectorXd& y, const std::vector<KernelFamily>& families, const AdditiveGpChoice& choice) {
+  const long n = y.size(), m = check_shapes(y, families);
+  if (choice.alternative.size() != families.size()) throw Error("additive GP: a choice for other kernel families");
   AdditiveGpPrediction out;
-  Eigen::MatrixXd cross = Eigen::MatrixXd::Zero(n, m);
+  Eigen::MatrixXd k = Eigen::MatrixXd::Zero(n, n), cross = Eigen::MatrixXd::Zero(n, m);
   out.variance = Eigen::VectorXd::Zero(m);
-  k.setZero();
   char term[96];
   for (size_t f = 0; f < families.size(); ++f) {
-    if (best->alternative[f] < 0) continue;
-    const KernelBlock& b = families[f].alternatives[best->alternative[f]];
-    k += best->weight[f] * b.train;
-    cross += best->weight[f] * b.cross;
-    out.variance += best->weight[f] * b.diag;
-    std::snprintf(term, sizeof term, "%s%g*%s", out.kernel.empty() ? "" : " + ", best->weight[f], b.name.c_str());
+    if (choice.alternative[f] < 0) continue;
+    const KernelBlock& b = families[f].alternatives[static_cast<size_t>(choice.alternative[f])];
+    k += choice.weight[f] * b.train;
+    cross += choice.weight[f] * b.cross;
+    out.variance += choice.weight[f] * b.diag;
+    std::snprintf(term, sizeof term, "%s%g*%s", out.kernel.empty() ? "" : " + ", choice.weight[f], b.name.c_str());
     out.kernel += term;
   }
-  const auto llt = robust_cholesky(k + best_noise * Eigen::MatrixXd::Identity(n, n));
+  const auto llt = robust_cholesky(k + choice.noise * Eigen::MatrixXd::Identity(n, n));
   out.mean = cross.transpose() * llt.solve(y);
   const Eigen::MatrixXd v = llt.matrixL().solve(cross);
   out.variance = (out.variance - v.colwise().squaredNorm().transpose()).cwiseMax(1e-12);
-  out.noise = best_noise;
-  out.log_marginal_likelihood = best_lml;
+  out.noise = choice.noise;
+  out.log_marginal_likelihood = choice.log_marginal_likelihood;
   return out;
+}
+
+AdditiveGpPrediction fit_additive_gp(const Eigen::VectorXd& y, const std::vector<KernelFamily>& families,
+                                     const std::vector<double>& noise_grid) {
+  return predict_additive_gp(y, families, choose_additive_gp(y, families, noise_grid));
 }
 
 }  // namespace tnas

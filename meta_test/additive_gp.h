@@ -31,10 +31,25 @@ struct AdditiveGpPrediction {
   double noise = 0, log_marginal_likelihood = 0;
 };
 
+// What the marginal likelihood chose: per family the alternative (-1: unused) and its weight, and the noise.
+struct AdditiveGpChoice {
+  std::vector<int> alternative;
+  std::vector<double> weight;
+  double noise = 0, log_marginal_likelihood = 0;
+};
+
 // (y - mean) / sd of the values (sd 1 when they are all equal).
 Eigen::VectorXd standardized(const std::vector<double>& values);
 
-// Throws tnas::Error when shapes disagree or no combination has a non-zero weight.
+// The combination and noise with the largest log marginal likelihood of y. Throws tnas::Error when shapes
+// disagree or no combination has a non-zero weight.
+AdditiveGpChoice choose_additive_gp(const Eigen::VectorXd& y, const std::vector<KernelFamily>& families, const std::vector<double>& noise_grid);
+
+// The posterior at the candidates with that choice; `families` may hold more observations than the choice was
+// made on (e.g. running evaluations at assumed values: kriging believer, fantasies), in the same layout.
+AdditiveGpPrediction predict_additive_gp(const Eigen::VectorXd& y, const std::vector<KernelFamily>& families, const AdditiveGpChoice& choice);
+
+// choose_additive_gp, then predict_additive_gp.
 AdditiveGpPrediction fit_additive_gp(const Eigen::VectorXd& y, const std::vector<KernelFamily>& families,
                                      const std::vector<double>& noise_grid);
 

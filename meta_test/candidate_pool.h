@@ -21,12 +21,20 @@ class PoolExhausted : public Error {
   PoolExhausted() : Error("search: every configuration of the pool has been evaluated") {}
 };
 
+// Thrown when a method cannot propose before some of the evaluations still running have finished (a rung's
+// promotions need all its results): the parallel search waits for the next result and asks again.
+class WaitForResults : public Error {
+ public:
+  WaitForResults() : Error("search: the next trial needs results of trials still running") {}
+};
+
 struct Observation {
   Arch config;
   double accuracy = 0;
   bool ok = false;
   int epochs = 0;  // the fidelity it was evaluated at (0: the objective's own protocol)
   ObjectiveVector objectives = {};  // multi-objective searches: every objective, maximized (meta_test/pareto.h)
+  bool pending = false;  // still being evaluated (parallel search; then ok is false): taken, not yet known
 };
 
 // The configurations a search may propose: every one of a space small enough to enumerate (de-duplicated by

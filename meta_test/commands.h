@@ -7,4 +7,5 @@ int run_evaluate_command(int argc, char** argv);
 int run_pareto_command(int argc, char** argv);
 int run_rank_command(int argc, char** argv);
 int run_search_command(int argc, char** argv);
+int run_worker_command(int argc, char** argv);
 }  // namespace tnas

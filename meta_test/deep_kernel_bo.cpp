@@ -1,6 +1,7 @@
 // Bayesian optimization with the deep-kernel GP: `tnas` (meta-learned surrogate, frozen encoders, GP
 // hyperparameters fine-tuned on the target after every evaluation; Shala et al. 2023; with --adapt mlp the
 // deep kernel's MLP as well, as FSBO) and `gp` (the same model with random weights, fitted on the target only).
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -24,6 +25,8 @@ namespace {
 class BayesOpt final : public SearchMethod, public AccuracyModel {
  public:
   BayesOpt(const SearchContext& c, const BayesOptSettings& s) : pool_(*c.space, c.pool), s_(s), acquisition_(s.acquisition, s.ucb_beta) {
+    if (s.pending != "believer" && s.pending != "fantasies" && s.pending != "none")
+      throw Error("--pending must be believer, fantasies or none, got '" + s.pending + "'");
     std::optional<Surrogate> surrogate;
     if (s.meta_trained) {
       surrogate.emplace(Surrogate::load(s.checkpoint, c.space->name()));
@@ -89,15 +92,22 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
   Arch propose(const std::vector<Observation>& h, Rng& rng) override {
     const auto start = std::chrono::steady_clock::now();
     const auto done = pool_.evaluated(h);
-    last_note = h.size() < static_cast<size_t>(s_.warm_start) ? "warm start" : "";
-    Arch next = h.size() < static_cast<size_t>(s_.warm_start) ? warm_start(h, done, rng) : acquire(h, done, rng);
+    // Warm start for the first warm_start trials, and while no trial has succeeded yet (a parallel search's
+    // first proposals can outnumber the warm start before any has finished).
+    bool any_ok = false;
+    for (const auto& o : h) any_ok = any_ok || o.ok;
+    const bool warm = h.size() < static_cast<size_t>(s_.warm_start) || !any_ok;
+    last_note = warm ? "warm start" : "";
+    Arch next = warm ? warm_start(h, done, rng) : acquire(h, done, rng);
     last_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return next;
   }
 
   void predict(const std::vector<Observation>& h, const std::vector<long>& candidates, Rng& rng, std::vector<double>& mean,
                std::vector<double>& sd) override {
-    const Posterior p = posterior(h, candidates, rng);
+    // Evaluations still running count as their predicted means (kriging believer) unless --pending none: one
+    // posterior is asked for here, so fantasies are represented by their mean too.
+    const Posterior p = has_pending(h) && s_.pending != "none" ? conditioned_posteriors(h, candidates, rng, 0)[0] : posterior(h, candidates, rng);
     mean.resize(candidates.size());
     sd.resize(candidates.size());
     for (size_t c = 0; c < candidates.size(); ++c) {
@@ -201,12 +211,13 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     Eigen::VectorXd mean, var;
     double best = 0, shift = 0, scale = 1;
   };
-  Posterior posterior(const std::vector<Observation>& h, const std::vector<long>& candidates, Rng& rng) {
-    std::vector<long> rows;
-    std::vector<double> ys;
-    for (const auto& o : h)
-      if (o.ok) rows.push_back(pool_.find(o.config)), ys.push_back(o.accuracy);
-    if (rows.empty()) throw Error("search: no successful evaluation to fit the GP on");
+  // How accuracies are standardized: for the model's prediction (mean, sd) and for the deep kernel's fine-tuning
+  // (deep_*: as in meta-training; the gp baseline: as observed). Throws when there is nothing to fit.
+  struct Standardization {
+    double mean = 0, sd = 1, deep_mean = 0, deep_sd = 1;
+  };
+  Standardization standardization(const std::vector<double>& ys) const {
+    if (ys.empty()) throw Error("search: no successful evaluation to fit the GP on");
     double mean = label_mean_, sd = label_std_;
     if (!s_.meta_trained || s_.kernel == "additive") {  // standardized with the observations
       mean = 0;
@@ -215,8 +226,16 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
       for (double y : ys) var += (y - mean) * (y - mean) / ys.size();
       sd = var > 1e-12 ? std::sqrt(var) : 1.0;
     }
-    // The deep kernel is fine-tuned on labels standardized as in meta-training (the gp baseline: as observed).
-    const double deep_mean = s_.meta_trained ? label_mean_ : mean, deep_sd = s_.meta_trained ? label_std_ : sd;
+    return {mean, sd, s_.meta_trained ? label_mean_ : mean, s_.meta_trained ? label_std_ : sd};
+  }
+
+  Posterior posterior(const std::vector<Observation>& h, const std::vector<long>& candidates, Rng& rng) {
+    std::vector<long> rows;
+    std::vector<double> ys;
+    for (const auto& o : h)
+      if (o.ok) rows.push_back(pool_.find(o.config)), ys.push_back(o.accuracy);
+    const Standardization st = standardization(ys);
+    const double mean = st.mean, sd = st.sd, deep_mean = st.deep_mean, deep_sd = st.deep_sd;
     Eigen::VectorXd y(static_cast<long>(rows.size()));
     for (size_t i = 0; i < rows.size(); ++i) y(static_cast<long>(i)) = (ys[i] - deep_mean) / deep_sd;
     const AdaptedKernel k = deep_kernel_at(rows, candidates, y, rng);
@@ -239,19 +258,106 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     return p;
   }
 
+  // The candidates' posterior with the running evaluations of h observed at assumed values, the model fitted on
+  // the finished ones only (the deep kernel's fine-tuning, the additive kernel's choice, the standardization),
+  // so that only the conditioning changes. draws 0: one posterior, each running evaluation at its predicted mean
+  // (kriging believer: the mean stays, the variance around them shrinks); draws > 0: that many posteriors, the
+  // running values drawn from their predictive distributions (fantasies), the incumbent including them.
+  std::vector<Posterior> conditioned_posteriors(const std::vector<Observation>& h, const std::vector<long>& candidates, Rng& rng, int draws) {
+    std::vector<long> rows, running;
+    std::vector<double> ys;
+    for (const auto& o : h) {
+      if (o.ok) rows.push_back(pool_.find(o.config)), ys.push_back(o.accuracy);
+      if (o.pending) running.push_back(pool_.find(o.config));
+    }
+    const Standardization st = standardization(ys);
+    Eigen::VectorXd y(static_cast<long>(rows.size()));
+    for (size_t i = 0; i < rows.size(); ++i) y(static_cast<long>(i)) = (ys[i] - st.deep_mean) / st.deep_sd;
+    std::vector<long> query = candidates;  // the candidates, then the running ones
+    query.insert(query.end(), running.begin(), running.end());
+    const AdaptedKernel k = deep_kernel_at(rows, query, y, rng);
+    const long m = static_cast<long>(candidates.size()), r = static_cast<long>(running.size()), n = static_cast<long>(rows.size());
+    // Observations and running ones together: their rows and kernel features.
+    std::vector<long> all_rows = rows;
+    all_rows.insert(all_rows.end(), running.begin(), running.end());
+    Eigen::MatrixXd all(n + r, k.train.cols());
+    all << k.train, k.query.bottomRows(r);
+    const Eigen::MatrixXd to_candidates = pairwise_distances(all, k.query.topRows(m));
+    const bool additive = s_.kernel == "additive";
+    const Eigen::VectorXd observed = additive ? standardized(ys) : y;
+    // The fit on the finished observations, and its prediction of the running ones.
+    Eigen::VectorXd at_mean, at_var;
+    AdditiveGpChoice choice;
+    if (additive) {
+      const auto families = additive_families(pairwise_distances(k.train, k.train), pairwise_distances(k.train, k.query.bottomRows(r)), rows, running,
+                                              k.hyperparameters);
+      choice = choose_additive_gp(observed, families, {1e-3, 1e-2, 1e-1});
+      const AdditiveGpPrediction at = predict_additive_gp(observed, families, choice);
+      at_mean = at.mean, at_var = at.variance;
+    } else {
+      GpRegression(k.train, y, k.hyperparameters).predict_from_distances(pairwise_distances(k.train, k.query.bottomRows(r)), at_mean, at_var);
+    }
+    const auto families = additive ? additive_families(pairwise_distances(all, all), to_candidates, all_rows, candidates, k.hyperparameters)
+                                   : std::vector<KernelFamily>{};
+    std::vector<Posterior> out;
+    for (int d = 0; d < std::max(1, draws); ++d) {
+      Eigen::VectorXd z = at_mean;
+      if (draws > 0)
+        for (long j = 0; j < r; ++j) z(j) += std::sqrt(std::max(0.0, at_var(j))) * rng.normal();
+      Eigen::VectorXd y_all(n + r);
+      y_all << observed, z;
+      Posterior p;
+      if (additive) {
+        const AdditiveGpPrediction pred = predict_additive_gp(y_all, families, choice);
+        p.mean = pred.mean, p.var = pred.variance, p.shift = st.mean, p.scale = st.sd;
+        last_note = "kernel " + pred.kernel + ", " + std::to_string(r) + " running " + (draws > 0 ? "fantasized" : "believed");
+      } else {
+        GpRegression(all, y_all, k.hyperparameters).predict_from_distances(to_candidates, p.mean, p.var);
+        p.shift = st.deep_mean, p.scale = st.deep_sd;
+      }
+      p.best = draws > 0 ? y_all.maxCoeff() : observed.maxCoeff();
+      out.push_back(std::move(p));
+    }
+    return out;
+  }
+
   Arch acquire(const std::vector<Observation>& h, const std::vector<bool>& done, Rng& rng) {
     const std::vector<long> candidates =
         pool_.acquisition_candidates(h, done, s_.acquisition_pool == "mutations", s_.mutation_parents);
     if (candidates.empty()) throw PoolExhausted();
-    const Posterior p = posterior(h, candidates, rng);
-    long pick = -1;
-    double pick_value = -1e300;
-    for (long c = 0; c < p.mean.size(); ++c) {
-      const double a = acquisition_(p.mean(c), std::sqrt(p.var(c) + 1e-12), p.best);
-      if (a > pick_value) pick_value = a, pick = candidates[c];
-    }
-    return pool_.configs()[pick];
+    const std::vector<double> value = acquisition_values(h, candidates, rng);
+    return pool_.configs()[candidates[std::max_element(value.begin(), value.end()) - value.begin()]];
   }
+
+  // Whether some evaluations are still running, and there are finished ones to predict them from.
+  static bool has_pending(const std::vector<Observation>& h) {
+    bool pending = false, fitted = false;
+    for (const auto& o : h) pending = pending || o.pending, fitted = fitted || o.ok;
+    return pending && fitted;
+  }
+
+  // The acquisition at the candidates, accounting for the evaluations still running (BayesOptSettings::pending).
+  std::vector<double> acquisition_values(const std::vector<Observation>& h, const std::vector<long>& candidates, Rng& rng) {
+    if (!has_pending(h) || s_.pending == "none") return acquisition_at(posterior(h, candidates, rng));
+    if (s_.pending == "believer") return acquisition_at(conditioned_posteriors(h, candidates, rng, 0)[0]);
+    // fantasies: log EI averaged over draws of the running ones' values.
+    std::vector<std::vector<double>> per_fantasy(candidates.size());
+    for (const Posterior& p : conditioned_posteriors(h, candidates, rng, kFantasies)) {
+      const std::vector<double> a = acquisition_at(p);
+      for (size_t c = 0; c < a.size(); ++c) per_fantasy[c].push_back(acquisition_.in_accuracy_units(a[c], p.shift, p.scale));
+    }
+    std::vector<double> value(candidates.size());
+    for (size_t c = 0; c < value.size(); ++c) value[c] = acquisition_.average(per_fantasy[c]);
+    return value;
+  }
+
+  std::vector<double> acquisition_at(const Posterior& p) const {
+    std::vector<double> a(static_cast<size_t>(p.mean.size()));
+    for (long c = 0; c < p.mean.size(); ++c) a[static_cast<size_t>(c)] = acquisition_(p.mean(c), std::sqrt(p.var(c) + 1e-12), p.best);
+    return a;
+  }
+
+  static constexpr int kFantasies = 8;
 
   CandidatePool pool_;
   BayesOptSettings s_;

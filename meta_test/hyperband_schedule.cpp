@@ -67,6 +67,8 @@ ScheduledTrial HyperbandSchedule::next(const std::vector<Observation>& history) 
           ScheduledTrial t;
           t.round = round, t.bracket = b.s, t.rung = static_cast<int>(i), t.slot = static_cast<int>(position - p), t.epochs = r.epochs;
           if (i > 0) {
+            for (size_t k = previous_rung; k < previous_rung + static_cast<size_t>(b.rungs[i - 1].size); ++k)
+              if (history[k].pending) throw WaitForResults();  // promotions rank the whole rung below
             const Observation& from = history[ranked(history, previous_rung, previous_rung + b.rungs[i - 1].size)[t.slot]];
             t.promotion = true;
             t.config = from.config;

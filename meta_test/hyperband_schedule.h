@@ -40,7 +40,8 @@ class HyperbandSchedule {
   HyperbandSchedule(int min_epochs, int max_epochs, double eta, bool successive_halving_only);
 
   const std::vector<Bracket>& brackets() const { return brackets_; }
-  // The trial at position history.size(). The history must be this schedule's own trials in order.
+  // The trial at position history.size(). The history must be this schedule's own trials in order (those
+  // still running included, as pending). Throws WaitForResults for a promotion whose rung is still running.
   ScheduledTrial next(const std::vector<Observation>& history) const;
 
  private:

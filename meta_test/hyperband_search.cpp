@@ -113,6 +113,7 @@ class HyperbandSearch final : public SearchMethod {
         continue;
       }
       Observation& kept = h[it->second];
+      if (o.pending) continue;  // a configuration still running at more epochs keeps what is known of it
       if (rung > 0) {
         if (o.ok && o.epochs == rung) kept = o;
       } else if (o.epochs >= kept.epochs) {

@@ -6,6 +6,7 @@ int main(int argc, char** argv) {
   using namespace tnas;
   const std::vector<Subcommand> commands = {
       {"search", "Find the best cell for a dataset within a budget (tnas BO and baselines)", run_search_command},
+      {"worker", "Run trials of a parallel search (started by search --workers; more by hand on machines sharing its folder)", run_worker_command},
       {"pareto", "The Pareto front of a multi-objective search (finished or running)", run_pareto_command},
       {"rank", "The surrogate's zero-shot ranking of the pool on a dataset (what tnas would try first)", run_rank_command},
       {"arch", "Inspect NAS-Bench-201 cells: canonical form, isomorphism key, params, FLOPs", run_arch_command},

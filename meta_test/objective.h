@@ -67,4 +67,10 @@ std::unique_ptr<Objective> make_train_objective(const ObjectiveSettings& setting
 std::unique_ptr<Objective> make_curve_table_objective(const std::string& path, const SearchSpace& space);
 std::unique_ptr<Objective> make_command_objective(const std::string& command, double timeout_seconds, const SearchSpace& space);
 
+// `inner` (a table lookup) made to take as long as training would, for benchmarks of parallel search: each
+// trial waits seconds x (its network's FLOPs / the pool's largest network's FLOPs) and records that as its
+// cost. Throws tnas::Error for an objective that trains (it takes its own time) or seconds <= 0.
+std::unique_ptr<Objective> simulate_durations(std::unique_ptr<Objective> inner, const SearchSpace& space, const std::vector<Arch>& pool,
+                                              double seconds);
+
 }  // namespace tnas

@@ -22,6 +22,7 @@ nlohmann::json comparable(nlohmann::json config) {
   config.erase("budget");  // a finished search continues with a larger budget
   config.erase("max_cost_seconds");  // or a larger cost budget
   config.erase("max_epochs_total");
+  config.erase("workers");  // more or fewer workers, elsewhere, continue the same search
   if (!config.contains("space")) config["space"] = "nb201";  // runs from before the space was recorded
   if (config.contains("method")) config["method"].erase("pool_embedding_seconds");  // a timing, not a setting
   if (config.contains("method") && config["method"].contains("model")) config["method"]["model"].erase("pool_embedding_seconds");
@@ -46,6 +47,7 @@ RunDirectory::RunDirectory(std::string path, const nlohmann::json& config, bool 
         throw Error(path_ + " holds a run with a different configuration (" + config_path +
                     "); use another --out, or --force to replace it");
       for (const char* f : {"trials.jsonl", "trajectory.csv", "summary.json", "incumbent.png"}) fs::remove(path_ + "/" + f);
+      fs::remove_all(path_ + "/queue");  // a parallel search's trials in flight
     }
   }
   write_text_atomically(config_path, config.dump(2) + "\n");

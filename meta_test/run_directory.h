@@ -7,6 +7,7 @@
 //   summary.json     best arch, its accuracy, evaluations, time (rewritten atomically after each trial)
 //   incumbent.png    the incumbent against evaluations (gnuplot, when installed)
 //   final.json       the incumbent's final training (meta_test/final_training.h), when there is one
+//   queue/, workers/ a parallel search's trials in flight and its workers (meta_test/trial_queue.h)
 // Reopening a directory whose config matches (the budget aside: a larger one continues the search) replays the
 // finished trials; a different config is refused unless `force`, which starts the run afresh. The directory
 // is locked while the object lives: a second search on it is refused, naming the first one's pid.

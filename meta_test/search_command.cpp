@@ -1,15 +1,15 @@
 // meta_test search: find a good cell for a dataset within a budget of evaluations.
 #include <cstdio>
+#include <filesystem>
 
 #include "meta_test/commands.h"
 #include "meta_test/final_training.h"
 #include "meta_test/search_loop.h"
+#include "meta_test/search_options.h"
 #include "models/cell_trainer.h"
 #include "models/cli_options.h"
 
 namespace tnas {
-
-namespace {
 
 SearchSettings search_settings(const cxxopts::ParseResult& args) {
   SearchSettings s;
@@ -52,8 +52,15 @@ SearchSettings search_settings(const cxxopts::ParseResult& args) {
   s.dedupe = args.count("no-dedupe") == 0;
   s.out = args["out"].as<std::string>();
   s.force = args.count("force") > 0;
+  s.bo.pending = args["pending"].as<std::string>();
+  s.simulated_seconds = args["simulated-seconds"].as<double>();
+  s.workers = args["workers"].as<int>();
+  s.executor = args["executor"].as<std::string>();
+  s.sbatch_args = args["sbatch-args"].as<std::string>();
   return s;
 }
+
+namespace {
 
 // The search's answer on stdout (exit 0), or, when every evaluation failed, why on stderr (exit 1, so that
 // scripts do not read on).
@@ -86,8 +93,8 @@ int print_answer(const nlohmann::json& summary, const std::string& out) {
 
 }  // namespace
 
-int run_search_command(int argc, char** argv) {
-  cxxopts::Options options(argv[0],
+cxxopts::Options search_options(const std::string& program) {
+  cxxopts::Options options(program,
                            "Search a space (--space: NAS-Bench-201 cells, or JAHS: cells with their training hyperparameters) for the best configuration on a dataset within --budget evaluations.\n"
                            "Methods: tnas (Bayesian optimization with the meta-learned surrogate, fine-tuned after every "
                            "evaluation), gp (the same GP without meta-training), bowl (GP with the Weisfeiler-Lehman graph kernel, "
@@ -160,12 +167,32 @@ int run_search_command(int argc, char** argv) {
       "device", "auto, cpu or cuda (train objective)", cxxopts::value<std::string>()->default_value("auto"))(
       "mode", "Train objective: " "strict (float32, contiguous), fast (channels-last; on CUDA also bf16 autocast, TF32, CUDA graphs) or auto (fast on CUDA, strict on CPU)", cxxopts::value<std::string>()->default_value("auto"))(
       "out", "Run directory", cxxopts::value<std::string>())("force", "Replace a run with another configuration in --out");
+  options.add_options("parallel")(
+      "workers", "Evaluations in flight at once, each in its own worker process; the run directory is their shared state "
+      "(a worker that dies loses only its own trial, which runs again)", cxxopts::value<int>()->default_value("1"))(
+      "executor", "Where the workers run: local (processes on this machine) or slurm (one sbatch job each)",
+      cxxopts::value<std::string>()->default_value("local"))(
+      "sbatch-args", "--executor slurm: extra sbatch options for the worker jobs, e.g. '--partition=gpu --gres=gpu:1 --time=4:00:00'",
+      cxxopts::value<std::string>()->default_value(""))(
+      "pending", "tnas, gp, tnas-hb, tnas-mo with --workers > 1: how proposals treat the evaluations still running: none (never proposed "
+      "again; measured best, bench/RESULTS.md 1h), believer (kriging believer: observed at their predicted means) or fantasies (log-EI "
+      "averaged over 8 draws of their values)", cxxopts::value<std::string>()->default_value("none"))(
+      "simulated-seconds", "Table objectives: each lookup takes this many seconds for the pool's largest network, others in proportion to "
+      "their FLOPs (benchmarks of parallel search; 0 = instant)", cxxopts::value<double>()->default_value("0"));
   add_common_options(options);
+  return options;
+}
+
+int run_search_command(int argc, char** argv) {
+  cxxopts::Options options = search_options(argv[0]);
   const auto parsed = parse_command_line(options, argc, argv);
   if (!parsed) return 0;
   const auto& args = *parsed;
   require_option(args, "out", "DIR");
-  const SearchSettings s = search_settings(args);
+  SearchSettings s = search_settings(args);
+  s.worker_command.assign(argv + 1, argv + argc);  // workers re-create these settings from the same command line
+  s.working_directory = std::filesystem::current_path().string();
+  s.worker_executable = std::filesystem::read_symlink("/proc/self/exe").string();
   const auto summary = run_search(s, [](const std::string& line) {
     std::fprintf(stderr, "%s\n", line.c_str());
     std::fflush(stderr);

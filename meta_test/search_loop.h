@@ -2,6 +2,7 @@
 // The search loop: propose -> evaluate -> record, resumable from the run directory.
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +37,18 @@ struct SearchSettings {
   std::string final_preset;
   std::string out;
   bool force = false;
+  // Table objectives: each lookup takes this many seconds for the pool's largest network, others in proportion
+  // to their FLOPs (0: instant); the cost recorded is the simulated one. For benchmarks of parallel search.
+  double simulated_seconds = 0;
+  // Parallel search (meta_test/parallel_search.h): more than one worker evaluates trials at once, each in its
+  // own process, started here (local) or as Slurm jobs (slurm, with sbatch_args); worker_command is how a
+  // worker re-creates these settings: the search's own command line, run from working_directory.
+  int workers = 1;
+  std::string executor = "local";
+  std::string sbatch_args;
+  std::vector<std::string> worker_command;
+  std::string working_directory;
+  std::string worker_executable;  // meta_test's path (the workers are `meta_test worker RUN_DIR`)
 };
 
 // Runs (or resumes) a search; returns the summary (also written to out/summary.json).

@@ -8,17 +8,11 @@
 #include <sstream>
 
 #include "basics/error.h"
+#include "basics/slurm_commands.h"
 #include "datasets/binary_file.h"
 
 namespace tnas {
 namespace {
-
-// Single-quoted for bash (a ' inside becomes '\'').
-std::string shell_quoted(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
 
 void write_script(const std::string& path, const std::string& text) {
   write_text_atomically(path, text);
@@ -53,19 +47,6 @@ std::string merge_script(const SlurmArrayOptions& o) {
   return s.str();
 }
 
-// Runs sbatch with `args`; returns the job id it prints (--parsable: "id" or "id;cluster").
-std::string sbatch(const std::string& args) {
-  FILE* pipe = popen(("sbatch --parsable " + args + " 2>&1").c_str(), "r");
-  if (!pipe) throw Error("cannot run sbatch");
-  std::string output;
-  char buf[256];
-  while (std::fgets(buf, sizeof buf, pipe)) output += buf;
-  const int status = pclose(pipe);
-  while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
-  if (status != 0 || output.empty()) throw Error("sbatch " + args + " failed: " + output);
-  return output.substr(0, output.find(';'));
-}
-
 }  // namespace
 
 std::vector<std::string> without_options(const std::vector<std::string>& args, const std::vector<std::string>& drop_with_value,
@@ -96,7 +77,7 @@ SlurmSubmission submit_slurm_array(const SlurmArrayOptions& o, const std::functi
              "\nor, without Slurm, run SLURM_ARRAY_TASK_ID=i bash " + r.array_script + " for every i, then bash " + r.merge_script);
     return r;
   }
-  if (std::system("command -v sbatch >/dev/null 2>&1") != 0)
+  if (!slurm_available())
     throw Error("--slurm-array: sbatch is not on PATH (no Slurm here); use --print-sbatch to only write the scripts");
   r.array_job = sbatch(shell_quoted(r.array_script));
   r.merge_job = sbatch("--dependency=afterok:" + r.array_job + " " + shell_quoted(r.merge_script));

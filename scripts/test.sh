@@ -5,4 +5,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$here/scripts/setup.sh"
 build=${TNAS_BUILD_DIR:-build}
 cd "$here"
-ctest --test-dir "$build" --output-on-failure -j "$(nproc)" "$@"
+status=0
+ctest --test-dir "$build" --output-on-failure -j "$(nproc)" "$@" || status=$?
+# Skipped tests say why (e.g. no Slurm to be had here); CTest keeps that in its log only.
+grep -h 'SKIPPED: ' "$build/Testing/Temporary/LastTest.log" 2> /dev/null | sort -u || true
+exit $status

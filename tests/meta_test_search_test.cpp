@@ -19,24 +19,10 @@
 #include "meta_test/search_loop.h"
 #include "tests/dataset_files.h"
 #include "tests/shared_data.h"
+#include "tests/synthetic_table.h"
 
 namespace tnas {
 namespace {
-
-// A table over all 15,625 cells whose accuracy grows with the number of 3x3 convs (max 6 convs = 90 %).
-std::string synthetic_table(const std::filesystem::path& dir, bool drop_some = false) {
-  const std::string path = (dir / "table.csv").string();
-  std::ofstream out(path);
-  out << "arch_str,acc\n";
-  for (int64_t id = 0; id < kNb201NumCells; ++id) {
-    const Nb201Cell c = Nb201Cell::from_id(id);
-    if (drop_some && id % 7 == 0) continue;
-    int convs = 0;
-    for (Nb201Op op : c.ops()) convs += op == Nb201Op::kConv3x3;
-    out << c.to_string() << "," << 60 + 5 * convs + (id % 10) * 0.01 << "\n";
-  }
-  return path;
-}
 
 SearchSettings settings(const std::string& method, const std::string& table, const std::string& out, int budget) {
   SearchSettings s;
@@ -57,7 +43,7 @@ std::vector<std::string> trial_archs(const std::string& dir) {
 
 TEST(Search, EveryBaselineRunsAndNeverRepeatsACell) {
   const auto dir = test::scratch_dir("search_methods");
-  const std::string table = synthetic_table(dir);
+  const std::string table = test::synthetic_table(dir);
   for (const char* m : {"random", "evolution", "local", "gp", "bowl", "params"}) {
     SCOPED_TRACE(m);
     const auto out = (dir / m).string();
@@ -76,7 +62,7 @@ TEST(Search, EveryBaselineRunsAndNeverRepeatsACell) {
 
 TEST(Search, ParamsProposesTheLargestCellsFirst) {
   const auto dir = test::scratch_dir("search_params");
-  const std::string table = synthetic_table(dir);
+  const std::string table = test::synthetic_table(dir);
   const auto out = (dir / "params").string();
   run_search(settings("params", table, out, 3), [](const std::string&) {});
   const auto archs = trial_archs(out);
@@ -95,7 +81,7 @@ TEST(Search, ModelBasedMethodsLearnTheTrendOfTheSyntheticTable) {
   // Accuracy grows with the number of 3x3 convs: within 25 evaluations bowl and gp must find a cell with at
   // least 5 of them (a random pick has 5+ with probability 0.0016 per cell).
   const auto dir = test::scratch_dir("search_trend");
-  const std::string table = synthetic_table(dir);
+  const std::string table = test::synthetic_table(dir);
   for (const char* m : {"bowl", "gp"}) {
     SCOPED_TRACE(m);
     const auto summary = run_search(settings(m, table, (dir / m).string(), 25), [](const std::string&) {});
@@ -138,7 +124,7 @@ TEST(Search, MutationCandidatesAreTheUnevaluatedNeighboursOfTheBestCells) {
 
 TEST(Search, ResumesAfterSigkillWithoutLosingOrDuplicatingTrials) {
   const auto dir = test::scratch_dir("search_kill");
-  const std::string table = synthetic_table(dir);
+  const std::string table = test::synthetic_table(dir);
   const std::string reference = (dir / "reference").string();
   run_search(settings("evolution", table, reference, 60), [](const std::string&) {});
   const auto expected = trial_archs(reference);
@@ -167,7 +153,7 @@ TEST(Search, ResumesAfterSigkillWithoutLosingOrDuplicatingTrials) {
 
 TEST(Search, FailedTrialsAreRecordedAndTheSearchGoesOn) {
   const auto dir = test::scratch_dir("search_fail");
-  const std::string table = synthetic_table(dir, /*drop_some=*/true);
+  const std::string table = test::synthetic_table(dir, /*drop_some=*/true);
   const auto summary = run_search(settings("random", table, (dir / "r").string(), 40), [](const std::string&) {});
   EXPECT_EQ(summary.at("evaluations"), 40);
   EXPECT_GT(summary.at("failed_trials").get<int>(), 0);  // ~1/7 of the cells are missing from the table
@@ -194,7 +180,7 @@ TEST(Search, TnasIsReproducibleAndResumesWithFixedAndPerStepDatasetEmbedding) {
   const std::string checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
   if (!std::filesystem::exists(checkpoint + "/manifest.json")) GTEST_SKIP() << checkpoint << " is absent";
   const auto dir = test::scratch_dir("search_tnas");
-  const std::string table = synthetic_table(dir);
+  const std::string table = test::synthetic_table(dir);
   const std::string images = (dir / "target.bin").string();
   test::write_cifar(test::synthetic_images(200, 3, 32, 32, 10), images, false);
   // D drawn once or every step; with --adapt mlp the deep kernel's MLP is fine-tuned every step as well.
@@ -235,7 +221,7 @@ TEST(Search, TnasIsReproducibleAndResumesWithFixedAndPerStepDatasetEmbedding) {
 
 TEST(Search, ASecondSearchOnTheSameRunDirectoryIsRefused) {
   const auto dir = test::scratch_dir("search_lock");
-  const std::string table = synthetic_table(dir);
+  const std::string table = test::synthetic_table(dir);
   const auto s = settings("random", table, (dir / "run").string(), 3);
   {
     OutputLock first(s.out, LockTarget::kDirectory, "search");  // what a running search holds
@@ -252,7 +238,7 @@ TEST(Search, ASecondSearchOnTheSameRunDirectoryIsRefused) {
 
 TEST(Search, ALargerBudgetContinuesAFinishedSearch) {
   const auto dir = test::scratch_dir("search_extend");
-  const std::string table = synthetic_table(dir);
+  const std::string table = test::synthetic_table(dir);
   auto s = settings("evolution", table, (dir / "extended").string(), 6);
   run_search(s, [](const std::string&) {});
   const auto first = trial_archs(s.out);
@@ -268,7 +254,7 @@ TEST(Search, ALargerBudgetContinuesAFinishedSearch) {
 
 TEST(Search, ObjectiveValuesOutsideZeroToHundredAreFailedTrials) {
   const auto dir = test::scratch_dir("search_range");
-  const std::string table = synthetic_table(dir);
+  const std::string table = test::synthetic_table(dir);
   int run = 0;
   for (const char* value : {"1e308", "-42", "100.5"}) {
     SCOPED_TRACE(value);
@@ -289,7 +275,7 @@ TEST(Search, ObjectiveValuesOutsideZeroToHundredAreFailedTrials) {
 // --max-cost-seconds, and a resumed search counts the earlier evaluations' cost.
 TEST(Search, ACostBudgetStopsTheSearchOnceSpent) {
   const auto dir = test::scratch_dir("search_cost");
-  const std::string table = synthetic_table(dir);
+  const std::string table = test::synthetic_table(dir);
   auto s = settings("random", table, (dir / "run").string(), 20);
   s.objective.spec = "command:sh -c 'sleep 0.3; echo \"{\\\"accuracy\\\": 50}\"' {arch}";
   s.max_cost_seconds = 0.75;
@@ -317,7 +303,7 @@ TEST(Search, ACostBudgetStopsTheSearchOnceSpent) {
 // and its training cost reach trials.jsonl, and --max-epochs-total stops the search once they are spent.
 TEST(Search, TrialsReportNamedMetricsAndTheirEpochsAndAnEpochBudgetStops) {
   const auto dir = test::scratch_dir("search_epochs");
-  auto s = settings("random", synthetic_table(dir), (dir / "run").string(), 20);
+  auto s = settings("random", test::synthetic_table(dir), (dir / "run").string(), 20);
   s.objective.spec = "command:echo '{\"accuracy\": 50, \"loss\": 0.25, \"epochs\": 4, \"fidelity\": {epochs}}'; true {arch}";
   s.max_epochs_total = 10;
   std::vector<std::string> lines;
@@ -334,7 +320,7 @@ TEST(Search, TrialsReportNamedMetricsAndTheirEpochsAndAnEpochBudgetStops) {
   s.max_epochs_total = 20;  // a larger epoch budget continues the run
   EXPECT_EQ(run_search(s, [](const std::string&) {}).at("evaluations"), 5);
   // A table lookup trains nothing: an epoch budget cannot be spent on it.
-  auto table = settings("random", synthetic_table(dir), (dir / "table_run").string(), 5);
+  auto table = settings("random", test::synthetic_table(dir), (dir / "table_run").string(), 5);
   table.max_epochs_total = 10;
   try {
     run_search(table, [](const std::string&) {});
@@ -349,7 +335,7 @@ TEST(Search, ATableRefusesARequestAtAnotherFidelity) {
   const auto dir = test::scratch_dir("search_table_fidelity");
   const Nb201Space space;
   ObjectiveSettings o;
-  o.spec = "table:" + synthetic_table(dir) + ":acc";
+  o.spec = "table:" + test::synthetic_table(dir) + ":acc";
   auto objective = make_objective(o, space);
   Rng rng(3);
   const Arch arch = space.sample(rng);
@@ -372,7 +358,7 @@ TEST(Search, TheJahsSpaceRunsEveryMethodOnASampledPool) {
   std::map<std::string, double> best;
   for (const char* m : {"random", "local", "evolution", "bowl", "params", "gp"}) {
     SCOPED_TRACE(m);
-    auto s = settings(m, synthetic_table(dir), (dir / m).string(), 16);
+    auto s = settings(m, test::synthetic_table(dir), (dir / m).string(), 16);
     s.space = "jahs";
     s.pool_size = 3000;
     s.objective.spec = "command:sh " + script + " {arch}";
@@ -392,7 +378,7 @@ TEST(Search, TheJahsSpaceRunsEveryMethodOnASampledPool) {
     EXPECT_EQ(c.at("pool").at("size"), 3000);
   }
   EXPECT_EQ(best["local"], 80);
-  auto tnas = settings("tnas", synthetic_table(dir), (dir / "tnas").string(), 3);
+  auto tnas = settings("tnas", test::synthetic_table(dir), (dir / "tnas").string(), 3);
   tnas.space = "jahs";
   tnas.pool_size = 100;
   tnas.objective.spec = "command:sh " + script + " {arch}";
@@ -455,7 +441,7 @@ TEST(Search, TheTrainObjectiveTrainsJahsHyperparameters) {
 // A budget beyond the pool (no cell is evaluated twice) is capped at the pool's size, and said.
 TEST(Search, ABudgetBeyondThePoolIsCappedWithAMessage) {
   const auto dir = test::scratch_dir("search_budget_cap");
-  auto s = settings("random", synthetic_table(dir), (dir / "run").string(), 1000000);
+  auto s = settings("random", test::synthetic_table(dir), (dir / "run").string(), 1000000);
   s.objective.spec = "command:sh -c 'sleep 0.1; echo \"{\\\"accuracy\\\": 50}\"' {arch}";
   s.max_cost_seconds = 0.15;  // stops after one or two evaluations
   std::vector<std::string> lines;
@@ -469,7 +455,7 @@ TEST(Search, ABudgetBeyondThePoolIsCappedWithAMessage) {
 
 TEST(Search, BadInputIsRefused) {
   const auto dir = test::scratch_dir("search_bad");
-  const std::string table = synthetic_table(dir);
+  const std::string table = test::synthetic_table(dir);
   auto s = settings("random", table, (dir / "a").string(), 0);
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);  // budget 0
   s.budget = 3;

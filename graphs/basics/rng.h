@@ -1,6 +1,7 @@
 #pragma once
 // A seeded random source whose draws are identical on every platform and standard library.
 // (std::uniform_int_distribution and friends are implementation-defined, so we do not use them.)
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <sstream>
@@ -32,6 +33,11 @@ class Rng {
 
   // Uniform double in [0, 1) with 53 random bits.
   double uniform01() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+  // Standard normal (Box-Muller from two uniforms; the same on every platform, unlike std::normal_distribution).
+  double normal() {
+    const double u = 1.0 - uniform01(), v = uniform01();  // u in (0, 1]
+    return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * M_PI * v);
+  }
 
   template <typename T>
   void shuffle(std::vector<T>& v) {
