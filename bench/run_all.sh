@@ -8,7 +8,8 @@
 # --only reruns the named steps at full size and rewrites RESULTS.md with the other steps' last results,
 # each section dated by its own run. --jobs N runs N steps at once (their timings then share the cores). Steps: data_loading bo_step bo_step_python evaluator_speed
 # proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation
-# zero_shot real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real.
+# zero_shot real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real
+# parallel_search_oracle parallel_search_real (this one measures wall-clock time: run it with --jobs 1).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
@@ -79,6 +80,8 @@ if [ $quick = 1 ]; then
   step multi_fidelity_real bench/multi_fidelity_real.sh --quick --out "$out"
   [ $have_shared = 1 ] && step multi_objective_oracle bench/multi_objective_oracle.sh --quick --out "$out"
   step multi_objective_real bench/multi_objective_real.sh --quick --out "$out"
+  step parallel_search_oracle bench/parallel_search_oracle.sh --quick --oracles "$([ $have_shared = 1 ] && echo nb201,curves || echo curves)" --out "$out"
+  step parallel_search_real bench/parallel_search_real.sh --quick --out "$out"
   for f in "$out"/*.json; do python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$f" || { echo "run_all: $f is not valid JSON" >&2; exit 1; }; done
   log "quick run OK: $(ls "$out"/*.md | wc -l) tables in $out"
   exit 0
@@ -127,10 +130,12 @@ full_step() {
     multi_fidelity_real) step multi_fidelity_real bench/multi_fidelity_real.sh --targets "${TNAS_REAL_TARGETS:-mnist,imagenet16}" --seeds "${TNAS_MF_REAL_SEEDS:-5}" --out "$out" ;;
     multi_objective_oracle) step multi_objective_oracle bench/multi_objective_oracle.sh --seeds 20 --budget 100 --out "$out" ;;
     multi_objective_real) step multi_objective_real bench/multi_objective_real.sh --seeds 3 --budget 20 --out "$out" ;;
+    parallel_search_oracle) step parallel_search_oracle bench/parallel_search_oracle.sh --seeds 20 --budget 30 --workers 4 --simulated-seconds 1 --out "$out" ;;
+    parallel_search_real) step parallel_search_real bench/parallel_search_real.sh --seeds 3 --budget 12 --workers 2 --out "$out" ;;
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
   esac
 }
-all_steps="data_loading bo_step tnas_step bo_step_python evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation zero_shot real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real"
+all_steps="data_loading bo_step tnas_step bo_step_python evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation zero_shot real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real"
 steps=${only//,/ }
 steps=${steps:-$all_steps}
 for s in $steps; do [[ " $all_steps " == *" $s "* ]] || { echo "run_all: unknown step '$s' (steps: $all_steps)" >&2; exit 2; }; done
