@@ -23,8 +23,8 @@
 // A method proposes the next cell from the history alone (and a per-step seed), so a replayed history
 // leads to exactly the proposals of the uninterrupted run. Every method lives in its own file.
 // In a parallel search the history also holds the evaluations still running (Observation::pending, in trial
-// order with the finished ones): no method proposes one of them again; the model-based ones account for
-// them (BayesOptSettings::pending), and Hyperband's brackets wait for a rung's results before promoting
+// order with the finished ones): no method proposes one of them again; the deep-kernel BO can also condition
+// on them (BayesOptSettings::pending), and Hyperband's brackets wait for a rung's results before promoting
 // (WaitForResults).
 #include <memory>
 #include <string>
@@ -119,7 +119,7 @@ struct BayesOptSettings {
   std::string parego_model = "bowl";  // parego: the GP that maximizes each scalarization, bowl or tnas
   // Evaluations still running (a parallel search's pending observations): none (only never proposed again;
   // the default: at equal trials it matched the sequential search on both oracles of bench/RESULTS.md 1h, the
-  // other two lost), believer (kriging believer: each observed at the GP's mean, the model fitted on the
+  // other two lost on NAS-Bench-201), believer (kriging believer: each observed at the GP's mean, the model fitted on the
   // finished ones, so the variance around them shrinks and the next proposal goes elsewhere) or fantasies (log
   // EI averaged over 8 draws of their values from their predictive distributions).
   std::string pending = "none";
