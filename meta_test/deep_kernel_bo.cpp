@@ -229,15 +229,30 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     return {mean, sd, s_.meta_trained ? label_mean_ : mean, s_.meta_trained ? label_std_ : sd};
   }
 
-  Posterior posterior(const std::vector<Observation>& h, const std::vector<long>& candidates, Rng& rng) {
+  // The successful observations of h: their pool rows, accuracies, standardization, and the accuracies
+  // standardized for the deep kernel's fine-tuning (y).
+  struct FittingPoints {
     std::vector<long> rows;
     std::vector<double> ys;
+    Standardization st;
+    Eigen::VectorXd y;
+  };
+  FittingPoints fitting_points(const std::vector<Observation>& h) const {
+    FittingPoints f;
     for (const auto& o : h)
-      if (o.ok) rows.push_back(pool_.find(o.config)), ys.push_back(o.accuracy);
-    const Standardization st = standardization(ys);
-    const double mean = st.mean, sd = st.sd, deep_mean = st.deep_mean, deep_sd = st.deep_sd;
-    Eigen::VectorXd y(static_cast<long>(rows.size()));
-    for (size_t i = 0; i < rows.size(); ++i) y(static_cast<long>(i)) = (ys[i] - deep_mean) / deep_sd;
+      if (o.ok) f.rows.push_back(pool_.find(o.config)), f.ys.push_back(o.accuracy);
+    f.st = standardization(f.ys);
+    f.y.resize(static_cast<long>(f.rows.size()));
+    for (size_t i = 0; i < f.rows.size(); ++i) f.y(static_cast<long>(i)) = (f.ys[i] - f.st.deep_mean) / f.st.deep_sd;
+    return f;
+  }
+
+  Posterior posterior(const std::vector<Observation>& h, const std::vector<long>& candidates, Rng& rng) {
+    const FittingPoints f = fitting_points(h);
+    const std::vector<long>& rows = f.rows;
+    const std::vector<double>& ys = f.ys;
+    const Eigen::VectorXd& y = f.y;
+    const double mean = f.st.mean, sd = f.st.sd, deep_mean = f.st.deep_mean, deep_sd = f.st.deep_sd;
     const AdaptedKernel k = deep_kernel_at(rows, candidates, y, rng);
     const Eigen::MatrixXd cross = pairwise_distances(k.train, k.query);
     Posterior p;
@@ -264,15 +279,13 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
   // (kriging believer: the mean stays, the variance around them shrinks); draws > 0: that many posteriors, the
   // running values drawn from their predictive distributions (fantasies), the incumbent including them.
   std::vector<Posterior> conditioned_posteriors(const std::vector<Observation>& h, const std::vector<long>& candidates, Rng& rng, int draws) {
-    std::vector<long> rows, running;
-    std::vector<double> ys;
-    for (const auto& o : h) {
-      if (o.ok) rows.push_back(pool_.find(o.config)), ys.push_back(o.accuracy);
+    const FittingPoints f = fitting_points(h);
+    const std::vector<long>& rows = f.rows;
+    const Eigen::VectorXd& y = f.y;
+    const Standardization& st = f.st;
+    std::vector<long> running;
+    for (const auto& o : h)
       if (o.pending) running.push_back(pool_.find(o.config));
-    }
-    const Standardization st = standardization(ys);
-    Eigen::VectorXd y(static_cast<long>(rows.size()));
-    for (size_t i = 0; i < rows.size(); ++i) y(static_cast<long>(i)) = (ys[i] - st.deep_mean) / st.deep_sd;
     std::vector<long> query = candidates;  // the candidates, then the running ones
     query.insert(query.end(), running.begin(), running.end());
     const AdaptedKernel k = deep_kernel_at(rows, query, y, rng);
@@ -284,7 +297,7 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     all << k.train, k.query.bottomRows(r);
     const Eigen::MatrixXd to_candidates = pairwise_distances(all, k.query.topRows(m));
     const bool additive = s_.kernel == "additive";
-    const Eigen::VectorXd observed = additive ? standardized(ys) : y;
+    const Eigen::VectorXd observed = additive ? standardized(f.ys) : y;
     // The fit on the finished observations, and its prediction of the running ones.
     Eigen::VectorXd at_mean, at_var;
     AdditiveGpChoice choice;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <map>
 #include <thread>
 
@@ -23,10 +22,10 @@ class Coordinator {
   Coordinator(const SearchSettings& s, SearchSetup& u, RunDirectory& run, TrialQueue& queue, const std::function<void(const std::string&)>& progress)
       : s_(s), u_(u), run_(run), queue_(queue), progress_(progress) {
     for (const auto& t : run.trials()) {
-      finished_[t.at("trial").get<int>()] = t;
+      finished_[t.at("trial").get<int>()] = observation(u, t);
       tally_.add(t);
     }
-    for (const auto& [number, t] : finished_) next_ = std::max(next_, number + 1);
+    for (const auto& [number, o] : finished_) next_ = std::max(next_, number + 1);
     for (const auto& q : queue.list()) next_ = std::max(next_, q.trial + 1);
   }
 
@@ -93,7 +92,7 @@ class Coordinator {
  private:
   void record(const nlohmann::json& trial) {
     run_.append_trial(trial);
-    finished_[trial.at("trial").get<int>()] = trial;
+    finished_[trial.at("trial").get<int>()] = observation(u_, trial);
     tally_.add(trial);
     nlohmann::json summary = tally_.summary(u_.effective, finished_.size(), run_.trials());
     write_outputs(run_, u_, summary, false);
@@ -112,8 +111,7 @@ class Coordinator {
 
   // Finished and running trials in trial order, the running ones pending.
   std::vector<Observation> history() const {
-    std::map<int, Observation> by_number;
-    for (const auto& [number, t] : finished_) by_number[number] = observation(u_, t);
+    std::map<int, Observation> by_number = finished_;
     for (const auto& q : running_) {
       const Proposal p = proposal_from_json(*u_.space, q.request);
       Observation o;
@@ -134,7 +132,7 @@ class Coordinator {
   std::function<void(const std::string&)> progress_;
   static constexpr int kMaxLosses = 5;  // enough for preemptions, few enough for a crashing trial
   std::map<int, int> lost_;  // trial -> workers that died running it
-  std::map<int, nlohmann::json> finished_;
+  std::map<int, Observation> finished_;  // as the method sees them, by trial number
   std::vector<QueuedTrial> running_;
   SearchTally tally_;
   int next_ = 1;

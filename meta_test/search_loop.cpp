@@ -1,7 +1,6 @@
 #include "meta_test/search_loop.h"
 
 #include <chrono>
-#include <filesystem>
 
 #include "basics/error.h"
 #include "basics/memory_scope.h"

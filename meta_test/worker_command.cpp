@@ -2,7 +2,9 @@
 // them; more can be started by hand on any machine that shares the run directory.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 

@@ -27,6 +27,23 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kExitGrace{30};  // how long a stopped worker may take to notice and exit
 
+// The line of a worker's log that says why it failed by itself ("meta_test worker: error: ..."), or "".
+std::string worker_error(const std::string& path) {
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);)
+    if (line.find("worker: error: ") != std::string::npos) return line;
+  return "";
+}
+
+// The last non-empty line of a worker's log, or "" when there is none.
+std::string last_log_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line, last;
+  while (std::getline(in, line))
+    if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
+  return last;
+}
+
 // Worker processes on this machine.
 class LocalWorkers final : public WorkerPool {
  public:
@@ -172,21 +189,6 @@ class SlurmWorkers final : public WorkerPool {
 };
 
 }  // namespace
-
-std::string worker_error(const std::string& path) {
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);)
-    if (line.find("worker: error: ") != std::string::npos) return line;
-  return "";
-}
-
-std::string last_log_line(const std::string& path) {
-  std::ifstream in(path);
-  std::string line, last;
-  while (std::getline(in, line))
-    if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
-  return last;
-}
 
 std::unique_ptr<WorkerPool> make_worker_pool(const SearchSettings& s, const std::string& executable,
                                              const std::function<void(const std::string&)>& progress) {

@@ -27,9 +27,4 @@ class WorkerPool {
 std::unique_ptr<WorkerPool> make_worker_pool(const SearchSettings& s, const std::string& executable,
                                              const std::function<void(const std::string&)>& progress);
 
-// The last non-empty line of a worker's log, or "" when there is none.
-std::string last_log_line(const std::string& path);
-// The line of a worker's log that says why it failed by itself ("meta_test worker: error: ..."), or "".
-std::string worker_error(const std::string& path);
-
 }  // namespace tnas
