@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "models/runtime.h"
+#include "models/runtime/runtime.h"
 
 namespace tnas::bench {
 
@@ -44,6 +44,8 @@ inline int guarded_main(const char* program, int (*run)(int, char**), int argc, 
   }
 }
 
-inline void write_json(const std::string& path, const nlohmann::json& j) { std::ofstream(path) << j.dump(2) << "\n"; }
+inline void write_json(const std::string& path, const nlohmann::json& j) {
+  std::ofstream(path) << j.dump(2) << "\n";
+}
 
 }  // namespace tnas::bench

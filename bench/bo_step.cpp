@@ -8,9 +8,9 @@
 
 #include <torch/torch.h>
 
+#include "basics/cli/cli_options.h"
 #include "bench/bench_util.h"
-#include "models/cli_options.h"
-#include "models/gp_regression.h"
+#include "models/surrogate/gp_regression.h"
 
 using namespace tnas;
 
@@ -18,7 +18,8 @@ namespace {
 
 // As meta_test search does it: the distances from the n-1 earlier observations to the pool are kept from
 // earlier steps; the step computes the newest observation's row, fits, and predicts the whole pool.
-double eigen_step(const Eigen::MatrixXd& pool, const Eigen::VectorXd& pool_norms, Eigen::MatrixXd cached, int n, int steps) {
+double eigen_step(const Eigen::MatrixXd& pool, const Eigen::VectorXd& pool_norms, Eigen::MatrixXd cached,
+                  int n, int steps) {
   const double t0 = bench::now_seconds();
   cached.row(n - 1) = pairwise_distances(pool.row(n - 1), pool, &pool_norms);
   GpRegression gp(pool.topRows(n), Eigen::VectorXd::LinSpaced(n, -1, 1));
@@ -66,7 +67,8 @@ double autograd_step(const torch::Tensor& pool, int n, int steps) {
 
 int run(int argc, char** argv) {
   cxxopts::Options options("bo_step", "Time one BO step (50 Adam steps + prediction over 15,625 cells)");
-  options.add_options()("quick", "n = 5, 30 only, 2 repetitions")("out", "Output folder", cxxopts::value<std::string>()->default_value("."));
+  options.add_options()("quick", "n = 5, 30 only, 2 repetitions")(
+      "out", "Output folder", cxxopts::value<std::string>()->default_value("."));
   add_common_options(options);
   const auto parsed = parse_command_line(options, argc, argv);
   if (!parsed) return 0;
@@ -77,19 +79,23 @@ int run(int argc, char** argv) {
   auto pool_t = torch::from_blob(pool.data(), {dim, cells}, torch::kFloat64).t().contiguous();
   std::vector<int> ns = quick ? std::vector<int>{5, 30} : std::vector<int>{5, 30, 100, 300};
   nlohmann::json rows = nlohmann::json::array();
-  std::printf("| n | eigen (ms, median of %d) | LibTorch autograd (ms) | speed-up |\n| --- | --- | --- | --- |\n", reps);
+  std::printf(
+      "| n | eigen (ms, median of %d) | LibTorch autograd (ms) | speed-up |\n| --- | --- | --- | --- |\n",
+      reps);
   for (int n : ns) {
     std::vector<double> e, a;
     const Eigen::VectorXd norms = pool.rowwise().squaredNorm();  // once per search
     const Eigen::MatrixXd cached = pairwise_distances(pool.topRows(n), pool, &norms);
-    for (int r = 0; r < reps; ++r) e.push_back(eigen_step(pool, norms, cached, n, 50)), a.push_back(autograd_step(pool_t, n, 50));
+    for (int r = 0; r < reps; ++r)
+      e.push_back(eigen_step(pool, norms, cached, n, 50)), a.push_back(autograd_step(pool_t, n, 50));
     std::sort(e.begin(), e.end());
     std::sort(a.begin(), a.end());
     const double em = e[reps / 2] * 1000, am = a[reps / 2] * 1000;
     std::printf("| %d | %.1f | %.1f | %.1fx |\n", n, em, am, am / em);
     rows.push_back({{"n", n}, {"eigen_ms", em}, {"autograd_ms", am}});
   }
-  bench::write_json(args["out"].as<std::string>() + "/bo_step.json", {{"machine", bench::machine()}, {"rows", rows}});
+  bench::write_json(args["out"].as<std::string>() + "/bo_step.json",
+                    {{"machine", bench::machine()}, {"rows", rows}});
   return 0;
 }
 

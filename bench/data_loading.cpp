@@ -2,16 +2,17 @@
 #include <cstdio>
 #include <cxxopts.hpp>
 
+#include "basics/cli/cli_options.h"
 #include "bench/bench_util.h"
-#include "datasets/dataset_spec.h"
-#include "datasets/subtask_sampler.h"
-#include "models/cli_options.h"
+#include "datasets/images/dataset_spec.h"
+#include "datasets/images/subtask_sampler.h"
 
 using namespace tnas;
 
 int run(int argc, char** argv) {
   cxxopts::Options options("data_loading", "Dataset loading and subtask sampling times");
-  options.add_options()("quick", "100 subtasks")("out", "Output folder", cxxopts::value<std::string>()->default_value("."));
+  options.add_options()("quick", "100 subtasks")("out", "Output folder",
+                                                 cxxopts::value<std::string>()->default_value("."));
   add_common_options(options);
   const auto parsed = parse_command_line(options, argc, argv);
   if (!parsed) return 0;
@@ -34,12 +35,18 @@ int run(int argc, char** argv) {
     images += subtask_images(train, t, "train").size();
   }
   const double sample = bench::now_seconds() - t0;
-  std::printf("| step | seconds |\n| --- | --- |\n| load Fashion-MNIST (%lld images, gzip IDX) | %.3f |\n| class index | %.4f |\n"
-              "| sample %d subtasks of 5 x 100 and gather their training images | %.3f (%.2f ms each) |\n",
-              static_cast<long long>(train.size() + test.size()), load, index_s, subtasks, sample, 1000 * sample / subtasks);
-  bench::write_json(args["out"].as<std::string>() + "/data_loading.json",
-                    {{"machine", bench::machine()}, {"load_seconds", load}, {"index_seconds", index_s},
-                     {"subtasks", subtasks}, {"sample_seconds", sample}, {"images_gathered", images}});
+  std::printf(
+      "| step | seconds |\n| --- | --- |\n| load Fashion-MNIST (%lld images, gzip IDX) | %.3f |\n| class "
+      "index | %.4f |\n"
+      "| sample %d subtasks of 5 x 100 and gather their training images | %.3f (%.2f ms each) |\n",
+      static_cast<long long>(train.size() + test.size()), load, index_s, subtasks, sample,
+      1000 * sample / subtasks);
+  bench::write_json(args["out"].as<std::string>() + "/data_loading.json", {{"machine", bench::machine()},
+                                                                           {"load_seconds", load},
+                                                                           {"index_seconds", index_s},
+                                                                           {"subtasks", subtasks},
+                                                                           {"sample_seconds", sample},
+                                                                           {"images_gathered", images}});
   return 0;
 }
 

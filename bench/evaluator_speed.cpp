@@ -4,23 +4,30 @@
 #include <cstdio>
 #include <cxxopts.hpp>
 
-#include "bench/bench_util.h"
+#include "basics/cli/cli_options.h"
 #include "basics/rng.h"
-#include "models/cell_trainer.h"
-#include "models/cli_options.h"
+#include "bench/bench_util.h"
+#include "models/trainer/cell_trainer.h"
 
 using namespace tnas;
 
 int run(int argc, char** argv) {
   cxxopts::Options options("evaluator_speed", "NB201 training images/s");
-  options.add_options()("quick", "One short measurement per network")("device", "cpu or cuda", cxxopts::value<std::string>()->default_value("cpu"))("out", "Output folder", cxxopts::value<std::string>()->default_value("."));
+  options.add_options()("quick", "One short measurement per network")(
+      "device", "cpu or cuda", cxxopts::value<std::string>()->default_value("cpu"))(
+      "out", "Output folder", cxxopts::value<std::string>()->default_value("."));
   add_common_options(options);
   const auto parsed = parse_command_line(options, argc, argv);
   if (!parsed) return 0;
   const auto& args = *parsed;
   const bool quick = args.count("quick") > 0;
-  const Nb201Cell cell = Nb201Cell::parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|");
-  struct Row { std::string name; ProxyPreset preset; int images; };
+  const Nb201Cell cell = Nb201Cell::parse(
+      "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|");
+  struct Row {
+    std::string name;
+    ProxyPreset preset;
+    int images;
+  };
   ProxyPreset paper = find_preset("paper");
   paper.seeds = 1;
   paper.epochs = paper.grayscale_epochs = 1;
@@ -33,8 +40,10 @@ int run(int argc, char** argv) {
                            {"tiny (C=8, N=1, 16x16, batch 32)", tiny, quick ? 256 : 4096}};
   nlohmann::json out = nlohmann::json::array();
   const std::string device = resolve_device(args["device"].as<std::string>());
-  std::printf("| network | strict images/s (%s) | fast images/s (%s) | fast mode | threads |\n| --- | --- | --- | --- | --- |\n",
-              device.c_str(), device.c_str());
+  std::printf(
+      "| network | strict images/s (%s) | fast images/s (%s) | fast mode | threads |\n| --- | --- | --- | "
+      "--- | --- |\n",
+      device.c_str(), device.c_str());
   for (auto& r : rows) {
     // Random images: throughput does not depend on pixel values.
     Rng rng(1);
@@ -63,17 +72,22 @@ int run(int argc, char** argv) {
       train_and_evaluate(cell, {make(r.preset.batch_size), make(10), make(10), 3}, r.preset, o);  // warm-up
       const TrainResult t = train_and_evaluate(cell, data, r.preset, o);
       ips[m] = r.images / t.seconds;
-      row[o.mode] = {{"images_per_second", ips[m]}, {"seconds", t.seconds}, {"channels_last", t.channels_last},
-                     {"autocast", t.autocast}, {"cuda_graphs", t.cuda_graphs}};
+      row[o.mode] = {{"images_per_second", ips[m]},
+                     {"seconds", t.seconds},
+                     {"channels_last", t.channels_last},
+                     {"autocast", t.autocast},
+                     {"cuda_graphs", t.cuda_graphs}};
       if (m == 1)
-        fast_mode = std::string(t.channels_last ? "channels-last" : "") + (t.autocast == "bf16" ? ", bf16" : "") +
-                    (t.cuda_graphs ? ", CUDA graphs" : "");
+        fast_mode = std::string(t.channels_last ? "channels-last" : "") +
+                    (t.autocast == "bf16" ? ", bf16" : "") + (t.cuda_graphs ? ", CUDA graphs" : "");
     }
-    std::printf("| %s | %.0f | %.0f | %s | %d |\n", r.name.c_str(), ips[0], ips[1], fast_mode.c_str(), args["threads"].as<int>());
+    std::printf("| %s | %.0f | %.0f | %s | %d |\n", r.name.c_str(), ips[0], ips[1], fast_mode.c_str(),
+                args["threads"].as<int>());
     std::fflush(stdout);
     out.push_back(row);
   }
-  bench::write_json(args["out"].as<std::string>() + "/evaluator_speed.json", {{"machine", bench::machine()}, {"rows", out}});
+  bench::write_json(args["out"].as<std::string>() + "/evaluator_speed.json",
+                    {{"machine", bench::machine()}, {"rows", out}});
   return 0;
 }
 

@@ -8,18 +8,19 @@
 #include <fstream>
 #include <set>
 
+#include "basics/cli/cli_options.h"
+#include "basics/rank_correlation.h"
 #include "bench/bench_util.h"
-#include "datasets/dataset_spec.h"
-#include "datasets/tabular_benchmark.h"
-#include "graphs/nb201_space.h"
-#include "models/cell_trainer.h"
-#include "models/cli_options.h"
-#include "models/rank_correlation.h"
+#include "datasets/images/dataset_spec.h"
+#include "datasets/tables/tabular_benchmark.h"
+#include "graphs/spaces/nb201/nb201_space.h"
+#include "models/trainer/cell_trainer.h"
 
 using namespace tnas;
 
 int run(int argc, char** argv) {
-  cxxopts::Options options("proxy_fidelity", "Rank correlation of proxy presets with the NB201 CIFAR-10 table");
+  cxxopts::Options options("proxy_fidelity",
+                           "Rank correlation of proxy presets with the NB201 CIFAR-10 table");
   options.add_options()("cells", "Random cells per preset", cxxopts::value<int>()->default_value("50"))(
       "presets", "Comma-separated", cxxopts::value<std::string>()->default_value("smoke,tiny,fast"))(
       "seed", "Seed of the cell sample", cxxopts::value<uint64_t>()->default_value("7"))(
@@ -31,7 +32,8 @@ int run(int argc, char** argv) {
   const std::string dir = bench::shared_data_dir();
   const std::string table_path = dir + "/nb201/cifar10_test_acc_200ep.csv";
   if (!std::filesystem::exists(table_path) || !std::filesystem::exists(dir + "/cifar10/train_500pc.bin")) {
-    std::fprintf(stderr, "proxy_fidelity: needs %s and %s/cifar10 (set TNAS_SHARED_DATA)\n", table_path.c_str(), dir.c_str());
+    std::fprintf(stderr, "proxy_fidelity: needs %s and %s/cifar10 (set TNAS_SHARED_DATA)\n",
+                 table_path.c_str(), dir.c_str());
     return 2;
   }
   const auto table = TabularBenchmark::read(table_path, "test_acc");
@@ -50,7 +52,9 @@ int run(int argc, char** argv) {
   std::ofstream csv(out + "/proxy_fidelity.csv");
   csv << "preset,arch,proxy_test_acc,nb201_test_acc,cpu_seconds\n";
   nlohmann::json rows = nlohmann::json::array();
-  std::printf("| preset | cells | Spearman | Kendall | CPU-s per cell | wall-s per cell |\n| --- | --- | --- | --- | --- | --- |\n");
+  std::printf(
+      "| preset | cells | Spearman | Kendall | CPU-s per cell | wall-s per cell |\n| --- | --- | --- | --- | "
+      "--- | --- |\n");
   std::stringstream ps(args["presets"].as<std::string>());
   for (std::string name; std::getline(ps, name, ',');) {
     const ProxyPreset preset = find_preset(name);
@@ -67,13 +71,19 @@ int run(int argc, char** argv) {
       wall += r.seconds;
       proxy.push_back(r.test_acc);
       truth.push_back(*table.lookup(cell.to_string()));
-      csv << name << ",\"" << cell.to_string() << "\"," << r.test_acc << "," << truth.back() << "," << c << "\n";
+      csv << name << ",\"" << cell.to_string() << "\"," << r.test_acc << "," << truth.back() << "," << c
+          << "\n";
     }
     const double sp = spearman(proxy, truth), kt = kendall_tau_b(proxy, truth);
-    std::printf("| %s | %zu | %.3f | %.3f | %.1f | %.1f |\n", name.c_str(), cells.size(), sp, kt, cpu / cells.size(), wall / cells.size());
+    std::printf("| %s | %zu | %.3f | %.3f | %.1f | %.1f |\n", name.c_str(), cells.size(), sp, kt,
+                cpu / cells.size(), wall / cells.size());
     std::fflush(stdout);
-    rows.push_back({{"preset", name}, {"cells", cells.size()}, {"spearman", sp}, {"kendall", kt},
-                    {"cpu_seconds_per_cell", cpu / cells.size()}, {"wall_seconds_per_cell", wall / cells.size()},
+    rows.push_back({{"preset", name},
+                    {"cells", cells.size()},
+                    {"spearman", sp},
+                    {"kendall", kt},
+                    {"cpu_seconds_per_cell", cpu / cells.size()},
+                    {"wall_seconds_per_cell", wall / cells.size()},
                     {"preset_values", to_json(preset)}});
   }
   bench::write_json(out + "/proxy_fidelity.json", {{"machine", bench::machine()}, {"rows", rows}});

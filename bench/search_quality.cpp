@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "basics/cli/cli_options.h"
 #include "bench/bench_util.h"
-#include "datasets/tabular_benchmark.h"
-#include "meta_test/search_loop.h"
-#include "models/cli_options.h"
+#include "datasets/tables/tabular_benchmark.h"
+#include "meta_test/search/search_loop.h"
 
 using namespace tnas;
 
@@ -32,16 +32,23 @@ int run(int argc, char** argv) {
       "methods", "Comma-separated; tnas@NAME=DIR is tnas with the checkpoint DIR, labelled tnas@NAME",
       cxxopts::value<std::string>()->default_value("tnas,gp,random,evolution,local"))(
       "checkpoint", "Surrogate", cxxopts::value<std::string>()->default_value("checkpoints/default"))(
-      "dataset-embedding", "tnas: fixed or per-step", cxxopts::value<std::string>()->default_value("per-step"))(
+      "dataset-embedding", "tnas: fixed or per-step",
+      cxxopts::value<std::string>()->default_value("per-step"))(
       "kernel", "tnas: additive or deep", cxxopts::value<std::string>()->default_value("additive"))(
-      "acquisition-pool", "BO methods: mutations or all", cxxopts::value<std::string>()->default_value("mutations"))(
-      "warm-start-from", "tnas: zero-shot, meta-data or random", cxxopts::value<std::string>()->default_value("zero-shot"))(
-      "warm-start-distance", "tnas: edges between warm-start cells", cxxopts::value<int>()->default_value("1"))(
-      "mutation-parents", "BO methods: best cells whose neighbours are acquisition candidates", cxxopts::value<int>()->default_value("1"))(
-      "warm-start", "BO methods: initial evaluations", cxxopts::value<int>()->default_value("5"))(
-      "adapt", "tnas, gp: hyperparameters or mlp", cxxopts::value<std::string>()->default_value("hyperparameters"))(
-      "mlp-lr", "tnas, gp with --adapt mlp: the MLP's learning rate", cxxopts::value<double>()->default_value("0.001"))(
-      "finetune-steps", "tnas, gp: Adam steps per BO step", cxxopts::value<int>()->default_value("50"))(
+      "acquisition-pool", "BO methods: mutations or all",
+      cxxopts::value<std::string>()->default_value("mutations"))(
+      "warm-start-from", "tnas: zero-shot, meta-data or random",
+      cxxopts::value<std::string>()->default_value("zero-shot"))("warm-start-distance",
+                                                                 "tnas: edges between warm-start cells",
+                                                                 cxxopts::value<int>()->default_value("1"))(
+      "mutation-parents", "BO methods: best cells whose neighbours are acquisition candidates",
+      cxxopts::value<int>()->default_value("1"))("warm-start", "BO methods: initial evaluations",
+                                                 cxxopts::value<int>()->default_value("5"))(
+      "adapt", "tnas, gp: hyperparameters or mlp",
+      cxxopts::value<std::string>()->default_value("hyperparameters"))(
+      "mlp-lr", "tnas, gp with --adapt mlp: the MLP's learning rate",
+      cxxopts::value<double>()->default_value("0.001"))("finetune-steps", "tnas, gp: Adam steps per BO step",
+                                                        cxxopts::value<int>()->default_value("50"))(
       "out", "Output folder", cxxopts::value<std::string>()->default_value("."));
   add_common_options(options);
   const auto parsed = parse_command_line(options, argc, argv);
@@ -50,7 +57,8 @@ int run(int argc, char** argv) {
   const std::string table = bench::shared_data_dir() + "/nb201/cifar10_test_acc_200ep.csv";
   const std::string images = bench::shared_data_dir() + "/cifar10/train_500pc.bin";
   if (!std::filesystem::exists(table) || !std::filesystem::exists(images)) {
-    std::fprintf(stderr, "search_quality: needs %s and %s (set TNAS_SHARED_DATA)\n", table.c_str(), images.c_str());
+    std::fprintf(stderr, "search_quality: needs %s and %s (set TNAS_SHARED_DATA)\n", table.c_str(),
+                 images.c_str());
     return 2;
   }
   const double optimum = TabularBenchmark::read(table, "test_acc").max_value();
@@ -68,14 +76,17 @@ int run(int argc, char** argv) {
   }
   curves << "method,seed,evaluation,incumbent_regret\n";
   nlohmann::json rows = nlohmann::json::array();
-  std::printf("| method | median final regret | quartiles | reached optimum (seeds) | median evals to optimum | reached top 0.1%% | median evals to top 0.1%% | overhead/step (ms) |\n");
+  std::printf(
+      "| method | median final regret | quartiles | reached optimum (seeds) | median evals to optimum | "
+      "reached top 0.1%% | median evals to top 0.1%% | overhead/step (ms) |\n");
   std::printf("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
   const double top = optimum - 0.001 * optimum;  // within 0.1 % of the optimum's accuracy
   for (const auto& method : methods) {
     std::vector<double> finals, to_opt, to_top, overhead;
     std::string checkpoint = args["checkpoint"].as<std::string>();
     std::string label = method, base = method;
-    if (const size_t at = method.find('@'), eq = method.find('='); at != std::string::npos && eq != std::string::npos && eq > at) {
+    if (const size_t at = method.find('@'), eq = method.find('=');
+        at != std::string::npos && eq != std::string::npos && eq > at) {
       base = method.substr(0, at);
       label = method.substr(0, eq);
       checkpoint = method.substr(eq + 1);
@@ -120,16 +131,26 @@ int run(int argc, char** argv) {
     }
     char quart[64], opt_med[32], top_med[32];
     std::snprintf(quart, sizeof quart, "%.3f / %.3f", quantile(finals, 0.25), quantile(finals, 0.75));
-    std::snprintf(opt_med, sizeof opt_med, to_opt.empty() ? "-" : "%.0f", to_opt.empty() ? 0.0 : quantile(to_opt, 0.5));
-    std::snprintf(top_med, sizeof top_med, to_top.empty() ? "-" : "%.0f", to_top.empty() ? 0.0 : quantile(to_top, 0.5));
-    std::printf("| %s | %.3f | %s | %zu/%d | %s | %zu/%d | %s | %.1f |\n", label.c_str(), quantile(finals, 0.5), quart,
-                to_opt.size(), seeds, opt_med, to_top.size(), seeds, top_med, overhead.empty() ? 0.0 : quantile(overhead, 0.5));
+    std::snprintf(opt_med, sizeof opt_med, to_opt.empty() ? "-" : "%.0f",
+                  to_opt.empty() ? 0.0 : quantile(to_opt, 0.5));
+    std::snprintf(top_med, sizeof top_med, to_top.empty() ? "-" : "%.0f",
+                  to_top.empty() ? 0.0 : quantile(to_top, 0.5));
+    std::printf("| %s | %.3f | %s | %zu/%d | %s | %zu/%d | %s | %.1f |\n", label.c_str(),
+                quantile(finals, 0.5), quart, to_opt.size(), seeds, opt_med, to_top.size(), seeds, top_med,
+                overhead.empty() ? 0.0 : quantile(overhead, 0.5));
     std::fflush(stdout);
-    rows.push_back({{"method", label}, {"checkpoint", base == "tnas" ? checkpoint : ""}, {"final_regret", finals}, {"evals_to_optimum", to_opt}, {"evals_to_top_0_1pct", to_top},
+    rows.push_back({{"method", label},
+                    {"checkpoint", base == "tnas" ? checkpoint : ""},
+                    {"final_regret", finals},
+                    {"evals_to_optimum", to_opt},
+                    {"evals_to_top_0_1pct", to_top},
                     {"median_overhead_ms", overhead.empty() ? 0.0 : quantile(overhead, 0.5)}});
   }
-  bench::write_json(out + "/search_quality.json",
-                    {{"machine", bench::machine()}, {"optimum", optimum}, {"seeds", seeds}, {"budget", budget}, {"rows", rows}});
+  bench::write_json(out + "/search_quality.json", {{"machine", bench::machine()},
+                                                   {"optimum", optimum},
+                                                   {"seeds", seeds},
+                                                   {"budget", budget},
+                                                   {"rows", rows}});
   return 0;
 }
 

@@ -1,19 +1,19 @@
-// One BO step of `meta_test search --method tnas` as a search runs it (meta_test/deep_kernel_bo.cpp): draw D,
-// featurize the observed cells and the acquisition candidates, fine-tune, fit the additive GP, maximize EI.
-// Times propose() after n observations, n = 5/30/100/300, for each adaptation mode side by side:
+// One BO step of `meta_test search --method tnas` as a search runs it (meta_test/methods/deep_kernel_bo.cpp):
+// draw D, featurize the observed cells and the acquisition candidates, fine-tune, fit the additive GP,
+// maximize EI. Times propose() after n observations, n = 5/30/100/300, for each adaptation mode side by side:
 //   hyperparameters  the default: the GP's hyperparameters fine-tuned (50 Adam steps, analytic gradients)
-//   mlp              FSBO's: the deep kernel's MLP fine-tuned as well (50 Adam steps through LibTorch autograd)
-//   deep kernel only the reference's model (--kernel deep) with hyperparameters fine-tuned
+//   mlp              FSBO's: the deep kernel's MLP fine-tuned as well (50 Adam steps through LibTorch
+//   autograd) deep kernel only the reference's model (--kernel deep) with hyperparameters fine-tuned
 // The history is n distinct random cells of the de-duplicated NB201 pool with accuracies from a fixed
 // function of their operations, so every mode times the same work.
 #include <algorithm>
 #include <cstdio>
 #include <cxxopts.hpp>
 
+#include "basics/cli/cli_options.h"
 #include "bench/bench_util.h"
-#include "graphs/nb201_space.h"
-#include "meta_test/search_methods.h"
-#include "models/cli_options.h"
+#include "graphs/spaces/nb201/nb201_space.h"
+#include "meta_test/methods/search_methods.h"
 
 using namespace tnas;
 
@@ -33,7 +33,8 @@ std::vector<Observation> history_of(const std::vector<Arch>& pool, int n, Rng& r
   for (int i = 0; i < n; ++i) {
     const Arch& c = pool[order[static_cast<size_t>(i)]];
     double acc = 60;
-    for (size_t k = 0; k < c.choices.size(); ++k) acc += (c.choices[k] + 1) * (k + 1) * 0.7;  // a deterministic landscape
+    for (size_t k = 0; k < c.choices.size(); ++k)
+      acc += (c.choices[k] + 1) * (k + 1) * 0.7;  // a deterministic landscape
     h.push_back({c, acc, true});
   }
   return h;
@@ -42,7 +43,8 @@ std::vector<Observation> history_of(const std::vector<Arch>& pool, int n, Rng& r
 }  // namespace
 
 int run(int argc, char** argv) {
-  cxxopts::Options options("tnas_step", "Time one tnas BO step per adaptation mode at n = 5/30/100/300 observations");
+  cxxopts::Options options("tnas_step",
+                           "Time one tnas BO step per adaptation mode at n = 5/30/100/300 observations");
   options.add_options()("quick", "n = 5, 30 only, 2 repetitions")(
       "checkpoint", "Surrogate", cxxopts::value<std::string>()->default_value("checkpoints/default"))(
       "dataset", "Target images (for D)", cxxopts::value<std::string>()->default_value("mnist"))(
@@ -54,9 +56,10 @@ int run(int argc, char** argv) {
   const bool quick = args.count("quick") > 0;
   const int reps = quick ? 2 : 5;
   const std::vector<int> ns = quick ? std::vector<int>{5, 30} : std::vector<int>{5, 30, 100, 300};
-  const std::vector<Mode> modes = {{"hyperparameters (default)", "hyperparameters", "additive"},
-                                   {"mlp (FSBO)", "mlp", "additive"},
-                                   {"deep kernel only, hyperparameters (reference)", "hyperparameters", "deep"}};
+  const std::vector<Mode> modes = {
+      {"hyperparameters (default)", "hyperparameters", "additive"},
+      {"mlp (FSBO)", "mlp", "additive"},
+      {"deep kernel only, hyperparameters (reference)", "hyperparameters", "deep"}};
   Nb201Space space;
   const std::vector<Arch> pool = dedupe_by_iso_key(space, space.enumerate());
   std::printf("| n |");
@@ -94,7 +97,8 @@ int run(int argc, char** argv) {
     std::fflush(stdout);
     rows.push_back(row);
   }
-  bench::write_json(args["out"].as<std::string>() + "/tnas_step.json", {{"machine", bench::machine()}, {"rows", rows}});
+  bench::write_json(args["out"].as<std::string>() + "/tnas_step.json",
+                    {{"machine", bench::machine()}, {"rows", rows}});
   return 0;
 }
 

@@ -1,17 +1,24 @@
 // meta_test: use a (pretrained) surrogate and the search space on a new dataset.
-#include "meta_test/commands.h"
-#include "models/command_line.h"
+#include "basics/cli/command_line.h"
+#include "meta_test/commands/commands.h"
 
 int main(int argc, char** argv) {
   using namespace tnas;
   const std::vector<Subcommand> commands = {
-      {"search", "Find the best cell for a dataset within a budget (tnas BO and baselines)", run_search_command},
-      {"worker", "Run trials of a parallel search (started by search --workers; more by hand on machines sharing its folder)", run_worker_command},
+      {"search", "Find the best cell for a dataset within a budget (tnas BO and baselines)",
+       run_search_command},
+      {"worker",
+       "Run trials of a parallel search (started by search --workers; more by hand on machines sharing its "
+       "folder)",
+       run_worker_command},
       {"pareto", "The Pareto front of a multi-objective search (finished or running)", run_pareto_command},
-      {"rank", "The surrogate's zero-shot ranking of the pool on a dataset (what tnas would try first)", run_rank_command},
-      {"arch", "Inspect NAS-Bench-201 cells: canonical form, isomorphism key, params, FLOPs", run_arch_command},
+      {"rank", "The surrogate's zero-shot ranking of the pool on a dataset (what tnas would try first)",
+       run_rank_command},
+      {"arch", "Inspect NAS-Bench-201 cells: canonical form, isomorphism key, params, FLOPs",
+       run_arch_command},
       {"dataset", "Describe a dataset spec (images, classes, shape, per-class counts)", run_dataset_command},
-      {"evaluate", "Train one cell on a dataset with a preset (the real objective); prints JSON", run_evaluate_command},
+      {"evaluate", "Train one cell on a dataset with a preset (the real objective); prints JSON",
+       run_evaluate_command},
   };
   return run_subcommands("meta_test", "architecture search on a new dataset", commands, argc, argv);
 }

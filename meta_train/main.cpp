@@ -1,11 +1,12 @@
 // meta_train: prepare data for, and learn, the meta-learned surrogate.
-#include "meta_train/commands.h"
-#include "models/command_line.h"
+#include "basics/cli/command_line.h"
+#include "meta_train/commands/commands.h"
 
 int main(int argc, char** argv) {
   using namespace tnas;
   const std::vector<Subcommand> commands = {
-      {"collect", "Train cells on sampled subtasks into a meta-dataset (resumable, shardable)", run_collect_command},
+      {"collect", "Train cells on sampled subtasks into a meta-dataset (resumable, shardable)",
+       run_collect_command},
       {"data", "convert SPEC OUT.h5 | import-metad2a: image files and meta-datasets", run_data_command},
       {"export", "Write a checkpoint as a TorchScript module (C++ and Python)", run_export_command},
       {"fit", "Meta-train the surrogate on a meta-dataset; writes a checkpoint (resumable)", run_fit_command},

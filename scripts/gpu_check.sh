@@ -21,7 +21,7 @@ start=$(date +%s)
 cmake -S . -B build-cuda -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" > "$OUT/configure.log" 2>&1 || { echo "configure failed (see configure.log)" >&2; exit 1; }
 graphs=ON
 if ! cmake --build build-cuda -j "$(nproc)" > "$OUT/build.log" 2>&1; then
-  # The CUDA-graph step (models/cuda_graph_step.cpp) is the one file only a CUDA LibTorch compiles; if it
+  # The CUDA-graph step (models/trainer/cuda_graph_step.cpp) is the one file only a CUDA LibTorch compiles; if it
   # fails there, keep its error and measure everything else without it.
   grep -B2 -A8 -m3 'error' "$OUT/build.log" > "$OUT/build_errors.txt"
   graphs="OFF (build failed with it: build_errors.txt)"

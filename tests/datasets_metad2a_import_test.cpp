@@ -1,4 +1,4 @@
-#include "datasets/metad2a_import.h"
+#include "datasets/meta/metad2a_import.h"
 
 #include <gtest/gtest.h>
 
@@ -18,7 +18,7 @@ TEST(MetaD2AImport, TheReferenceDatabase) {
   TNAS_REQUIRE_SHARED_FILE(classes, "metad2a/metad2a_meta_train_task_classes.csv");
   const MetaDataset d = import_metad2a({db, split, 400, classes, ""});
   EXPECT_EQ(d.results.size(), 4630u);
-  EXPECT_EQ(d.tasks.size(), 3031u);   // the README's facts
+  EXPECT_EQ(d.tasks.size(), 3031u);  // the README's facts
   EXPECT_EQ(d.archs.size(), 1553u);
   int held = 0;
   double lo = 100, hi = 0;
@@ -61,7 +61,8 @@ TEST(MetaD2AImport, CountsTheClassesWithImagesPerTask) {
   const auto path = (test::scratch_dir("metad2a_images") / "m.h5").string();
   write_meta_dataset(path, d);
   const MetaDataset back = read_meta_dataset(path);
-  for (size_t t = 0; t < d.tasks.size(); ++t) ASSERT_EQ(back.tasks[t].classes_with_images, d.tasks[t].classes_with_images);
+  for (size_t t = 0; t < d.tasks.size(); ++t)
+    ASSERT_EQ(back.tasks[t].classes_with_images, d.tasks[t].classes_with_images);
 }
 
 TEST(MetaD2AImport, BadRowsNameLineAndProblem) {
@@ -74,7 +75,8 @@ TEST(MetaD2AImport, BadRowsNameLineAndProblem) {
     import_metad2a({db, "", 0, "", ""});
     ADD_FAILURE();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(db + ": line 3: architecture '|bad~0|'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(db + ": line 3: architecture '|bad~0|'"), std::string::npos)
+        << e.what();
   }
   test::write_bytes(db, header + "0,7," + arch + ",70.5,0.1,0.1,0.1,0 2 3\n");
   EXPECT_THROW(import_metad2a({db, "", 0, "", ""}), Error);  // 1-based ids: 0 is out of range

@@ -1,4 +1,4 @@
-#include "datasets/subtask_sampler.h"
+#include "datasets/images/subtask_sampler.h"
 
 #include <gtest/gtest.h>
 
@@ -57,6 +57,10 @@ TEST(SubtaskSampler, DrawsAreFixedAcrossMachines) {
   EXPECT_EQ(t.train, again.train);
   ASSERT_EQ(t.train.size(), 9u);
   EXPECT_EQ(t.valid.size(), 3u);
+  // Golden values: the classes and images drawn for seed 2024 (a change redraws every collected subtask).
+  EXPECT_EQ(t.classes, (std::vector<int>{4, 6, 8}));
+  EXPECT_EQ(t.train, (std::vector<int64_t>{364, 854, 934, 36, 906, 276, 748, 208, 958}));
+  EXPECT_EQ(t.valid, (std::vector<int64_t>{634, 146, 848}));
 }
 
 TEST(SubtaskSampler, ErrorsNameTheProblem) {

@@ -1,9 +1,9 @@
-#include "datasets/tabular_benchmark.h"
+#include "datasets/tables/tabular_benchmark.h"
 
 #include <gtest/gtest.h>
 
 #include "basics/error.h"
-#include "graphs/nb201_cell.h"
+#include "graphs/spaces/nb201/nb201_cell.h"
 #include "tests/dataset_files.h"
 #include "tests/shared_data.h"
 
@@ -19,7 +19,8 @@ TEST(TabularBenchmark, NasBench201Cifar10) {
   for (const auto& a : t.archs()) sum += *t.lookup(a);
   EXPECT_NEAR(sum / 15625, 87.06, 0.01);
   // A cell whose output is cut off from the input scores chance (10 %).
-  EXPECT_NEAR(*t.lookup("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|none~0|none~1|none~2|"), 10.0, 1e-9);
+  EXPECT_NEAR(*t.lookup("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|none~0|none~1|none~2|"), 10.0,
+              1e-9);
 }
 
 TEST(TabularBenchmark, CsvAndHdf5AndIsomorphicLookup) {

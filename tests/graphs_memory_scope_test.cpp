@@ -14,9 +14,7 @@ TEST(MemoryScope, AnExceptionRecordsTheInnermostScopeItLeft) {
   EXPECT_EQ(MemoryScope::unwound(), "");
   try {
     const MemoryScope outer("loading the dataset x");
-    {
-      const MemoryScope inner_done("a step that finished");
-    }
+    { const MemoryScope inner_done("a step that finished"); }
     const MemoryScope inner("resizing 3 images to 4096x4096");
     throw std::bad_alloc();
   } catch (const std::bad_alloc&) {

@@ -1,4 +1,4 @@
-#include "graphs/nb201_cell.h"
+#include "graphs/spaces/nb201/nb201_cell.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,8 @@
 namespace tnas {
 namespace {
 
-const char* kExample = "|nor_conv_1x1~0|+|nor_conv_1x1~0|none~1|+|nor_conv_3x3~0|nor_conv_1x1~1|nor_conv_3x3~2|";
+const char* kExample =
+    "|nor_conv_1x1~0|+|nor_conv_1x1~0|none~1|+|nor_conv_3x3~0|nor_conv_1x1~1|nor_conv_3x3~2|";
 
 TEST(Nb201Cell, ParseFormatRoundTrip) {
   const Nb201Cell cell = Nb201Cell::parse(kExample);

@@ -1,4 +1,4 @@
-#include "graphs/network_cost.h"
+#include "graphs/spaces/nb201/network_cost.h"
 
 #include <gtest/gtest.h>
 
@@ -11,16 +11,18 @@ TEST(NetworkCost, PublishedNasBench201ParameterCounts) {
   const Nb201MacroConfig cifar10;  // C=16, N=5, 10 classes, 32x32
   // The cell-free base network (all edges none) of NAS-Bench-201's CIFAR-10 model.
   EXPECT_EQ(nb201_param_count(Nb201Cell(), cifar10), 73306);
-  EXPECT_EQ(nb201_param_count(
-                Nb201Cell::parse(
-                    "|nor_conv_1x1~0|+|nor_conv_1x1~0|none~1|+|nor_conv_3x3~0|nor_conv_1x1~1|nor_conv_3x3~2|"),
-                cifar10),
-            643386);
+  EXPECT_EQ(
+      nb201_param_count(
+          Nb201Cell::parse(
+              "|nor_conv_1x1~0|+|nor_conv_1x1~0|none~1|+|nor_conv_3x3~0|nor_conv_1x1~1|nor_conv_3x3~2|"),
+          cifar10),
+      643386);
   // All six edges nor_conv_3x3: the largest NB201 network, 1.531546 M on CIFAR-10.
-  EXPECT_EQ(nb201_param_count(Nb201Cell::parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|"
-                                               "nor_conv_3x3~1|nor_conv_3x3~2|"),
-                              cifar10),
-            1531546);
+  EXPECT_EQ(
+      nb201_param_count(Nb201Cell::parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|"
+                                         "nor_conv_3x3~1|nor_conv_3x3~2|"),
+                        cifar10),
+      1531546);
   // CIFAR-100 differs only in the classifier: 64 x 90 more weights and 90 more biases.
   Nb201MacroConfig cifar100 = cifar10;
   cifar100.num_classes = 100;
@@ -37,7 +39,8 @@ TEST(NetworkCost, ParameterFreeOpsAddNothing) {
 TEST(NetworkCost, FlopsFollowTheDocumentedConvention) {
   Nb201MacroConfig config;
   const int64_t base = nb201_flops(Nb201Cell(), config);
-  // stem 27*16*32^2 + reduction1 (16*32*9 + 32*32*9 + 16*32)*16^2 + reduction2 (32*64*9 + 64*64*9 + 32*64)*8^2
+  // stem 27*16*32^2 + reduction1 (16*32*9 + 32*32*9 + 16*32)*16^2 + reduction2 (32*64*9 + 64*64*9 +
+  // 32*64)*8^2
   // + classifier 64*10
   EXPECT_EQ(base, 27 * 16 * 1024 + (16 * 32 * 9 + 32 * 32 * 9 + 16 * 32) * 256 +
                       (32 * 64 * 9 + 64 * 64 * 9 + 32 * 64) * 64 + 64 * 10);

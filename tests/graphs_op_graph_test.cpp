@@ -1,4 +1,4 @@
-#include "graphs/op_graph.h"
+#include "graphs/op_graph/op_graph.h"
 
 #include <gtest/gtest.h>
 
@@ -6,8 +6,8 @@ namespace tnas {
 namespace {
 
 TEST(OpGraph, StructureOfTheNb201Cell) {
-  const auto g = make_op_graph(
-      Nb201Cell::parse("|nor_conv_1x1~0|+|nor_conv_1x1~0|none~1|+|nor_conv_3x3~0|nor_conv_1x1~1|avg_pool_3x3~2|"));
+  const auto g = make_op_graph(Nb201Cell::parse(
+      "|nor_conv_1x1~0|+|nor_conv_1x1~0|none~1|+|nor_conv_3x3~0|nor_conv_1x1~1|avg_pool_3x3~2|"));
   ASSERT_EQ(g.num_nodes(), 8);
   EXPECT_EQ(g.node_type, (std::vector<int>{0, 4, 4, 2, 5, 4, 6, 1}));
   // Edges from cell node 0 read the input; edge 2 (1->2) reads op-node 1 (0->1); edge 5 (2->3) reads op-nodes

@@ -1,4 +1,4 @@
-#include "graphs/search_space.h"
+#include "graphs/spaces/search_space.h"
 
 #include <gtest/gtest.h>
 
@@ -7,10 +7,10 @@
 #include <set>
 
 #include "basics/error.h"
-#include "graphs/jahs_space.h"
-#include "graphs/nb201_space.h"
-#include "graphs/network_cost.h"
-#include "graphs/search_space_factory.h"
+#include "graphs/spaces/jahs/jahs_space.h"
+#include "graphs/spaces/nb201/nb201_space.h"
+#include "graphs/spaces/nb201/network_cost.h"
+#include "graphs/spaces/search_space_factory.h"
 
 namespace tnas {
 namespace {
@@ -25,7 +25,8 @@ TEST(SearchSpace, Nb201EnumeratesAllCellsInIdOrder) {
 
 TEST(SearchSpace, NeighboursDifferInExactlyOneEdge) {
   const auto space = make_search_space("nb201");
-  const Arch a = space->parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|");
+  const Arch a = space->parse(
+      "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|");
   const auto n = space->neighbours(a);
   ASSERT_EQ(n.size(), 24u);
   std::set<Arch> unique(n.begin(), n.end());
@@ -56,6 +57,17 @@ TEST(SearchSpace, RngIsPortable) {
   std::mt19937_64 reference(5489u);
   reference.discard(9999);
   EXPECT_EQ(reference(), 9981545732273789042ULL);
+  // Golden values of every kind of draw: a change of any of them changes every plan, pool and trial seed.
+  Rng golden(1);
+  EXPECT_EQ(golden.next_u64(), 2469588189546311528ULL);
+  EXPECT_EQ(golden.uniform_int(10), 1u);
+  EXPECT_EQ(golden.uniform_int(1000003), 451216u);
+  EXPECT_DOUBLE_EQ(golden.uniform01(), 0.02102422841672702);
+  EXPECT_NEAR(golden.normal(), 0.78918877611049598, 1e-12);  // libm's log and cos: within rounding
+  EXPECT_EQ(golden.fork_seed(), 16623999591239495073ULL);
+  std::vector<int> order = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+  golden.shuffle(order);
+  EXPECT_EQ(order, (std::vector<int>{2, 4, 1, 6, 7, 3, 9, 8, 5, 0}));
   Rng rng(1);
   const uint64_t first = rng.uniform_int(10);
   Rng again(1);
@@ -106,7 +118,9 @@ TEST(JahsSpace, ParseFormatRoundTripAndStrictErrors) {
   const JahsSpace space;
   EXPECT_EQ(space.size(), 15625LL * 3 * 13 * 7 * 2);
   EXPECT_THROW(space.enumerate(), Error);
-  const std::string text = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;activation=mish;lr=0.0316;wd=0.0001;trivial_augment=on";
+  const std::string text =
+      "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;activation=mish;lr=0."
+      "0316;wd=0.0001;trivial_augment=on";
   const Arch a = space.parse(text);
   EXPECT_EQ(space.format(a), text);
   const JahsHyperparameters h = JahsSpace::hyperparameters(a);
@@ -125,21 +139,31 @@ TEST(JahsSpace, ParseFormatRoundTripAndStrictErrors) {
     ids.insert(id);
   }
   EXPECT_EQ(ids.size(), 200u);  // 200 draws from 8.5 million: distinct (p of a repeat < 0.3 %)
-  EXPECT_EQ(space.id(space.parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|;activation=mish;lr=1;wd=0.01;trivial_augment=on")),
-            space.size() - 1 - (kNb201NumCells - 1) + Nb201Cell::parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|").id());
+  EXPECT_EQ(
+      space.id(space.parse(
+          "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|;activation=mish;lr=1;wd=0.01;trivial_augment=on")),
+      space.size() - 1 - (kNb201NumCells - 1) +
+          Nb201Cell::parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|").id());
   for (const char* bad : {"|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|",
-                          "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;activation=gelu;lr=0.1;wd=0.0001;trivial_augment=on",
-                          "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;activation=relu;lr=0.2;wd=0.0001;trivial_augment=on",
-                          "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;activation=relu;lr=0.1;wd=0.0001",
-                          "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;activation=relu;lr=0.1;wd=0.0001;trivial_augment=on;x"})
+                          "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;"
+                          "activation=gelu;lr=0.1;wd=0.0001;trivial_augment=on",
+                          "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;"
+                          "activation=relu;lr=0.2;wd=0.0001;trivial_augment=on",
+                          "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;"
+                          "activation=relu;lr=0.1;wd=0.0001",
+                          "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;"
+                          "activation=relu;lr=0.1;wd=0.0001;trivial_augment=on;x"})
     EXPECT_THROW(space.parse(bad), Error) << bad;
 }
 
 TEST(JahsSpace, NeighboursChangeOneChoiceAndKeysSeeTheHyperparameters) {
   const JahsSpace space;
-  const Arch a = space.parse("|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;activation=relu;lr=0.001;wd=0.0001;trivial_augment=off");
+  const Arch a = space.parse(
+      "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|;activation=relu;lr=0."
+      "001;wd=0.0001;trivial_augment=off");
   const auto n = space.neighbours(a);
-  // 24 cell edits + 2 activations + 1 learning rate (the lowest has one neighbour) + 2 weight decays + 1 flip.
+  // 24 cell edits + 2 activations + 1 learning rate (the lowest has one neighbour) + 2 weight decays + 1
+  // flip.
   EXPECT_EQ(n.size(), 24u + 2 + 1 + 2 + 1);
   for (const Arch& b : n) {
     int diff = 0;
@@ -150,10 +174,12 @@ TEST(JahsSpace, NeighboursChangeOneChoiceAndKeysSeeTheHyperparameters) {
   std::map<std::string, int64_t> first;
   int64_t x = -1, y = -1;
   for (int64_t id = 0; id < kNb201NumCells && x < 0; ++id)
-    if (auto [it, fresh] = first.emplace(Nb201Cell::from_id(id).iso_key(), id); !fresh) x = it->second, y = id;
+    if (auto [it, fresh] = first.emplace(Nb201Cell::from_id(id).iso_key(), id); !fresh)
+      x = it->second, y = id;
   ASSERT_GE(x, 0);
   const std::string hp = ";activation=relu;lr=0.001;wd=0.0001;trivial_augment=off";
-  EXPECT_EQ(space.iso_key(space.parse(Nb201Cell::from_id(x).to_string() + hp)), space.iso_key(space.parse(Nb201Cell::from_id(y).to_string() + hp)));
+  EXPECT_EQ(space.iso_key(space.parse(Nb201Cell::from_id(x).to_string() + hp)),
+            space.iso_key(space.parse(Nb201Cell::from_id(y).to_string() + hp)));
   EXPECT_NE(space.iso_key(n[24 + 2]), space.iso_key(a));
   EXPECT_EQ(space.cost(a).params, Nb201Space().cost(Nb201Space::from_cell(JahsSpace::cell(a))).params);
   EXPECT_EQ(space.to_graph(a).node_type, make_op_graph(JahsSpace::cell(a)).node_type);
@@ -165,11 +191,13 @@ TEST(JahsSpace, NeighboursChangeOneChoiceAndKeysSeeTheHyperparameters) {
 TEST(JahsSpace, NumericFeaturesPlaceTheHyperparametersOnTheirGrids) {
   const JahsSpace space;
   const std::string cell = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|";
-  EXPECT_EQ(space.numeric_features(space.parse(cell + ";activation=hardswish;lr=0.001;wd=0.01;trivial_augment=on")),
-            (std::vector<float>{0, 1, 0, 0, 1, 1}));
+  EXPECT_EQ(
+      space.numeric_features(space.parse(cell + ";activation=hardswish;lr=0.001;wd=0.01;trivial_augment=on")),
+      (std::vector<float>{0, 1, 0, 0, 1, 1}));
   EXPECT_EQ(space.numeric_features(space.parse(cell + ";activation=mish;lr=1;wd=1e-05;trivial_augment=off")),
             (std::vector<float>{0, 0, 1, 1, 0, 0}));
-  const auto mid = space.numeric_features(space.parse(cell + ";activation=relu;lr=0.0316;wd=0.0001;trivial_augment=off"));
+  const auto mid =
+      space.numeric_features(space.parse(cell + ";activation=relu;lr=0.0316;wd=0.0001;trivial_augment=off"));
   EXPECT_FLOAT_EQ(mid[3], 6.0f / 12);  // 10^-1.5 is grid point 6 of 0..12
   EXPECT_FLOAT_EQ(mid[4], 2.0f / 6);   // 1e-4 is grid point 2 of 0..6
   Rng rng(8);

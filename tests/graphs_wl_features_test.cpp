@@ -1,4 +1,4 @@
-#include "graphs/wl_features.h"
+#include "graphs/op_graph/wl_features.h"
 
 #include <gtest/gtest.h>
 
@@ -26,9 +26,9 @@ OpGraph chain_with_shortcut() {
 TEST(WlFeatures, LabelsOfTwoIterationsByHand) {
   const WlFeatures f = wl_features(chain_with_shortcut(), 2);
   // iteration 0: 0, 2, 1; iteration 1: 0(), 2(0), 1(0,2); iteration 2: 0()(), 2(0)(0()), 1(0,2)(0(),2(0))
-  const WlFeatures expected = {{"0", 1},      {"1", 1},       {"2", 1},          {"0()", 1},
-                               {"2(0)", 1},   {"1(0,2)", 1},  {"0()()", 1},      {"2(0)(0())", 1},
-                               {"1(0,2)(0(),2(0))", 1}};
+  const WlFeatures expected = {{"0", 1},     {"1", 1},         {"2", 1},
+                               {"0()", 1},   {"2(0)", 1},      {"1(0,2)", 1},
+                               {"0()()", 1}, {"2(0)(0())", 1}, {"1(0,2)(0(),2(0))", 1}};
   EXPECT_EQ(f, expected);
 }
 
@@ -47,8 +47,10 @@ TEST(WlFeatures, KernelValuesOnSmallGraphsMatchAHandComputation) {
 
 TEST(WlFeatures, Nb201CellsOneEditApartAreCloserThanUnrelatedOnes) {
   const auto f = [](const char* s) { return wl_features(make_op_graph(Nb201Cell::parse(s)), 2); };
-  const auto base = f("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|");
-  const auto near = f("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|");
+  const auto base =
+      f("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|");
+  const auto near =
+      f("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|");
   const auto far = f("|none~0|+|avg_pool_3x3~0|none~1|+|none~0|avg_pool_3x3~1|none~2|");
   EXPECT_DOUBLE_EQ(wl_kernel(base, base), 1.0);
   EXPECT_DOUBLE_EQ(wl_kernel(base, near), wl_kernel(near, base));

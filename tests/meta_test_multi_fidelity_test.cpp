@@ -5,22 +5,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <functional>
 #include <fstream>
-#include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
 #include "basics/error.h"
-#include "datasets/learning_curve_table.h"
-#include "graphs/nb201_space.h"
-#include "meta_test/hyperband_schedule.h"
-#include "meta_test/objective.h"
-#include "meta_test/search_loop.h"
-#include "meta_test/tpe_model.h"
+#include "datasets/tables/learning_curve_table.h"
+#include "graphs/spaces/nb201/nb201_space.h"
+#include "meta_test/methods/hyperband_schedule.h"
+#include "meta_test/methods/tpe_model.h"
+#include "meta_test/objectives/objective.h"
+#include "meta_test/search/search_loop.h"
 #include "tests/dataset_files.h"
 #include "tests/run_files.h"
 #include "tests/shared_data.h"
@@ -48,7 +48,8 @@ std::string synthetic_curves(const std::filesystem::path& dir) {
   return path;
 }
 
-SearchSettings mf_settings(const std::string& method, const std::string& table, const std::string& out, int budget) {
+SearchSettings mf_settings(const std::string& method, const std::string& table, const std::string& out,
+                           int budget) {
   SearchSettings s;
   s.method = method;
   s.objective.spec = "table-curves:" + table;
@@ -72,12 +73,14 @@ double seconds_of(const std::function<void()>& f) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Starts `search` in a child process `kills` times and SIGKILLs it after a random 20 to 80 % of `seconds` (what
-// the uninterrupted search took on this machine, so that the kills land mid-search however loaded it is);
-// returns whether some kill left between 0 and `total` trials in `out`.
-bool kill_repeatedly(const std::function<void()>& search, const std::string& out, size_t total, int kills, uint64_t seed, double seconds) {
+// Starts `search` in a child process `kills` times and SIGKILLs it after a random 20 to 80 % of `seconds`
+// (what the uninterrupted search took on this machine, so that the kills land mid-search however loaded it
+// is); returns whether some kill left between 0 and `total` trials in `out`.
+bool kill_repeatedly(const std::function<void()>& search, const std::string& out, size_t total, int kills,
+                     uint64_t seed, double seconds) {
   Rng rng(seed);
-  const auto min_us = static_cast<useconds_t>(0.2 * seconds * 1e6), spread_us = static_cast<useconds_t>(0.6 * seconds * 1e6) + 1;
+  const auto min_us = static_cast<useconds_t>(0.2 * seconds * 1e6),
+             spread_us = static_cast<useconds_t>(0.6 * seconds * 1e6) + 1;
   bool partial = false;
   for (int k = 0; k < kills; ++k) {
     const pid_t child = fork();
@@ -103,8 +106,11 @@ bool kill_repeatedly(const std::function<void()>& search, const std::string& out
 TEST(Hyperband, BracketsAreThoseOfTheHyperbandPaper) {
   const HyperbandSchedule hb(1, 27, 3, false);
   ASSERT_EQ(hb.brackets().size(), 4u);
-  const std::vector<std::vector<std::pair<int, int>>> expected = {  // (trials, epochs) per rung
-      {{27, 1}, {9, 3}, {3, 9}, {1, 27}}, {{12, 3}, {4, 9}, {1, 27}}, {{6, 9}, {2, 27}}, {{4, 27}}};
+  const std::vector<std::vector<std::pair<int, int>>> expected = {// (trials, epochs) per rung
+                                                                  {{27, 1}, {9, 3}, {3, 9}, {1, 27}},
+                                                                  {{12, 3}, {4, 9}, {1, 27}},
+                                                                  {{6, 9}, {2, 27}},
+                                                                  {{4, 27}}};
   for (size_t b = 0; b < expected.size(); ++b) {
     ASSERT_EQ(hb.brackets()[b].rungs.size(), expected[b].size()) << "bracket " << b;
     for (size_t r = 0; r < expected[b].size(); ++r) {
@@ -174,7 +180,9 @@ TEST(Tpe, PrefersTheChoicesOfTheGoodConfigurations) {
     conv_first += pool.configs()[static_cast<size_t>(i)].choices[0] == 3;
   }
   EXPECT_GE(conv_first, 15);  // a fifth of the cells have it
-  EXPECT_THROW(TpeModel(space.choice_counts(), std::vector<Observation>(observations.begin(), observations.begin() + 5)), Error);
+  EXPECT_THROW(TpeModel(space.choice_counts(),
+                        std::vector<Observation>(observations.begin(), observations.begin() + 5)),
+               Error);
 }
 
 TEST(LearningCurveTable, BadTablesAreRefusedNamingTheFile) {
@@ -184,9 +192,11 @@ TEST(LearningCurveTable, BadTablesAreRefusedNamingTheFile) {
     test::write_bytes(path, text);
     return path;
   };
-  const std::string a = "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|", b = "|skip_connect~0|+|none~0|none~1|+|none~0|none~1|none~2|";
+  const std::string a = "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|",
+                    b = "|skip_connect~0|+|none~0|none~1|+|none~0|none~1|none~2|";
   const LearningCurveTable ok = LearningCurveTable::read(
-      write("ok.csv", "arch,epoch,valid_acc,test_acc,seconds\n" + a + ",1,10,9,0.5\n" + a + ",2,20,19,0.5\n" + b + ",2,30,29,1\n" + b + ",1,5,4,1\n"));
+      write("ok.csv", "arch,epoch,valid_acc,test_acc,seconds\n" + a + ",1,10,9,0.5\n" + a + ",2,20,19,0.5\n" +
+                          b + ",2,30,29,1\n" + b + ",1,5,4,1\n"));
   EXPECT_EQ(ok.epochs(), 2);
   EXPECT_EQ(ok.archs().size(), 2u);
   EXPECT_EQ((*ok.curve(b))[1].valid_acc, 30);  // rows in any order
@@ -237,7 +247,8 @@ TEST(LearningCurveTable, TheObjectiveChargesOnlyTheEpochsATrialAdds) {
   EXPECT_FALSE(objective->evaluate(r).ok);
   r.fidelity.width = 0;
   r.config = space.parse("|none~0|+|none~0|none~1|+|none~0|none~1|nor_conv_1x1~2|");
-  if (std::find(objective->candidates().begin(), objective->candidates().end(), r.config) == objective->candidates().end()) {
+  if (std::find(objective->candidates().begin(), objective->candidates().end(), r.config) ==
+      objective->candidates().end()) {
     EXPECT_FALSE(objective->evaluate(r).ok);
   }
 }
@@ -276,11 +287,13 @@ TEST(MultiFidelitySearch, EveryMethodRunsWithinItsEpochBudgetAndContinuesPromoti
     EXPECT_EQ(summary.at("best_fidelity_epochs").get<int>(), 27) << method;
     // tnas-hb's first new configurations come from the surrogate's zero-shot warm start.
     if (method == "tnas-hb") {
-      EXPECT_NE(t[0].at("proposal").get<std::string>().find("tnas (warm start)"), std::string::npos) << t[0].dump();
+      EXPECT_NE(t[0].at("proposal").get<std::string>().find("tnas (warm start)"), std::string::npos)
+          << t[0].dump();
     }
     if (method == "bohb") {
       bool model_used = false;
-      for (const auto& trial : t) model_used = model_used || trial.value("proposal", std::string()).find("TPE at") != std::string::npos;
+      for (const auto& trial : t)
+        model_used = model_used || trial.value("proposal", std::string()).find("TPE at") != std::string::npos;
       EXPECT_TRUE(model_used) << "bohb never used its TPE model";
     }
   }
@@ -290,11 +303,13 @@ TEST(MultiFidelitySearch, ResumesAfterSigkillWithTheSameTrials) {
   const auto dir = test::scratch_dir("mf_kill");
   const std::string table = synthetic_curves(dir);
   const std::string reference = (dir / "reference").string();
-  const double seconds = seconds_of([&] { run_search(mf_settings("bohb", table, reference, 20), [](const std::string&) {}); });
+  const double seconds =
+      seconds_of([&] { run_search(mf_settings("bohb", table, reference, 20), [](const std::string&) {}); });
   const auto expected = trials(reference);
   const std::string out = (dir / "killed").string();
   const auto search = [&] { run_search(mf_settings("bohb", table, out, 20), [](const std::string&) {}); };
-  EXPECT_TRUE(kill_repeatedly(search, out, expected.size(), 4, 3, seconds)) << "no kill landed in the middle of the search";
+  EXPECT_TRUE(kill_repeatedly(search, out, expected.size(), 4, 3, seconds))
+      << "no kill landed in the middle of the search";
   run_search(mf_settings("bohb", table, out, 20), [](const std::string&) {});
   const auto got = trials(out);
   ASSERT_EQ(got.size(), expected.size());
@@ -318,7 +333,8 @@ TEST(MultiFidelitySearch, APromotedTrainTrialContinuesItsRunExactly) {
   o.schedule_epochs = 3;
   o.state_dir = (dir / "states").string();
   auto objective = make_objective(o, space);
-  const Arch arch = space.parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|none~1|skip_connect~2|");
+  const Arch arch =
+      space.parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|none~1|skip_connect~2|");
   TrialRequest r{arch, Fidelity{}, 9};
   r.fidelity.epochs = 1;
   ASSERT_TRUE(objective->evaluate(r).ok);
@@ -360,7 +376,8 @@ TEST(MultiFidelitySearch, ACommandReceivesTheFidelityAndThePreviousEpochs) {
     ASSERT_TRUE(t.at("ok").get<bool>()) << t.dump();
     EXPECT_EQ(t.at("accuracy").get<double>(), t.at("fidelity_epochs").get<double>());
     EXPECT_EQ(t.at("metrics").at("from").get<int>(), t.value("continued_from_epochs", 0));
-    EXPECT_EQ(t.at("epochs").get<int>(), t.at("fidelity_epochs").get<int>() - t.value("continued_from_epochs", 0));
+    EXPECT_EQ(t.at("epochs").get<int>(),
+              t.at("fidelity_epochs").get<int>() - t.value("continued_from_epochs", 0));
     epochs += t.at("epochs").get<int>();
   }
   EXPECT_GE(epochs, 4 * 9);
@@ -385,7 +402,8 @@ TEST(MultiFidelitySearch, ATrainingSearchKilledAndResumedRetrainsNothingFinished
   const double seconds = seconds_of([&] { reference = run_search(s, [](const std::string&) {}); });
   const auto expected = trials(s.out);
   s.out = (dir / "killed").string();
-  const bool partial = kill_repeatedly([&] { run_search(s, [](const std::string&) {}); }, s.out, expected.size(), 4, 8, seconds);
+  const bool partial = kill_repeatedly([&] { run_search(s, [](const std::string&) {}); }, s.out,
+                                       expected.size(), 4, 8, seconds);
   const nlohmann::json resumed = run_search(s, [](const std::string&) {});
   const auto got = trials(s.out);
   ASSERT_EQ(got.size(), expected.size());
@@ -394,7 +412,9 @@ TEST(MultiFidelitySearch, ATrainingSearchKilledAndResumedRetrainsNothingFinished
     EXPECT_EQ(got[i].at("accuracy"), expected[i].at("accuracy")) << i;
     EXPECT_EQ(got[i].at("epochs"), expected[i].at("epochs")) << i;
     if (got[i].contains("continued_from_epochs")) {
-      EXPECT_EQ(got[i].at("details").value("continued_from_epoch", 0), got[i].at("continued_from_epochs").get<int>()) << i;
+      EXPECT_EQ(got[i].at("details").value("continued_from_epoch", 0),
+                got[i].at("continued_from_epochs").get<int>())
+          << i;
     }
   }
   EXPECT_EQ(resumed.at("cost_epochs"), reference.at("cost_epochs"));

@@ -12,19 +12,19 @@
 #include <map>
 
 #include "basics/error.h"
-#include "graphs/nb201_space.h"
-#include "meta_test/objective_set.h"
-#include "meta_test/pareto_report.h"
-#include "meta_test/objective.h"
-#include "meta_test/search_loop.h"
+#include "graphs/spaces/nb201/nb201_space.h"
+#include "meta_test/multi_objective/objective_set.h"
+#include "meta_test/multi_objective/pareto_report.h"
+#include "meta_test/objectives/objective.h"
+#include "meta_test/search/search_loop.h"
 #include "tests/run_files.h"
 #include "tests/shared_data.h"
 
 namespace tnas {
 namespace {
 
-// Every cell: accuracy grows with its 3x3 and 1x1 convolutions (which cost parameters), plus a small cell-specific
-// term, so accuracy and size trade off.
+// Every cell: accuracy grows with its 3x3 and 1x1 convolutions (which cost parameters), plus a small
+// cell-specific term, so accuracy and size trade off.
 std::string tradeoff_table(const std::filesystem::path& dir) {
   const std::string path = (dir / "table.csv").string();
   std::ofstream out(path);
@@ -32,13 +32,15 @@ std::string tradeoff_table(const std::filesystem::path& dir) {
   for (int64_t id = 0; id < kNb201NumCells; ++id) {
     const Nb201Cell c = Nb201Cell::from_id(id);
     double acc = 50;
-    for (Nb201Op op : c.ops()) acc += op == Nb201Op::kConv3x3 ? 6 : op == Nb201Op::kConv1x1 ? 4 : op == Nb201Op::kSkipConnect ? 1 : 0;
+    for (Nb201Op op : c.ops())
+      acc += op == Nb201Op::kConv3x3 ? 6 : op == Nb201Op::kConv1x1 ? 4 : op == Nb201Op::kSkipConnect ? 1 : 0;
     out << c.to_string() << "," << acc + (id % 17) * 0.05 << "\n";
   }
   return path;
 }
 
-SearchSettings mo_settings(const std::string& method, const std::string& table, const std::string& out, int budget) {
+SearchSettings mo_settings(const std::string& method, const std::string& table, const std::string& out,
+                           int budget) {
   SearchSettings s;
   s.method = method;
   s.objective.spec = "table:" + table + ":acc";
@@ -70,7 +72,11 @@ TEST(Objectives, SpecsDirectionsAndReferencePoints) {
   const auto pool = space.enumerate();
   const auto ref = reference_point(parse_objectives("acc,params,flops"), space, pool, "");
   EXPECT_EQ(ref[0], 0);
-  EXPECT_EQ(ref[1], static_cast<double>(space.cost(space.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|")).params));
+  EXPECT_EQ(ref[1],
+            static_cast<double>(space
+                                    .cost(space.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_"
+                                                      "conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|"))
+                                    .params));
   EXPECT_EQ(reference_point(specs, space, pool, "1,2,3,4"), (std::vector<double>{1, 2, 3, 4}));
   EXPECT_THROW(reference_point(specs, space, pool, ""), Error);  // -latency_ms has no natural reference
   EXPECT_THROW(reference_point(specs, space, pool, "1,2"), Error);
@@ -90,14 +96,18 @@ TEST(MultiObjectiveSearch, EveryMethodFindsAFrontAndReportsItsHypervolume) {
     const auto trials = read_trials(out);
     ASSERT_EQ(trials.size(), 40u) << method;
     const auto specs = parse_objectives("acc,params");
-    const ParetoReport report = pareto_report(trials, specs, summary.at("pareto").at("reference_point"), space);
+    const ParetoReport report =
+        pareto_report(trials, specs, summary.at("pareto").at("reference_point"), space);
     ASSERT_FALSE(report.front.empty()) << method;
-    for (size_t i = 1; i < report.hypervolume.size(); ++i) EXPECT_GE(report.hypervolume[i], report.hypervolume[i - 1]) << method;
-    EXPECT_DOUBLE_EQ(summary.at("pareto").at("hypervolume").get<double>(), report.hypervolume.back()) << method;
+    for (size_t i = 1; i < report.hypervolume.size(); ++i)
+      EXPECT_GE(report.hypervolume[i], report.hypervolume[i - 1]) << method;
+    EXPECT_DOUBLE_EQ(summary.at("pareto").at("hypervolume").get<double>(), report.hypervolume.back())
+        << method;
     EXPECT_EQ(summary.at("pareto").at("front").size(), report.front.size()) << method;
     for (size_t f : report.front)
       for (size_t i = 0; i < trials.size(); ++i)
-        EXPECT_FALSE(dominates(to_maximized(specs, report.values[i]), to_maximized(specs, report.values[f]))) << method;
+        EXPECT_FALSE(dominates(to_maximized(specs, report.values[i]), to_maximized(specs, report.values[f])))
+            << method;
     // Each trial records its objectives; params are the space's exact count.
     EXPECT_EQ(trials[0].at("objectives").at("params").get<double>(),
               static_cast<double>(space.cost(space.parse(trials[0].at("arch").get<std::string>())).params));
@@ -105,32 +115,29 @@ TEST(MultiObjectiveSearch, EveryMethodFindsAFrontAndReportsItsHypervolume) {
     EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), static_cast<long>(report.front.size()) + 1) << csv;
     hv[method] = report.hypervolume.back();
   }
-  // The model-based methods beat random search on this smooth trade-off (one seed: a sanity bound, not a benchmark).
+  // The model-based methods beat random search on this smooth trade-off (one seed: a sanity bound, not a
+  // benchmark).
   EXPECT_GT(hv["tnas-mo"], 0.9 * hv["random"]);
 }
 
 TEST(MultiObjectiveSearch, ResumesAfterSigkillWithTheSameFront) {
   const auto dir = test::scratch_dir("mo_kill");
   const std::string table = tradeoff_table(dir);
+  // Each lookup takes a few milliseconds (simulated), so that a kill placed by counting trials lands mid-run.
+  const auto killable = [&](const std::string& out) {
+    SearchSettings s = mo_settings("nsga2", table, out, 60);
+    s.simulated_seconds = 0.01;
+    return s;
+  };
   const std::string reference = (dir / "reference").string();
-  run_search(mo_settings("nsga2", table, reference, 60), [](const std::string&) {});
+  run_search(killable(reference), [](const std::string&) {});
   const std::string out = (dir / "killed").string();
-  for (int kills = 0; kills < 3; ++kills) {
-    const pid_t child = fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-      try {
-        run_search(mo_settings("nsga2", table, out, 60), [](const std::string&) {});
-      } catch (...) {
-        _exit(1);
-      }
-      _exit(0);
-    }
-    usleep(static_cast<useconds_t>(350000 + 150000 * kills));  // loading the table takes ~0.3 s
-    kill(child, SIGKILL);
-    waitpid(child, nullptr, 0);
+  for (size_t target : {5, 12, 20}) {
+    const size_t recorded = test::kill_search_after_trials(
+        [&] { run_search(killable(out), [](const std::string&) {}); }, out, target);
+    ASSERT_LT(recorded, 60u) << "the kill after " << target << " more trials landed after the search ended";
   }
-  run_search(mo_settings("nsga2", table, out, 60), [](const std::string&) {});
+  run_search(killable(out), [](const std::string&) {});
   EXPECT_EQ(read_text(out + "/pareto.csv"), read_text(reference + "/pareto.csv"));
   const auto a = read_trials(out), b = read_trials(reference);
   ASSERT_EQ(a.size(), b.size());
@@ -148,12 +155,14 @@ TEST(MultiObjectiveSearch, TheTrainObjectiveReportsGroupFairnessAndLatency) {
   o.preset = "smoke";
   o.device = "cpu";
   o.measure_latency = true;
-  const Arch arch = space.parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|none~1|skip_connect~2|");
+  const Arch arch =
+      space.parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|none~1|skip_connect~2|");
   const TrialResult per_class = make_objective(o, space)->evaluate({arch, Fidelity{}, 1});
   ASSERT_TRUE(per_class.ok) << per_class.error;
   const auto& classes = per_class.details.at("valid_acc_per_class");
   ASSERT_EQ(classes.size(), 10u);
-  const double hi = *std::max_element(classes.begin(), classes.end()), lo = *std::min_element(classes.begin(), classes.end());
+  const double hi = *std::max_element(classes.begin(), classes.end()),
+               lo = *std::min_element(classes.begin(), classes.end());
   EXPECT_DOUBLE_EQ(per_class.metrics.at("fairness_gap"), hi - lo);
   EXPECT_DOUBLE_EQ(per_class.metrics.at("worst_group_acc"), lo);
   EXPECT_GT(per_class.metrics.at("latency_ms"), 0);
@@ -165,7 +174,9 @@ TEST(MultiObjectiveSearch, TheTrainObjectiveReportsGroupFairnessAndLatency) {
     return path;
   };
   std::string all, halves;
-  for (int c = 0; c < 10; ++c) all += std::to_string(c) + ",all\n", halves += std::to_string(c) + (c < 5 ? ",low\n" : ",high  # a comment\n");
+  for (int c = 0; c < 10; ++c)
+    all += std::to_string(c) + ",all\n",
+        halves += std::to_string(c) + (c < 5 ? ",low\n" : ",high  # a comment\n");
   o.measure_latency = false;
   o.groups = groups_file("all.csv", all);
   const TrialResult one = make_objective(o, space)->evaluate({arch, Fidelity{}, 1});
@@ -176,8 +187,11 @@ TEST(MultiObjectiveSearch, TheTrainObjectiveReportsGroupFairnessAndLatency) {
   double low = 0, high = 0;
   for (int c = 0; c < 10; ++c) (c < 5 ? low : high) += classes[c].get<double>() / 5;
   EXPECT_NEAR(two.metrics.at("fairness_gap"), std::abs(high - low), 1e-9);
-  for (const auto& [name, text] : std::vector<std::pair<std::string, std::string>>{
-           {"unknown.csv", "ten,x\n"}, {"twice.csv", all + "3,again\n"}, {"missing.csv", "0,a\n"}, {"format.csv", "0 a\n"}}) {
+  for (const auto& [name, text] :
+       std::vector<std::pair<std::string, std::string>>{{"unknown.csv", "ten,x\n"},
+                                                        {"twice.csv", all + "3,again\n"},
+                                                        {"missing.csv", "0,a\n"},
+                                                        {"format.csv", "0 a\n"}}) {
     o.groups = groups_file(name, text);
     try {
       make_objective(o, space);
@@ -194,8 +208,9 @@ TEST(MultiObjectiveSearch, ACommandsMetricsAreObjectivesByName) {
   const auto dir = test::scratch_dir("mo_command");
   SearchSettings s;
   s.method = "nsga2";
-  s.objective.spec = "command:a={arch}; n=$(printf %s \"$a\" | grep -o nor_conv_3x3 | wc -l); "
-                     "echo \"{\\\"accuracy\\\": $((50 + 5 * n)), \\\"energy\\\": $((10 * n + ${#a} % 7))}\"";
+  s.objective.spec =
+      "command:a={arch}; n=$(printf %s \"$a\" | grep -o nor_conv_3x3 | wc -l); "
+      "echo \"{\\\"accuracy\\\": $((50 + 5 * n)), \\\"energy\\\": $((10 * n + ${#a} % 7))}\"";
   s.objectives = "acc,-energy";
   s.reference_point = "0,100";
   s.budget = 15;
@@ -222,7 +237,8 @@ TEST(MultiObjectiveSearch, BadSettingsAreRefused) {
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);  // nothing for tnas-mo to model
   s.method = "nsga2";
   s.objectives = "acc,-loss";
-  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);  // a minimized metric needs a reference point
+  EXPECT_THROW(run_search(s, [](const std::string&) {}),
+               Error);  // a minimized metric needs a reference point
   s.reference_point = "0,1";
   s.bo.parego_model = "svm";
   s.method = "parego";

@@ -1,5 +1,5 @@
 // Pareto dominance, non-dominated sorting, crowding distance and the exact hypervolume (against brute force).
-#include "meta_test/pareto.h"
+#include "meta_test/multi_objective/pareto.h"
 
 #include <gtest/gtest.h>
 
@@ -50,10 +50,12 @@ double grid_hypervolume(const std::vector<ObjectiveVector>& points, const Object
 
 TEST(Pareto, HypervolumeOfKnownFronts) {
   EXPECT_DOUBLE_EQ(hypervolume({{3}}, {1}), 2);
-  EXPECT_DOUBLE_EQ(hypervolume({{1, 3}, {2, 2}, {3, 1}}, {0, 0}), 6);  // a staircase of three unit-width steps
-  EXPECT_DOUBLE_EQ(hypervolume({{2, 2}, {1, 1}}, {0, 0}), 4);          // a dominated point adds nothing
+  EXPECT_DOUBLE_EQ(hypervolume({{1, 3}, {2, 2}, {3, 1}}, {0, 0}),
+                   6);                                         // a staircase of three unit-width steps
+  EXPECT_DOUBLE_EQ(hypervolume({{2, 2}, {1, 1}}, {0, 0}), 4);  // a dominated point adds nothing
   EXPECT_DOUBLE_EQ(hypervolume({{2, 2, 2}}, {0, 0, 0}), 8);
-  EXPECT_DOUBLE_EQ(hypervolume({{2, 1, 1}, {1, 2, 1}, {1, 1, 2}}, {0, 0, 0}), 4);  // three 2x1x1 boxes overlapping in the unit cube
+  EXPECT_DOUBLE_EQ(hypervolume({{2, 1, 1}, {1, 2, 1}, {1, 1, 2}}, {0, 0, 0}),
+                   4);                                  // three 2x1x1 boxes overlapping in the unit cube
   EXPECT_DOUBLE_EQ(hypervolume({{-1, 5}}, {0, 0}), 0);  // not above the reference
   EXPECT_DOUBLE_EQ(hypervolume({}, {0, 0}), 0);
   EXPECT_THROW(hypervolume({{1, 2, 3, 4}}, {0, 0, 0, 0}), Error);
@@ -66,9 +68,11 @@ TEST(Pareto, HypervolumeEqualsBruteForceOnRandomFronts) {
     for (int trial = 0; trial < 200; ++trial) {
       std::vector<ObjectiveVector> points(1 + rng.uniform_int(12));
       for (auto& p : points)
-        for (size_t k = 0; k < d; ++k) p.push_back(static_cast<double>(rng.uniform_int(6)) - 1.0 + rng.uniform01() * (trial % 2));
+        for (size_t k = 0; k < d; ++k)
+          p.push_back(static_cast<double>(rng.uniform_int(6)) - 1.0 + rng.uniform01() * (trial % 2));
       const ObjectiveVector ref(d, 0.0);
-      EXPECT_NEAR(hypervolume(points, ref), grid_hypervolume(points, ref), 1e-9) << "d=" << d << " trial " << trial;
+      EXPECT_NEAR(hypervolume(points, ref), grid_hypervolume(points, ref), 1e-9)
+          << "d=" << d << " trial " << trial;
       // Only the non-dominated points matter.
       std::vector<ObjectiveVector> front;
       for (size_t i : non_dominated(points)) front.push_back(points[i]);

@@ -5,18 +5,18 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <set>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
-#include "datasets/meta_dataset.h"
 #include "basics/error.h"
-#include "meta_train/checkpoint_folder.h"
-#include "meta_train/fit_callbacks.h"
-#include "meta_train/fit_loop.h"
-#include "meta_train/fit_split.h"
-#include "meta_train/pair_embedder.h"
-#include "meta_train/surrogate_fitter.h"
+#include "datasets/meta/meta_dataset.h"
+#include "meta_train/fit/checkpoint_folder.h"
+#include "meta_train/fit/fit_callbacks.h"
+#include "meta_train/fit/fit_loop.h"
+#include "meta_train/fit/fit_split.h"
+#include "meta_train/fit/pair_embedder.h"
+#include "meta_train/fit/surrogate_fitter.h"
 #include "tests/shared_data.h"
 
 namespace tnas {
@@ -63,11 +63,14 @@ TEST(FitSplit, HeldOutSubtasksNeverTrainAndLabelsAreZScoredByTrainingPairs) {
   const double n = static_cast<double>(split.train.size()), mean = sum / n;
   EXPECT_NEAR(split.label_mean, mean, 1e-9);
   EXPECT_NEAR(split.label_std, std::sqrt(sum2 / n - mean * mean), 1e-9);
-  for (const auto& p : split.heldout_pairs) EXPECT_NEAR(p.y, (p.accuracy - split.label_mean) / split.label_std, 1e-12);
+  for (const auto& p : split.heldout_pairs)
+    EXPECT_NEAR(p.y, (p.accuracy - split.label_mean) / split.label_std, 1e-12);
   // Same seed, same split; another seed, another one.
   const FitSplit again = split_meta_dataset(md, std::vector<bool>(40, true), 0.2, 0.1, 7);
   ASSERT_EQ(again.train.size(), split.train.size());
-  for (size_t i = 0; i < split.train.size(); ++i) EXPECT_EQ(again.train[i].task * 100 + again.train[i].arch, split.train[i].task * 100 + split.train[i].arch);
+  for (size_t i = 0; i < split.train.size(); ++i)
+    EXPECT_EQ(again.train[i].task * 100 + again.train[i].arch,
+              split.train[i].task * 100 + split.train[i].arch);
   EXPECT_NE(split_meta_dataset(md, std::vector<bool>(40, true), 0.2, 0.1, 8).heldout_task_count * 1000 +
                 split_meta_dataset(md, std::vector<bool>(40, true), 0.2, 0.1, 8).train.size(),
             split.heldout_task_count * 1000 + split.train.size());
@@ -85,8 +88,10 @@ TEST(FitSplit, ASourcesOwnFlagReplacesTheCoinAndTasksWithoutImagesAreLeftOut) {
   size_t flagged = 0;
   for (size_t i = 0; i < md.results.size(); ++i) flagged += md.results[i].heldout && md.results[i].task != 3;
   EXPECT_EQ(split.heldout_pairs.size(), flagged);
-  EXPECT_NE(split.describe().find("(5 pairs left out: no class of their task has images)"), std::string::npos);
-  EXPECT_THROW(split_meta_dataset(two_source_meta_dataset(1), std::vector<bool>(1, true), 0.0, 0.0, 1), Error);
+  EXPECT_NE(split.describe().find("(5 pairs left out: no class of their task has images)"),
+            std::string::npos);
+  EXPECT_THROW(split_meta_dataset(two_source_meta_dataset(1), std::vector<bool>(1, true), 0.0, 0.0, 1),
+               Error);
 }
 
 TEST(FitMetrics, RankMetricsPooledAndWithinTask) {
@@ -112,9 +117,11 @@ struct SmallLoop {
     surrogate->set_label_stats(split.label_mean, split.label_std);
     std::vector<EncoderInput> configs;
     for (const auto& a : md.archs) configs.push_back({make_op_graph(Nb201Cell::parse(a.string)), {}});
-    embedder = std::make_unique<PairEmbedder>(surrogate->impl(), std::vector<TaskImages>(30), FeatureMatrix{}, configs, torch::kCPU);
-    loop = std::make_unique<FitLoop>(surrogate->impl(), *embedder, std::move(split), std::vector<std::string>{"a", "b"},
-                                     FitLoopOptions{epochs, 16, lr, 64, 0});
+    embedder = std::make_unique<PairEmbedder>(surrogate->impl(), std::vector<TaskImages>(30), FeatureMatrix{},
+                                              configs, torch::kCPU);
+    loop =
+        std::make_unique<FitLoop>(surrogate->impl(), *embedder, std::move(split),
+                                  std::vector<std::string>{"a", "b"}, FitLoopOptions{epochs, 16, lr, 64, 0});
   }
   MetaDataset md;
   std::unique_ptr<Surrogate> surrogate;
@@ -203,10 +210,15 @@ TEST(Fit, HeldOutMetricsArePerSourceWithGoldenValues) {
   const auto manifest = nlohmann::json::parse(in);
   const auto& sources = manifest.at("metrics").at("sources");
   ASSERT_TRUE(sources.contains("a") && sources.contains("b"));
-  const FitSplit split = split_meta_dataset(two_source_meta_dataset(40), std::vector<bool>(40, true), 0.25, 0.1, 0);
-  EXPECT_EQ(sources["a"]["heldout_task_pairs"].get<size_t>() + sources["b"]["heldout_task_pairs"].get<size_t>(), split.heldout_tasks.size());
-  EXPECT_EQ(sources["a"]["heldout_pairs"].get<size_t>() + sources["b"]["heldout_pairs"].get<size_t>(), split.heldout_pairs.size());
-  std::printf("golden: %.9f %.9f %.9f\n", best.task_spearman, best.sources.at("a").tasks.spearman, best.sources.at("b").tasks.spearman);
+  const FitSplit split =
+      split_meta_dataset(two_source_meta_dataset(40), std::vector<bool>(40, true), 0.25, 0.1, 0);
+  EXPECT_EQ(
+      sources["a"]["heldout_task_pairs"].get<size_t>() + sources["b"]["heldout_task_pairs"].get<size_t>(),
+      split.heldout_tasks.size());
+  EXPECT_EQ(sources["a"]["heldout_pairs"].get<size_t>() + sources["b"]["heldout_pairs"].get<size_t>(),
+            split.heldout_pairs.size());
+  std::printf("golden: %.9f %.9f %.9f\n", best.task_spearman, best.sources.at("a").tasks.spearman,
+              best.sources.at("b").tasks.spearman);
   EXPECT_EQ(best.epoch, manifest.at("metrics").at("epoch").get<int>());
   EXPECT_NEAR(best.task_spearman, 0.694419430, 1e-6);
   EXPECT_NEAR(best.sources.at("a").tasks.spearman, 0.824572288, 1e-6);

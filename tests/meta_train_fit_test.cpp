@@ -10,14 +10,14 @@
 #include <filesystem>
 #include <fstream>
 
-#include "datasets/h5_image_format.h"
-#include "datasets/meta_dataset.h"
-#include "datasets/output_lock.h"
 #include "basics/error.h"
+#include "basics/output_lock.h"
 #include "basics/rng.h"
-#include "meta_train/collector.h"
-#include "meta_train/surrogate_fitter.h"
-#include "models/surrogate.h"
+#include "datasets/formats/h5_image_format.h"
+#include "datasets/meta/meta_dataset.h"
+#include "meta_train/collect/collector.h"
+#include "meta_train/fit/surrogate_fitter.h"
+#include "models/surrogate/surrogate.h"
 #include "tests/dataset_files.h"
 #include "tests/shared_data.h"
 
@@ -70,10 +70,12 @@ TEST(Fit, TasksNamingClassesWithoutImagesAreEmbeddedFromTheRestOrLeftOut) {
   write_meta_dataset(meta, imported_style_meta_dataset("h5:" + (dir / "images.h5").string()));
 
   std::vector<std::string> lines;
-  const FitMetrics m = fit_surrogate(tiny_fit(meta, (dir / "ckpt").string()), [&](const std::string& l) { lines.push_back(l); });
+  const FitMetrics m = fit_surrogate(tiny_fit(meta, (dir / "ckpt").string()),
+                                     [&](const std::string& l) { lines.push_back(l); });
   EXPECT_EQ(m.epoch, 1);
   bool said = false;
-  for (const auto& l : lines) said |= l.find("(4 pairs left out: no class of their task has images)") != std::string::npos;
+  for (const auto& l : lines)
+    said |= l.find("(4 pairs left out: no class of their task has images)") != std::string::npos;
   EXPECT_TRUE(said) << "the split line names the 4 pairs of the task without images";
   const Surrogate s = Surrogate::load((dir / "ckpt").string());
   EXPECT_TRUE(s.options().dataset_embedding);
@@ -109,7 +111,8 @@ TEST(Fit, ALockedOrUnwritableOutputIsRefusedBeforeAnyWork) {
   {
     OutputLock held((dir / "ckpt").string(), LockTarget::kDirectory, "fit");
     try {
-      fit_surrogate(tiny_fit((dir / "absent.h5").string(), (dir / "ckpt").string()), [](const std::string&) {});
+      fit_surrogate(tiny_fit((dir / "absent.h5").string(), (dir / "ckpt").string()),
+                    [](const std::string&) {});
       ADD_FAILURE() << "a locked checkpoint folder was written";
     } catch (const Error& e) {
       EXPECT_NE(std::string(e.what()).find("in use by another fit " + holder), std::string::npos) << e.what();
@@ -124,14 +127,18 @@ TEST(Fit, ALockedOrUnwritableOutputIsRefusedBeforeAnyWork) {
       run_collection(c, [](const std::string&) {});
       ADD_FAILURE() << "a locked meta-dataset was written";
     } catch (const Error& e) {
-      EXPECT_NE(std::string(e.what()).find("in use by another collect " + holder), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("in use by another collect " + holder), std::string::npos)
+          << e.what();
     }
   }
   try {
-    fit_surrogate(tiny_fit((dir / "absent.h5").string(), "/proc/tnas_not_writable/ckpt"), [](const std::string&) {});
+    fit_surrogate(tiny_fit((dir / "absent.h5").string(), "/proc/tnas_not_writable/ckpt"),
+                  [](const std::string&) {});
     ADD_FAILURE() << "an unwritable --out was accepted";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("/proc/tnas_not_writable/ckpt: cannot create the folder"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("/proc/tnas_not_writable/ckpt: cannot create the folder"),
+              std::string::npos)
+        << e.what();
   }
 }
 
@@ -151,9 +158,9 @@ TEST(Fit, ResumesExactlyAfterSigkill) {
   const auto fit = [&](const std::string& out) {
     const pid_t child = fork();
     if (child == 0) {
-      execl(TNAS_META_TRAIN_EXE, TNAS_META_TRAIN_EXE, "fit", "--meta", meta.c_str(), "--out", out.c_str(), "--epochs", "16",
-            "--batch", "16", "--featurizer-epochs", "2", "--arch-hidden", "16", "--heldout-tasks", "0.2", "--threads", "1",
-            "--no-feature-cache", static_cast<char*>(nullptr));
+      execl(TNAS_META_TRAIN_EXE, TNAS_META_TRAIN_EXE, "fit", "--meta", meta.c_str(), "--out", out.c_str(),
+            "--epochs", "16", "--batch", "16", "--featurizer-epochs", "2", "--arch-hidden", "16",
+            "--heldout-tasks", "0.2", "--threads", "1", "--no-feature-cache", static_cast<char*>(nullptr));
       _exit(127);
     }
     return child;

@@ -1,4 +1,4 @@
-#include "models/cell_trainer.h"
+#include "models/trainer/cell_trainer.h"
 
 #include <gtest/gtest.h>
 
@@ -23,7 +23,8 @@ ImageDataset stripes(int per_class, int classes) {
       d.labels.push_back(c);
       for (int y = 0; y < 16; ++y)
         for (int x = 0; x < 16; ++x)
-          d.pixels.push_back(static_cast<uint8_t>((y / (16 / classes) == c ? 200 : 30) + rng.uniform_int(40)));
+          d.pixels.push_back(
+              static_cast<uint8_t>((y / (16 / classes) == c ? 200 : 30) + rng.uniform_int(40)));
     }
   return d;
 }
@@ -52,7 +53,8 @@ TEST(CellTrainer, SameSeedSameResultOnCpu) {
   EXPECT_EQ(data.train.channels, 3);
   EXPECT_EQ(data.train.height, preset.resolution);
   const auto a = train_and_evaluate(Nb201Cell::parse(kCell), data, preset, o);
-  const auto b = train_and_evaluate(Nb201Cell::parse(kCell), prepare_evaluation_data(src, nullptr, preset, o.seed), preset, o);
+  const auto b = train_and_evaluate(Nb201Cell::parse(kCell),
+                                    prepare_evaluation_data(src, nullptr, preset, o.seed), preset, o);
   EXPECT_EQ(a.valid_acc, b.valid_acc);
   EXPECT_EQ(a.test_acc, b.test_acc);
   EXPECT_EQ(a.train_loss, b.train_loss);
@@ -105,7 +107,6 @@ TEST(CellTrainer, BadInputIsAClearError) {
   auto small = stripes(10, 4);
   EXPECT_THROW(prepare_evaluation_data(small, nullptr, test_preset(), 0), Error);  // 60 images/class needed
 }
-
 
 // The preset at `epochs`, and CPU options with seed 7 on a 4-epoch schedule (the continuation tests').
 ProxyPreset at_epochs(ProxyPreset p, int epochs) {
@@ -188,11 +189,13 @@ TEST(CellTrainer, AStateOfAnotherRunOrPastTheRequestIsRefused) {
   EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, longer, other), Error);
   other.seed = 7;
   EXPECT_THROW(train_and_evaluate(Nb201Cell(), data, longer, other), Error);  // another cell
-  other.schedule_epochs = 6;  // another schedule
+  other.schedule_epochs = 6;                                                  // another schedule
   EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, longer, other), Error);
   other.schedule_epochs = 4;
-  EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, at_epochs(preset, 1), other), Error);  // the state is past the request
-  EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, at_epochs(preset, 5), o), Error);      // beyond the schedule
+  EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, at_epochs(preset, 1), other),
+               Error);  // the state is past the request
+  EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, at_epochs(preset, 5), o),
+               Error);  // beyond the schedule
   other.resume_from = dir + "/missing.pt";
   EXPECT_THROW(train_and_evaluate(Nb201Cell::parse(kCell), data, longer, other), Error);
   other.resume_from = dir + "/e2.pt";

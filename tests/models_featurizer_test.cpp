@@ -5,12 +5,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include "datasets/image_dataset.h"
 #include "basics/error.h"
-#include "graphs/nb201_space.h"
-#include "models/surrogate.h"
-#include "models/surrogate_impl.h"
-#include "models/torchscript_export.h"
+#include "datasets/images/image_dataset.h"
+#include "graphs/spaces/nb201/nb201_space.h"
+#include "models/surrogate/surrogate.h"
+#include "models/surrogate/surrogate_impl.h"
+#include "models/surrogate/torchscript_export.h"
 #include "tests/shared_data.h"
 
 namespace tnas {
@@ -23,9 +23,9 @@ inline Eigen::MatrixXf nb201_embeddings(const Surrogate& s, const std::vector<Nb
   return s.arch_embeddings(Nb201Space(), configs);
 }
 
-
 // A small scripted backbone, as a user would write in Python: conv -> ReLU -> global mean.
-void write_backbone(const std::string& path, int64_t out_channels, uint64_t seed, bool four_dim_output = false) {
+void write_backbone(const std::string& path, int64_t out_channels, uint64_t seed,
+                    bool four_dim_output = false) {
   torch::manual_seed(seed);
   torch::jit::Module m("TinyBackbone");
   m.register_parameter("w", torch::randn({out_channels, 3, 3, 3}), false);
@@ -67,7 +67,9 @@ TEST(TorchScriptFeaturizer, FeaturesComeFromTheBackboneAndSurviveTheCheckpoint) 
   const ImageDataset images = random_rgb32(10, 2, 5);
   const Eigen::MatrixXf f = s.image_features(images);
   torch::jit::Module reference = torch::jit::load(backbone);
-  const auto x = torch::from_blob(const_cast<uint8_t*>(images.pixels.data()), {10, 3, 32, 32}, torch::kUInt8).to(torch::kFloat32) / 255.0;
+  const auto x = torch::from_blob(const_cast<uint8_t*>(images.pixels.data()), {10, 3, 32, 32}, torch::kUInt8)
+                     .to(torch::kFloat32) /
+                 255.0;
   const auto expected = reference.forward({x}).toTensor().flatten(1);
   for (int i = 0; i < 10; ++i)
     for (int j = 0; j < 12; ++j) ASSERT_NEAR(f(i, j), expected[i][j].item<float>(), 1e-5);
@@ -80,16 +82,19 @@ TEST(TorchScriptFeaturizer, FeaturesComeFromTheBackboneAndSurviveTheCheckpoint) 
   EXPECT_EQ(loaded.featurizer_id(), s.featurizer_id());
   EXPECT_TRUE(loaded.image_features(images).isApprox(f));
   Rng r1(9), r2(9);
-  const Eigen::VectorXf d1 = s.dataset_embedding(f, images.labels, 2, r1), d2 = loaded.dataset_embedding(f, images.labels, 2, r2);
+  const Eigen::VectorXf d1 = s.dataset_embedding(f, images.labels, 2, r1),
+                        d2 = loaded.dataset_embedding(f, images.labels, 2, r2);
   const std::vector<Nb201Cell> cells = {Nb201Cell::from_id(5), Nb201Cell::from_id(12000)};
-  EXPECT_TRUE(s.kernel_features(d1, nb201_embeddings(s, cells)).isApprox(loaded.kernel_features(d2, nb201_embeddings(loaded, cells))));
+  EXPECT_TRUE(s.kernel_features(d1, nb201_embeddings(s, cells))
+                  .isApprox(loaded.kernel_features(d2, nb201_embeddings(loaded, cells))));
 
   // The exported module runs the same backbone in its featurize method.
   c10::Dict<std::string, torch::Tensor> context;
   context.insert("z", torch::randn({6, 194}, torch::kFloat64));
   context.insert("y", torch::randn({6}, torch::kFloat64));
   const auto bytes = torch::pickle_save(c10::IValue(context));
-  std::ofstream(ck + "/context.pt", std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(ck + "/context.pt", std::ios::binary)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   const std::string exported = (dir / "surrogate.pt").string();
   export_torchscript(Surrogate::load(ck), exported);
   torch::jit::Module m = torch::jit::load(exported);
@@ -114,7 +119,8 @@ TEST(TorchScriptFeaturizer, UnusableFilesAreClearErrors) {
     Surrogate(backbone_options(), 0, 1, garbage);
     ADD_FAILURE();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(garbage + ": not a TorchScript module"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(garbage + ": not a TorchScript module"), std::string::npos)
+        << e.what();
   }
   EXPECT_THROW(Surrogate(backbone_options(), 0, 1, (dir / "missing.pt").string()), Error);
   EXPECT_THROW(Surrogate(backbone_options(), 0, 1, ""), Error);

@@ -1,4 +1,4 @@
-#include "models/gp_regression.h"
+#include "models/surrogate/gp_regression.h"
 
 #include <gtest/gtest.h>
 
@@ -32,8 +32,10 @@ TEST(GpRegression, PosteriorMatchesClosedForm) {
   gp.predict(xs, mean, var);
   Eigen::MatrixXd k(5, 5), ks(5, 2);
   for (int i = 0; i < 5; ++i) {
-    for (int j = 0; j < 5; ++j) k(i, j) = matern((t.x.row(i) - t.x.row(j)).norm(), h.outputscale(), h.lengthscale());
-    for (int j = 0; j < 2; ++j) ks(i, j) = matern((t.x.row(i) - xs.row(j)).norm(), h.outputscale(), h.lengthscale());
+    for (int j = 0; j < 5; ++j)
+      k(i, j) = matern((t.x.row(i) - t.x.row(j)).norm(), h.outputscale(), h.lengthscale());
+    for (int j = 0; j < 2; ++j)
+      ks(i, j) = matern((t.x.row(i) - xs.row(j)).norm(), h.outputscale(), h.lengthscale());
   }
   k.diagonal().array() += h.noise();
   const Eigen::MatrixXd kinv = k.inverse();

@@ -1,8 +1,8 @@
-#include "models/nb201_network.h"
+#include "models/trainer/nb201_network.h"
 
 #include <gtest/gtest.h>
 
-#include "graphs/network_cost.h"
+#include "graphs/spaces/nb201/network_cost.h"
 
 namespace tnas {
 namespace {
@@ -24,10 +24,12 @@ INSTANTIATE_TEST_SUITE_P(Nb201Network, AllCells, ::testing::Range(0, 5));
 
 TEST(Nb201Network, PublishedCounts) {
   const Nb201MacroConfig cifar10;
-  EXPECT_EQ(nb201_module_param_count(
-                Nb201Cell::parse("|nor_conv_1x1~0|+|nor_conv_1x1~0|none~1|+|nor_conv_3x3~0|nor_conv_1x1~1|nor_conv_3x3~2|"),
-                cifar10),
-            643386);
+  EXPECT_EQ(
+      nb201_module_param_count(
+          Nb201Cell::parse(
+              "|nor_conv_1x1~0|+|nor_conv_1x1~0|none~1|+|nor_conv_3x3~0|nor_conv_1x1~1|nor_conv_3x3~2|"),
+          cifar10),
+      643386);
   EXPECT_EQ(nb201_module_param_count(Nb201Cell(), cifar10), 73306);
 }
 

@@ -1,19 +1,19 @@
-#include "models/surrogate.h"
+#include "models/surrogate/surrogate.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <filesystem>
-#include <limits>
 #include <fstream>
+#include <limits>
 
-#include "basics/error.h"
-#include "graphs/jahs_space.h"
-#include "graphs/nb201_space.h"
-#include "graphs/op_graph.h"
-#include "models/surrogate_impl.h"
-#include "models/torchscript_export.h"
 #include <torch/script.h>
+#include "basics/error.h"
+#include "graphs/op_graph/op_graph.h"
+#include "graphs/spaces/jahs/jahs_space.h"
+#include "graphs/spaces/nb201/nb201_space.h"
+#include "models/surrogate/surrogate_impl.h"
+#include "models/surrogate/torchscript_export.h"
 #include "tests/shared_data.h"
 
 namespace tnas {
@@ -25,7 +25,6 @@ inline Eigen::MatrixXf nb201_embeddings(const Surrogate& s, const std::vector<Nb
   for (const auto& c : cells) configs.push_back(Nb201Space::from_cell(c));
   return s.arch_embeddings(Nb201Space(), configs);
 }
-
 
 SurrogateOptions small_options() {
   SurrogateOptions o;
@@ -50,11 +49,13 @@ TEST(Surrogate, DatasetEncoderIsInvariantToImageAndClassOrder) {
 
 TEST(Surrogate, ArchEmbeddingDependsOnlyOnTheGraph) {
   Surrogate s(small_options(), 3, 1);
-  const auto a = Nb201Cell::parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|");
-  const auto b = Nb201Cell::parse("|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|");
+  const auto a = Nb201Cell::parse(
+      "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|");
+  const auto b = Nb201Cell::parse(
+      "|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|");
   const Eigen::MatrixXf g = nb201_embeddings(s, {a, b, a});
-  EXPECT_TRUE(g.row(0).isApprox(g.row(2)));    // same graph built twice -> same vector
-  EXPECT_FALSE(g.row(0).isApprox(g.row(1)));   // one op changed -> another vector
+  EXPECT_TRUE(g.row(0).isApprox(g.row(2)));   // same graph built twice -> same vector
+  EXPECT_FALSE(g.row(0).isApprox(g.row(1)));  // one op changed -> another vector
   // Batching does not change a cell's embedding.
   EXPECT_TRUE(nb201_embeddings(s, {a}).row(0).isApprox(g.row(0), 1e-5));
 }
@@ -144,7 +145,8 @@ TEST(Surrogate, CorruptOrNonFiniteCheckpointsAreRefusedNamingTheFile) {
     f.put(static_cast<char>(bytes[at] ^ 0x10));
     f.close();
     expect_refused(file, "content hash");
-    std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));  // restore
+    std::ofstream(path, std::ios::binary)
+        .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));  // restore
     EXPECT_NO_THROW(Surrogate::load(ck));
   }
   {
@@ -179,7 +181,8 @@ TEST(Surrogate, CheckpointRoundTripAndMismatches) {
     Surrogate::load(ck);
     ADD_FAILURE();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("model.pt: does not match the manifest"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("model.pt: does not match the manifest"), std::string::npos)
+        << e.what();
   }
   manifest["options"]["bogus"] = 1;
   std::ofstream(ck + "/manifest.json") << manifest.dump();
@@ -220,9 +223,11 @@ TEST(Surrogate, TorchScriptExportMatchesTheCheckpoint) {
   const Eigen::MatrixXf ref_features = s.image_features(d);
   auto quantized = bytes.to(torch::kFloat32) / 255.0;
   auto exported_features = m.run_method("featurize", quantized).toTensor();
-  for (int64_t i = 0; i < 5; ++i) EXPECT_NEAR(exported_features[i][0].item<float>(), ref_features(i, 0), 1e-4);
+  for (int64_t i = 0; i < 5; ++i)
+    EXPECT_NEAR(exported_features[i][0].item<float>(), ref_features(i, 0), 1e-4);
 
-  const std::vector<Nb201Cell> cells = {Nb201Cell::from_id(77), Nb201Cell::from_id(9000), Nb201Cell::from_id(15000)};
+  const std::vector<Nb201Cell> cells = {Nb201Cell::from_id(77), Nb201Cell::from_id(9000),
+                                        Nb201Cell::from_id(15000)};
   std::vector<int64_t> types;
   for (const auto& c : cells) {
     const auto g = make_op_graph(c);
@@ -271,13 +276,16 @@ TEST(Surrogate, JahsHyperparametersEnterTheEmbeddingTheCheckpointAndTheExport) {
   o.dataset_embedding = false;
   Surrogate s(o, 1, 4);
   const JahsSpace space;
-  const std::string cell = "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|";
-  const std::vector<Arch> configs = {space.parse(cell + ";activation=relu;lr=0.1;wd=0.0001;trivial_augment=off"),
-                                     space.parse(cell + ";activation=relu;lr=1;wd=0.0001;trivial_augment=off"),
-                                     space.parse(cell + ";activation=mish;lr=0.1;wd=0.0001;trivial_augment=off"),
-                                     space.parse(cell + ";activation=relu;lr=0.1;wd=0.0001;trivial_augment=on")};
+  const std::string cell =
+      "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|";
+  const std::vector<Arch> configs = {
+      space.parse(cell + ";activation=relu;lr=0.1;wd=0.0001;trivial_augment=off"),
+      space.parse(cell + ";activation=relu;lr=1;wd=0.0001;trivial_augment=off"),
+      space.parse(cell + ";activation=mish;lr=0.1;wd=0.0001;trivial_augment=off"),
+      space.parse(cell + ";activation=relu;lr=0.1;wd=0.0001;trivial_augment=on")};
   const Eigen::MatrixXf g = s.arch_embeddings(space, configs);
-  for (int i = 1; i < 4; ++i) EXPECT_FALSE(g.row(0).isApprox(g.row(i), 1e-4)) << i;  // same cell, one hyperparameter changed
+  for (int i = 1; i < 4; ++i)
+    EXPECT_FALSE(g.row(0).isApprox(g.row(i), 1e-4)) << i;  // same cell, one hyperparameter changed
   Rng rng(2);
   EXPECT_THROW(s.arch_embeddings(Nb201Space(), {Nb201Space().sample(rng)}), Error);
   EXPECT_FALSE(to_json(SurrogateOptions()).contains("arch_numeric_features"));  // NB201 manifests as before
@@ -295,7 +303,9 @@ TEST(Surrogate, JahsHyperparametersEnterTheEmbeddingTheCheckpointAndTheExport) {
     Surrogate::load(ck);  // an NB201 user
     ADD_FAILURE() << "a jahs checkpoint was accepted for nb201";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("checkpoint is for search space \"jahs\", not 'nb201'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("checkpoint is for search space \"jahs\", not 'nb201'"),
+              std::string::npos)
+        << e.what();
   }
   const Surrogate back = Surrogate::load(ck, "jahs");
   EXPECT_EQ(back.options().arch_numeric_features, 6);
@@ -313,12 +323,14 @@ TEST(Surrogate, JahsHyperparametersEnterTheEmbeddingTheCheckpointAndTheExport) {
   }
   auto node_types = torch::from_blob(types.data(), {4, 8}, torch::kInt64).clone();
   auto numeric_t = torch::from_blob(numeric.data(), {4, 6}, torch::kFloat32).clone();
-  auto out = m.forward({torch::zeros({2, o.images_per_class, o.feature_dim}), node_types, numeric_t}).toTuple();
+  auto out =
+      m.forward({torch::zeros({2, o.images_per_class, o.feature_dim}), node_types, numeric_t}).toTuple();
   const auto mean = out->elements()[0].toTensor();
   Eigen::MatrixXd zc;
   Eigen::VectorXd yc, mu, v;
   back.context(zc, yc);
-  GpRegression(zc, yc, back.gp_hyperparameters()).predict(back.kernel_features(Eigen::VectorXf::Zero(o.nz), g), mu, v);
+  GpRegression(zc, yc, back.gp_hyperparameters())
+      .predict(back.kernel_features(Eigen::VectorXf::Zero(o.nz), g), mu, v);
   for (int i = 0; i < 4; ++i) EXPECT_NEAR(mean[i].item<double>(), mu(i) * 10 + 60, 1e-3) << i;
 }
 

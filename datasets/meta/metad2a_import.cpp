@@ -1,0 +1,146 @@
+#include "datasets/meta/metad2a_import.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "basics/error.h"
+#include "datasets/formats/csv_table.h"
+#include "datasets/images/dataset_spec.h"
+#include "graphs/spaces/nb201/nb201_cell.h"
+#include "graphs/spaces/nb201/network_cost.h"
+#include "tnas_version.h"
+
+namespace tnas {
+namespace {
+
+std::vector<int32_t> parse_classes(const std::string& text, const std::string& where) {
+  std::vector<int32_t> classes;
+  std::istringstream in(text);
+  for (std::string tok; in >> tok;) {
+    int v = 0;
+    try {
+      size_t used = 0;
+      v = std::stoi(tok, &used);
+      if (used != tok.size()) throw 0;
+    } catch (...) {
+      throw Error(where + ": class id '" + tok + "' is not an integer");
+    }
+    if (v < 1 || v > 1000) throw Error(where + ": class id " + tok + " is outside 1..1000 (1-based)");
+    classes.push_back(v - 1);
+  }
+  if (classes.empty()) throw Error(where + ": empty class list");
+  return classes;
+}
+
+}  // namespace
+
+MetaDataset import_metad2a(const MetaD2AImportOptions& o) {
+  const CsvTable db = read_csv(o.database_csv);
+  const size_t c_row = db.column("row"), c_task = db.column("task_id"), c_arch = db.column("arch_str"),
+               c_acc = db.column("acc"), c_classes = db.column("task_classes");
+
+  std::set<long long> heldout_rows;
+  if (!o.split_file.empty()) {
+    std::ifstream in(o.split_file);
+    if (!in) throw Error(o.split_file + ": cannot open");
+    std::string line;
+    for (int i = 0; i < o.validation_rows && std::getline(in, line); ++i) {
+      try {
+        heldout_rows.insert(std::stoll(line));
+      } catch (...) {
+        throw Error(o.split_file + ": line " + std::to_string(i + 1) + " is not a row number");
+      }
+    }
+    if (static_cast<int>(heldout_rows.size()) != o.validation_rows)
+      throw Error(o.split_file + ": expected " + std::to_string(o.validation_rows) +
+                  " distinct validation rows");
+  }
+
+  std::map<long long, std::vector<int32_t>> reference_classes;
+  if (!o.task_classes_csv.empty()) {
+    const CsvTable tc = read_csv(o.task_classes_csv);
+    const size_t id = tc.column("task_id"), cl = tc.column("classes_imagenet32_1based");
+    for (size_t r = 0; r < tc.rows.size(); ++r)
+      reference_classes[tc.integer(r, id)] =
+          parse_classes(tc.rows[r][cl], o.task_classes_csv + ": line " + std::to_string(r + 2));
+  }
+
+  MetaDataset d;
+  d.created_by = std::string("tnas ") + TNAS_VERSION + " (import-metad2a)";
+  d.proxy_config = nlohmann::json{
+      {"protocol", "MetaD2A: NB201 cell, C=16, N=5, 20-class ImageNet-32 subtasks"},
+      {"imported_from",
+       o.database_csv}}.dump();
+  d.search_space = "nb201";
+  MetaSource images{"imagenet32", "imagenet32", "", 0, 1000, ""};
+  std::vector<int64_t> per_class(1000, -1);  // -1: no images given, so unknown
+  if (!o.images.empty()) {
+    const ImageDataset src = load_dataset(o.images, LoadOptions{true});  // class ids index the 1,000 labels
+    if (src.num_classes() != 1000 || src.height != 32)
+      throw Error(o.images + ": expected 32x32 Imagenet images with 1,000 labels (an imagenet32:DIR spec)");
+    images.path = o.images;
+    images.n_images = src.size();
+    std::fill(per_class.begin(), per_class.end(), 0);
+    for (int32_t l : src.labels) ++per_class[l];
+    nlohmann::json config = nlohmann::json::parse(d.proxy_config);
+    config["images"] = o.images;
+    config["rows_without_images"] =
+        "a task none of whose classes has images in " + o.images +
+        " gets no dataset embedding: fit leaves its rows out when the dataset embedding is on";
+    d.proxy_config = config.dump();
+  }
+  const int32_t source = d.source_index(images);
+
+  Nb201MacroConfig net;
+  net.num_classes = 20;
+  std::map<long long, int32_t> task_index;
+  std::set<long long> seen_rows;
+  for (size_t r = 0; r < db.rows.size(); ++r) {
+    const std::string where = o.database_csv + ": line " + std::to_string(r + 2);
+    const long long row = db.integer(r, c_row);
+    if (!seen_rows.insert(row).second) throw Error(where + ": duplicate row number " + std::to_string(row));
+    const long long task_id = db.integer(r, c_task);
+    const auto classes = parse_classes(db.rows[r][c_classes], where);
+    if (!reference_classes.empty()) {
+      auto it = reference_classes.find(task_id);
+      if (it == reference_classes.end() || it->second != classes)
+        throw Error(where + ": task " + std::to_string(task_id) + " has other classes than in " +
+                    o.task_classes_csv);
+    }
+    auto [it, fresh] = task_index.emplace(task_id, static_cast<int32_t>(d.tasks.size()));
+    if (fresh) {
+      int32_t with_images = o.images.empty() ? -1 : 0;
+      for (int32_t c : classes) with_images += !o.images.empty() && per_class[c] > 0;
+      d.tasks.push_back({source, classes, static_cast<uint64_t>(task_id), -1, with_images});
+    } else if (d.tasks[it->second].classes != classes) {
+      throw Error(where + ": task " + std::to_string(task_id) + " appears with two different class lists");
+    }
+    Nb201Cell cell;
+    try {
+      cell = Nb201Cell::parse(db.rows[r][c_arch]);
+    } catch (const Error& e) {
+      throw Error(where + ": " + e.what());
+    }
+    MetaArch arch{{}, cell.to_string()};
+    for (Nb201Op op : cell.ops()) arch.ops.push_back(static_cast<int32_t>(op));
+    MetaResult res;
+    res.task = it->second;
+    res.arch = d.arch_index(arch);
+    res.valid_acc = res.test_acc = db.number(r, c_acc);
+    if (res.valid_acc < 0 || res.valid_acc > 100) throw Error(where + ": accuracy outside 0..100");
+    res.params = nb201_param_count(cell, net);
+    res.flops = nb201_flops(cell, net);
+    res.heldout = heldout_rows.count(row) ? 1 : 0;
+    d.results.push_back(res);
+  }
+  for (long long row : heldout_rows)
+    if (!seen_rows.count(row))
+      throw Error(o.split_file + ": row " + std::to_string(row) + " is not in the database");
+  return d;
+}
+
+}  // namespace tnas

@@ -1,0 +1,283 @@
+// meta_test search: find a good cell for a dataset within a budget of evaluations.
+#include <cstdio>
+#include <filesystem>
+
+#include "basics/cli/cli_options.h"
+#include "meta_test/commands/commands.h"
+#include "meta_test/search/final_training.h"
+#include "meta_test/search/search_loop.h"
+#include "meta_test/search/search_options.h"
+#include "models/trainer/cell_trainer.h"
+
+namespace tnas {
+
+SearchSettings search_settings(const cxxopts::ParseResult& args) {
+  SearchSettings s;
+  s.method = args["method"].as<std::string>();
+  s.objective.spec = args["objective"].as<std::string>();
+  if (args.count("dataset")) s.objective.dataset = s.bo.dataset = args["dataset"].as<std::string>();
+  if (args.count("test-dataset")) s.objective.test_dataset = args["test-dataset"].as<std::string>();
+  s.objective.preset = args["preset"].as<std::string>();
+  s.final_preset = resolve_final_preset(args["final-preset"].as<std::string>(), s.objective.spec);
+  s.objective.device = args["device"].as<std::string>();
+  resolve_device(s.objective.device);  // checked now, whatever the objective (only train uses it)
+  s.objective.mode = args["mode"].as<std::string>();
+  s.objective.timeout_seconds = args["timeout"].as<double>();
+  s.bo.checkpoint = args["checkpoint"].as<std::string>();
+  s.bo.acquisition = args["acquisition"].as<std::string>();
+  s.bo.acquisition_pool = args["acquisition-pool"].as<std::string>();
+  s.bo.mutation_parents = args["mutation-parents"].as<int>();
+  s.bo.kernel = args["kernel"].as<std::string>();
+  s.bo.warm_start = args["warm-start"].as<int>();
+  s.bo.warm_start_distance = args["warm-start-distance"].as<int>();
+  s.bo.warm_start_from = args["warm-start-from"].as<std::string>();
+  s.bo.finetune_steps = args["finetune-steps"].as<int>();
+  s.bo.adapt = args["adapt"].as<std::string>();
+  s.bo.mlp_lr = args["mlp-lr"].as<double>();
+  s.bo.dataset_embedding = args["dataset-embedding"].as<std::string>();
+  s.mf.min_epochs = args["min-fidelity"].as<int>();
+  s.mf.max_epochs = args["max-fidelity"].as<int>();
+  s.mf.eta = args["eta"].as<double>();
+  s.mf.model = args["mf-model"].as<std::string>();
+  s.objectives = args["objectives"].as<std::string>();
+  if (args.count("groups")) s.objective.groups = args["groups"].as<std::string>();
+  s.bo.parego_model = args["parego-model"].as<std::string>();
+  s.reference_point = args["reference-point"].as<std::string>();
+  s.budget = args["budget"].as<int>();
+  s.max_cost_seconds = args["max-cost-seconds"].as<double>();
+  s.max_epochs_total = args["max-epochs-total"].as<int>();
+  s.space = args["space"].as<std::string>();
+  s.pool_size = args["pool-size"].as<int>();
+  s.seed = args["seed"].as<uint64_t>();
+  s.dedupe = args.count("no-dedupe") == 0;
+  s.out = args["out"].as<std::string>();
+  s.force = args.count("force") > 0;
+  s.bo.pending = args["pending"].as<std::string>();
+  s.simulated_seconds = args["simulated-seconds"].as<double>();
+  s.workers = args["workers"].as<int>();
+  s.executor = args["executor"].as<std::string>();
+  s.sbatch_args = args["sbatch-args"].as<std::string>();
+  return s;
+}
+
+namespace {
+
+// The search's answer on stdout (exit 0), or, when every evaluation failed, why on stderr (exit 1, so that
+// scripts do not read on).
+int print_answer(const nlohmann::json& summary, const std::string& out) {
+  if (summary.contains("best_arch")) {
+    const bool trained = summary.contains("best_details") && summary["best_details"].contains("test_acc");
+    std::printf("best cell: %s\n%s: %.2f%% (trial %d of %d)\n",
+                summary["best_arch"].get<std::string>().c_str(),
+                trained ? "validation accuracy (what the search maximizes)" : "accuracy",
+                summary["best_accuracy"].get<double>(), summary["best_trial"].get<int>(),
+                summary["evaluations"].get<int>());
+    if (trained)
+      std::printf("test accuracy of that training run: %.2f%%\n",
+                  summary["best_details"]["test_acc"].get<double>());
+    if (summary.contains("final") && summary["final"].value("ok", false))
+      std::printf(
+          "answer: test accuracy %.2f%% (validation %.2f%%) after the final training with preset %s (%.0f s; "
+          "final.json)\n",
+          summary["final"]["test_acc"].get<double>(), summary["final"]["valid_acc"].get<double>(),
+          summary["final"]["preset"].get<std::string>().c_str(), summary["final"]["seconds"].get<double>());
+    else if (summary.contains("final"))
+      std::printf("the final training failed: %s\n",
+                  summary["final"].value("error", std::string("?")).c_str());
+    std::printf(
+        "run directory: %s (config.json, trials.jsonl, trajectory.csv, summary.json, incumbent.png)\n",
+        out.c_str());
+  } else {
+    // Nothing to answer with: say why the trials failed and exit non-zero, so scripts do not read on.
+    std::fprintf(stderr, "meta_test search: error: every evaluation failed (%d of %d); see %s/trials.jsonl\n",
+                 summary.value("failed_trials", 0), summary.value("evaluations", 0), out.c_str());
+    if (summary.contains("failure_reasons"))
+      for (const auto& [reason, count] : summary["failure_reasons"].items())
+        std::fprintf(stderr, "  %d x %s\n", count.get<int>(), reason.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+cxxopts::Options search_options(const std::string& program) {
+  cxxopts::Options options(
+      program,
+      "Search a space (--space: NAS-Bench-201 cells, or JAHS: cells with their training hyperparameters) for "
+      "the best configuration on a dataset within --budget evaluations.\n"
+      "Methods (--method; --list-methods describes each): " +
+          search_methods_help() +
+          ".\n"
+          "Objectives: train (train each cell on --dataset with --preset), table:FILE[:COLUMN] (look it "
+          "up), table-curves:FILE (a learning-curve table: the accuracy at the requested epoch), "
+          "command:'CMD ... {arch} ...' (run a program that prints {\"accuracy\": ...}).\n"
+          "Writes --out/{config.json, trials.jsonl, trajectory.csv, summary.json, incumbent.png}; "
+          "rerunning the same command resumes.");
+  options.add_options()("method", search_methods_help(),
+                        cxxopts::value<std::string>()->default_value("tnas"))(
+      "dataset", "Target dataset spec (for tnas and the train objective)", cxxopts::value<std::string>())(
+      "test-dataset", "Test images for the train objective (default: carved from --dataset)",
+      cxxopts::value<std::string>())("checkpoint", "Surrogate checkpoint folder (tnas)",
+                                     cxxopts::value<std::string>()->default_value("checkpoints/default"))(
+      "objective",
+      "train, table:FILE[:COLUMN], table-curves:FILE or command:'CMD {arch}' ({seed}, {epochs}, "
+      "{previous_epochs} also replaced)",
+      cxxopts::value<std::string>()->default_value("train"))(
+      "preset", "Training preset of the train objective",
+      cxxopts::value<std::string>()->default_value("tiny"))(
+      "final-preset",
+      "Train objective: after the search, the incumbent is trained once more with this preset and its "
+      "test accuracy is the answer (auto: final, every image up to the smallest class's count; none: no "
+      "final training)",
+      cxxopts::value<std::string>()->default_value("auto"))("timeout", "Seconds per command evaluation",
+                                                            cxxopts::value<double>()->default_value("3600"))(
+      "space",
+      "Search space: nb201 (the cell), or jahs (the cell + activation, learning rate, weight decay, "
+      "TrivialAugment)",
+      cxxopts::value<std::string>()->default_value("nb201"))(
+      "pool-size",
+      "For a space too large to enumerate (jahs): distinct configurations drawn as the candidate pool",
+      cxxopts::value<int>()->default_value("20000"))(
+      "objectives",
+      "Comma-separated: acc (validation accuracy, max), params, flops (network size, min; exact), fairness "
+      "(train: "
+      "the largest gap between groups' validation accuracies, min), latency, latency64 (train: inference ms "
+      "per image at batch 1 / 64, min), or any metric the "
+      "objective reports (max; '-NAME': min). More than one: a multi-objective search (pareto.csv, "
+      "pareto.png, hypervolume)",
+      cxxopts::value<std::string>()->default_value("acc"))(
+      "groups",
+      "Train objective: a file of 'class name,group' lines for the fairness objective (default: each class "
+      "its own group)",
+      cxxopts::value<std::string>())("parego-model",
+                                     "parego: the GP that maximizes each scalarization, bowl (NAS-BOWL's "
+                                     "WL-kernel GP) or tnas (the meta-learned surrogate)",
+                                     cxxopts::value<std::string>()->default_value("bowl"))(
+      "reference-point",
+      "Multi-objective: the hypervolume's reference point, one value per objective in its units (default: 0 "
+      "for "
+      "accuracy, the pool's largest params / FLOPs)",
+      cxxopts::value<std::string>()->default_value(""))(
+      "budget",
+      "Evaluations (multi-fidelity methods: the epochs of this many full-fidelity evaluations, unless "
+      "--max-epochs-total)",
+      cxxopts::value<int>()->default_value("30"))("min-fidelity",
+                                                  "Multi-fidelity: the fewest epochs a trial trains",
+                                                  cxxopts::value<int>()->default_value("1"))(
+      "max-fidelity",
+      "Multi-fidelity: the most epochs (0: the objective's, e.g. the curve table's or the preset's); the "
+      "learning-rate "
+      "schedule spans them, so a promoted configuration continues its run. Other methods: every trial trains "
+      "this many epochs",
+      cxxopts::value<int>()->default_value("0"))(
+      "eta", "Multi-fidelity: each rung keeps the best 1/eta of the one below and trains it eta times longer",
+      cxxopts::value<double>()->default_value("3"))(
+      "mf-model",
+      "tnas-hb: the surrogate is fitted on every configuration at the most epochs it reached (highest) or on "
+      "the largest "
+      "fidelity with enough observations (rung, BOHB's rule)",
+      cxxopts::value<std::string>()->default_value("highest"))(
+      "max-cost-seconds",
+      "Also stop once the evaluations have taken this many seconds in all (0 = no limit; a resumed search "
+      "counts the earlier ones)",
+      cxxopts::value<double>()->default_value("0"))(
+      "max-epochs-total",
+      "Also stop once the evaluations have trained this many epochs in all (0 = no limit; train objective, "
+      "or a command that prints \"epochs\")",
+      cxxopts::value<int>()->default_value("0"))("seed", "Seed",
+                                                 cxxopts::value<uint64_t>()->default_value("0"))(
+      "acquisition", "ei (log-EI) or ucb", cxxopts::value<std::string>()->default_value("ei"))(
+      "acquisition-pool",
+      "Where the acquisition is maximized: mutations (unevaluated neighbours of the best cells) or all (the "
+      "whole pool)",
+      cxxopts::value<std::string>()->default_value("mutations"))(
+      "mutation-parents",
+      "With --acquisition-pool mutations: how many of the best cells are mutated (1: model-guided local "
+      "search around the incumbent)",
+      cxxopts::value<int>()->default_value("1"))(
+      "kernel",
+      "tnas: additive (meta-learned deep kernel + zero-shot prior + WL kernel, weighted by the target's "
+      "marginal likelihood) or deep (the deep kernel alone, the reference)",
+      cxxopts::value<std::string>()->default_value("additive"))(
+      "warm-start-distance",
+      "tnas: each zero-shot warm-start cell differs in at least this many edges from those before it (1 = "
+      "the plain top cells)",
+      cxxopts::value<int>()->default_value("1"))("warm-start", "Initial evaluations before BO",
+                                                 cxxopts::value<int>()->default_value("5"))(
+      "warm-start-from",
+      "zero-shot (tnas: the surrogate's top cells), meta-data (best cells of the meta-training data) or "
+      "random",
+      cxxopts::value<std::string>()->default_value("zero-shot"))(
+      "finetune-steps", "Adam steps of the fine-tuning after each evaluation",
+      cxxopts::value<int>()->default_value("50"))(
+      "adapt",
+      "tnas, gp: what is fine-tuned on the target's observations: hyperparameters (the GP's, the reference) "
+      "or mlp (the deep kernel's MLP as well, FSBO)",
+      cxxopts::value<std::string>()->default_value("hyperparameters"))(
+      "mlp-lr", "With --adapt mlp: Adam learning rate of the MLP",
+      cxxopts::value<double>()->default_value("0.001"))(
+      "dataset-embedding",
+      "tnas: fixed (one draw of target images for the whole search) or per-step (a fresh draw before every "
+      "BO step, as the reference)",
+      cxxopts::value<std::string>()->default_value("per-step"))(
+      "no-dedupe", "Keep isomorphic cells in the pool")("device", "auto, cpu or cuda (train objective)",
+                                                        cxxopts::value<std::string>()->default_value("auto"))(
+      "mode",
+      "Train objective: "
+      "strict (float32, contiguous), fast (channels-last; on CUDA also bf16 autocast, TF32, CUDA graphs) or "
+      "auto (fast on CUDA, strict on CPU)",
+      cxxopts::value<std::string>()->default_value("auto"))("out", "Run directory",
+                                                            cxxopts::value<std::string>())(
+      "force", "Replace a run with another configuration in --out")(
+      "list-methods", "Print every search method, its family and what it does (a markdown table) and exit");
+  options.add_options("parallel")("workers",
+                                  "Evaluations in flight at once, each in its own worker process; the run "
+                                  "directory is their shared state "
+                                  "(a worker that dies loses only its own trial, which runs again)",
+                                  cxxopts::value<int>()->default_value("1"))(
+      "executor", "Where the workers run: local (processes on this machine) or slurm (one sbatch job each)",
+      cxxopts::value<std::string>()->default_value("local"))(
+      "sbatch-args",
+      "--executor slurm: extra sbatch options for the worker jobs, e.g. '--partition=gpu --gres=gpu:1 "
+      "--time=4:00:00'",
+      cxxopts::value<std::string>()->default_value(""))(
+      "pending",
+      "tnas, gp, tnas-hb, tnas-mo with --workers > 1: how proposals treat the evaluations still running: "
+      "none (never proposed "
+      "again; measured best, bench/RESULTS.md 1h), believer (kriging believer: observed at their predicted "
+      "means) or fantasies (log-EI "
+      "averaged over 8 draws of their values)",
+      cxxopts::value<std::string>()->default_value("none"))(
+      "simulated-seconds",
+      "Table objectives: each lookup takes this many seconds for the pool's largest network, others in "
+      "proportion to "
+      "their FLOPs (benchmarks of parallel search; 0 = instant)",
+      cxxopts::value<double>()->default_value("0"));
+  add_common_options(options);
+  return options;
+}
+
+int run_search_command(int argc, char** argv) {
+  cxxopts::Options options = search_options(argv[0]);
+  const auto parsed = parse_command_line(options, argc, argv);
+  if (!parsed) return 0;
+  const auto& args = *parsed;
+  if (args.count("list-methods")) {
+    std::printf("%s", search_methods_markdown().c_str());
+    return 0;
+  }
+  require_option(args, "out", "DIR");
+  SearchSettings s = search_settings(args);
+  s.worker_command.assign(argv + 1,
+                          argv + argc);  // workers re-create these settings from the same command line
+  s.working_directory = std::filesystem::current_path().string();
+  s.worker_executable = std::filesystem::read_symlink("/proc/self/exe").string();
+  const auto summary = run_search(s, [](const std::string& line) {
+    std::fprintf(stderr, "%s\n", line.c_str());
+    std::fflush(stderr);
+  });
+  return print_answer(summary, s.out);
+}
+
+}  // namespace tnas

@@ -1,0 +1,438 @@
+// Bayesian optimization with the deep-kernel GP: `tnas` (meta-learned surrogate, frozen encoders, GP
+// hyperparameters fine-tuned on the target after every evaluation; Shala et al. 2023; with --adapt mlp the
+// deep kernel's MLP as well, as FSBO) and `gp` (the same model with random weights, fitted on the target
+// only).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <optional>
+#include <unordered_map>
+
+#include "basics/error.h"
+#include "datasets/images/dataset_spec.h"
+#include "datasets/meta/meta_dataset.h"
+#include "meta_test/bo/acquisition.h"
+#include "meta_test/bo/additive_gp.h"
+#include "meta_test/bo/target_embedding.h"
+#include "meta_test/bo/wl_kernel_cache.h"
+#include "meta_test/methods/search_methods.h"
+#include "models/surrogate/gp_regression.h"
+#include "models/surrogate/surrogate.h"
+
+namespace tnas {
+namespace {
+
+class BayesOpt final : public SearchMethod, public AccuracyModel {
+ public:
+  BayesOpt(const SearchContext& c, const BayesOptSettings& s)
+      : pool_(*c.space, c.pool), s_(s), acquisition_(s.acquisition, s.ucb_beta) {
+    if (s.pending != "believer" && s.pending != "fantasies" && s.pending != "none")
+      throw Error("--pending must be believer, fantasies or none, got '" + s.pending + "'");
+    std::optional<Surrogate> surrogate;
+    if (s.meta_trained) {
+      surrogate.emplace(Surrogate::load(s.checkpoint, c.space->name()));
+      label_mean_ = surrogate->label_mean();
+      label_std_ = surrogate->label_std();
+      initial_ = surrogate->gp_hyperparameters();
+    } else {
+      SurrogateOptions o;
+      o.dataset_embedding = false;
+      o.search_space = c.space->name();
+      o.arch_numeric_features = c.space->numeric_feature_count();
+      surrogate.emplace(o, 10, c.seed);  // random weights: no meta-training
+    }
+    const auto start = std::chrono::steady_clock::now();
+    g_ = surrogate->arch_embeddings(*c.space, c.pool);
+    Eigen::VectorXf d = Eigen::VectorXf::Zero(surrogate->options().nz);
+    if (s.meta_trained && surrogate->options().dataset_embedding) {
+      if (s.dataset.empty()) throw Error("method tnas needs --dataset (its images condition the surrogate)");
+      // D needs images_per_class images per class: featurize only those, or, when D is redrawn every step,
+      // a reservoir of kPerStepReservoir times as many to draw from.
+      Rng rng(c.seed + 99);
+      const size_t per_class =
+          static_cast<size_t>(surrogate->options().images_per_class) * (per_step_d() ? kPerStepReservoir : 1);
+      TargetFeatures target = featurize_target(*surrogate, s.dataset, per_class, rng);
+      target_features_ = std::move(target.features);
+      target_labels_ = std::move(target.labels);
+      target_classes_ = target.classes;
+      d = surrogate->dataset_embedding(target_features_, target_labels_, target_classes_, rng);
+    }
+    d_ = d;
+    z_ = surrogate->kernel_features(d, g_);
+    if (s.meta_trained && s.warm_start_from == "meta-data") {
+      // The reference's warm start: the cells with the best mean accuracy in the meta-training data.
+      const auto m = surrogate->manifest();
+      std::string path = m.contains("meta_dataset") ? m["meta_dataset"].value("path", "") : "";
+      if (!path.empty() && !std::filesystem::exists(path))
+        path = (std::filesystem::path(s.checkpoint).parent_path().parent_path() / path).string();
+      if (path.empty() || !std::filesystem::exists(path))
+        throw Error(s.checkpoint + ": its meta-dataset (" + path +
+                    ") is not available for --warm-start-from meta-data");
+      const MetaDataset md = read_meta_dataset(path);
+      std::unordered_map<std::string, std::pair<double, int>> by_key;
+      for (const auto& r : md.results) {
+        auto& [sum, count] = by_key[c.space->iso_key(c.space->parse(md.archs[r.arch].string))];
+        sum += r.valid_acc;
+        ++count;
+      }
+      zero_shot_ = Eigen::VectorXd::Constant(static_cast<long>(pool_.size()), -1e300);
+      for (size_t i = 0; i < pool_.size(); ++i)
+        if (auto it = by_key.find(c.space->iso_key(pool_.configs()[i])); it != by_key.end())
+          zero_shot_(static_cast<long>(i)) = it->second.first / it->second.second;
+    }
+    if (s.meta_trained) {
+      Eigen::VectorXd mean, var;
+      zero_shot_posterior(*surrogate, z_, mean, var);  // conditioned on meta-training points only
+      if (s.warm_start_from == "zero-shot") zero_shot_ = mean;
+      // The prior as a kernel feature of the additive GP: standardized over the pool.
+      const double mu = mean.mean(), sd = std::sqrt((mean.array() - mu).square().mean());
+      prior_ = (mean.array() - mu) / (sd > 1e-12 ? sd : 1.0);
+    }
+    surrogate_.emplace(std::move(*surrogate));
+    setup_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+
+  Arch propose(const std::vector<Observation>& h, Rng& rng) override {
+    const auto start = std::chrono::steady_clock::now();
+    const auto done = pool_.evaluated(h);
+    // Warm start for the first warm_start trials, and while no trial has succeeded yet (a parallel search's
+    // first proposals can outnumber the warm start before any has finished).
+    bool any_ok = false;
+    for (const auto& o : h) any_ok = any_ok || o.ok;
+    const bool warm = h.size() < static_cast<size_t>(s_.warm_start) || !any_ok;
+    last_note = warm ? "warm start" : "";
+    Arch next = warm ? warm_start(h, done, rng) : acquire(h, done, rng);
+    last_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return next;
+  }
+
+  void predict(const std::vector<Observation>& h, const std::vector<long>& candidates, Rng& rng,
+               std::vector<double>& mean, std::vector<double>& sd) override {
+    // Evaluations still running count as their predicted means (kriging believer) unless --pending none: one
+    // posterior is asked for here, so fantasies are represented by their mean too.
+    const Posterior p = has_pending(h) && s_.pending != "none"
+                            ? conditioned_posteriors(h, candidates, rng, 0)[0]
+                            : posterior(h, candidates, rng);
+    mean.resize(candidates.size());
+    sd.resize(candidates.size());
+    for (size_t c = 0; c < candidates.size(); ++c) {
+      mean[c] = p.shift + p.scale * p.mean(static_cast<long>(c));
+      sd[c] = p.scale * std::sqrt(std::max(0.0, p.var(static_cast<long>(c))));
+    }
+  }
+  SearchMethod& as_method() override { return *this; }
+
+  nlohmann::json describe() const override {
+    return {{"method", s_.meta_trained ? "tnas" : "gp"},
+            {"checkpoint", s_.meta_trained ? s_.checkpoint : ""},
+            {"acquisition", acquisition_.describe()},
+            {"acquisition_pool", s_.acquisition_pool},
+            {"mutation_parents", s_.mutation_parents},
+            {"warm_start", s_.warm_start},
+            {"warm_start_distance", s_.warm_start_distance},
+            {"kernel", s_.kernel},
+            {"warm_start_from", s_.meta_trained ? s_.warm_start_from : "random"},
+            {"finetune_steps", s_.finetune_steps},
+            {"finetune_lr", s_.finetune_lr},
+            {"adapt", s_.adapt},
+            {"mlp_lr", s_.adapt == "mlp" ? s_.mlp_lr : 0.0},
+            {"dataset_embedding", redraw_d() ? "per-step" : "fixed"},  // a constant D is never redrawn
+            {"pool_embedding_seconds", setup_seconds_}};
+  }
+
+ private:
+  // The best unevaluated cell by zero-shot prediction that differs in at least warm_start_distance choices
+  // from every cell evaluated so far (so that the warm start spreads over the prior's good regions instead of
+  // spending its evaluations on near-copies of one cell); the plain best if no cell is that far.
+  Arch warm_start(const std::vector<Observation>& h, const std::vector<bool>& done, Rng& rng) {
+    if (zero_shot_.size() == 0) return pool_.random_unevaluated(done, rng);
+    long best = -1, best_far = -1;
+    for (long i = 0; i < zero_shot_.size(); ++i) {
+      if (done[i]) continue;
+      if (best < 0 || zero_shot_(i) > zero_shot_(best)) best = i;
+      if (best_far >= 0 && zero_shot_(i) <= zero_shot_(best_far)) continue;
+      bool far = true;
+      for (const auto& o : h) {
+        const std::vector<int>& a = o.config.choices;
+        const std::vector<int>& b = pool_.configs()[i].choices;
+        int diff = 0;
+        for (size_t k = 0; k < std::min(a.size(), b.size()); ++k) diff += a[k] != b[k];
+        far = far && diff >= s_.warm_start_distance;
+      }
+      if (far) best_far = i;
+    }
+    if (best < 0) throw PoolExhausted();
+    return pool_.configs()[best_far >= 0 ? best_far : best];
+  }
+
+  // The kernel families of tnas's additive GP: the fine-tuned deep kernel (unit variance), the zero-shot
+  // prediction as a linear kernel, and the WL kernel, each with weight 0, 0.5 or 1
+  // (meta_test/bo/additive_gp.h).
+  std::vector<KernelFamily> additive_families(const Eigen::MatrixXd& train_distances,
+                                              const Eigen::MatrixXd& cross_distances,
+                                              const std::vector<long>& rows,
+                                              const std::vector<long>& candidates,
+                                              const GpHyperparameters& h) {
+    const std::vector<double> weights = {0.0, 0.5, 1.0};
+    const long n = static_cast<long>(rows.size()), m = static_cast<long>(candidates.size());
+    KernelBlock deep{"deep", matern52_from_distances(train_distances, h) / h.outputscale(),
+                     matern52_from_distances(cross_distances, h) / h.outputscale(), Eigen::VectorXd::Ones(m)};
+    Eigen::VectorXd pr(n), pc(m);
+    for (long a = 0; a < n; ++a) pr(a) = prior_(rows[a]);
+    for (long c = 0; c < m; ++c) pc(c) = prior_(candidates[c]);
+    KernelBlock prior{"prior", pr * pr.transpose(), pr * pc.transpose(), pc.array().square()};
+    return {{{deep}, weights}, {{prior}, weights}, wl_.family(rows, candidates, weights)};
+  }
+
+  bool per_step_d() const { return s_.meta_trained && s_.dataset_embedding == "per-step"; }
+  bool redraw_d() const { return per_step_d() && target_classes_ > 0; }
+
+  Eigen::MatrixXf arch_rows(const std::vector<long>& indices) const {
+    Eigen::MatrixXf g(static_cast<long>(indices.size()), g_.cols());
+    for (size_t i = 0; i < indices.size(); ++i) g.row(static_cast<long>(i)) = g_.row(indices[i]);
+    return g;
+  }
+
+  // The deep kernel on the target at this step: kernel features of the observed cells (rows) and of the
+  // candidates, and the GP hyperparameters, fine-tuned on the observations y (standardized with the
+  // meta-training statistics). Only these cells are featurized: with D redrawn every step the features of
+  // the rest of the pool would be thrown away unused.
+  AdaptedKernel deep_kernel_at(const std::vector<long>& rows, const std::vector<long>& candidates,
+                               const Eigen::VectorXd& y, Rng& rng) {
+    // The reference's behaviour: a fresh draw of images per class gives a fresh D for every step.
+    if (redraw_d())
+      d_ = surrogate_->dataset_embedding(target_features_, target_labels_, target_classes_, rng);
+    if (s_.adapt == "mlp") {
+      KernelAdaptation a;
+      a.steps = s_.finetune_steps, a.mlp_lr = s_.mlp_lr, a.gp_lr = s_.finetune_lr;
+      return surrogate_->adapt_kernel(d_, arch_rows(rows), y, arch_rows(candidates), a);
+    }
+    AdaptedKernel k;
+    if (redraw_d()) {
+      k.train = surrogate_->kernel_features(d_, arch_rows(rows));
+      k.query = surrogate_->kernel_features(d_, arch_rows(candidates));
+    } else {
+      k.train.resize(static_cast<long>(rows.size()), z_.cols());
+      k.query.resize(static_cast<long>(candidates.size()), z_.cols());
+      for (size_t i = 0; i < rows.size(); ++i) k.train.row(static_cast<long>(i)) = z_.row(rows[i]);
+      for (size_t i = 0; i < candidates.size(); ++i)
+        k.query.row(static_cast<long>(i)) = z_.row(candidates[i]);
+    }
+    GpRegression gp(k.train, y, initial_);
+    gp.fit(s_.finetune_steps, s_.finetune_lr);
+    k.hyperparameters = gp.hyperparameters();
+    return k;
+  }
+
+  // The GP's posterior over `candidates` (standardized units) given the successful observations; `best` is
+  // the best standardized observation and accuracy = shift + scale * standardized.
+  struct Posterior {
+    Eigen::VectorXd mean, var;
+    double best = 0, shift = 0, scale = 1;
+  };
+  // How accuracies are standardized: for the model's prediction (mean, sd) and for the deep kernel's
+  // fine-tuning (deep_*: as in meta-training; the gp baseline: as observed). Throws when there is nothing to
+  // fit.
+  struct Standardization {
+    double mean = 0, sd = 1, deep_mean = 0, deep_sd = 1;
+  };
+  Standardization standardization(const std::vector<double>& ys) const {
+    if (ys.empty()) throw Error("search: no successful evaluation to fit the GP on");
+    double mean = label_mean_, sd = label_std_;
+    if (!s_.meta_trained || s_.kernel == "additive") {  // standardized with the observations
+      mean = 0;
+      for (double y : ys) mean += y / ys.size();
+      double var = 0;
+      for (double y : ys) var += (y - mean) * (y - mean) / ys.size();
+      sd = var > 1e-12 ? std::sqrt(var) : 1.0;
+    }
+    return {mean, sd, s_.meta_trained ? label_mean_ : mean, s_.meta_trained ? label_std_ : sd};
+  }
+
+  // The successful observations of h: their pool rows, accuracies, standardization, and the accuracies
+  // standardized for the deep kernel's fine-tuning (y).
+  struct FittingPoints {
+    std::vector<long> rows;
+    std::vector<double> ys;
+    Standardization st;
+    Eigen::VectorXd y;
+  };
+  FittingPoints fitting_points(const std::vector<Observation>& h) const {
+    FittingPoints f;
+    for (const auto& o : h)
+      if (o.ok) f.rows.push_back(pool_.find(o.config)), f.ys.push_back(o.accuracy);
+    f.st = standardization(f.ys);
+    f.y.resize(static_cast<long>(f.rows.size()));
+    for (size_t i = 0; i < f.rows.size(); ++i)
+      f.y(static_cast<long>(i)) = (f.ys[i] - f.st.deep_mean) / f.st.deep_sd;
+    return f;
+  }
+
+  Posterior posterior(const std::vector<Observation>& h, const std::vector<long>& candidates, Rng& rng) {
+    const FittingPoints f = fitting_points(h);
+    const std::vector<long>& rows = f.rows;
+    const std::vector<double>& ys = f.ys;
+    const Eigen::VectorXd& y = f.y;
+    const double mean = f.st.mean, sd = f.st.sd, deep_mean = f.st.deep_mean, deep_sd = f.st.deep_sd;
+    const AdaptedKernel k = deep_kernel_at(rows, candidates, y, rng);
+    const Eigen::MatrixXd cross = pairwise_distances(k.train, k.query);
+    Posterior p;
+    p.mean.resize(static_cast<long>(candidates.size()));
+    p.var.resize(p.mean.size());
+    if (s_.kernel == "additive") {
+      const Eigen::VectorXd ys_std = standardized(ys);
+      const auto prediction = fit_additive_gp(
+          ys_std,
+          additive_families(pairwise_distances(k.train, k.train), cross, rows, candidates, k.hyperparameters),
+          {1e-3, 1e-2, 1e-1});
+      p.mean = prediction.mean, p.var = prediction.variance, p.best = ys_std.maxCoeff();
+      p.shift = mean, p.scale = sd;
+      last_note = "kernel " + prediction.kernel;
+    } else {
+      GpRegression gp(k.train, y, k.hyperparameters);
+      gp.predict_from_distances(cross, p.mean, p.var);
+      p.best = y.maxCoeff(), p.shift = deep_mean, p.scale = deep_sd;
+    }
+    return p;
+  }
+
+  // The candidates' posterior with the running evaluations of h observed at assumed values, the model fitted
+  // on the finished ones only (the deep kernel's fine-tuning, the additive kernel's choice, the
+  // standardization), so that only the conditioning changes. draws 0: one posterior, each running evaluation
+  // at its predicted mean (kriging believer: the mean stays, the variance around them shrinks); draws > 0:
+  // that many posteriors, the running values drawn from their predictive distributions (fantasies), the
+  // incumbent including them.
+  std::vector<Posterior> conditioned_posteriors(const std::vector<Observation>& h,
+                                                const std::vector<long>& candidates, Rng& rng, int draws) {
+    const FittingPoints f = fitting_points(h);
+    const std::vector<long>& rows = f.rows;
+    const Eigen::VectorXd& y = f.y;
+    const Standardization& st = f.st;
+    std::vector<long> running;
+    for (const auto& o : h)
+      if (o.pending) running.push_back(pool_.find(o.config));
+    std::vector<long> query = candidates;  // the candidates, then the running ones
+    query.insert(query.end(), running.begin(), running.end());
+    const AdaptedKernel k = deep_kernel_at(rows, query, y, rng);
+    const long m = static_cast<long>(candidates.size()), r = static_cast<long>(running.size()),
+               n = static_cast<long>(rows.size());
+    // Observations and running ones together: their rows and kernel features.
+    std::vector<long> all_rows = rows;
+    all_rows.insert(all_rows.end(), running.begin(), running.end());
+    Eigen::MatrixXd all(n + r, k.train.cols());
+    all << k.train, k.query.bottomRows(r);
+    const Eigen::MatrixXd to_candidates = pairwise_distances(all, k.query.topRows(m));
+    const bool additive = s_.kernel == "additive";
+    const Eigen::VectorXd observed = additive ? standardized(f.ys) : y;
+    // The fit on the finished observations, and its prediction of the running ones.
+    Eigen::VectorXd at_mean, at_var;
+    AdditiveGpChoice choice;
+    if (additive) {
+      const auto families = additive_families(pairwise_distances(k.train, k.train),
+                                              pairwise_distances(k.train, k.query.bottomRows(r)), rows,
+                                              running, k.hyperparameters);
+      choice = choose_additive_gp(observed, families, {1e-3, 1e-2, 1e-1});
+      const AdditiveGpPrediction at = predict_additive_gp(observed, families, choice);
+      at_mean = at.mean, at_var = at.variance;
+    } else {
+      GpRegression(k.train, y, k.hyperparameters)
+          .predict_from_distances(pairwise_distances(k.train, k.query.bottomRows(r)), at_mean, at_var);
+    }
+    const auto families = additive ? additive_families(pairwise_distances(all, all), to_candidates, all_rows,
+                                                       candidates, k.hyperparameters)
+                                   : std::vector<KernelFamily>{};
+    std::vector<Posterior> out;
+    for (int d = 0; d < std::max(1, draws); ++d) {
+      Eigen::VectorXd z = at_mean;
+      if (draws > 0)
+        for (long j = 0; j < r; ++j) z(j) += std::sqrt(std::max(0.0, at_var(j))) * rng.normal();
+      Eigen::VectorXd y_all(n + r);
+      y_all << observed, z;
+      Posterior p;
+      if (additive) {
+        const AdditiveGpPrediction pred = predict_additive_gp(y_all, families, choice);
+        p.mean = pred.mean, p.var = pred.variance, p.shift = st.mean, p.scale = st.sd;
+        last_note = "kernel " + pred.kernel + ", " + std::to_string(r) + " running " +
+                    (draws > 0 ? "fantasized" : "believed");
+      } else {
+        GpRegression(all, y_all, k.hyperparameters).predict_from_distances(to_candidates, p.mean, p.var);
+        p.shift = st.deep_mean, p.scale = st.deep_sd;
+      }
+      p.best = draws > 0 ? y_all.maxCoeff() : observed.maxCoeff();
+      out.push_back(std::move(p));
+    }
+    return out;
+  }
+
+  Arch acquire(const std::vector<Observation>& h, const std::vector<bool>& done, Rng& rng) {
+    const std::vector<long> candidates =
+        pool_.acquisition_candidates(h, done, s_.acquisition_pool == "mutations", s_.mutation_parents);
+    if (candidates.empty()) throw PoolExhausted();
+    const std::vector<double> value = acquisition_values(h, candidates, rng);
+    return pool_.configs()[candidates[std::max_element(value.begin(), value.end()) - value.begin()]];
+  }
+
+  // Whether some evaluations are still running, and there are finished ones to predict them from.
+  static bool has_pending(const std::vector<Observation>& h) {
+    bool pending = false, fitted = false;
+    for (const auto& o : h) pending = pending || o.pending, fitted = fitted || o.ok;
+    return pending && fitted;
+  }
+
+  // The acquisition at the candidates, accounting for the evaluations still running
+  // (BayesOptSettings::pending).
+  std::vector<double> acquisition_values(const std::vector<Observation>& h,
+                                         const std::vector<long>& candidates, Rng& rng) {
+    if (!has_pending(h) || s_.pending == "none") return acquisition_at(posterior(h, candidates, rng));
+    if (s_.pending == "believer") return acquisition_at(conditioned_posteriors(h, candidates, rng, 0)[0]);
+    // fantasies: log EI averaged over draws of the running ones' values.
+    std::vector<std::vector<double>> per_fantasy(candidates.size());
+    for (const Posterior& p : conditioned_posteriors(h, candidates, rng, kFantasies)) {
+      const std::vector<double> a = acquisition_at(p);
+      for (size_t c = 0; c < a.size(); ++c)
+        per_fantasy[c].push_back(acquisition_.in_accuracy_units(a[c], p.shift, p.scale));
+    }
+    std::vector<double> value(candidates.size());
+    for (size_t c = 0; c < value.size(); ++c) value[c] = acquisition_.average(per_fantasy[c]);
+    return value;
+  }
+
+  std::vector<double> acquisition_at(const Posterior& p) const {
+    std::vector<double> a(static_cast<size_t>(p.mean.size()));
+    for (long c = 0; c < p.mean.size(); ++c)
+      a[static_cast<size_t>(c)] = acquisition_(p.mean(c), std::sqrt(p.var(c) + 1e-12), p.best);
+    return a;
+  }
+
+  static constexpr int kFantasies = 8;
+
+  CandidatePool pool_;
+  BayesOptSettings s_;
+  Acquisition acquisition_;
+  double label_mean_ = 0, label_std_ = 1, setup_seconds_ = 0;
+  GpHyperparameters initial_;
+  static constexpr size_t kPerStepReservoir = 5;
+  std::optional<Surrogate> surrogate_;
+  Eigen::VectorXf d_;                // the dataset embedding of this step
+  Eigen::MatrixXf g_;                // arch embeddings of the pool (frozen encoder)
+  Eigen::MatrixXf target_features_;  // featurized target images D is drawn from
+  std::vector<int32_t> target_labels_;
+  int target_classes_ = 0;
+  Eigen::MatrixXd z_;
+  Eigen::VectorXd zero_shot_;
+  Eigen::VectorXd prior_;  // zero-shot mean over the pool, standardized (tnas only)
+  WlKernelCache wl_{pool_};
+};
+
+}  // namespace
+
+std::unique_ptr<SearchMethod> make_deep_kernel_bo(const SearchContext& c, const BayesOptSettings& bo) {
+  return std::make_unique<BayesOpt>(c, bo);
+}
+
+std::unique_ptr<AccuracyModel> make_deep_kernel_model(const SearchContext& c, const BayesOptSettings& bo) {
+  return std::make_unique<BayesOpt>(c, bo);
+}
+
+}  // namespace tnas

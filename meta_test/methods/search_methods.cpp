@@ -1,0 +1,209 @@
+#include "meta_test/methods/search_methods.h"
+
+#include <cmath>
+
+#include "basics/error.h"
+
+namespace tnas {
+namespace {
+
+void validate_bo(const BayesOptSettings& bo) {
+  if (bo.acquisition != "ei" && bo.acquisition != "ucb")
+    throw Error("--acquisition must be ei or ucb, got '" + bo.acquisition + "'");
+  if (bo.acquisition_pool != "mutations" && bo.acquisition_pool != "all")
+    throw Error("--acquisition-pool must be mutations or all, got '" + bo.acquisition_pool + "'");
+  if (bo.mutation_parents < 1)
+    throw Error("--mutation-parents must be >= 1, got " + std::to_string(bo.mutation_parents));
+  if (bo.warm_start_distance < 1 || bo.warm_start_distance > kNb201NumEdges)
+    throw Error("--warm-start-distance must be in 1..6, got " + std::to_string(bo.warm_start_distance));
+  if (bo.warm_start < 0) throw Error("--warm-start must be >= 0, got " + std::to_string(bo.warm_start));
+}
+
+// The deep-kernel BO's settings for `tnas` (meta_trained) or `gp`, checked.
+BayesOptSettings deep_kernel_settings(const BayesOptSettings& bo, bool meta_trained) {
+  if (bo.warm_start_from != "zero-shot" && bo.warm_start_from != "meta-data" &&
+      bo.warm_start_from != "random")
+    throw Error("--warm-start-from must be zero-shot, meta-data or random");
+  if (bo.dataset_embedding != "fixed" && bo.dataset_embedding != "per-step")
+    throw Error("--dataset-embedding must be fixed or per-step, got '" + bo.dataset_embedding + "'");
+  if (bo.finetune_steps < 0)
+    throw Error("--finetune-steps must be >= 0, got " + std::to_string(bo.finetune_steps));
+  if (bo.kernel != "deep" && bo.kernel != "additive")
+    throw Error("--kernel must be deep or additive, got '" + bo.kernel + "'");
+  if (bo.adapt != "hyperparameters" && bo.adapt != "mlp")
+    throw Error("--adapt must be hyperparameters or mlp, got '" + bo.adapt + "'");
+  if (!(bo.mlp_lr > 0 && bo.mlp_lr < 1))
+    throw Error("--mlp-lr must be in (0, 1), got " + std::to_string(bo.mlp_lr));
+  BayesOptSettings s = bo;
+  s.meta_trained = meta_trained;
+  if (!s.meta_trained) s.kernel = "deep";  // gp: the deep kernel without meta-training, nothing to add
+  if (s.meta_trained && s.checkpoint.empty()) throw Error("method tnas needs --checkpoint DIR");
+  return s;
+}
+
+void validate_multi_fidelity(const MultiFidelitySettings& mf) {
+  if (mf.min_epochs < 1)
+    throw Error("--min-fidelity must be >= 1 epoch, got " + std::to_string(mf.min_epochs));
+  if (mf.max_epochs < mf.min_epochs)
+    throw Error("--max-fidelity (" + std::to_string(mf.max_epochs) + ") must be >= --min-fidelity (" +
+                std::to_string(mf.min_epochs) + ")");
+  if (!(mf.eta > 1 && std::isfinite(mf.eta))) throw Error("--eta must be > 1, got " + std::to_string(mf.eta));
+  if (mf.model != "highest" && mf.model != "rung")
+    throw Error("--mf-model must be highest or rung, got '" + mf.model + "'");
+}
+
+}  // namespace
+
+std::unique_ptr<SearchMethod> make_bananas_search(const SearchContext& context, const BayesOptSettings& bo);
+
+// The registry: one row per method (name, family, one-line help, maker), in the order --help, the error for
+// an unknown name and the README's method table list them. A new method is its own file plus one row here.
+const std::vector<MethodEntry>& search_method_registry() {
+  using Family = MethodFamily;
+  static const std::vector<MethodEntry> methods = {
+      {"tnas", Family::kSingleObjective,
+       "Bayesian optimization with the meta-learned surrogate, fine-tuned after every evaluation",
+       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings&) {
+         validate_bo(bo);
+         return make_deep_kernel_bo(c, deep_kernel_settings(bo, true));
+       }},
+      {"gp", Family::kSingleObjective,
+       "the same deep-kernel GP without meta-training, fitted on the target only",
+       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings&) {
+         validate_bo(bo);
+         return make_deep_kernel_bo(c, deep_kernel_settings(bo, false));
+       }},
+      {"bowl", Family::kSingleObjective,
+       "NAS-BOWL: a GP with the Weisfeiler-Lehman kernel on the cell's graph",
+       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings&) {
+         validate_bo(bo);
+         return make_bowl_search(c, bo);
+       }},
+      {"bananas", Family::kSingleObjective,
+       "BANANAS: an ensemble of neural networks on the op graph's paths, Thompson sampling over mutations",
+       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings&) {
+         validate_bo(bo);
+         return make_bananas_search(c, bo);
+       }},
+      {"random", Family::kSingleObjective, "uniform over the (de-duplicated) pool",
+       [](const SearchContext& c, const BayesOptSettings&, const MultiFidelitySettings&) {
+         return make_random_search(c);
+       }},
+      {"evolution", Family::kSingleObjective, "regularized evolution: population 10, tournament 3, aging",
+       [](const SearchContext& c, const BayesOptSettings&, const MultiFidelitySettings&) {
+         return make_regularized_evolution(c);
+       }},
+      {"local", Family::kSingleObjective,
+       "local search: a random unevaluated neighbour of the incumbent, random restarts",
+       [](const SearchContext& c, const BayesOptSettings&, const MultiFidelitySettings&) {
+         return make_local_search(c);
+       }},
+      {"params", Family::kSingleObjective, "the largest cells first (the zero-cost proxy; not adaptive)",
+       [](const SearchContext& c, const BayesOptSettings&, const MultiFidelitySettings&) {
+         return make_params_search(c);
+       }},
+      {"sh", Family::kMultiFidelity, "successive halving: Hyperband's most aggressive bracket, over and over",
+       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
+         validate_bo(bo);
+         validate_multi_fidelity(mf);
+         return make_hyperband("sh", c, bo, mf);
+       }},
+      {"hyperband", Family::kMultiFidelity, "Hyperband: every bracket in turn, new configurations at random",
+       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
+         validate_bo(bo);
+         validate_multi_fidelity(mf);
+         return make_hyperband("hyperband", c, bo, mf);
+       }},
+      {"bohb", Family::kMultiFidelity,
+       "BOHB: Hyperband's brackets, new configurations from a TPE model of the largest fidelity with data",
+       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
+         validate_bo(bo);
+         validate_multi_fidelity(mf);
+         return make_hyperband("bohb", c, bo, mf);
+       }},
+      {"tnas-hb", Family::kMultiFidelity,
+       "Hyperband's brackets, new configurations from tnas's surrogate fitted on every fidelity (--mf-model)",
+       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
+         validate_bo(bo);
+         validate_multi_fidelity(mf);
+         return make_hyperband("tnas-hb", c, deep_kernel_settings(bo, true), mf);
+       }},
+      {"nsga2", Family::kMultiObjective,
+       "steady-state NSGA-II: non-dominated sorting, crowding, crossover, mutation",
+       [](const SearchContext& c, const BayesOptSettings&, const MultiFidelitySettings&) {
+         return make_nsga2_search(c);
+       }},
+      {"parego", Family::kMultiObjective,
+       "ParEGO: a random augmented-Chebyshev scalarization each step, maximized by a GP (--parego-model)",
+       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings&) {
+         validate_bo(bo);
+         if (bo.parego_model != "bowl" && bo.parego_model != "tnas")
+           throw Error("--parego-model must be bowl or tnas, got '" + bo.parego_model + "'");
+         return make_parego_search(c, bo.parego_model == "tnas"
+                                          ? make_deep_kernel_bo(c, deep_kernel_settings(bo, true))
+                                          : make_bowl_search(c, bo));
+       }},
+      {"tnas-mo", Family::kMultiObjective,
+       "tnas's surrogate models accuracy, params and FLOPs are exact; expected hypervolume improvement",
+       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings&) {
+         validate_bo(bo);
+         return make_tnas_mo_search(c, deep_kernel_settings(bo, true));
+       }},
+  };
+  return methods;
+}
+
+const char* method_family_name(MethodFamily family) {
+  switch (family) {
+    case MethodFamily::kSingleObjective:
+      return "single objective";
+    case MethodFamily::kMultiFidelity:
+      return "multi-fidelity";
+    case MethodFamily::kMultiObjective:
+      return "multi-objective";
+  }
+  return "?";
+}
+
+std::string search_methods_help() {
+  std::string text;
+  for (const MethodFamily family :
+       {MethodFamily::kSingleObjective, MethodFamily::kMultiFidelity, MethodFamily::kMultiObjective}) {
+    std::string names;
+    for (const MethodEntry& method : search_method_registry())
+      if (method.family == family) names += (names.empty() ? "" : ", ") + method.name;
+    text += (text.empty() ? "" : "; ") + std::string(method_family_name(family)) + ": " + names;
+  }
+  return text;
+}
+
+std::string search_methods_markdown() {
+  std::string table = "| method | family | what it does |\n| --- | --- | --- |\n";
+  for (const MethodEntry& method : search_method_registry())
+    table += "| `" + method.name + "` | " + method_family_name(method.family) + " | " + method.help + " |\n";
+  return table;
+}
+
+const MethodEntry& find_search_method(const std::string& name) {
+  for (const MethodEntry& method : search_method_registry())
+    if (method.name == name) return method;
+  throw Error("unknown --method '" + name + "' (" + search_methods_help() + ")");
+}
+
+bool is_multi_fidelity_method(const std::string& name) {
+  return find_search_method(name).family == MethodFamily::kMultiFidelity;
+}
+
+std::unique_ptr<SearchMethod> make_search_method(const std::string& name, const SearchContext& c,
+                                                 const BayesOptSettings& bo,
+                                                 const MultiFidelitySettings& mf) {
+  const MethodEntry& method = find_search_method(name);
+  // Settings every method shares are checked whatever the method, so that a typo is never silently ignored.
+  if (bo.pending != "believer" && bo.pending != "fantasies" && bo.pending != "none")
+    throw Error("--pending must be believer, fantasies or none, got '" + bo.pending + "'");
+  if (method.family == MethodFamily::kMultiObjective && c.objectives.size() < 2)
+    throw Error("--method " + name + " optimizes several objectives: give --objectives, e.g. acc,params");
+  return method.make(c, bo, mf);
+}
+
+}  // namespace tnas

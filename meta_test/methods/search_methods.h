@@ -1,0 +1,184 @@
+#pragma once
+// The search methods that run in one loop with the same objective, budget and seeds:
+//   tnas       BO with the meta-learned surrogate (frozen encoders, GP fine-tuned after every evaluation)
+//   gp         the same deep-kernel GP without meta-training (freshly initialised), fitted on the target only
+//   bowl       NAS-BOWL (Ru et al. 2021): a GP with the Weisfeiler-Lehman kernel on the cell's DAG
+//   random     uniform over the (de-duplicated) pool
+//   evolution  regularized evolution (Real et al. 2019): population 10, tournament 3, aging
+//   local      local search: a random unevaluated neighbour of the incumbent, random restarts
+//   params     the largest cells first (the zero-cost "bigger is better" proxy; not adaptive)
+// Multi-objective (--objectives; each also runs on one objective):
+//   nsga2      NSGA-II, steady state: non-dominated sorting and crowding, crossover and mutation
+//   parego     ParEGO (Knowles 2006): a fresh random augmented-Chebyshev scalarization of the normalized
+//              objectives every step, maximized by a GP (--parego-model bowl: NAS-BOWL's WL-kernel GP, or
+//              tnas)
+//   tnas-mo    the meta-learned surrogate models the accuracy; exact objectives (params, FLOPs) are computed;
+//              expected hypervolume improvement over that mixed model
+// Multi-fidelity (each trial at a number of training epochs; meta_test/methods/hyperband_schedule.h):
+//   sh         successive halving: Hyperband's most aggressive bracket, over and over
+//   hyperband  Hyperband (Li et al. 2018): every bracket in turn, new configurations drawn at random
+//   bohb       BOHB (Falkner et al. 2018): Hyperband's brackets, new configurations from a kernel density
+//              model (TPE) of the largest fidelity with enough observations
+//   tnas-hb    Hyperband's brackets, new configurations from tnas's meta-learned surrogate, fitted on the
+//              observations at every fidelity (--mf-model)
+// A method proposes the next cell from the history alone (and a per-step seed), so a replayed history
+// leads to exactly the proposals of the uninterrupted run. Every method lives in its own file.
+// In a parallel search the history also holds the evaluations still running (Observation::pending, in trial
+// order with the finished ones): no method proposes one of them again; the deep-kernel BO can also condition
+// on them (BayesOptSettings::pending), and Hyperband's brackets wait for a rung's results before promoting
+// (WaitForResults).
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "basics/rng.h"
+#include "meta_test/multi_objective/objective_set.h"
+#include "meta_test/search/candidate_pool.h"
+
+namespace tnas {
+
+struct SearchContext {
+  const SearchSpace* space = nullptr;  // what the configurations are (outlives the method)
+  std::vector<Arch> pool;              // candidates (de-duplicated by isomorphism key unless disabled)
+  uint64_t seed = 0;
+  std::vector<ObjectiveSpec> objectives =
+      {};                              // what is optimized (one: accuracy; more: a multi-objective search)
+  std::vector<double> reference = {};  // multi-objective: the hypervolume's reference point, reported units
+};
+
+// What a method asks for next: a configuration at a fidelity (epochs 0: the objective's own protocol), and
+// whether it continues that configuration's earlier, shorter run (a promotion).
+struct Proposal {
+  Arch config;
+  int epochs = 0;
+  int previous_epochs = 0;
+  std::string note;  // where it comes from (e.g. "bracket 2 rung 1: promoted"); recorded with the trial
+};
+
+class SearchMethod {
+ public:
+  virtual ~SearchMethod() = default;
+  // Next configuration to evaluate, never one already in `history`.
+  virtual Arch propose(const std::vector<Observation>& history, Rng& rng) = 0;
+  // Next trial; single-fidelity methods: propose() at the objective's own protocol.
+  virtual Proposal propose_trial(const std::vector<Observation>& history, Rng& rng) {
+    Proposal p;
+    p.config = propose(history, rng);
+    p.note = last_note;
+    return p;
+  }
+  // Whether trials come at several fidelities (then a configuration recurs in the history at more epochs).
+  virtual bool multi_fidelity() const { return false; }
+  virtual nlohmann::json describe() const = 0;
+  // Seconds spent in the last propose() (for overhead reporting).
+  double last_seconds = 0;
+  // What the last propose() decided, recorded with the trial (e.g. the kernel the marginal likelihood chose).
+  std::string last_note;
+};
+
+// What tnas-mo asks of tnas's model: the posterior of the accuracy of pool configurations (indices into the
+// context's pool), mean and standard deviation in accuracy points, given the history's successful
+// observations (at least one). Its own proposal (zero-shot warm start, then EI) is there for the warm start.
+class AccuracyModel {
+ public:
+  virtual ~AccuracyModel() = default;
+  virtual void predict(const std::vector<Observation>& history, const std::vector<long>& candidates, Rng& rng,
+                       std::vector<double>& mean, std::vector<double>& sd) = 0;
+  virtual SearchMethod& as_method() = 0;
+};
+
+struct BayesOptSettings {
+  std::string checkpoint;          // tnas: the meta-trained surrogate; gp: used only for its options
+  std::string dataset;             // images of the target dataset (for D)
+  std::string acquisition = "ei";  // ei | ucb
+  double ucb_beta = 2.0;
+  int warm_start = 5;
+  // tnas's zero-shot warm start: each cell at least this many edges away from the cells evaluated before
+  // (1 = the plain top cells, the reference's way).
+  int warm_start_distance = 1;
+  // zero-shot (the surrogate's top cells on the target) | meta-data (best mean accuracy in the meta-training
+  // data, the reference's choice) | random
+  std::string warm_start_from = "zero-shot";
+  // fixed: D from one draw of images per class for the whole search | per-step: a fresh draw before every
+  // BO step (the reference's behaviour), from a reservoir of 5x images_per_class featurized target images.
+  std::string dataset_embedding = "per-step";
+  int finetune_steps = 50;
+  double finetune_lr = 0.1;
+  // What is fine-tuned on the target after every evaluation: hyperparameters (the GP's, the reference's
+  // way) or mlp (the deep kernel's MLP as well, as FSBO does; learning rate mlp_lr).
+  std::string adapt = "hyperparameters";
+  double mlp_lr = 1e-3;
+  // Where the acquisition is maximized: mutations (the unevaluated neighbours of the best `mutation_parents`
+  // cells, as BANANAS and NAS-BOWL do) or all (every unevaluated cell of the pool, the reference's way).
+  std::string acquisition_pool = "mutations";
+  int mutation_parents = 1;
+  // tnas: deep (the meta-learned deep kernel alone, the reference's model) or additive (deep kernel + the
+  // zero-shot prediction + the WL kernel, weights chosen by marginal likelihood on the target's
+  // observations).
+  std::string kernel = "additive";
+  bool meta_trained = true;           // false: the `gp` baseline
+  std::string parego_model = "bowl";  // parego: the GP that maximizes each scalarization, bowl or tnas
+  // Evaluations still running (a parallel search's pending observations): none (only never proposed again;
+  // the default: at equal trials it matched the sequential search on both oracles of bench/RESULTS.md 1h, the
+  // other two lost on NAS-Bench-201), believer (kriging believer: each observed at the GP's mean, the model
+  // fitted on the finished ones, so the variance around them shrinks and the next proposal goes elsewhere) or
+  // fantasies (log EI averaged over 8 draws of their values from their predictive distributions).
+  std::string pending = "none";
+};
+
+// The fidelities of a multi-fidelity method, in training epochs.
+struct MultiFidelitySettings {
+  int min_epochs = 1;
+  int max_epochs = 9;
+  double eta = 3;  // each rung keeps the best 1/eta and trains it eta times longer
+  // tnas-hb: what the surrogate is fitted on: highest (every configuration once, at the most epochs it has
+  // reached) or rung (BOHB's rule: the largest fidelity with at least warm_start + 2 observations).
+  std::string model = "highest";
+};
+
+// The method registry (search_methods.cpp): one row per method; --help, the error for an unknown name and the
+// README's method table are written from it.
+enum class MethodFamily { kSingleObjective, kMultiFidelity, kMultiObjective };
+struct MethodEntry {
+  std::string name;
+  MethodFamily family;
+  std::string help;  // one line
+  std::function<std::unique_ptr<SearchMethod>(const SearchContext&, const BayesOptSettings&,
+                                              const MultiFidelitySettings&)>
+      make;
+};
+const std::vector<MethodEntry>& search_method_registry();
+// Throws tnas::Error naming every method for an unknown name.
+const MethodEntry& find_search_method(const std::string& name);
+const char* method_family_name(MethodFamily family);
+// "single objective: tnas, gp, ...; multi-fidelity: ...; multi-objective: ..."
+std::string search_methods_help();
+// The README's method table (markdown), one row per method.
+std::string search_methods_markdown();
+
+bool is_multi_fidelity_method(const std::string& name);
+
+std::unique_ptr<SearchMethod> make_search_method(const std::string& name, const SearchContext& context,
+                                                 const BayesOptSettings& bo,
+                                                 const MultiFidelitySettings& mf = {});
+
+// Every method's own maker (one file each); make_search_method picks by name.
+std::unique_ptr<SearchMethod> make_random_search(const SearchContext& context);
+std::unique_ptr<SearchMethod> make_regularized_evolution(const SearchContext& context);
+std::unique_ptr<SearchMethod> make_local_search(const SearchContext& context);
+std::unique_ptr<SearchMethod> make_params_search(const SearchContext& context);
+std::unique_ptr<SearchMethod> make_nsga2_search(const SearchContext& context);
+std::unique_ptr<SearchMethod> make_parego_search(const SearchContext& context,
+                                                 std::unique_ptr<SearchMethod> model);
+std::unique_ptr<SearchMethod> make_tnas_mo_search(const SearchContext& context, const BayesOptSettings& bo);
+std::unique_ptr<SearchMethod> make_bowl_search(const SearchContext& context, const BayesOptSettings& bo);
+std::unique_ptr<SearchMethod> make_deep_kernel_bo(const SearchContext& context, const BayesOptSettings& bo);
+std::unique_ptr<AccuracyModel> make_deep_kernel_model(const SearchContext& context,
+                                                      const BayesOptSettings& bo);
+std::unique_ptr<SearchMethod> make_hyperband(const std::string& name, const SearchContext& context,
+                                             const BayesOptSettings& bo, const MultiFidelitySettings& mf);
+
+}  // namespace tnas

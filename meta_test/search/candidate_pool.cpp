@@ -1,0 +1,109 @@
+#include "meta_test/search/candidate_pool.h"
+
+#include <algorithm>
+#include <set>
+
+#include "basics/error.h"
+
+namespace tnas {
+
+std::vector<Arch> draw_pool(const SearchSpace& space, const PoolSettings& s) {
+  if (!pool_is_sampled(space))
+    return s.dedupe ? dedupe_by_iso_key(space, space.enumerate()) : space.enumerate();
+  if (s.sample_size < 1) throw Error("--pool-size must be >= 1, got " + std::to_string(s.sample_size));
+  Rng rng(s.seed * 7919 + 17);
+  std::vector<Arch> pool;
+  std::unordered_map<std::string, size_t> seen;
+  for (int64_t attempt = 0; static_cast<int>(pool.size()) < s.sample_size; ++attempt) {
+    if (attempt > 50LL * s.sample_size)
+      throw Error("search space '" + space.name() + "': cannot draw " + std::to_string(s.sample_size) +
+                  " distinct configurations");
+    Arch a = space.sample(rng);
+    if (seen.emplace(space.iso_key(a), pool.size()).second) pool.push_back(std::move(a));
+  }
+  return pool;
+}
+
+CandidatePool::CandidatePool(const SearchSpace& space, const std::vector<Arch>& configs)
+    : space_(space), configs_(configs) {
+  for (size_t i = 0; i < configs_.size(); ++i) index_.emplace(space_.iso_key(configs_[i]), i);
+}
+
+long CandidatePool::find(const Arch& c) const {
+  auto it = index_.find(space_.iso_key(c));
+  return it == index_.end() ? -1 : static_cast<long>(it->second);
+}
+
+std::vector<bool> CandidatePool::evaluated(const std::vector<Observation>& history) const {
+  std::vector<bool> done(configs_.size(), false);
+  for (const auto& o : history)
+    if (long i = find(o.config); i >= 0) done[i] = true;
+  return done;
+}
+
+CandidatePool::FittingPoints CandidatePool::fitting_points(const std::vector<Observation>& history) const {
+  FittingPoints points;
+  for (const Observation& o : history)
+    if (o.ok) points.rows.push_back(find(o.config)), points.accuracies.push_back(o.accuracy);
+  return points;
+}
+
+Arch CandidatePool::random_unevaluated(const std::vector<bool>& done, Rng& rng) const {
+  std::vector<size_t> left;
+  for (size_t i = 0; i < done.size(); ++i)
+    if (!done[i]) left.push_back(i);
+  if (left.empty()) throw PoolExhausted();
+  return configs_[left[rng.uniform_int(left.size())]];
+}
+
+std::vector<long> CandidatePool::unevaluated_edits(const std::vector<bool>& done, const Arch& config) const {
+  std::vector<long> found;
+  for (const Arch& n : space_.neighbours(config)) {
+    const long i = find(n);
+    if (i >= 0 && !done[i]) found.push_back(i);
+  }
+  return found;
+}
+
+std::vector<long> CandidatePool::unevaluated_neighbours(const std::vector<bool>& done,
+                                                        const Arch& config) const {
+  const std::vector<long> edits = unevaluated_edits(done, config);
+  const std::set<long> unique(edits.begin(), edits.end());
+  return {unique.begin(), unique.end()};
+}
+
+std::optional<Arch> CandidatePool::random_unevaluated_neighbour(const std::vector<bool>& done,
+                                                                const Arch& config, Rng& rng) const {
+  // One entry per edit (not per isomorphism class), so that every edit is equally likely.
+  const std::vector<long> edits = unevaluated_edits(done, config);
+  if (edits.empty()) return std::nullopt;
+  return configs_[edits[rng.uniform_int(edits.size())]];
+}
+
+std::vector<long> CandidatePool::mutation_candidates(const std::vector<Observation>& history,
+                                                     const std::vector<bool>& done, int parents) const {
+  std::vector<const Observation*> ok;
+  for (const auto& o : history)
+    if (o.ok) ok.push_back(&o);
+  // Best first; ties keep the order of evaluation, so a replayed history gives the same parents.
+  std::stable_sort(ok.begin(), ok.end(),
+                   [](const Observation* a, const Observation* b) { return a->accuracy > b->accuracy; });
+  std::set<long> found;
+  for (size_t p = 0; p < ok.size() && static_cast<int>(p) < parents; ++p)
+    for (long i : unevaluated_neighbours(done, ok[p]->config)) found.insert(i);
+  return {found.begin(), found.end()};
+}
+
+std::vector<long> CandidatePool::acquisition_candidates(const std::vector<Observation>& history,
+                                                        const std::vector<bool>& done, bool mutations,
+                                                        int parents) const {
+  std::vector<long> candidates;
+  if (mutations) candidates = mutation_candidates(history, done, parents);
+  if (candidates.empty())
+    for (long i = 0; i < static_cast<long>(configs_.size()); ++i)
+      if (!done[i]) candidates.push_back(i);
+  if (candidates.empty()) throw PoolExhausted();
+  return candidates;
+}
+
+}  // namespace tnas

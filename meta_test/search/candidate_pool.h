@@ -1,0 +1,99 @@
+#pragma once
+// The candidate pool every search method draws from: configurations of a search space by isomorphism key,
+// which of them have been evaluated, random picks, and the neighbourhoods (the space's one-choice changes)
+// that local search, evolution and the mutation-based acquisition optimizer (BANANAS, White et al. 2021;
+// "Mutation is all you need", Schneider et al. 2021) search over.
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "basics/error.h"
+#include "basics/rng.h"
+#include "graphs/spaces/search_space.h"
+#include "meta_test/multi_objective/pareto.h"
+
+namespace tnas {
+
+// Thrown when a method needs an unevaluated configuration and the pool has none left: the search ends there.
+class PoolExhausted : public Error {
+ public:
+  PoolExhausted() : Error("search: every configuration of the pool has been evaluated") {}
+};
+
+// Thrown when a method cannot propose before some of the evaluations still running have finished (a rung's
+// promotions need all its results): the parallel search waits for the next result and asks again.
+class WaitForResults : public Error {
+ public:
+  WaitForResults() : Error("search: the next trial needs results of trials still running") {}
+};
+
+struct Observation {
+  Arch config;
+  double accuracy = 0;
+  bool ok = false;
+  int epochs = 0;  // the fidelity it was evaluated at (0: the objective's own protocol)
+  ObjectiveVector objectives =
+      {};  // multi-objective searches: every objective, maximized (meta_test/multi_objective/pareto.h)
+  bool pending = false;  // still being evaluated (parallel search; then ok is false): taken, not yet known
+};
+
+// The configurations a search may propose: every one of a space small enough to enumerate (de-duplicated by
+// isomorphism key unless `dedupe` is off), or, for a larger space (JAHS: 8.5 million), `sample_size`
+// distinct ones drawn with `seed`.
+struct PoolSettings {
+  bool dedupe = true;
+  int sample_size = 20000;
+  uint64_t seed = 0;
+};
+inline constexpr int64_t kMaxEnumeratedPool = 1000000;
+// Whether draw_pool samples the space rather than enumerating it.
+inline bool pool_is_sampled(const SearchSpace& space) {
+  return space.size() < 0 || space.size() > kMaxEnumeratedPool;
+}
+std::vector<Arch> draw_pool(const SearchSpace& space, const PoolSettings& settings);
+
+class CandidatePool {
+ public:
+  // `space` must outlive the pool.
+  CandidatePool(const SearchSpace& space, const std::vector<Arch>& configs);
+
+  const SearchSpace& space() const { return space_; }
+  const std::vector<Arch>& configs() const { return configs_; }
+  size_t size() const { return configs_.size(); }
+  // Pool index of the configuration's isomorphism class, or -1.
+  long find(const Arch& c) const;
+  // done[i]: pool cell i (or a cell isomorphic to it) is in `history`.
+  std::vector<bool> evaluated(const std::vector<Observation>& history) const;
+  // The successful observations of `history` as pool rows and their accuracies: what a model is fitted on.
+  struct FittingPoints {
+    std::vector<long> rows;
+    std::vector<double> accuracies;
+  };
+  FittingPoints fitting_points(const std::vector<Observation>& history) const;
+  // Throws tnas::Error when every cell has been evaluated.
+  Arch random_unevaluated(const std::vector<bool>& done, Rng& rng) const;
+  // Pool indices of the unevaluated configurations one edit (one choice) away from `config`, ascending.
+  std::vector<long> unevaluated_neighbours(const std::vector<bool>& done, const Arch& config) const;
+  std::optional<Arch> random_unevaluated_neighbour(const std::vector<bool>& done, const Arch& config,
+                                                   Rng& rng) const;
+  // Where a model-based method maximizes its acquisition: the unevaluated neighbours of the `parents` best
+  // successful observations, ascending and without repeats; empty when they have none.
+  std::vector<long> mutation_candidates(const std::vector<Observation>& history,
+                                        const std::vector<bool>& done, int parents) const;
+
+  // Where a model-based method looks this step: the mutation candidates when `mutations` (falling back to
+  // every unevaluated cell when the parents' neighbourhoods are exhausted), else every unevaluated cell.
+  // Throws tnas::Error when every cell has been evaluated.
+  std::vector<long> acquisition_candidates(const std::vector<Observation>& history,
+                                           const std::vector<bool>& done, bool mutations, int parents) const;
+
+ private:
+  // Pool index of every one-edit change of `cell` that is unevaluated, one entry per edit (with repeats).
+  std::vector<long> unevaluated_edits(const std::vector<bool>& done, const Arch& config) const;
+  const SearchSpace& space_;
+  std::vector<Arch> configs_;
+  std::unordered_map<std::string, size_t> index_;
+};
+
+}  // namespace tnas

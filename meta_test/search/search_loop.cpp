@@ -1,0 +1,101 @@
+#include "meta_test/search/search_loop.h"
+
+#include <chrono>
+
+#include "basics/error.h"
+#include "basics/memory_scope.h"
+#include "basics/rng.h"
+#include "meta_test/parallel/parallel_search.h"
+#include "meta_test/parallel/trial_queue.h"
+#include "meta_test/search/final_training.h"
+#include "meta_test/search/search_setup.h"
+#include "models/runtime/runtime.h"
+
+namespace tnas {
+
+namespace {
+
+void validate(const SearchSettings& s) {
+  if (s.budget < 1) throw Error("--budget must be >= 1, got " + std::to_string(s.budget));
+  if (!(s.max_cost_seconds >= 0))
+    throw Error("--max-cost-seconds must be >= 0, got " + std::to_string(s.max_cost_seconds));
+  if (s.max_epochs_total < 0)
+    throw Error("--max-epochs-total must be >= 0, got " + std::to_string(s.max_epochs_total));
+  if (s.objective.timeout_seconds <= 0)
+    throw Error("--timeout must be > 0 seconds, got " + std::to_string(s.objective.timeout_seconds));
+  if (!(s.simulated_seconds >= 0))
+    throw Error("--simulated-seconds must be >= 0, got " + std::to_string(s.simulated_seconds));
+  // Local workers are processes on this machine: more than a few per core only thrash it (10,000 made the
+  // load 116 and finished nothing). Slurm's are jobs elsewhere; a thousand is already a large allocation.
+  const int most_workers = s.executor == "slurm" ? 1000 : 4 * available_cores();
+  if (s.workers < 1 || s.workers > most_workers)
+    throw Error("--workers must be in 1.." + std::to_string(most_workers) +
+                (s.executor == "slurm" ? "" : " (4 x the cores here)") + ", got " +
+                std::to_string(s.workers));
+  if (s.executor != "local" && s.executor != "slurm")
+    throw Error("--executor must be local or slurm, got '" + s.executor + "'");
+  if (s.out.empty()) throw Error("missing --out DIR");
+  if (!s.final_preset.empty()) resolve_final_preset(s.final_preset, s.objective.spec);  // before any trial
+}
+
+// One evaluation at a time, in this process: propose -> evaluate -> record. The proposal of step i depends on
+// the history and a per-step seed only, so a replayed history proposes exactly what the uninterrupted run
+// did.
+nlohmann::json run_sequential_search(const SearchSettings& s,
+                                     const std::function<void(const std::string&)>& progress) {
+  SearchSetup u = set_up(s, progress);
+  RunDirectory run(s.out, u.config, s.force);
+  std::vector<Observation> history;
+  SearchTally tally;
+  for (const auto& t : run.trials()) {
+    history.push_back(observation(u, t));
+    tally.add(t);
+  }
+  if (!history.empty())
+    progress("resuming " + s.out + ": " + std::to_string(history.size()) + " finished trials replayed");
+
+  bool exhausted = false;
+  for (int i = static_cast<int>(history.size());
+       i < u.budget && tally.budget_left(s.max_cost_seconds, u.max_epochs_total); ++i) {
+    Rng rng(s.seed * 1000003ULL +
+            static_cast<uint64_t>(i));  // per step: a replayed history proposes the same
+    Proposal p;
+    try {
+      p = u.method->propose_trial(history, rng);
+    } catch (const PoolExhausted& e) {
+      exhausted = true;
+      progress(std::string(e.what()) + ": the search ends after " + std::to_string(history.size()) +
+               " trials");
+      break;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    const TrialResult outcome = run_trial(*u.objective, trial_request(s, u, i + 1, p));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const nlohmann::json trial =
+        trial_record(u, u.objectives, i + 1, p, outcome, seconds, u.method->last_seconds);
+    run.append_trial(trial);
+    history.push_back(observation(u, trial));
+    tally.add(trial);
+    nlohmann::json summary = tally.summary(u.effective, history.size(), run.trials());
+    write_outputs(run, u, summary, false);
+    progress(progress_line(u, trial, tally));
+  }
+  if (!exhausted && !tally.budget_left(s.max_cost_seconds, u.max_epochs_total))
+    progress("stopped by " + stop_reason(s, u, tally) + " after " + std::to_string(history.size()) +
+             " evaluations");
+  return finish_search(s, u, run, tally, history.size(), progress);
+}
+
+}  // namespace
+
+nlohmann::json run_search(const SearchSettings& s, const std::function<void(const std::string&)>& progress) {
+  validate(s);
+  const MemoryScope scope("searching with " + s.method);
+  // A parallel search's queue still holding trials (it was killed) is resumed by the parallel loop, with
+  // whatever --workers, one included: the queued trials are finished, not lost.
+  if (s.workers > 1 || s.executor == "slurm" || TrialQueue::queued_trials(s.out) > 0)
+    return run_parallel_search(s, progress);
+  return run_sequential_search(s, progress);
+}
+
+}  // namespace tnas

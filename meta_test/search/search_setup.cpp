@@ -1,0 +1,298 @@
+#include "meta_test/search/search_setup.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <map>
+
+#include "basics/error.h"
+#include "basics/stable_hash.h"
+#include "graphs/spaces/search_space_factory.h"
+#include "meta_test/multi_objective/objective_set.h"
+#include "meta_test/multi_objective/pareto_report.h"
+#include "meta_test/search/final_training.h"
+#include "models/runtime/runtime.h"
+#include "models/trainer/proxy_preset.h"
+
+namespace tnas {
+
+namespace {
+
+// The longest fidelity of a multi-fidelity search: --max-fidelity, else the objective's longest (a curve
+// table's epochs), else the train preset's epochs. Throws tnas::Error when the objective records fewer.
+int max_fidelity(const SearchSettings& s, const Objective& objective) {
+  int e = s.mf.max_epochs;
+  if (e <= 0) e = objective.max_epochs();
+  if (e <= 0 && s.objective.spec == "train")
+    e = find_preset(s.objective.preset).epochs;  // (not its grayscale_epochs)
+  if (e <= 0) throw Error("--method " + s.method + ": give --max-fidelity (epochs) for this objective");
+  if (objective.max_epochs() > 0 && e > objective.max_epochs())
+    throw Error("--max-fidelity " + std::to_string(e) + ": the objective records only " +
+                std::to_string(objective.max_epochs()) + " epochs");
+  return e;
+}
+
+// An objective that no trial of this blackbox can have (a typo, fairness from a table) would give every trial
+// ok and an empty front: refused up front, naming what the blackbox reports.
+void require_reported(const std::vector<ObjectiveSpec>& objectives, const Objective& objective) {
+  const auto reported = objective.reported_metrics();
+  if (!reported) return;  // a command: known only from its trials
+  for (const ObjectiveSpec& spec : objectives) {
+    const bool from_space = spec.metric == "params" || spec.metric == "flops";  // the space's cost model
+    if (from_space || std::find(reported->begin(), reported->end(), spec.metric) != reported->end()) continue;
+    std::string names;
+    for (const std::string& metric : *reported) names += (names.empty() ? "" : ", ") + metric;
+    throw Error("--objectives: '" + spec.name + "' is not reported by the " +
+                objective.describe().value("kind", std::string("?")) + " objective (it reports " + names +
+                "; params and flops come from the space)");
+  }
+}
+
+}  // namespace
+
+SearchBlackbox make_search_blackbox(const SearchSettings& s) {
+  SearchBlackbox b;
+  b.space = make_search_space(s.space);
+  const SearchSpace& space = *b.space;
+  b.multi_fidelity = is_multi_fidelity_method(s.method);
+  b.objective_settings = s.objective;
+  b.objective_settings.seed = s.seed;
+  for (const auto& o : parse_objectives(s.objectives))
+    b.objective_settings.measure_latency |= o.metric == "latency_ms" || o.metric == "latency64_ms";
+  b.objective = make_objective(b.objective_settings, space);
+  if (b.multi_fidelity) {
+    // The schedule spans the longest fidelity, and every trained state is kept, so that promotions continue.
+    b.max_epochs = max_fidelity(s, *b.objective);
+    ObjectiveSettings scheduled = b.objective_settings;
+    scheduled.schedule_epochs = b.max_epochs;
+    scheduled.state_dir = (std::filesystem::path(s.out) / "train_states").string();
+    if (scheduled.spec == "train") b.objective = make_objective(scheduled, space);
+  }
+  // The pool: the objective's configurations when it has only some (a curve table), else the space's.
+  b.pool_sampled = b.objective->candidates().empty() && pool_is_sampled(space);
+  b.pool = b.objective->candidates().empty() ? draw_pool(space, {s.dedupe, s.pool_size, s.seed})
+                                             : b.objective->candidates();
+  if (s.simulated_seconds > 0)
+    b.objective = simulate_durations(std::move(b.objective), space, b.pool, s.simulated_seconds);
+  return b;
+}
+
+SearchSetup set_up(const SearchSettings& s, const std::function<void(const std::string&)>& progress) {
+  SearchSetup u;
+  static_cast<SearchBlackbox&>(u) = make_search_blackbox(s);
+  const SearchSpace& space = *u.space;
+  u.objectives = parse_objectives(s.objectives);
+  require_reported(u.objectives, *u.objective);
+  MultiFidelitySettings mf = s.mf;
+  if (u.multi_fidelity) mf.max_epochs = u.max_epochs;
+  if (s.max_epochs_total > 0 && !u.objective->reports_epochs())
+    throw Error("--max-epochs-total: the " + u.objective->describe().value("kind", std::string("?")) +
+                " objective trains nothing (use --budget or --max-cost-seconds)");
+  // Single fidelity: no configuration is evaluated twice, so more evaluations than the pool holds are capped,
+  // and said. Multi-fidelity: the budget is epochs, budget x max_epochs unless --max-epochs-total says.
+  u.budget = u.multi_fidelity
+                 ? std::numeric_limits<int>::max()
+                 : static_cast<int>(std::min<size_t>(static_cast<size_t>(s.budget), u.pool.size()));
+  u.max_epochs_total = u.multi_fidelity && s.max_epochs_total <= 0
+                           ? static_cast<long>(s.budget) * mf.max_epochs
+                           : s.max_epochs_total;
+  if (!u.multi_fidelity && u.budget < s.budget)
+    progress("--budget " + std::to_string(s.budget) + " is more than the " + std::to_string(u.pool.size()) +
+             " cells of the pool: capped at " + std::to_string(u.budget));
+  if (u.multi_objective()) u.reference = reference_point(u.objectives, space, u.pool, s.reference_point);
+  u.method = make_search_method(s.method, {&space, u.pool, s.seed, u.objectives, u.reference}, s.bo, mf);
+
+  const nlohmann::json pool_config =
+      u.pool_sampled
+          ? nlohmann::json{{"size", u.pool.size()}, {"sampled_from", space.size()}, {"seed", s.seed}}
+          : nlohmann::json{{"size", u.pool.size()}, {"dedupe_by_iso_key", s.dedupe}};
+  u.config = {{"space", space.name()},
+              {"method", u.method->describe()},
+              {"objective", u.objective->describe()},
+              {"budget", u.multi_fidelity ? nlohmann::json(nullptr) : nlohmann::json(u.budget)},
+              {"max_cost_seconds", s.max_cost_seconds},
+              {"max_epochs_total", u.max_epochs_total},
+              {"seed", s.seed},
+              {"pool", pool_config},
+              {"versions", runtime_versions()}};
+  if (!u.multi_fidelity && s.mf.max_epochs > 0) u.config["fidelity_epochs"] = s.mf.max_epochs;
+  if (u.multi_objective()) {
+    u.config["objectives"] = pareto_json({}, {}, u.objectives, u.reference).at("objectives");
+    u.config["reference_point"] = u.reference;
+  }
+  // Workers, where they run and how proposals treat the running ones may change when a run is resumed
+  // (config.json records them; the comparison with the run's earlier configuration leaves them out).
+  if (s.workers > 1 || s.executor != "local")
+    u.config["workers"] = {{"count", s.workers}, {"executor", s.executor}, {"pending", s.bo.pending}};
+  u.effective = s;
+  u.effective.max_epochs_total = u.max_epochs_total;
+  if (!u.multi_fidelity) u.effective.budget = u.budget;
+  return u;
+}
+
+TrialRequest trial_request(const SearchSettings& s, const SearchBlackbox& b, int number, const Proposal& p) {
+  TrialRequest request{p.config, Fidelity{}, s.seed * 1000ULL + static_cast<uint64_t>(number - 1)};
+  if (b.multi_fidelity) request.seed = s.seed * 1000ULL + stable_hash(b.space->iso_key(p.config)) % 1000;
+  request.fidelity.epochs = !b.multi_fidelity && p.epochs == 0 ? s.mf.max_epochs : p.epochs;
+  request.previous_epochs = p.previous_epochs;
+  return request;
+}
+
+nlohmann::json proposal_json(const SearchSpace& space, int number, const Proposal& p,
+                             double propose_seconds) {
+  nlohmann::json j = {{"trial", number},
+                      {"arch", space.format(p.config)},
+                      {"epochs", p.epochs},
+                      {"previous_epochs", p.previous_epochs},
+                      {"propose_seconds", propose_seconds}};
+  if (!p.note.empty()) j["note"] = p.note;
+  return j;
+}
+
+Proposal proposal_from_json(const SearchSpace& space, const nlohmann::json& j) {
+  Proposal p;
+  p.config = space.parse(j.at("arch").get<std::string>());
+  p.epochs = j.value("epochs", 0);
+  p.previous_epochs = j.value("previous_epochs", 0);
+  p.note = j.value("note", std::string());
+  return p;
+}
+
+nlohmann::json trial_record(const SearchBlackbox& b, const std::vector<ObjectiveSpec>& objectives, int number,
+                            const Proposal& p, const TrialResult& outcome, double seconds,
+                            double propose_seconds) {
+  nlohmann::json trial = {{"trial", number},
+                          {"arch", b.space->format(p.config)},
+                          {"ok", outcome.ok},
+                          {"seconds", seconds},
+                          {"propose_seconds", propose_seconds}};
+  if (outcome.ok)
+    trial["accuracy"] = outcome.accuracy();
+  else
+    trial["error"] = outcome.error;
+  if (outcome.metrics.size() > 1) trial["metrics"] = outcome.metrics;
+  const int epochs = outcome.cost.epochs > 0 ? outcome.cost.epochs
+                     : b.multi_fidelity      ? p.epochs - p.previous_epochs
+                                             : 0;
+  if (epochs > 0) trial["epochs"] = epochs;
+  if (p.epochs > 0) trial["fidelity_epochs"] = p.epochs;
+  if (p.previous_epochs > 0) trial["continued_from_epochs"] = p.previous_epochs;
+  if (outcome.cost.seconds > 0) trial["cost_seconds"] = outcome.cost.seconds;
+  if (!outcome.details.is_null()) trial["details"] = outcome.details;
+  if (!p.note.empty()) trial["proposal"] = p.note;
+  if (objectives.size() > 1)
+    if (const auto values = objective_values(objectives, trial, *b.space))
+      for (size_t k = 0; k < values->size(); ++k) trial["objectives"][objectives[k].name] = (*values)[k];
+  return trial;
+}
+
+Observation observation(const SearchSetup& u, const nlohmann::json& t) {
+  Observation o{u.space->parse(t.at("arch").get<std::string>()),
+                t.value("accuracy", 0.0),
+                t.at("ok").get<bool>(),
+                t.value("fidelity_epochs", 0),
+                {}};
+  if (u.multi_objective())
+    if (const auto values = objective_values(u.objectives, t, *u.space))
+      o.objectives = to_maximized(u.objectives, *values);
+  return o;
+}
+
+void SearchTally::add(const nlohmann::json& t) {
+  elapsed += t.value("seconds", 0.0) + t.value("propose_seconds", 0.0);
+  cost += t.value("cost_seconds", t.value("seconds", 0.0));  // an oracle's recorded cost, else the wall time
+  epochs += t.value("epochs", 0L);
+  incumbent.offer(t);
+}
+
+bool SearchTally::budget_left(double max_cost_seconds, long max_epochs_total) const {
+  return (max_cost_seconds <= 0 || cost < max_cost_seconds) &&
+         (max_epochs_total <= 0 || epochs < max_epochs_total);
+}
+
+nlohmann::json SearchTally::summary(const SearchSettings& s, size_t evaluations,
+                                    const std::vector<nlohmann::json>& trials) const {
+  nlohmann::json j = {{"method", s.method}, {"evaluations", evaluations}, {"budget", s.budget},
+                      {"seconds", elapsed}, {"cost_seconds", cost},       {"cost_epochs", epochs},
+                      {"seed", s.seed},     {"run_directory", s.out}};
+  if (s.max_cost_seconds > 0) j["max_cost_seconds"] = s.max_cost_seconds;
+  if (s.max_epochs_total > 0) j["max_epochs_total"] = s.max_epochs_total;
+  if (s.workers > 1) j["workers"] = s.workers;
+  if (incumbent.trial > 0) {
+    j["best_arch"] = incumbent.arch;
+    j["best_accuracy"] = incumbent.accuracy;
+    j["best_trial"] = incumbent.trial;
+    if (incumbent.fidelity > 0) j["best_fidelity_epochs"] = incumbent.fidelity;
+    for (const auto& t : trials)
+      if (t.at("trial") == incumbent.trial && t.contains("details")) j["best_details"] = t.at("details");
+  }
+  int failed = 0;
+  std::map<std::string, int> reasons;  // why trials failed, with counts
+  for (const auto& t : trials)
+    if (!t.at("ok").get<bool>()) ++failed, ++reasons[t.value("error", std::string("unknown"))];
+  j["failed_trials"] = failed;
+  if (failed > 0) j["failure_reasons"] = reasons;
+  return j;
+}
+
+std::string progress_line(const SearchSetup& u, const nlohmann::json& trial, const SearchTally& tally) {
+  const int epochs = trial.value("fidelity_epochs", 0), from = trial.value("continued_from_epochs", 0);
+  const std::string at = epochs > 0 ? " @" + std::to_string(epochs) + "ep" +
+                                          (from > 0 ? " (from " + std::to_string(from) + ")" : "")
+                                    : "";
+  const std::string of = u.multi_fidelity ? " | " + std::to_string(tally.epochs) + "/" +
+                                                std::to_string(u.max_epochs_total) + " ep"
+                                          : "/" + std::to_string(u.budget);
+  const std::string worker =
+      trial.contains("worker") ? " [" + trial.at("worker").get<std::string>() + "]" : "";
+  const int number = trial.at("trial").get<int>();
+  const std::string arch = trial.at("arch").get<std::string>();
+  char line[900];
+  if (trial.at("ok").get<bool>())
+    std::snprintf(line, sizeof line,
+                  "[%2d%s]%s %6.2f%%  %s | best %.2f%% (trial %d) | eval %.1fs, propose %.0f ms%s", number,
+                  of.c_str(), at.c_str(), trial.at("accuracy").get<double>(), arch.c_str(),
+                  tally.incumbent.accuracy, tally.incumbent.trial, trial.at("seconds").get<double>(),
+                  1000 * trial.value("propose_seconds", 0.0), worker.c_str());
+  else
+    std::snprintf(line, sizeof line, "[%2d%s]%s FAILED  %s: %s%s", number, of.c_str(), at.c_str(),
+                  arch.c_str(), trial.value("error", std::string("?")).c_str(), worker.c_str());
+  return line;
+}
+
+std::string stop_reason(const SearchSettings& s, const SearchSetup& u, const SearchTally& tally) {
+  if (u.max_epochs_total > 0 && tally.epochs >= u.max_epochs_total)
+    return s.max_epochs_total > 0
+               ? "--max-epochs-total " + std::to_string(u.max_epochs_total)
+               : "the budget of " + std::to_string(u.max_epochs_total) + " epochs (--budget " +
+                     std::to_string(s.budget) + " full evaluations)";
+  return "--max-cost-seconds " + std::to_string(s.max_cost_seconds);
+}
+
+std::string write_outputs(RunDirectory& run, const SearchSetup& u, nlohmann::json& summary, bool plot) {
+  if (!u.multi_objective()) {
+    run.write_outputs(summary);
+    return "";
+  }
+  const ParetoReport report = pareto_report(run.trials(), u.objectives, u.reference, *u.space);
+  summary["pareto"] = pareto_json(report, run.trials(), u.objectives, u.reference);
+  run.write_outputs(summary, report.hypervolume);
+  return write_pareto_outputs(run.path(), report, run.trials(), u.objectives, plot);
+}
+
+nlohmann::json finish_search(const SearchSettings& s, const SearchSetup& u, RunDirectory& run,
+                             const SearchTally& tally, size_t evaluations,
+                             const std::function<void(const std::string&)>& progress) {
+  progress(run.plot());
+  nlohmann::json summary = tally.summary(u.effective, evaluations, run.trials());
+  if (u.multi_objective()) progress(write_outputs(run, u, summary, true));
+  if (!s.final_preset.empty() && summary.contains("best_arch")) {
+    summary["final"] =
+        final_training(*u.space, summary["best_arch"], u.objective_settings, s.final_preset, run, progress);
+    write_outputs(run, u, summary, false);
+  }
+  return summary;
+}
+
+}  // namespace tnas

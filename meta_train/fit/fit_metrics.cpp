@@ -1,0 +1,47 @@
+#include "meta_train/fit/fit_metrics.h"
+
+#include "basics/rank_correlation.h"
+
+namespace tnas {
+
+RankMetrics rank_metrics(const std::vector<double>& predicted, const std::vector<double>& truth,
+                         const std::vector<int>& task) {
+  RankMetrics m;
+  if (predicted.size() < 3) return m;
+  m.pairs = static_cast<int>(predicted.size());
+  m.spearman = spearman(predicted, truth);
+  m.pearson = pearson(predicted, truth);
+  m.kendall = kendall_tau_b(predicted, truth);
+  std::map<int, std::pair<std::vector<double>, std::vector<double>>> by_task;
+  for (size_t i = 0; i < predicted.size(); ++i) {
+    by_task[task[i]].first.push_back(predicted[i]);
+    by_task[task[i]].second.push_back(truth[i]);
+  }
+  double total = 0;
+  int counted = 0;
+  for (const auto& [t, pt] : by_task)
+    if (pt.first.size() >= 3) total += spearman(pt.first, pt.second), ++counted;
+  m.within = counted ? total / counted : 0;
+  return m;
+}
+
+nlohmann::json to_json(const FitMetrics& m) {
+  nlohmann::json j = {{"epoch", m.epoch},
+                      {"loss", m.loss},
+                      {"lr", m.learning_rate},
+                      {"pair_spearman", m.pair_spearman},
+                      {"task_spearman", m.task_spearman},
+                      {"task_spearman_within", m.task_spearman_within},
+                      {"task_pearson", m.task_pearson},
+                      {"task_kendall", m.task_kendall}};
+  if (!m.sources.empty()) j["selection"] = m.selection;
+  for (const auto& [name, s] : m.sources)
+    j["sources"][name] = {{"pair_spearman", s.pairs.spearman},
+                          {"heldout_pairs", s.pairs.pairs},
+                          {"task_spearman", s.tasks.spearman},
+                          {"task_spearman_within", s.tasks.within},
+                          {"heldout_task_pairs", s.tasks.pairs}};
+  return j;
+}
+
+}  // namespace tnas

@@ -1,0 +1,132 @@
+#include "meta_train/fit/surrogate_fitter.h"
+
+#include <nlohmann/json.hpp>
+
+#include "basics/error.h"
+#include "basics/memory_scope.h"
+#include "datasets/meta/meta_dataset.h"
+#include "graphs/spaces/search_space_factory.h"
+#include "meta_train/fit/checkpoint_folder.h"
+#include "meta_train/fit/featurizer_training.h"
+#include "meta_train/fit/fit_callbacks.h"
+#include "meta_train/fit/fit_loop.h"
+#include "meta_train/fit/pair_embedder.h"
+#include "meta_train/fit/task_images.h"
+#include "models/trainer/cell_trainer.h"
+
+namespace tnas {
+namespace {
+
+// Everything that must match for a resume state to be continued.
+nlohmann::json fit_config(const FitOptions& o, const Surrogate& surrogate) {
+  nlohmann::json c = {{"meta_dataset", o.meta_dataset},
+                      {"epochs", o.epochs},
+                      {"batch", o.batch},
+                      {"learning_rate", o.learning_rate},
+                      {"plateau_patience", o.plateau_patience},
+                      {"heldout_task_fraction", o.heldout_task_fraction},
+                      {"heldout_pair_fraction", o.heldout_pair_fraction},
+                      {"featurizer_epochs", o.featurizer_epochs},
+                      {"featurizer_images", o.featurizer_images},
+                      {"context_size", o.context_size},
+                      {"seed", o.seed},
+                      {"model", to_json(surrogate.options())}};
+  if (surrogate.options().featurizer != "builtin-cnn") c["featurizer"] = surrogate.featurizer_id();
+  if (!o.source_specs.empty()) c["sources"] = o.source_specs;
+  return c;
+}
+
+// The surrogate, its featurizer trained (built-in one) and the features of every task's images computed
+// (with the dataset embedding); `tasks` gets each task's images.
+Surrogate prepare_surrogate(const FitOptions& o, const MetaDataset& md, std::vector<TaskImages>& tasks,
+                            FeatureMatrix& features, const ProgressFn& progress) {
+  if (!o.model.dataset_embedding) {
+    tasks.assign(md.tasks.size(), TaskImages{});
+    return Surrogate(o.model, 1, o.seed, o.featurizer_path);
+  }
+  const std::vector<ImageDataset> sources = load_meta_sources(md, o.source_specs, o.meta_dataset, progress);
+  tasks = list_task_images(md, sources, o.meta_dataset);
+  // The built-in featurizer learns the classes of the source with the most classes that have images.
+  size_t featurizer_source = 0;
+  for (size_t i = 0; i < sources.size(); ++i)
+    if (present_classes(sources[i]).size() > present_classes(sources[featurizer_source]).size())
+      featurizer_source = i;
+  const ImageDataset& src = sources[featurizer_source];
+  const std::vector<int> classes = present_classes(src);
+  Surrogate surrogate(o.model, static_cast<int>(classes.size()), o.seed, o.featurizer_path);
+  if (surrogate.options().featurizer == "builtin-cnn")
+    train_builtin_featurizer(surrogate, keep_classes(src, classes), o.featurizer_epochs, o.featurizer_images,
+                             o.seed, progress);
+  features = task_features(surrogate, md, sources, tasks, o.feature_cache_dir, progress);
+  return surrogate;
+}
+
+}  // namespace
+
+FitMetrics fit_surrogate(const FitOptions& options, const std::function<void(const std::string&)>& progress) {
+  if (options.out.empty()) throw Error("missing --out DIR");
+  CheckpointFolder folder(options.out);  // locked and known writable before any work
+  const MemoryScope scope("meta-training on " + options.meta_dataset);
+  const MetaDataset md = read_meta_dataset(options.meta_dataset);
+  // The surrogate encodes the meta-dataset's space: its graphs and, beside them, its numeric features.
+  std::unique_ptr<SearchSpace> space;
+  try {
+    space = make_search_space(md.search_space);
+  } catch (const Error& e) {
+    throw Error(options.meta_dataset + ": " + e.what());
+  }
+  FitOptions o = options;
+  o.model.search_space = space->name();
+  o.model.arch_numeric_features = space->numeric_feature_count();
+  if (md.results.size() < 10)
+    throw Error(o.meta_dataset + ": too few results to fit (" + std::to_string(md.results.size()) + ")");
+  const torch::Device device(resolve_device(o.device) == "cuda" ? torch::kCUDA : torch::kCPU);
+
+  std::vector<TaskImages> tasks;
+  FeatureMatrix features;
+  Surrogate surrogate = prepare_surrogate(o, md, tasks, features, progress);
+  std::vector<bool> embeddable(md.tasks.size(), true);
+  if (o.model.dataset_embedding)  // a task none of whose classes has images is left out (the meta-dataset
+                                  // says so)
+    for (size_t t = 0; t < tasks.size(); ++t) embeddable[t] = tasks[t].classes > 0;
+  FitSplit split =
+      split_meta_dataset(md, embeddable, o.heldout_task_fraction, o.heldout_pair_fraction, o.seed);
+  surrogate.set_label_stats(split.label_mean, split.label_std);
+  progress(split.describe());
+
+  std::vector<EncoderInput> configs;
+  for (const auto& a : md.archs) configs.push_back(encoder_input(*space, space->parse(a.string)));
+  std::vector<std::string> source_names;
+  for (const auto& s : md.sources) source_names.push_back(s.name);
+  SurrogateImpl& s = surrogate.impl();
+  const PairEmbedder embedder(s, std::move(tasks), features, std::move(configs), device);
+  FitLoop loop(s, embedder, std::move(split), source_names,
+               FitLoopOptions{o.epochs, o.batch, o.learning_rate, o.context_size, o.seed});
+
+  const nlohmann::json config = fit_config(o, surrogate);
+  nlohmann::json meta_dataset = {{"path", o.meta_dataset},
+                                 {"created_by", md.created_by},
+                                 {"results", md.results.size()},
+                                 {"tasks", md.tasks.size()},
+                                 {"proxy_config", nlohmann::json::parse(md.proxy_config)}};
+  for (const auto& src : md.sources)
+    if (!src.proxy_config.empty())
+      meta_dataset["source_proxy_configs"][src.name] = nlohmann::json::parse(src.proxy_config);
+  StopOnNonFiniteLoss stop_on_nan;
+  PlateauSchedule plateau(o.plateau_patience);
+  ProgressLog log(progress);
+  KeepBest keep_best([&](FitLoop& l, const FitMetrics&) {
+    folder.write_best(surrogate,
+                      {{"metrics", l.history().back()}, {"fit", config}, {"meta_dataset", meta_dataset}},
+                      {{"context.pt", l.context_bytes()}});
+    l.to_device();
+  });
+  ResumeState resume(folder, config, {&plateau, &keep_best});
+  if (resume.resume(loop))
+    progress("resuming from " + o.out + "/last after epoch " + std::to_string(loop.epoch()));
+  loop.to_device();
+  loop.run({&stop_on_nan, &plateau, &log, &keep_best, &resume});
+  return keep_best.best();
+}
+
+}  // namespace tnas

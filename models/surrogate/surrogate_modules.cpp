@@ -1,0 +1,223 @@
+#include "models/surrogate/surrogate_modules.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "basics/error.h"
+
+namespace tnas {
+
+AttentionBlockImpl::AttentionBlockImpl(int64_t dim_q, int64_t dim_k, int64_t d, int64_t h)
+    : dim(d), heads(h) {
+  if (d % h != 0)
+    throw Error("attention width " + std::to_string(d) + " is not divisible by " + std::to_string(h) +
+                " heads");
+  fc_q = register_module("fc_q", torch::nn::Linear(dim_q, d));
+  fc_k = register_module("fc_k", torch::nn::Linear(dim_k, d));
+  fc_v = register_module("fc_v", torch::nn::Linear(dim_k, d));
+  fc_o = register_module("fc_o", torch::nn::Linear(d, d));
+}
+
+torch::Tensor AttentionBlockImpl::forward(const torch::Tensor& q_in, const torch::Tensor& k_in) {
+  auto q = fc_q(q_in), k = fc_k(k_in), v = fc_v(k_in);
+  // Split heads along the feature axis and stack them on the batch axis.
+  auto split = [&](const torch::Tensor& t) { return torch::cat(t.chunk(heads, 2), 0); };
+  auto qh = split(q), kh = split(k), vh = split(v);
+  auto attention =
+      torch::softmax(torch::bmm(qh, kh.transpose(1, 2)) / std::sqrt(static_cast<double>(dim)), 2);
+  auto o = torch::cat((qh + torch::bmm(attention, vh)).chunk(heads, 0), 2);
+  return o + torch::relu(fc_o(o));
+}
+
+SetPoolImpl::SetPoolImpl(int64_t dim_in, int64_t dim_hidden, int64_t dim_out, int64_t heads) {
+  sab1 = register_module("sab1", AttentionBlock(dim_in, dim_in, dim_hidden, heads));
+  sab2 = register_module("sab2", AttentionBlock(dim_hidden, dim_hidden, dim_hidden, heads));
+  pma = register_module("pma", AttentionBlock(dim_hidden, dim_hidden, dim_hidden, heads));
+  seed = register_parameter("seed", torch::empty({1, 1, dim_hidden}));
+  torch::nn::init::xavier_uniform_(seed);
+  out = register_module("out", torch::nn::Linear(dim_hidden, dim_out));
+}
+
+torch::Tensor SetPoolImpl::forward(const torch::Tensor& x) {
+  const auto h1 = sab1(x, x);
+  const auto h = sab2(h1, h1);
+  auto pooled = pma(seed.expand({x.size(0), 1, seed.size(2)}), h);  // (B, 1, hidden)
+  return out(pooled.squeeze(1));
+}
+
+DatasetEncoderImpl::DatasetEncoderImpl(const SurrogateOptions& o) {
+  intra = register_module("intra", SetPool(o.feature_dim, o.set_hidden, o.nz, o.heads));
+  inter = register_module("inter", SetPool(o.nz, o.set_hidden, o.nz, o.heads));
+}
+
+torch::Tensor DatasetEncoderImpl::forward(const torch::Tensor& features) {
+  auto prototypes = intra(features);                 // (classes, nz): one per class
+  return inter(prototypes.unsqueeze(0)).squeeze(0);  // (nz)
+}
+
+ArchEncoderImpl::ArchEncoderImpl(const SurrogateOptions& o)
+    : hidden(o.arch_hidden),
+      node_types(o.arch_node_types),
+      max_nodes(o.arch_nodes),
+      numeric(o.arch_numeric_features) {
+  gru_forward = register_module("gru_forward", torch::nn::GRUCell(node_types, hidden));
+  gru_backward = register_module("gru_backward", torch::nn::GRUCell(node_types, hidden));
+  gate_forward = register_module("gate_forward", torch::nn::Linear(hidden + max_nodes, hidden));
+  map_forward = register_module(
+      "map_forward", torch::nn::Linear(torch::nn::LinearOptions(hidden + max_nodes, hidden).bias(false)));
+  gate_backward = register_module("gate_backward", torch::nn::Linear(hidden + max_nodes, hidden));
+  map_backward = register_module(
+      "map_backward", torch::nn::Linear(torch::nn::LinearOptions(hidden + max_nodes, hidden).bias(false)));
+  // The space's numeric features (jahs: hyperparameters) join the two directions' states where they are
+  // fused.
+  fuse = register_module("fuse", torch::nn::Linear(2 * hidden + numeric, hidden));
+  to_latent = register_module("to_latent", torch::nn::Linear(hidden, o.nz));
+}
+
+torch::Tensor ArchEncoderImpl::forward(const torch::Tensor& types, const OpGraph& g,
+                                       const torch::Tensor& numeric_features) {
+  const int64_t b = types.size(0), n = g.num_nodes();
+  if (numeric_features.size(0) != b || numeric_features.size(1) != numeric)
+    throw Error("arch encoder: expected " + std::to_string(numeric) +
+                " numeric features per configuration, got " + std::to_string(numeric_features.size(1)));
+  if (n > max_nodes)
+    throw Error("arch encoder: graph has " + std::to_string(n) + " nodes, at most " +
+                std::to_string(max_nodes));
+  const auto onehot = torch::one_hot(types, node_types).to(torch::kFloat32);  // (B, n, types)
+  const auto ids = torch::eye(max_nodes);
+  std::vector<std::vector<int>> successors(n);
+  for (int v = 0; v < n; ++v)
+    for (int u : g.predecessors[v]) successors[u].push_back(v);
+  // One direction: h_v = GRU(x_v, sum_u sigmoid(W_g [h_u; id_u]) * W_m [h_u; id_u]) over `sources` of v.
+  auto propagate = [&](const std::vector<int>& order, const std::vector<std::vector<int>>& sources,
+                       torch::nn::GRUCell& gru, torch::nn::Linear& gate, torch::nn::Linear& map) {
+    std::vector<torch::Tensor> h(n);
+    for (int v : order) {
+      torch::Tensor message = torch::zeros({b, hidden});
+      for (int u : sources[v]) {
+        auto input = torch::cat({h[u], ids[u].expand({b, max_nodes})}, 1);
+        message = message + torch::sigmoid(gate(input)) * map(input);
+      }
+      h[v] = gru(onehot.select(1, v), message);
+    }
+    return h;
+  };
+  std::vector<int> reverse(g.topo_order.rbegin(), g.topo_order.rend());
+  const auto hf = propagate(g.topo_order, g.predecessors, gru_forward, gate_forward, map_forward);
+  const auto hb = propagate(reverse, successors, gru_backward, gate_backward, map_backward);
+  const int output = g.topo_order.back(), input = g.topo_order.front();
+  if (numeric == 0) return to_latent(fuse(torch::cat({hf[output], hb[input]}, 1)));
+  return to_latent(fuse(torch::cat({hf[output], hb[input], numeric_features}, 1)));
+}
+
+FeaturizerCnnImpl::FeaturizerCnnImpl(int64_t feature_dim, int64_t classes) {
+  body = register_module("body", torch::nn::Sequential());
+  int64_t in = 3;
+  for (int64_t out : {int64_t(32), int64_t(64), feature_dim}) {  // three conv-BN-ReLU-maxpool blocks
+    body->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1).bias(false)));
+    body->push_back(torch::nn::BatchNorm2d(out));
+    body->push_back(torch::nn::ReLU());
+    body->push_back(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)));
+    in = out;
+  }
+  head = register_module("head", torch::nn::Linear(feature_dim, classes));
+}
+
+torch::Tensor FeaturizerCnnImpl::features(const torch::Tensor& images) {
+  return body->forward((images - 0.5) / 0.25).mean({2, 3});
+}
+
+torch::Tensor FeaturizerCnnImpl::forward(const torch::Tensor& images) { return head(features(images)); }
+
+DeepKernelImpl::DeepKernelImpl(const SurrogateOptions& o) {
+  mlp = register_module(
+      "mlp", torch::nn::Sequential(torch::nn::Linear(2 * o.nz, 99), torch::nn::ReLU(),
+                                   torch::nn::Linear(99, 50), torch::nn::ReLU(), torch::nn::Linear(50, 179),
+                                   torch::nn::ReLU(), torch::nn::Linear(179, 194)));
+  auto opts = torch::TensorOptions().dtype(torch::kFloat64);
+  mean = register_parameter("mean", torch::zeros({1}, opts));
+  raw_outputscale = register_parameter("raw_outputscale", torch::zeros({1}, opts));
+  raw_lengthscale = register_parameter("raw_lengthscale", torch::zeros({1}, opts));
+  raw_noise = register_parameter("raw_noise", torch::full({1}, -2.3, opts));
+}
+
+torch::Tensor DeepKernelImpl::features(const torch::Tensor& d, const torch::Tensor& g) {
+  return mlp->forward(torch::cat({d, g}, 1)).to(torch::kFloat64);
+}
+
+torch::Tensor DeepKernelImpl::noise() { return raw_noise.exp() + 1e-4; }
+
+torch::Tensor DeepKernelImpl::covariance(const torch::Tensor& a, const torch::Tensor& b) {
+  // Matern-5/2 with one lengthscale; distances via |a|^2 + |b|^2 - 2ab, clamped for the sqrt's gradient.
+  auto d2 = (a.pow(2).sum(1, true) + b.pow(2).sum(1).unsqueeze(0) - 2 * a.matmul(b.t())).clamp_min(1e-30);
+  auto u = std::sqrt(5.0) * d2.sqrt() / raw_lengthscale.exp();
+  return raw_outputscale.exp() * (1 + u + u.pow(2) / 3) * torch::exp(-u);
+}
+
+torch::Tensor robust_cholesky(const torch::Tensor& k) {
+  const double scale = std::max(1e-12, k.diagonal().mean().item<double>());
+  auto eye = torch::eye(k.size(0), k.options());
+  for (double rel = 0; rel <= 1e-1; rel = rel == 0 ? 1e-8 : rel * 10) {
+    auto l = torch::linalg_cholesky_ex(rel == 0 ? k : k + rel * scale * eye);
+    if (std::get<1>(l).item<int64_t>() == 0 && std::get<0>(l).isfinite().all().item<bool>())
+      return std::get<0>(l);
+  }
+  throw Error("GP covariance is not positive definite even with jitter");
+}
+
+torch::Tensor DeepKernelImpl::negative_mll(const torch::Tensor& z, const torch::Tensor& y) {
+  const int64_t n = z.size(0);
+  auto k = covariance(z, z) + noise() * torch::eye(n, z.options());
+  auto l = robust_cholesky(k);
+  auto centered = (y - mean).unsqueeze(1);
+  auto alpha = torch::cholesky_solve(centered, l);
+  auto mll = -0.5 * (centered * alpha).sum() - l.diagonal().log().sum() - 0.5 * n * std::log(2 * M_PI);
+  return -mll / static_cast<double>(n);
+}
+
+nlohmann::json to_json(const SurrogateOptions& o) {
+  nlohmann::json j = {{"feature_dim", o.feature_dim},
+                      {"images_per_class", o.images_per_class},
+                      {"set_hidden", o.set_hidden},
+                      {"heads", o.heads},
+                      {"nz", o.nz},
+                      {"arch_hidden", o.arch_hidden},
+                      {"arch_node_types", o.arch_node_types},
+                      {"arch_nodes", o.arch_nodes},
+                      {"dataset_embedding", o.dataset_embedding},
+                      {"search_space", o.search_space},
+                      {"featurizer", o.featurizer}};
+  // Written only when the space has them, so that NB201 checkpoints keep the manifest they always had.
+  if (o.arch_numeric_features > 0) j["arch_numeric_features"] = o.arch_numeric_features;
+  return j;
+}
+
+SurrogateOptions surrogate_options_from_json(const nlohmann::json& j) {
+  SurrogateOptions o;
+  const nlohmann::json defaults = to_json(o);
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (!defaults.contains(it.key()) && it.key() != "arch_numeric_features")
+      throw Error("unknown surrogate option '" + it.key() + "'");
+  for (auto it = defaults.begin(); it != defaults.end(); ++it)
+    if (!j.contains(it.key())) throw Error("surrogate option '" + it.key() + "' is missing");
+  o.feature_dim = j.at("feature_dim");
+  o.images_per_class = j.at("images_per_class");
+  o.set_hidden = j.at("set_hidden");
+  o.heads = j.at("heads");
+  o.nz = j.at("nz");
+  o.arch_hidden = j.at("arch_hidden");
+  o.arch_node_types = j.at("arch_node_types");
+  o.arch_nodes = j.at("arch_nodes");
+  o.dataset_embedding = j.at("dataset_embedding");
+  o.search_space = j.at("search_space");
+  o.arch_numeric_features = j.value("arch_numeric_features", int64_t{0});
+  if (o.arch_numeric_features < 0 || o.arch_numeric_features > 1024)
+    throw Error("surrogate option arch_numeric_features must be in 0..1024, got " +
+                std::to_string(o.arch_numeric_features));
+  o.featurizer = j.at("featurizer");
+  if (o.featurizer != "builtin-cnn" && o.featurizer != "torchscript")
+    throw Error("featurizer must be builtin-cnn or torchscript, got '" + o.featurizer + "'");
+  return o;
+}
+
+}  // namespace tnas

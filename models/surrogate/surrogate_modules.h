@@ -1,0 +1,80 @@
+#pragma once
+// Internal: the LibTorch modules of the Transfer-NAS surrogate. Included only by torch TUs.
+#include <torch/torch.h>
+
+#include "graphs/op_graph/op_graph.h"
+#include "models/surrogate/surrogate_options.h"
+
+namespace tnas {
+
+// Multihead attention block of the Set Transformer (Lee et al. 2019), without layer norm as in MetaD2A:
+// O = Q' + softmax(Q'K'^T / sqrt(dim)) V' (per head), out = O + relu(W_o O).
+struct AttentionBlockImpl : torch::nn::Module {
+  AttentionBlockImpl(int64_t dim_q, int64_t dim_k, int64_t dim, int64_t heads);
+  torch::Tensor forward(const torch::Tensor& q, const torch::Tensor& k);  // (B, nq, dq), (B, nk, dk)
+  int64_t dim, heads;
+  torch::nn::Linear fc_q{nullptr}, fc_k{nullptr}, fc_v{nullptr}, fc_o{nullptr};
+};
+TORCH_MODULE(AttentionBlock);
+
+// SAB -> SAB -> PMA (one seed) -> Linear: a set of vectors to one vector, invariant to their order.
+struct SetPoolImpl : torch::nn::Module {
+  SetPoolImpl(int64_t dim_in, int64_t dim_hidden, int64_t dim_out, int64_t heads);
+  torch::Tensor forward(const torch::Tensor& x);  // (B, n, dim_in) -> (B, dim_out)
+  AttentionBlock sab1{nullptr}, sab2{nullptr}, pma{nullptr};
+  torch::Tensor seed;
+  torch::nn::Linear out{nullptr};
+};
+TORCH_MODULE(SetPool);
+
+// Two-level Set Transformer: images of a class -> prototype; prototypes -> dataset embedding D.
+struct DatasetEncoderImpl : torch::nn::Module {
+  explicit DatasetEncoderImpl(const SurrogateOptions& o);
+  torch::Tensor forward(const torch::Tensor& features);  // (classes, images, F) -> (nz)
+  SetPool intra{nullptr}, inter{nullptr};
+};
+TORCH_MODULE(DatasetEncoder);
+
+// Bidirectional DAG-GRU (D-VAE) over op-on-node graphs; every graph of a batch shares one topology.
+struct ArchEncoderImpl : torch::nn::Module {
+  explicit ArchEncoderImpl(const SurrogateOptions& o);
+  // node_types: (B, nodes) int64; all graphs must have the predecessors of `topology`. numeric_features:
+  // (B, options.arch_numeric_features) float32, what the space encodes beside the graph ((B, 0) for NB201).
+  torch::Tensor forward(const torch::Tensor& node_types, const OpGraph& topology,
+                        const torch::Tensor& numeric_features);  // -> (B, nz)
+  int64_t hidden, node_types, max_nodes, numeric;
+  torch::nn::GRUCell gru_forward{nullptr}, gru_backward{nullptr};
+  torch::nn::Linear gate_forward{nullptr}, map_forward{nullptr}, gate_backward{nullptr},
+      map_backward{nullptr};
+  torch::nn::Linear fuse{nullptr}, to_latent{nullptr};
+};
+TORCH_MODULE(ArchEncoder);
+
+// The per-image featurizer built into tnas: a small CNN trained supervised on the meta-training
+// source's classes; its penultimate layer (F values) is the image feature.
+struct FeaturizerCnnImpl : torch::nn::Module {
+  FeaturizerCnnImpl(int64_t feature_dim, int64_t classes);
+  torch::Tensor features(const torch::Tensor& images);  // (B, 3, 32, 32) in [0,1] -> (B, F)
+  torch::Tensor forward(const torch::Tensor& images);   // logits for supervised training
+  torch::nn::Sequential body{nullptr};
+  torch::nn::Linear head{nullptr};
+};
+TORCH_MODULE(FeaturizerCnn);
+
+// The deep kernel: z = MLP([D; G]) and the GP hyperparameters (float64).
+struct DeepKernelImpl : torch::nn::Module {
+  explicit DeepKernelImpl(const SurrogateOptions& o);
+  torch::Tensor features(const torch::Tensor& d, const torch::Tensor& g);  // (B, nz) x2 -> (B, 194) float64
+  // -log marginal likelihood / n of labels y (float64) at features z.
+  torch::Tensor negative_mll(const torch::Tensor& z, const torch::Tensor& y);
+  torch::Tensor covariance(const torch::Tensor& a, const torch::Tensor& b);
+  torch::Tensor noise();
+  torch::nn::Sequential mlp{nullptr};
+  torch::Tensor mean, raw_outputscale, raw_lengthscale, raw_noise;  // exp() parameterisation
+};
+TORCH_MODULE(DeepKernel);
+
+// Cholesky with growing jitter (float64): never NaN.
+torch::Tensor robust_cholesky(const torch::Tensor& k);
+
+}  // namespace tnas

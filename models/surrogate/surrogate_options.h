@@ -1,0 +1,33 @@
+#pragma once
+// Options of the Transfer-NAS surrogate (DESIGN section 6). Defaults are the reference values.
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace tnas {
+
+struct SurrogateOptions {
+  int64_t feature_dim = 64;       // F: per-image feature size (a TorchScript backbone's output size)
+  int64_t images_per_class = 20;  // images per class fed to the dataset encoder
+  int64_t set_hidden = 64;        // Set Transformer width
+  int64_t heads = 4;
+  int64_t nz = 16;              // size of D and G
+  int64_t arch_hidden = 512;    // DAG-GRU hidden size (hs)
+  int64_t arch_node_types = 7;  // NB201: input, output, 5 ops
+  int64_t arch_nodes = 8;
+  int64_t arch_numeric_features =
+      0;                          // the space's numbers beside the graph (jahs: 6 hyperparameter features)
+  bool dataset_embedding = true;  // false: D is a constant (the ablation)
+  std::string search_space = "nb201";
+  // builtin-cnn: a small CNN trained by meta_train fit on the source's classes, stored in model.pt.
+  // torchscript: a TorchScript image backbone given by path at fit time, copied into the checkpoint
+  // (featurizer.pt); it maps float RGB images (B, 3, 32, 32) in [0, 1] to (B, F) features.
+  std::string featurizer = "builtin-cnn";
+};
+
+nlohmann::json to_json(const SurrogateOptions& o);
+// Throws tnas::Error naming an unknown or missing key.
+SurrogateOptions surrogate_options_from_json(const nlohmann::json& j);
+
+}  // namespace tnas

@@ -1,0 +1,121 @@
+#include "models/trainer/proxy_preset.h"
+
+#include <nlohmann/json.hpp>
+
+#include "basics/error.h"
+
+namespace tnas {
+namespace {
+
+std::vector<ProxyPreset> all_presets() {
+  std::vector<ProxyPreset> p;
+  ProxyPreset paper;  // NAS-Bench-201: C=16, N=5, 200 epochs (MNIST 50), all data, 3 seeds
+  paper.name = "paper";
+  paper.seeds = 3;
+  p.push_back(paper);
+
+  ProxyPreset fast;  // a strong proxy: full-width cells at 16x16, few epochs
+  fast.name = "fast";
+  fast.channels = 8;
+  fast.cells_per_stage = 1;
+  fast.resolution = 16;
+  fast.epochs = fast.grayscale_epochs = 10;
+  fast.batch_size = 64;
+  fast.images_per_class = 250;
+  fast.test_images_per_class = 100;
+  p.push_back(fast);
+
+  // The fast protocol at 32x32 (downsampled ImageNet-32's resolution) on fewer images: about the same
+  // cost per result, so that meta-data from both resolutions can be collected side by side.
+  ProxyPreset fast32 = fast;
+  fast32.name = "fast32";
+  fast32.resolution = 32;
+  fast32.images_per_class = 60;
+  fast32.test_images_per_class = 10;
+  p.push_back(fast32);
+
+  ProxyPreset tiny = fast;  // cheaper still; small batches keep enough SGD steps on small subtasks
+  tiny.name = "tiny";
+  tiny.epochs = tiny.grayscale_epochs = 5;
+  tiny.batch_size = 32;
+  tiny.images_per_class = 120;
+  tiny.test_images_per_class = 50;
+  p.push_back(tiny);
+
+  // The final training of a search's answer: every image of the dataset up to the smallest class's count per
+  // class (a fifth held out for the test, a fifth of the rest for validation), twice the proxies' width, more
+  // epochs; under a minute on 2 cores for MNIST.
+  ProxyPreset final_preset = fast;
+  final_preset.name = "final";
+  final_preset.channels = 16;
+  final_preset.epochs = final_preset.grayscale_epochs = 10;
+  final_preset.batch_size = 64;
+  final_preset.images_per_class = 0;
+  final_preset.test_images_per_class = 0;
+  p.push_back(final_preset);
+
+  ProxyPreset smoke;  // a few seconds on CPU: for tests and demos, not for decisions
+  smoke.name = "smoke";
+  smoke.channels = 4;
+  smoke.cells_per_stage = 1;
+  smoke.resolution = 8;
+  smoke.epochs = smoke.grayscale_epochs = 1;
+  smoke.batch_size = 32;
+  smoke.images_per_class = 20;
+  smoke.test_images_per_class = 10;
+  smoke.valid_fraction = 0.25;
+  p.push_back(smoke);
+  return p;
+}
+
+}  // namespace
+
+Nb201MacroConfig ProxyPreset::network(int num_classes) const {
+  Nb201MacroConfig c;
+  c.channels = channels;
+  c.cells_per_stage = cells_per_stage;
+  c.num_classes = num_classes;
+  c.resolution = resolution;
+  c.activation = activation;
+  return c;
+}
+
+ProxyPreset find_preset(const std::string& name) {
+  for (const auto& p : all_presets())
+    if (p.name == name) return p;
+  std::string known;
+  for (const auto& n : preset_names()) known += (known.empty() ? "" : ", ") + n;
+  throw Error("unknown preset '" + name + "' (known: " + known + ")");
+}
+
+std::vector<std::string> preset_names() {
+  std::vector<std::string> names;
+  for (const auto& p : all_presets()) names.push_back(p.name);
+  return names;
+}
+
+nlohmann::json to_json(const ProxyPreset& p) {
+  nlohmann::json j = {{"name", p.name},
+                      {"channels", p.channels},
+                      {"cells_per_stage", p.cells_per_stage},
+                      {"resolution", p.resolution},
+                      {"epochs", p.epochs},
+                      {"grayscale_epochs", p.grayscale_epochs},
+                      {"batch_size", p.batch_size},
+                      {"images_per_class", p.images_per_class},
+                      {"test_images_per_class", p.test_images_per_class},
+                      {"valid_fraction", p.valid_fraction},
+                      {"learning_rate", p.learning_rate},
+                      {"momentum", p.momentum},
+                      {"weight_decay", p.weight_decay},
+                      {"seeds", p.seeds},
+                      {"augment", p.augment},
+                      {"optimizer", "SGD Nesterov, cosine decay to 0 per step, cross-entropy"}};
+  // Recorded only when set, so that the protocols of existing meta-datasets and run directories read the
+  // same.
+  if (p.trivial_augment) j["trivial_augment"] = true;
+  if (p.activation != Activation::kReLU) j["activation"] = activation_name(p.activation);
+  return j;
+}
+
+}  // namespace tnas

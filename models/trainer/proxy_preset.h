@@ -1,0 +1,41 @@
+#pragma once
+// Named training protocols for the real objective. `paper` is NAS-Bench-201's protocol; the others are
+// cheaper proxies whose rank fidelity against it is measured in bench/ (see bench/RESULTS.md).
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "graphs/spaces/nb201/network_cost.h"
+
+namespace tnas {
+
+struct ProxyPreset {
+  std::string name;
+  int channels = 16;        // C
+  int cells_per_stage = 5;  // N
+  int resolution = 32;      // images are area-resized to this
+  int epochs = 200;
+  int grayscale_epochs = 50;  // epochs for 1-channel sources (MNIST, Fashion-MNIST), as in the reference
+  int batch_size = 256;
+  int images_per_class = 0;       // train + valid images drawn per class (0 = all)
+  int test_images_per_class = 0;  // test images per class (0 = all)
+  double valid_fraction = 0.2;    // of the drawn images, held out for validation
+  double learning_rate = 0.1;     // SGD Nesterov, cosine decay to 0
+  double momentum = 0.9;
+  double weight_decay = 5e-4;
+  int seeds = 1;                      // training runs averaged per evaluation
+  std::string augment = "crop+flip";  // random 4-px-padded crop (+ horizontal flip)
+  bool trivial_augment = false;       // and TrivialAugment after it (models/trainer/trivial_augment.h; JAHS)
+  Activation activation = Activation::kReLU;  // of the network (JAHS)
+
+  Nb201MacroConfig network(int num_classes) const;
+  int epochs_for(int source_channels) const { return source_channels == 1 ? grayscale_epochs : epochs; }
+};
+
+// Throws tnas::Error naming the unknown preset and the known ones.
+ProxyPreset find_preset(const std::string& name);
+std::vector<std::string> preset_names();
+nlohmann::json to_json(const ProxyPreset& preset);
+
+}  // namespace tnas

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The transfer-prior meta-data (issue 26): downsampled-ImageNet subtasks of several class counts at both
+# resolutions, 16 cells each, stratified by parameter count and operation mix, trained with the fast protocols.
+#   A: imagenet16, labels 121..1000 (ImageNet16-120 stays held out), 240 tasks x 16 cells, k = 5..20 classes,
+#      250 images per class, preset fast (16 px), seed 2028, 8 shards of 30 tasks
+#   B: imagenet32, the same labels, 64 tasks x 16 cells, k = 5..20, 60 images per class, preset fast32
+#      (32 px), seed 2029, 2 shards of 32 tasks
+# About 5-6 CPU-seconds per result on this 2-core machine: 4,864 results, about 8 CPU-hours in all.
+# Every shard is its own resumable collection (killed at any moment, the same command continues it), so the
+# script can be stopped and rerun across sessions; it runs JOBS shards at a time (default 1), each on one
+# thread under `nice`. When every shard is complete it merges them into OUT_DIR/transfer.meta.h5.
+#   scripts/collect_transfer_meta_data.sh OUT_DIR        (TNAS_SHARED_DATA, TNAS_BUILD_DIR, JOBS)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+out=${1:?usage: collect_transfer_meta_data.sh OUT_DIR}
+shared=${TNAS_SHARED_DATA:-$(cd "$here/.." && pwd)/shared/data}
+meta_train=${TNAS_META_TRAIN:-${TNAS_BUILD_DIR:-$here/build}/meta_train/meta_train}
+jobs=${JOBS:-1}
+for f in imagenet16/train_data_batch_1.npz imagenet32/train_data_batch_1.npz; do
+  [ -f "$shared/imagenet/$f" ] || { echo "collect_transfer_meta_data: $shared/imagenet/$f is missing (set TNAS_SHARED_DATA)" >&2; exit 1; }
+done
+mkdir -p "$out"
+
+shard() {  # NAME INDEX COUNT -- collect options
+  local name=$1 index=$2 count=$3
+  shift 4
+  echo "$name shard $index/$count: $out/$name.shard$index.h5 (log $out/$name.shard$index.log)"
+  nice -n 19 "$meta_train" collect "$@" --arch-sampling stratified --archs-per-task 16 --classes-per-task 5-20 \
+    --threads 1 --device cpu --shard "$index/$count" --out "$out/$name.shard$index.h5" >> "$out/$name.shard$index.log" 2>&1
+}
+a_options=(--source "imagenet16:$shared/imagenet/imagenet16?classes=121-1000" --tasks 240 --images-per-class 250 --preset fast --seed 2028)
+b_options=(--source "imagenet32:$shared/imagenet/imagenet32?classes=121-1000" --tasks 64 --images-per-class 60 --preset fast32 --seed 2029)
+plan=("a 0" "b 0" "a 1" "a 2" "b 1" "a 3" "a 4" "a 5" "a 6" "a 7")
+run_entry() {
+  set -- $1
+  if [ "$1" = a ]; then shard imagenet16-fast "$2" 8 -- "${a_options[@]}"; else shard imagenet32-fast32 "$2" 2 -- "${b_options[@]}"; fi
+}
+running=0
+for entry in "${plan[@]}"; do
+  run_entry "$entry" &
+  running=$((running + 1))
+  if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
+done
+wait
+shards=("$out"/imagenet16-fast.shard{0..7}.h5 "$out"/imagenet32-fast32.shard{0..1}.h5)
+"$meta_train" merge --out "$out/transfer.meta.h5" "${shards[@]}"
+"$meta_train" data info "$out/transfer.meta.h5"

@@ -1,0 +1,135 @@
+#!/bin/sh
+# Values a hostile or careless user gives (issue 27): shell metacharacters through every option that reaches a
+# generated script or a started program run nothing; absurd sizes and unknown names are refused with one line;
+# a full disk is one line naming the file, leaves no temporary file, and a rerun with room resumes.
+#   tests/cli_hostile_input.sh META_TRAIN META_TEST WORKDIR
+set -eu
+absolute() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+meta_train=$(absolute "$1") meta_test=$(absolute "$2") work=$3
+rm -rf "$work" && mkdir -p "$work/bin"
+work=$(cd "$work" && pwd)
+cd "$work"
+# A whole NB201 table of made-up accuracies, so that a table search needs nothing from ../shared.
+table="$work/table.csv"
+python3 -c '
+import itertools
+ops = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
+print("arch_str,test_acc")
+for i, c in enumerate(itertools.product(range(5), repeat=6)):
+    o = [ops[k] for k in c]
+    print("|%s~0|+|%s~0|%s~1|+|%s~0|%s~1|%s~2|,%.2f" % (*o, 50 + (i * 7919 % 4000) / 100))
+' > "$table"
+fail() { echo "cli_hostile_input: $*" >&2; exit 1; }
+pwned="$work/PWNED"
+no_pwned() { [ ! -e "$pwned" ] || fail "$1: a value ran as shell code ($pwned exists)"; }
+refused() {  # PATTERN COMMAND...: exits 1 with one line holding PATTERN
+  pattern=$1
+  shift
+  if "$@" > "$work/out.txt" 2> "$work/err.txt"; then fail "accepted: $*"; fi
+  grep -q -- "$pattern" "$work/err.txt" || fail "unclear error for $*: $(cat "$work/err.txt")"
+  [ "$(wc -l < "$work/err.txt")" -le 2 ] || fail "more than one line for $*: $(cat "$work/err.txt")"
+}
+tried=0
+design="--source mnist --tasks 2 --classes-per-task 2 --images-per-class 20 --archs-per-task 1 --preset smoke --seed 3 --threads 1"
+
+# 1. The generated sbatch scripts: each metacharacter in --out is written quoted, and running the scripts (no
+#    Slurm: task by task, then the merge) creates only the collection's own files.
+for bad in 'semi;colon' 'dollar$(touch PWNED)x' 'back`touch PWNED`tick' "quote'single" 'two words' 'star*' 'amp&amp'; do
+  dir="$work/out $bad"
+  mkdir -p "$dir"
+  (cd "$work" && "$meta_train" collect $design --out "$dir/md.h5" --slurm-array 2 --print-sbatch > /dev/null 2>&1) ||
+    fail "scripts for --out '$bad' were not written"
+  (cd "$work" && SLURM_ARRAY_TASK_ID=0 bash "$dir/md.h5.sbatch" > "$work/task.log" 2>&1 &&
+    SLURM_ARRAY_TASK_ID=1 bash "$dir/md.h5.sbatch" >> "$work/task.log" 2>&1 && bash "$dir/md.h5.merge.sbatch" >> "$work/task.log" 2>&1) ||
+    fail "the scripts for --out '$bad' failed: $(tail -2 "$work/task.log")"
+  [ -f "$dir/md.h5" ] || fail "no merged collection at --out '$bad'"
+  no_pwned "collect --out '$bad'"
+  [ ! -e "$work/PWNED" ] && [ ! -e "$dir/PWNED" ] || fail "--out '$bad' ran a command"
+  tried=$((tried + 1))
+done
+# A newline cannot be written into a script line safely, nor a double quote into an #SBATCH line: refused.
+refused 'control character' "$meta_train" collect $design --out "$work/new
+line/md.h5" --slurm-array 2 --print-sbatch
+mkdir -p "$work/quote\"double"
+refused 'holds a double quote' "$meta_train" collect $design --out "$work/quote\"double/md.h5" --slurm-array 2 --print-sbatch
+tried=$((tried + 2))
+# --sbatch-args: split into words as a shell would, one #SBATCH line each, nothing run.
+"$meta_train" collect $design --out "$work/args.h5" --slurm-array 2 --print-sbatch \
+  --sbatch-args "--comment='two words' --partition=x;touch\$IFS$pwned --export=\$(touch\$IFS$pwned)" 2> /dev/null
+grep -qx '#SBATCH "--comment=two words"' "$work/args.h5.sbatch" || fail "a quoted sbatch argument was split: $(grep SBATCH "$work/args.h5.sbatch")"
+grep -qxF "#SBATCH --export=\$(touch\$IFS$pwned)" "$work/args.h5.sbatch" || fail "\$(...) in --sbatch-args changed"
+(cd "$work" && SLURM_ARRAY_TASK_ID=0 bash "$work/args.h5.sbatch" > /dev/null 2>&1) || fail "the task with odd sbatch args failed"
+no_pwned "collect --sbatch-args"
+tried=$((tried + 3))
+
+# 2. Submission through sbatch: an argument vector, each argument as given (a stand-in sbatch records one
+#    argument a line and fails, so that the search ends).
+cat > "$work/bin/sbatch" << 'SB'
+#!/bin/sh
+for a in "$@"; do printf '%s\n' "$a"; done >> "$(dirname "$0")/calls"
+echo "sbatch: error: stand-in" >&2
+exit 1
+SB
+printf '#!/bin/sh\nexit 0\n' > "$work/bin/squeue"
+printf '#!/bin/sh\nexit 0\n' > "$work/bin/scancel"
+chmod +x "$work/bin/sbatch" "$work/bin/squeue" "$work/bin/scancel"
+for bad in "--partition=x; touch $pwned #" "--comment=\$(touch $pwned)" "--comment=\`touch $pwned\`"; do
+  : > "$work/bin/calls"
+  refused 'sbatch' env PATH="$work/bin:$PATH" "$meta_test" search --method random --objective "table:$table" --budget 2 \
+    --workers 2 --executor slurm --sbatch-args "$bad" --out "$work/slurm-search" --force
+  no_pwned "search --sbatch-args '$bad'"
+  tried=$((tried + 1))
+done
+# Split as a shell splits words, backticks and all kept as text.
+grep -qxF -- "--comment=\`touch" "$work/bin/calls" && grep -qxF -- "$pwned\`" "$work/bin/calls" ||
+  fail "sbatch did not get the arguments as given: $(cat "$work/bin/calls")"
+: > "$work/bin/calls"
+PATH="$work/bin:$PATH" "$meta_train" collect $design --out "$work/sub'; touch $pwned; '.h5" --slurm-array 2 > /dev/null 2>&1 || true
+grep -qxF "$work/sub'; touch $pwned; '.h5.sbatch" "$work/bin/calls" || fail "the array script's path was not one argument: $(cat "$work/bin/calls")"
+no_pwned "collect --slurm-array submission"
+tried=$((tried + 1))
+
+# 3. A run directory whose name holds quotes and \$(...): the search, its plot and its report run nothing.
+run="$work/run'; system(\"touch PWNED\"); print '\$(touch PWNED)\`touch PWNED\`"
+"$meta_test" search --method random --objective "table:$table" --budget 2 --out "$run" --threads 1 > /dev/null 2>&1 || fail "search in an odd folder"
+"$meta_test" search --method random --objective "table:$table" --objectives acc,params --budget 3 --out "$run-mo" --threads 1 > /dev/null 2>&1 ||
+  fail "multi-objective search in an odd folder"
+no_pwned "search --out with quotes"
+tried=$((tried + 2))
+
+# 4. Sizes that would exhaust the machine, and names that would be silently ignored.
+refused '--workers must be in 1..' "$meta_test" search --method random --objective "table:$table" --workers 10000 --out "$work/w"
+refused '--slurm-array must be in 1..2 ' "$meta_train" collect $design --out "$work/a.h5" --slurm-array 1000000000 --print-sbatch
+refused '--slurm-array must be in 1..2 ' "$meta_train" collect $design --out "$work/b.h5" --slurm-array 5 --print-sbatch
+refused "'bogus' is not reported by the table objective" "$meta_test" search --method random --objective "table:$table" --objectives acc,bogus --out "$work/o1"
+refused "'fairness' is not reported by the table objective" "$meta_test" search --method nsga2 --objective "table:$table" --objectives acc,fairness --out "$work/o2"
+refused 'is not a finite number' "$meta_test" search --method nsga2 --objective "table:$table" --objectives acc,params --reference-point nan,1e6 --out "$work/o3"
+refused 'is not a finite number' "$meta_test" search --method nsga2 --objective "table:$table" --objectives acc,params --reference-point 0,inf --out "$work/o4"
+refused '--pending must be believer, fantasies or none' "$meta_test" search --method random --objective "table:$table" --pending bogus --out "$work/o5"
+refused 'optimizes several objectives' "$meta_test" search --method nsga2 --objective "table:$table" --out "$work/o6"
+mkdir -p "$work/existing-folder"
+refused 'is a folder' "$meta_train" data convert mnist "$work/existing-folder"
+[ -z "$(ls "$work/existing-folder")" ] || fail "data convert left files in the folder"
+
+# 5. A full disk: one line naming the file, exit 1, no .tmp left; with room again, the same command resumes.
+disk="$work/disk"
+mkdir -p "$disk"
+if mount -t tmpfs -o size=256k tmpfs "$disk" 2> /dev/null; then
+  trap 'umount "$disk" 2> /dev/null || true' EXIT
+  head -c 229376 /dev/zero > "$disk/filler"  # 32 KiB left: room for one 21 KB file, not for it and its successor 2> /dev/null || true
+  full="--source mnist --tasks 3 --classes-per-task 2 --images-per-class 20 --archs-per-task 2 --preset smoke --seed 4 --threads 1"
+  if "$meta_train" collect $full --out "$disk/c.h5" > /dev/null 2> "$work/full.err"; then fail "collect on a full disk succeeded"; fi
+  grep -q "$disk/c.h5.*No space left on device" "$work/full.err" || fail "full disk: unclear error: $(cat "$work/full.err")"
+  [ "$(wc -l < "$work/full.err")" -le 3 ] || fail "full disk: more than one error line: $(cat "$work/full.err")"
+  ls "$disk" | grep -q '\.tmp$' && fail "full disk: a .tmp was left: $(ls "$disk")"
+  rm "$disk/filler"
+  "$meta_train" collect $full --out "$disk/c.h5" > "$work/full2.out" 2> "$work/full2.err" || fail "collect after freeing space: $(tail -1 "$work/full2.err")"
+  grep -q ', 1 already in ' "$work/full2.err" || fail "the rerun did not resume from the result written before the disk filled: $(head -1 "$work/full2.err")"
+  "$meta_train" collect $full --out "$work/whole.h5" > /dev/null 2>&1
+  summary() { "$meta_train" data info "$1" --json | tr -d ' \n' | grep -o '"results":[0-9]*\|"valid_acc":{[^}]*}' | sort; }
+  [ "$(summary "$disk/c.h5")" = "$(summary "$work/whole.h5")" ] || fail "full disk: the resumed collection differs from an uninterrupted one"
+  echo "cli_hostile_input: full disk: one line, no .tmp, the rerun resumed to the uninterrupted result"
+else
+  echo "cli_hostile_input: full-disk case skipped: cannot mount a tmpfs here (not root)"
+fi
+echo "cli_hostile_input: ok: $tried metacharacter cases ran nothing; 12 refusals named their option"

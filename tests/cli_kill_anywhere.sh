@@ -1,0 +1,124 @@
+#!/bin/sh
+# Kill anywhere (issue 27): collect, a sequential search and a parallel search's coordinator are SIGKILLed at
+# random moments (startup, training, proposals, and inside the atomic saves that follow every result) and
+# rerun with the same command until they finish; each result must equal the uninterrupted run's: the same
+# results for collect, the same trials in the same order for the sequential search, and every trial exactly
+# once for the parallel one (its finishing order is not deterministic).
+#   tests/cli_kill_anywhere.sh META_TRAIN META_TEST WORKDIR [KILLS_PER_COMMAND]
+# The kill moments come from TNAS_TEST_SEED (default 0), so a failing run can be repeated exactly.
+set -eu
+absolute() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+meta_train=$(absolute "$1") meta_test=$(absolute "$2") work=$3 kills_wanted=${4:-100}
+rm -rf "$work" && mkdir -p "$work"
+work=$(cd "$work" && pwd)
+fail() { echo "cli_kill_anywhere: $*" >&2; exit 1; }
+seed=${TNAS_TEST_SEED:-0}
+draw=0
+# A delay in seconds, uniform in [0, MAX_MS] milliseconds, from the seed and a counter.
+delay() {
+  draw=$((draw + 1))
+  awk -v seed="$seed" -v n="$draw" -v most="$1" 'BEGIN { srand(seed * 100003 + n); printf "%.3f", rand() * most / 1000 }'
+}
+now_ms() { date +%s%3N; }
+
+# kill_until_done NAME SPAN_MS ROUNDS_OUT -- COMMAND...: runs COMMAND (which writes into its own output)
+# again and again, each time SIGKILLed after a random delay in [0, SPAN_MS] ms while it still runs, until
+# kills_per_round kills have landed; then lets it finish. Adds the kills that landed to $landed.
+kill_until_done() {
+  name=$1 span=$2
+  shift 3
+  round_kills=0
+  while [ "$round_kills" -lt "$kills_per_round" ]; do
+    "$@" >> "$work/$name.log" 2>&1 &
+    pid=$!
+    sleep "$(delay "$span")"
+    if kill -9 "$pid" 2> /dev/null; then
+      round_kills=$((round_kills + 1))
+      landed=$((landed + 1))
+    fi
+    wait "$pid" 2> /dev/null || true
+  done
+  "$@" >> "$work/$name.log" 2>&1 || { tail -5 "$work/$name.log" >&2; fail "$name: the run after the kills failed"; }
+}
+
+# Decisive fields of a run's trials (no times, no workers), in order or sorted.
+trials_of() {
+  python3 - "$1" "$2" << 'PY'
+import json, sys
+rows = []
+for line in open(sys.argv[1] + "/trials.jsonl"):
+    t = json.loads(line)
+    rows.append(json.dumps({k: t.get(k) for k in ("trial", "arch", "ok", "accuracy")}, sort_keys=True))
+print("\n".join(sorted(rows) if sys.argv[2] == "sorted" else rows))
+PY
+}
+
+rounds=10
+kills_per_round=$(((kills_wanted + rounds - 1) / rounds))
+
+# 1. collect: 8 subtasks x 2 cells of MNIST, smoke preset.
+collect() { "$meta_train" collect --source mnist --tasks 8 --classes-per-task 2 --images-per-class 20 --archs-per-task 2 \
+  --preset smoke --seed 7 --threads 1 --out "$1"; }
+start=$(now_ms)
+collect "$work/collect-reference.h5" > "$work/collect-reference.log" 2>&1 || fail "collect reference"
+span=$(($(now_ms) - start))
+summary() { "$meta_train" data info "$1" --json | tr -d ' \n' | grep -o '"results":[0-9]*\|"valid_acc":{[^}]*}\|"test_acc":{[^}]*}' | sort; }
+landed=0
+for round in $(seq $rounds); do
+  kill_until_done collect "$span" -- collect "$work/collect-$round.h5"
+  [ "$(summary "$work/collect-$round.h5")" = "$(summary "$work/collect-reference.h5")" ] ||
+    fail "collect round $round: the resumed collection differs from the uninterrupted one"
+  ls "$work" | grep -q "collect-$round.h5.tmp" && fail "collect round $round: a .tmp was left"
+done
+collect_kills=$landed
+
+# A whole NB201 table of made-up accuracies, so that searches need nothing from ../shared.
+table="$work/table.csv"
+python3 -c '
+import itertools
+ops = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
+print("arch_str,test_acc")
+for i, c in enumerate(itertools.product(range(5), repeat=6)):
+    o = [ops[k] for k in c]
+    print("|%s~0|+|%s~0|%s~1|+|%s~0|%s~1|%s~2|,%.2f" % (*o, 50 + (i * 7919 % 4000) / 100))
+' > "$table"
+
+# 2. A sequential search: regularized evolution, each lookup taking up to 40 ms (simulated).
+search() { "$meta_test" search --method evolution --objective "table:$table" --budget 40 --simulated-seconds 0.04 --seed 5 \
+  --threads 1 --out "$1"; }
+start=$(now_ms)
+search "$work/search-reference" > "$work/search-reference.log" 2>&1 || fail "search reference"
+span=$(($(now_ms) - start))
+trials_of "$work/search-reference" in-order > "$work/search-reference.txt"
+landed=0
+for round in $(seq $rounds); do
+  kill_until_done search "$span" -- search "$work/search-$round"
+  trials_of "$work/search-$round" in-order > "$work/search-$round.txt"
+  cmp -s "$work/search-$round.txt" "$work/search-reference.txt" ||
+    fail "search round $round: the resumed trials differ from the uninterrupted ones"
+done
+search_kills=$landed
+
+# 3. A parallel search: its coordinator killed (its workers finish what they hold and leave); every trial
+#    recorded once, none lost.
+parallel() { "$meta_test" search --method random --objective "table:$table" --budget 24 --workers 2 --simulated-seconds 0.1 \
+  --seed 5 --threads 1 --out "$1"; }
+start=$(now_ms)
+parallel "$work/parallel-reference" > "$work/parallel-reference.log" 2>&1 || fail "parallel reference"
+span=$(($(now_ms) - start))
+landed=0
+for round in $(seq $rounds); do
+  kill_until_done parallel "$span" -- parallel "$work/parallel-$round"
+  python3 - "$work/parallel-$round" 24 << 'PY' || fail "parallel round $round: trials lost or duplicated"
+import json, sys
+trials = [json.loads(l) for l in open(sys.argv[1] + "/trials.jsonl")]
+numbers = sorted(t["trial"] for t in trials)
+archs = [t["arch"] for t in trials]
+assert numbers == list(range(1, int(sys.argv[2]) + 1)), numbers
+assert len(set(archs)) == len(archs), "an architecture twice"
+assert all(t["ok"] for t in trials)
+PY
+done
+parallel_kills=$landed
+
+echo "cli_kill_anywhere: SIGKILLs that landed while running: collect $collect_kills, search $search_kills, parallel search coordinator $parallel_kills (seed $seed); lost 0, duplicated 0, every resumed result equal to the uninterrupted one"
