@@ -6,6 +6,7 @@
 set -eu
 absolute() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 meta_train=$(absolute "$1") meta_test=$(absolute "$2") work=$3
+checkpoint=$(cd "$(dirname "$0")/../checkpoints/default" && pwd)
 rm -rf "$work" && mkdir -p "$work/bin"
 work=$(cd "$work" && pwd)
 cd "$work"
@@ -107,6 +108,14 @@ refused 'is not a finite number' "$meta_test" search --method nsga2 --objective 
 refused 'is not a finite number' "$meta_test" search --method nsga2 --objective "table:$table" --objectives acc,params --reference-point 0,inf --out "$work/o4"
 refused '--pending must be believer, fantasies or none' "$meta_test" search --method random --objective "table:$table" --pending bogus --out "$work/o5"
 refused 'optimizes several objectives' "$meta_test" search --method nsga2 --objective "table:$table" --out "$work/o6"
+# A checkpoint whose manifest is a FIFO (it would block a reader forever) or holds an impossible label mean.
+mkdir -p "$work/fifo-checkpoint" "$work/edited-checkpoint"
+cp "$checkpoint"/* "$work/fifo-checkpoint/" && rm "$work/fifo-checkpoint/manifest.json" && mkfifo "$work/fifo-checkpoint/manifest.json"
+refused 'manifest.json: not a regular file' timeout 60 "$meta_test" rank --checkpoint "$work/fifo-checkpoint" --dataset mnist --top 1
+cp "$checkpoint"/* "$work/edited-checkpoint/"
+python3 -c 'import json, sys; p = sys.argv[1]; m = json.load(open(p)); m["label_mean"] = 1e300; json.dump(m, open(p, "w"))' \
+  "$work/edited-checkpoint/manifest.json"
+refused 'label_mean must be an accuracy in 0..100' "$meta_test" rank --checkpoint "$work/edited-checkpoint" --dataset mnist --top 1
 mkdir -p "$work/existing-folder"
 refused 'is a folder' "$meta_train" data convert mnist "$work/existing-folder"
 [ -z "$(ls "$work/existing-folder")" ] || fail "data convert left files in the folder"
@@ -132,4 +141,4 @@ if mount -t tmpfs -o size=256k tmpfs "$disk" 2> /dev/null; then
 else
   echo "cli_hostile_input: full-disk case skipped: cannot mount a tmpfs here (not root)"
 fi
-echo "cli_hostile_input: ok: $tried metacharacter cases ran nothing; 12 refusals named their option"
+echo "cli_hostile_input: ok: $tried metacharacter cases ran nothing; 14 refusals named their option or file"

@@ -21,24 +21,25 @@ delay() {
 }
 now_ms() { date +%s%3N; }
 
-# kill_until_done NAME SPAN_MS ROUNDS_OUT -- COMMAND...: runs COMMAND (which writes into its own output)
-# again and again, each time SIGKILLed after a random delay in [0, SPAN_MS] ms while it still runs, until
-# kills_per_round kills have landed; then lets it finish. Adds the kills that landed to $landed.
+# The commands exec their program, so that the background job's pid is the program's own.
+# kill_until_done NAME SPAN_MS -- COMMAND...: runs COMMAND (which writes into its own output) again and again,
+# each run SIGKILLed after a random delay in [0, SPAN_MS] ms, until a run finishes by itself. Adds the kills
+# that landed while COMMAND ran (its status 137, not a run that had already ended) to $landed.
 kill_until_done() {
   name=$1 span=$2
   shift 3
-  round_kills=0
-  while [ "$round_kills" -lt "$kills_per_round" ]; do
+  while :; do
     "$@" >> "$work/$name.log" 2>&1 &
     pid=$!
     sleep "$(delay "$span")"
-    if kill -9 "$pid" 2> /dev/null; then
-      round_kills=$((round_kills + 1))
-      landed=$((landed + 1))
-    fi
-    wait "$pid" 2> /dev/null || true
+    kill -9 "$pid" 2> /dev/null || true
+    status=0
+    wait "$pid" 2> /dev/null || status=$?
+    [ "$status" -eq 137 ] && { landed=$((landed + 1)); continue; }
+    [ "$status" -eq 0 ] && return 0
+    tail -5 "$work/$name.log" >&2
+    fail "$name: a run exited with status $status"
   done
-  "$@" >> "$work/$name.log" 2>&1 || { tail -5 "$work/$name.log" >&2; fail "$name: the run after the kills failed"; }
 }
 
 # Decisive fields of a run's trials (no times, no workers), in order or sorted.
@@ -53,24 +54,25 @@ print("\n".join(sorted(rows) if sys.argv[2] == "sorted" else rows))
 PY
 }
 
-rounds=10
-kills_per_round=$(((kills_wanted + rounds - 1) / rounds))
+# Rounds of one fresh output each, until kills_wanted kills have landed; each run's kill falls anywhere in an
+# uninterrupted run's time, so a round ends when a run outlives its kill (the rest of the work was short).
 
 # 1. collect: 8 subtasks x 2 cells of MNIST, smoke preset.
-collect() { "$meta_train" collect --source mnist --tasks 8 --classes-per-task 2 --images-per-class 20 --archs-per-task 2 \
+collect() { exec "$meta_train" collect --source mnist --tasks 8 --classes-per-task 2 --images-per-class 20 --archs-per-task 2 \
   --preset smoke --seed 7 --threads 1 --out "$1"; }
 start=$(now_ms)
-collect "$work/collect-reference.h5" > "$work/collect-reference.log" 2>&1 || fail "collect reference"
+(collect "$work/collect-reference.h5") > "$work/collect-reference.log" 2>&1 || fail "collect reference"
 span=$(($(now_ms) - start))
 summary() { "$meta_train" data info "$1" --json | tr -d ' \n' | grep -o '"results":[0-9]*\|"valid_acc":{[^}]*}\|"test_acc":{[^}]*}' | sort; }
-landed=0
-for round in $(seq $rounds); do
+landed=0 round=0
+while [ "$landed" -lt "$kills_wanted" ]; do
+  round=$((round + 1))
   kill_until_done collect "$span" -- collect "$work/collect-$round.h5"
   [ "$(summary "$work/collect-$round.h5")" = "$(summary "$work/collect-reference.h5")" ] ||
     fail "collect round $round: the resumed collection differs from the uninterrupted one"
   ls "$work" | grep -q "collect-$round.h5.tmp" && fail "collect round $round: a .tmp was left"
 done
-collect_kills=$landed
+collect_kills=$landed collect_rounds=$round collect_span=$span
 
 # A whole NB201 table of made-up accuracies, so that searches need nothing from ../shared.
 table="$work/table.csv"
@@ -84,30 +86,32 @@ for i, c in enumerate(itertools.product(range(5), repeat=6)):
 ' > "$table"
 
 # 2. A sequential search: regularized evolution, each lookup taking up to 40 ms (simulated).
-search() { "$meta_test" search --method evolution --objective "table:$table" --budget 40 --simulated-seconds 0.04 --seed 5 \
+search() { exec "$meta_test" search --method evolution --objective "table:$table" --budget 40 --simulated-seconds 0.04 --seed 5 \
   --threads 1 --out "$1"; }
 start=$(now_ms)
-search "$work/search-reference" > "$work/search-reference.log" 2>&1 || fail "search reference"
+(search "$work/search-reference") > "$work/search-reference.log" 2>&1 || fail "search reference"
 span=$(($(now_ms) - start))
 trials_of "$work/search-reference" in-order > "$work/search-reference.txt"
-landed=0
-for round in $(seq $rounds); do
+landed=0 round=0
+while [ "$landed" -lt "$kills_wanted" ]; do
+  round=$((round + 1))
   kill_until_done search "$span" -- search "$work/search-$round"
   trials_of "$work/search-$round" in-order > "$work/search-$round.txt"
   cmp -s "$work/search-$round.txt" "$work/search-reference.txt" ||
     fail "search round $round: the resumed trials differ from the uninterrupted ones"
 done
-search_kills=$landed
+search_kills=$landed search_rounds=$round search_span=$span
 
 # 3. A parallel search: its coordinator killed (its workers finish what they hold and leave); every trial
 #    recorded once, none lost.
-parallel() { "$meta_test" search --method random --objective "table:$table" --budget 24 --workers 2 --simulated-seconds 0.1 \
+parallel() { exec "$meta_test" search --method random --objective "table:$table" --budget 24 --workers 2 --simulated-seconds 0.1 \
   --seed 5 --threads 1 --out "$1"; }
 start=$(now_ms)
-parallel "$work/parallel-reference" > "$work/parallel-reference.log" 2>&1 || fail "parallel reference"
+(parallel "$work/parallel-reference") > "$work/parallel-reference.log" 2>&1 || fail "parallel reference"
 span=$(($(now_ms) - start))
-landed=0
-for round in $(seq $rounds); do
+landed=0 round=0
+while [ "$landed" -lt "$kills_wanted" ]; do
+  round=$((round + 1))
   kill_until_done parallel "$span" -- parallel "$work/parallel-$round"
   python3 - "$work/parallel-$round" 24 << 'PY' || fail "parallel round $round: trials lost or duplicated"
 import json, sys
@@ -119,6 +123,8 @@ assert len(set(archs)) == len(archs), "an architecture twice"
 assert all(t["ok"] for t in trials)
 PY
 done
-parallel_kills=$landed
+parallel_kills=$landed parallel_rounds=$round parallel_span=$span
 
-echo "cli_kill_anywhere: SIGKILLs that landed while running: collect $collect_kills, search $search_kills, parallel search coordinator $parallel_kills (seed $seed); lost 0, duplicated 0, every resumed result equal to the uninterrupted one"
+echo "cli_kill_anywhere: uninterrupted runs of $collect_span / $search_span / $parallel_span ms; SIGKILLs that landed while running (seed $seed): collect $collect_kills in $collect_rounds runs," \
+  "search $search_kills in $search_rounds, parallel search coordinator $parallel_kills in $parallel_rounds;" \
+  "lost 0, duplicated 0, every resumed result equal to the uninterrupted one"

@@ -11,7 +11,7 @@ namespace tnas {
 
 inline void add_common_options(cxxopts::Options& options) {
   options.add_options("common")("h,help", "Print this help")(
-      "threads", "CPU threads for LibTorch and OpenBLAS (default: all available cores)",
+      "threads", "CPU threads for LibTorch and OpenBLAS (the default is every core this process may use)",
       cxxopts::value<int>()->default_value(std::to_string(available_cores())));
 }
 

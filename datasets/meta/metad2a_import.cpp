@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "basics/error.h"
+#include "basics/strict_number.h"
 #include "datasets/formats/csv_table.h"
 #include "datasets/images/dataset_spec.h"
 #include "graphs/spaces/nb201/nb201_cell.h"
@@ -21,14 +22,9 @@ std::vector<int32_t> parse_classes(const std::string& text, const std::string& w
   std::vector<int32_t> classes;
   std::istringstream in(text);
   for (std::string tok; in >> tok;) {
-    int v = 0;
-    try {
-      size_t used = 0;
-      v = std::stoi(tok, &used);
-      if (used != tok.size()) throw 0;
-    } catch (...) {
-      throw Error(where + ": class id '" + tok + "' is not an integer");
-    }
+    const std::optional<int> parsed = parse_int(tok);
+    if (!parsed) throw Error(where + ": class id '" + tok + "' is not an integer");
+    const int v = *parsed;
     if (v < 1 || v > 1000) throw Error(where + ": class id " + tok + " is outside 1..1000 (1-based)");
     classes.push_back(v - 1);
   }

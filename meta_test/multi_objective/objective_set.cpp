@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "basics/error.h"
+#include "basics/strict_number.h"
 
 namespace tnas {
 namespace {
@@ -72,13 +73,9 @@ std::vector<double> reference_point(const std::vector<ObjectiveSpec>& specs, con
   if (!given.empty()) {
     std::stringstream in(given);
     for (std::string item; std::getline(in, item, ',');) {
-      try {
-        size_t used = 0;
-        ref.push_back(std::stod(item, &used));
-        if (used != item.size() || !std::isfinite(ref.back())) throw Error("");
-      } catch (...) {
-        throw Error("--reference-point: '" + item + "' is not a finite number");
-      }
+      const std::optional<double> value = parse_finite_double(item);
+      if (!value) throw Error("--reference-point: '" + item + "' is not a finite number");
+      ref.push_back(*value);
     }
     if (ref.size() != specs.size())
       throw Error("--reference-point: " + std::to_string(ref.size()) + " values for " +

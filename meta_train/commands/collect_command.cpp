@@ -4,6 +4,7 @@
 
 #include "basics/cli/cli_options.h"
 #include "basics/error.h"
+#include "basics/strict_number.h"
 #include "meta_train/collect/collector.h"
 #include "meta_train/collect/curve_collection.h"
 #include "meta_train/collect/slurm_array.h"
@@ -15,38 +16,20 @@ namespace {
 
 // "K" or "LO-HI".
 std::pair<int, int> parse_range(const std::string& text, const std::string& option) {
-  try {
-    const size_t dash = text.find('-');
-    size_t used = 0;
-    if (dash == std::string::npos) {
-      const int v = std::stoi(text, &used);
-      if (used != text.size()) throw 0;
-      return {v, v};
-    }
-    const int lo = std::stoi(text.substr(0, dash), &used);
-    if (used != dash) throw 0;
-    const std::string rest = text.substr(dash + 1);
-    const int hi = std::stoi(rest, &used);
-    if (used != rest.size()) throw 0;
-    return {lo, hi};
-  } catch (...) {
-    throw Error("--" + option + " must be N or LO-HI, got '" + text + "'");
-  }
+  const size_t dash = text.find('-');
+  const auto lo = parse_int(text.substr(0, dash));
+  const auto hi = dash == std::string::npos ? lo : parse_int(text.substr(dash + 1));
+  if (!lo || !hi) throw Error("--" + option + " must be N or LO-HI, got '" + text + "'");
+  return {*lo, *hi};
 }
 
 // "i/n".
 std::pair<int, int> parse_shard(const std::string& shard) {
   const size_t slash = shard.find('/');
-  try {
-    if (slash == std::string::npos) throw 0;
-    size_t u1 = 0, u2 = 0;
-    const int i = std::stoi(shard.substr(0, slash), &u1);
-    const int n = std::stoi(shard.substr(slash + 1), &u2);
-    if (u1 != slash || u2 != shard.size() - slash - 1) throw 0;
-    return {i, n};
-  } catch (...) {
-    throw Error("--shard must be i/n, got '" + shard + "'");
-  }
+  const auto index = parse_int(shard.substr(0, slash));
+  const auto count = slash == std::string::npos ? std::nullopt : parse_int(shard.substr(slash + 1));
+  if (!index || !count) throw Error("--shard must be i/n, got '" + shard + "'");
+  return {*index, *count};
 }
 
 void print_progress(const std::string& line) {

@@ -1,5 +1,6 @@
 #include "models/surrogate/surrogate.h"
 
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -293,8 +294,10 @@ Surrogate Surrogate::load(const std::string& dir, const std::string& expected_se
   if (!fs::exists(path)) throw Error(dir + ": not a checkpoint (no manifest.json)");
   nlohmann::json m;
   try {
-    std::ifstream in(path);
-    m = nlohmann::json::parse(in);
+    const std::vector<uint8_t> bytes = read_file_bytes(path);  // refuses a FIFO or a folder, never hangs
+    m = nlohmann::json::parse(bytes.begin(), bytes.end());
+  } catch (const Error&) {
+    throw;
   } catch (const std::exception& e) {
     throw Error(path + ": corrupt manifest (" + e.what() + ")");
   }
@@ -321,7 +324,15 @@ Surrogate Surrogate::load(const std::string& dir, const std::string& expected_se
   } catch (const Error& e) {
     throw Error(path + ": " + e.what());
   }
-  if (!(impl->label_std > 0)) throw Error(path + ": label_std must be > 0");
+  // The labels are accuracies in percent: anything else is a damaged or hand-edited manifest.
+  if (!(impl->label_mean >= 0 && impl->label_mean <= 100))
+    throw Error(path + ": label_mean must be an accuracy in 0..100, got " + field("label_mean").dump());
+  if (!(impl->label_std > 0 && impl->label_std <= 100))
+    throw Error(path + ": label_std must be in (0, 100], got " + field("label_std").dump());
+  if (!m.contains("files"))
+    std::fprintf(stderr,
+                 "warning: %s lists no content hashes ('files'): the checkpoint's files are not verified\n",
+                 path.c_str());
   impl->manifest = m;
   impl->dir = dir;
   impl->net = SurrogateNet(impl->options, impl->featurizer_classes);
