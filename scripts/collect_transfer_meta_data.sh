@@ -5,10 +5,13 @@
 #      250 images per class, preset fast (16 px), seed 2028, 8 shards of 30 tasks
 #   B: imagenet32, the same labels, 64 tasks x 16 cells, k = 5..20, 60 images per class, preset fast32
 #      (32 px), seed 2029, 2 shards of 32 tasks
-# About 5-6 CPU-seconds per result on this 2-core machine: 4,864 results, about 8 CPU-hours in all.
+# Measured on this 2-core machine: 11.9 CPU-seconds per result over the first 410 (k = 5..20 classes), so
+# 4,864 results take about 16 CPU-hours in all.
 # Every shard is its own resumable collection (killed at any moment, the same command continues it), so the
 # script can be stopped and rerun across sessions; it runs JOBS shards at a time (default 1), each on one
 # thread under `nice`. When every shard is complete it merges them into OUT_DIR/transfer.meta.h5.
+# The shards collected so far are committed in checkpoints/transfer-meta-data/: rerunning this script on that
+# folder continues them.
 #   scripts/collect_transfer_meta_data.sh OUT_DIR        (TNAS_SHARED_DATA, TNAS_BUILD_DIR, JOBS)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

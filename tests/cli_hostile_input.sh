@@ -116,6 +116,9 @@ cp "$checkpoint"/* "$work/edited-checkpoint/"
 python3 -c 'import json, sys; p = sys.argv[1]; m = json.load(open(p)); m["label_mean"] = 1e300; json.dump(m, open(p, "w"))' \
   "$work/edited-checkpoint/manifest.json"
 refused 'label_mean must be an accuracy in 0..100' "$meta_test" rank --checkpoint "$work/edited-checkpoint" --dataset mnist --top 1
+printf '0,low\n1,low\n2,low\n3,low\n4,low\n5,high\n6,high\n7,high\n8,high\n9,high\n' > "$work/groups.csv"
+refused 'only the fairness objectives use groups' "$meta_test" search --method random --objective train --dataset mnist \
+  --preset smoke --groups "$work/groups.csv" --out "$work/o7"
 mkdir -p "$work/existing-folder"
 refused 'is a folder' "$meta_train" data convert mnist "$work/existing-folder"
 [ -z "$(ls "$work/existing-folder")" ] || fail "data convert left files in the folder"
@@ -141,4 +144,4 @@ if mount -t tmpfs -o size=256k tmpfs "$disk" 2> /dev/null; then
 else
   echo "cli_hostile_input: full-disk case skipped: cannot mount a tmpfs here (not root)"
 fi
-echo "cli_hostile_input: ok: $tried metacharacter cases ran nothing; 14 refusals named their option or file"
+echo "cli_hostile_input: ok: $tried metacharacter cases ran nothing; 15 refusals named their option or file"

@@ -302,15 +302,24 @@ TEST(MultiFidelitySearch, EveryMethodRunsWithinItsEpochBudgetAndContinuesPromoti
 TEST(MultiFidelitySearch, ResumesAfterSigkillWithTheSameTrials) {
   const auto dir = test::scratch_dir("mf_kill");
   const std::string table = synthetic_curves(dir);
+  // Each lookup takes a few milliseconds (simulated), and the kills come after counted trials, not after a
+  // share of a measured duration, so that they land mid-search however loaded the machine is.
+  const auto killable = [&](const std::string& out) {
+    SearchSettings s = mf_settings("bohb", table, out, 20);
+    s.simulated_seconds = 0.01;
+    return s;
+  };
   const std::string reference = (dir / "reference").string();
-  const double seconds =
-      seconds_of([&] { run_search(mf_settings("bohb", table, reference, 20), [](const std::string&) {}); });
+  run_search(killable(reference), [](const std::string&) {});
   const auto expected = trials(reference);
   const std::string out = (dir / "killed").string();
-  const auto search = [&] { run_search(mf_settings("bohb", table, out, 20), [](const std::string&) {}); };
-  EXPECT_TRUE(kill_repeatedly(search, out, expected.size(), 4, 3, seconds))
-      << "no kill landed in the middle of the search";
-  run_search(mf_settings("bohb", table, out, 20), [](const std::string&) {});
+  for (size_t target : {3, 9, 15, 22}) {
+    const size_t recorded = test::kill_search_after_trials(
+        [&] { run_search(killable(out), [](const std::string&) {}); }, out, target);
+    ASSERT_LT(recorded, expected.size())
+        << "the kill after " << target << " more trials landed after the end";
+  }
+  run_search(killable(out), [](const std::string&) {});
   const auto got = trials(out);
   ASSERT_EQ(got.size(), expected.size());
   for (size_t i = 0; i < got.size(); ++i) {

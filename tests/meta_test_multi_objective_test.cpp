@@ -200,6 +200,13 @@ TEST(MultiObjectiveSearch, TheTrainObjectiveReportsGroupFairnessAndLatency) {
       EXPECT_NE(std::string(e.what()).find(o.groups), std::string::npos) << e.what();
     }
   }
+  o.groups = dir.string();  // a folder: refused by name, not read as an empty file
+  try {
+    make_objective(o, space);
+    ADD_FAILURE() << "a folder was accepted as --groups";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not a file of"), std::string::npos) << e.what();
+  }
 }
 
 // A command objective's metrics are objectives by name: here "energy", minimized ('-energy'), from the cell

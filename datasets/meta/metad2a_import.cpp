@@ -1,6 +1,7 @@
 #include "datasets/meta/metad2a_import.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -32,38 +33,67 @@ std::vector<int32_t> parse_classes(const std::string& text, const std::string& w
   return classes;
 }
 
+// The database rows held out for validation: the split file's first `validation_rows` lines.
+std::set<long long> read_heldout_rows(const MetaD2AImportOptions& o) {
+  std::set<long long> heldout_rows;
+  if (o.split_file.empty()) return heldout_rows;
+  std::ifstream in(o.split_file);
+  if (!in) throw Error(o.split_file + ": cannot open");
+  std::string line;
+  for (int i = 0; i < o.validation_rows && std::getline(in, line); ++i) {
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();  // CRLF
+    const auto row = parse_integer(line);
+    if (!row) throw Error(o.split_file + ": line " + std::to_string(i + 1) + " is not a row number");
+    heldout_rows.insert(*row);
+  }
+  if (static_cast<int>(heldout_rows.size()) != o.validation_rows)
+    throw Error(o.split_file + ": expected " + std::to_string(o.validation_rows) +
+                " distinct validation rows");
+  return heldout_rows;
+}
+
+// Each task's classes as the task-classes file lists them (empty without the file).
+std::map<long long, std::vector<int32_t>> read_reference_classes(const MetaD2AImportOptions& o) {
+  std::map<long long, std::vector<int32_t>> reference_classes;
+  if (o.task_classes_csv.empty()) return reference_classes;
+  const CsvTable tc = read_csv(o.task_classes_csv);
+  const size_t id = tc.column("task_id"), cl = tc.column("classes_imagenet32_1based");
+  for (size_t r = 0; r < tc.rows.size(); ++r)
+    reference_classes[tc.integer(r, id)] =
+        parse_classes(tc.rows[r][cl], o.task_classes_csv + ": line " + std::to_string(r + 2));
+  return reference_classes;
+}
+
+// The imagenet32 source of the tasks, with its images' count per class when --images gives them (-1 each
+// otherwise: unknown); says in the meta-dataset's protocol which rows get no dataset embedding.
+MetaSource image_source(const MetaD2AImportOptions& o, MetaDataset& d, std::vector<int64_t>& per_class) {
+  MetaSource images{"imagenet32", "imagenet32", "", 0, 1000, ""};
+  per_class.assign(1000, -1);
+  if (o.images.empty()) return images;
+  const ImageDataset src = load_dataset(o.images, LoadOptions{true});  // class ids index the 1,000 labels
+  if (src.num_classes() != 1000 || src.height != 32)
+    throw Error(o.images + ": expected 32x32 Imagenet images with 1,000 labels (an imagenet32:DIR spec)");
+  images.path = o.images;
+  images.n_images = src.size();
+  std::fill(per_class.begin(), per_class.end(), 0);
+  for (int32_t l : src.labels) ++per_class[l];
+  nlohmann::json config = nlohmann::json::parse(d.proxy_config);
+  config["images"] = o.images;
+  config["rows_without_images"] = "a task none of whose classes has images in " + o.images +
+                                  " gets no dataset embedding: fit leaves its rows out when the dataset "
+                                  "embedding is on";
+  d.proxy_config = config.dump();
+  return images;
+}
+
 }  // namespace
 
 MetaDataset import_metad2a(const MetaD2AImportOptions& o) {
   const CsvTable db = read_csv(o.database_csv);
   const size_t c_row = db.column("row"), c_task = db.column("task_id"), c_arch = db.column("arch_str"),
                c_acc = db.column("acc"), c_classes = db.column("task_classes");
-
-  std::set<long long> heldout_rows;
-  if (!o.split_file.empty()) {
-    std::ifstream in(o.split_file);
-    if (!in) throw Error(o.split_file + ": cannot open");
-    std::string line;
-    for (int i = 0; i < o.validation_rows && std::getline(in, line); ++i) {
-      try {
-        heldout_rows.insert(std::stoll(line));
-      } catch (...) {
-        throw Error(o.split_file + ": line " + std::to_string(i + 1) + " is not a row number");
-      }
-    }
-    if (static_cast<int>(heldout_rows.size()) != o.validation_rows)
-      throw Error(o.split_file + ": expected " + std::to_string(o.validation_rows) +
-                  " distinct validation rows");
-  }
-
-  std::map<long long, std::vector<int32_t>> reference_classes;
-  if (!o.task_classes_csv.empty()) {
-    const CsvTable tc = read_csv(o.task_classes_csv);
-    const size_t id = tc.column("task_id"), cl = tc.column("classes_imagenet32_1based");
-    for (size_t r = 0; r < tc.rows.size(); ++r)
-      reference_classes[tc.integer(r, id)] =
-          parse_classes(tc.rows[r][cl], o.task_classes_csv + ": line " + std::to_string(r + 2));
-  }
+  const std::set<long long> heldout_rows = read_heldout_rows(o);
+  const std::map<long long, std::vector<int32_t>> reference_classes = read_reference_classes(o);
 
   MetaDataset d;
   d.created_by = std::string("tnas ") + TNAS_VERSION + " (import-metad2a)";
@@ -72,23 +102,8 @@ MetaDataset import_metad2a(const MetaD2AImportOptions& o) {
       {"imported_from",
        o.database_csv}}.dump();
   d.search_space = "nb201";
-  MetaSource images{"imagenet32", "imagenet32", "", 0, 1000, ""};
-  std::vector<int64_t> per_class(1000, -1);  // -1: no images given, so unknown
-  if (!o.images.empty()) {
-    const ImageDataset src = load_dataset(o.images, LoadOptions{true});  // class ids index the 1,000 labels
-    if (src.num_classes() != 1000 || src.height != 32)
-      throw Error(o.images + ": expected 32x32 Imagenet images with 1,000 labels (an imagenet32:DIR spec)");
-    images.path = o.images;
-    images.n_images = src.size();
-    std::fill(per_class.begin(), per_class.end(), 0);
-    for (int32_t l : src.labels) ++per_class[l];
-    nlohmann::json config = nlohmann::json::parse(d.proxy_config);
-    config["images"] = o.images;
-    config["rows_without_images"] =
-        "a task none of whose classes has images in " + o.images +
-        " gets no dataset embedding: fit leaves its rows out when the dataset embedding is on";
-    d.proxy_config = config.dump();
-  }
+  std::vector<int64_t> per_class;
+  const MetaSource images = image_source(o, d, per_class);
   const int32_t source = d.source_index(images);
 
   Nb201MacroConfig net;

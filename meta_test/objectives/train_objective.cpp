@@ -30,6 +30,9 @@ namespace {
 std::vector<std::string> read_class_groups(const std::string& path, const ImageDataset& source) {
   std::vector<std::string> group(source.class_names.begin(), source.class_names.end());
   if (path.empty()) return group;
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error))
+    throw Error(path + ": not a file of \"class name,group\" lines (--groups)");
   std::ifstream in(path);
   if (!in) throw Error(path + ": cannot be read (--groups)");
   std::map<std::string, size_t> index;

@@ -102,12 +102,9 @@ class Coordinator {
 
  private:
   void record(const nlohmann::json& trial) {
-    run_.append_trial(trial);
-    finished_[trial.at("trial").get<int>()] = observation(u_, trial);
-    tally_.add(trial);
-    nlohmann::json summary = tally_.summary(u_.effective, finished_.size(), run_.trials());
-    write_outputs(run_, u_, summary, false);
-    progress_(progress_line(u_, trial, tally_));
+    const int number = trial.at("trial").get<int>();
+    const size_t evaluations = finished_.size() + (finished_.count(number) ? 0 : 1);
+    finished_[number] = record_trial(run_, u_, tally_, evaluations, trial, progress_);
   }
 
   // Trials finished and in flight can go over no budget: trials, epochs (those in flight counted as
@@ -170,6 +167,7 @@ nlohmann::json run_parallel_search(const SearchSettings& s,
                                    const std::function<void(const std::string&)>& progress) {
   SearchSetup u = set_up(s, progress);
   RunDirectory run(s.out, u.config, s.force);
+  if (!run.resume_note().empty()) progress(run.resume_note());
   TrialQueue queue(s.out);
   const LivenessLock alive(queue.coordinator_lock_path());
   record_worker_command(s);

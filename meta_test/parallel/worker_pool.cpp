@@ -170,6 +170,14 @@ class SlurmWorkers final : public WorkerPool {
       // cancelled, preempted, out of time) are not the worker's failure.
       const std::string log = run_dir_ + "/workers/slurm-" + *it + ".log", failure = worker_error(log);
       if (!failure.empty()) throw Error("worker job " + *it + " failed: " + failure + " (" + log + ")");
+      // A job that ends without ever writing its log never ran the worker (a bad partition, an account
+      // without time): resubmitting it every two seconds forever would help nobody.
+      std::error_code missing;
+      silent_ends_ = std::filesystem::exists(log, missing) ? 0 : silent_ends_ + 1;
+      if (silent_ends_ >= kMostSilentEnds)
+        throw Error(std::to_string(kMostSilentEnds) +
+                    " worker jobs in a row ended without starting (no log at " + log +
+                    "); check --sbatch-args and the cluster's queue (sacct -j " + *it + ")");
       progress_("worker job " + *it + " ended: a new one takes its place");
       it = jobs_.erase(it);
     }
@@ -204,6 +212,8 @@ class SlurmWorkers final : public WorkerPool {
   std::function<void(const std::string&)> progress_;
   std::set<std::string> jobs_;
   Clock::time_point last_check_{};
+  static constexpr int kMostSilentEnds = 5;
+  int silent_ends_ = 0;  // worker jobs in a row that ended without a log
 };
 
 }  // namespace

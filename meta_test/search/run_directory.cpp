@@ -44,6 +44,16 @@ RunDirectory::RunDirectory(std::string path, const nlohmann::json& config, bool 
     } catch (const std::exception& e) {
       if (!force) throw Error(config_path + ": corrupt (" + e.what() + "); use --force to start afresh");
     }
+    // Another thread count is allowed, but said: it changes the order of floating-point sums, so the resumed
+    // trials need not be those of an uninterrupted run.
+    const auto threads = [](const nlohmann::json& c) {
+      return c.contains("versions") ? c["versions"].value("torch_threads", 0) : 0;
+    };
+    if (threads(old) != threads(config) && threads(old) > 0)
+      resume_note_ = "resuming with " + std::to_string(threads(config)) + " threads where the run used " +
+                     std::to_string(threads(old)) +
+                     ": floating-point sums run in another order, so later trials may differ from an "
+                     "uninterrupted run's";
     if (comparable(old) != comparable(config)) {
       if (!force)
         throw Error(path_ + " holds a run with a different configuration (" + config_path +

@@ -39,6 +39,8 @@ class RunDirectory {
   const std::string& path() const { return path_; }
   // Finished trials in order (a torn last line, from a kill during the append, is dropped).
   const std::vector<nlohmann::json>& trials() const { return trials_; }
+  // What a resumed run should say before it goes on (another thread count), or "".
+  const std::string& resume_note() const { return resume_note_; }
   void append_trial(const nlohmann::json& trial);
   // trajectory.csv and summary.json; `hypervolume` (one per trial, multi-objective searches) adds a column.
   void write_outputs(const nlohmann::json& summary, const std::vector<double>& hypervolume = {});
@@ -50,6 +52,7 @@ class RunDirectory {
 
  private:
   std::string path_;
+  std::string resume_note_;
   OutputLock lock_;
   std::vector<nlohmann::json> trials_;
 };

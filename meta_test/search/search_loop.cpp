@@ -45,6 +45,7 @@ nlohmann::json run_sequential_search(const SearchSettings& s,
                                      const std::function<void(const std::string&)>& progress) {
   SearchSetup u = set_up(s, progress);
   RunDirectory run(s.out, u.config, s.force);
+  if (!run.resume_note().empty()) progress(run.resume_note());
   std::vector<Observation> history;
   SearchTally tally;
   for (const auto& t : run.trials()) {
@@ -73,12 +74,7 @@ nlohmann::json run_sequential_search(const SearchSettings& s,
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const nlohmann::json trial =
         trial_record(u, u.objectives, i + 1, p, outcome, seconds, u.method->last_seconds);
-    run.append_trial(trial);
-    history.push_back(observation(u, trial));
-    tally.add(trial);
-    nlohmann::json summary = tally.summary(u.effective, history.size(), run.trials());
-    write_outputs(run, u, summary, false);
-    progress(progress_line(u, trial, tally));
+    history.push_back(record_trial(run, u, tally, history.size() + 1, trial, progress));
   }
   if (!exhausted && !tally.budget_left(s.max_cost_seconds, u.max_epochs_total))
     progress("stopped by " + stop_reason(s, u, tally) + " after " + std::to_string(history.size()) +

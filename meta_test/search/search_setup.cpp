@@ -84,6 +84,13 @@ SearchSetup set_up(const SearchSettings& s, const std::function<void(const std::
   const SearchSpace& space = *u.space;
   u.objectives = parse_objectives(s.objectives);
   require_reported(u.objectives, *u.objective);
+  const bool fairness = std::any_of(u.objectives.begin(), u.objectives.end(), [](const ObjectiveSpec& spec) {
+    return spec.metric == "fairness_gap" || spec.metric == "worst_group_acc";
+  });
+  if (!s.objective.groups.empty() && !fairness)
+    throw Error(
+        "--groups " + s.objective.groups +
+        ": only the fairness objectives use groups; add fairness to --objectives (e.g. acc,fairness)");
   MultiFidelitySettings mf = s.mf;
   if (u.multi_fidelity) mf.max_epochs = u.max_epochs;
   if (s.max_epochs_total > 0 && !u.objective->reports_epochs())
@@ -279,6 +286,17 @@ std::string write_outputs(RunDirectory& run, const SearchSetup& u, nlohmann::jso
   summary["pareto"] = pareto_json(report, run.trials(), u.objectives, u.reference);
   run.write_outputs(summary, report.hypervolume);
   return write_pareto_outputs(run.path(), report, run.trials(), u.objectives, plot);
+}
+
+Observation record_trial(RunDirectory& run, const SearchSetup& u, SearchTally& tally, size_t evaluations,
+                         const nlohmann::json& trial,
+                         const std::function<void(const std::string&)>& progress) {
+  run.append_trial(trial);
+  tally.add(trial);
+  nlohmann::json summary = tally.summary(u.effective, evaluations, run.trials());
+  write_outputs(run, u, summary, false);
+  progress(progress_line(u, trial, tally));
+  return observation(u, trial);
 }
 
 nlohmann::json finish_search(const SearchSettings& s, const SearchSetup& u, RunDirectory& run,

@@ -88,6 +88,13 @@ std::string stop_reason(const SearchSettings& s, const SearchSetup& u, const Sea
 // the hypervolume column; with `plot`, pareto.png, whose line is returned); `summary` gets "pareto".
 std::string write_outputs(RunDirectory& run, const SearchSetup& u, nlohmann::json& summary, bool plot);
 
+// Records a finished trial, the one way both the sequential and the parallel loop do it: appends it to
+// trials.jsonl, adds it to the tally, rewrites the summary and trajectory (and the front) with `evaluations`
+// trials finished, says its progress line; returns the trial as the methods see it.
+Observation record_trial(RunDirectory& run, const SearchSetup& u, SearchTally& tally, size_t evaluations,
+                         const nlohmann::json& trial,
+                         const std::function<void(const std::string&)>& progress);
+
 // After the last trial: the plots, the final summary and (train objective) the incumbent's final training.
 nlohmann::json finish_search(const SearchSettings& s, const SearchSetup& u, RunDirectory& run,
                              const SearchTally& tally, size_t evaluations,

@@ -289,7 +289,12 @@ void Surrogate::save(const std::string& dir, const nlohmann::json& extra,
                         std::vector<uint8_t>(text.begin(), text.end()));  // last: it vouches for the rest
 }
 
-Surrogate Surrogate::load(const std::string& dir, const std::string& expected_search_space) {
+namespace {
+
+// The checkpoint's manifest, checked before any tensor is read: format version, search space, model options,
+// featurizer and label standardization. Fills those fields of `impl`.
+nlohmann::json read_manifest(const std::string& dir, const std::string& expected_search_space,
+                             SurrogateImpl& impl) {
   const std::string path = dir + "/manifest.json";
   if (!fs::exists(path)) throw Error(dir + ": not a checkpoint (no manifest.json)");
   nlohmann::json m;
@@ -311,28 +316,35 @@ Surrogate Surrogate::load(const std::string& dir, const std::string& expected_se
   if (!expected_search_space.empty() && field("search_space") != expected_search_space)
     throw Error(path + ": checkpoint is for search space " + field("search_space").dump() + ", not '" +
                 expected_search_space + "'");
-  auto impl = std::make_unique<SurrogateImpl>();
   try {
-    impl->options = surrogate_options_from_json(field("options"));
-    if (field("featurizer").at("id") != impl->options.featurizer)
+    impl.options = surrogate_options_from_json(field("options"));
+    if (field("featurizer").at("id") != impl.options.featurizer)
       throw Error("featurizer id differs from options");
-    impl->featurizer_classes = field("featurizer").at("classes");
-    impl->label_mean = field("label_mean");
-    impl->label_std = field("label_std");
+    impl.featurizer_classes = field("featurizer").at("classes");
+    impl.label_mean = field("label_mean");
+    impl.label_std = field("label_std");
   } catch (const nlohmann::json::exception& e) {
     throw Error(path + ": malformed manifest (" + e.what() + ")");
   } catch (const Error& e) {
     throw Error(path + ": " + e.what());
   }
   // The labels are accuracies in percent: anything else is a damaged or hand-edited manifest.
-  if (!(impl->label_mean >= 0 && impl->label_mean <= 100))
+  if (!(impl.label_mean >= 0 && impl.label_mean <= 100))
     throw Error(path + ": label_mean must be an accuracy in 0..100, got " + field("label_mean").dump());
-  if (!(impl->label_std > 0 && impl->label_std <= 100))
+  if (!(impl.label_std > 0 && impl.label_std <= 100))
     throw Error(path + ": label_std must be in (0, 100], got " + field("label_std").dump());
   if (!m.contains("files"))
     std::fprintf(stderr,
                  "warning: %s lists no content hashes ('files'): the checkpoint's files are not verified\n",
                  path.c_str());
+  return m;
+}
+
+}  // namespace
+
+Surrogate Surrogate::load(const std::string& dir, const std::string& expected_search_space) {
+  auto impl = std::make_unique<SurrogateImpl>();
+  const nlohmann::json m = read_manifest(dir, expected_search_space, *impl);
   impl->manifest = m;
   impl->dir = dir;
   impl->net = SurrogateNet(impl->options, impl->featurizer_classes);
