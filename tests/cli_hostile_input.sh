@@ -5,6 +5,7 @@
 #   tests/cli_hostile_input.sh META_TRAIN META_TEST WORKDIR
 set -eu
 absolute() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+tests=$(cd "$(dirname "$0")" && pwd)
 meta_train=$(absolute "$1") meta_test=$(absolute "$2") work=$3
 checkpoint=$(cd "$(dirname "$0")/../checkpoints/default" && pwd)
 rm -rf "$work" && mkdir -p "$work/bin"
@@ -12,14 +13,7 @@ work=$(cd "$work" && pwd)
 cd "$work"
 # A whole NB201 table of made-up accuracies, so that a table search needs nothing from ../shared.
 table="$work/table.csv"
-python3 -c '
-import itertools
-ops = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
-print("arch_str,test_acc")
-for i, c in enumerate(itertools.product(range(5), repeat=6)):
-    o = [ops[k] for k in c]
-    print("|%s~0|+|%s~0|%s~1|+|%s~0|%s~1|%s~2|,%.2f" % (*o, 50 + (i * 7919 % 4000) / 100))
-' > "$table"
+python3 "$tests/made_up_nb201_table.py" "$table"
 fail() { echo "cli_hostile_input: $*" >&2; exit 1; }
 pwned="$work/PWNED"
 no_pwned() { [ ! -e "$pwned" ] || fail "$1: a value ran as shell code ($pwned exists)"; }
@@ -140,7 +134,21 @@ if mount -t tmpfs -o size=256k tmpfs "$disk" 2> /dev/null; then
   "$meta_train" collect $full --out "$work/whole.h5" > /dev/null 2>&1
   summary() { "$meta_train" data info "$1" --json | tr -d ' \n' | grep -o '"results":[0-9]*\|"valid_acc":{[^}]*}' | sort; }
   [ "$(summary "$disk/c.h5")" = "$(summary "$work/whole.h5")" ] || fail "full disk: the resumed collection differs from an uninterrupted one"
-  echo "cli_hostile_input: full disk: one line, no .tmp, the rerun resumed to the uninterrupted result"
+  # A search whose run directory fills the disk: one line naming a file of it, no .tmp; with room again the
+  # same command resumes and ends with the uninterrupted search's trials.
+  rm -rf "$disk"/*
+  head -c 253952 /dev/zero > "$disk/filler"  # 8 KiB left
+  run_search() { "$meta_test" search --method evolution --objective "table:$table" --budget 30 --seed 2 --threads 1 --out "$1"; }
+  if run_search "$disk/run" > /dev/null 2> "$work/full-search.err"; then fail "a search on a full disk succeeded"; fi
+  grep -q "$disk/run/.*No space left on device" "$work/full-search.err" || fail "full disk search: unclear error: $(cat "$work/full-search.err")"
+  ls "$disk/run" | grep -q '\.tmp$' && fail "full disk search: a .tmp was left: $(ls "$disk/run")"
+  rm "$disk/filler"
+  run_search "$disk/run" > /dev/null 2> "$work/full-search2.err" || fail "search after freeing space: $(tail -1 "$work/full-search2.err")"
+  run_search "$work/whole-run" > /dev/null 2>&1
+  python3 -c 'import json, sys
+a, b = ([json.loads(l)["arch"] for l in open(d + "/trials.jsonl")] for d in sys.argv[1:])
+sys.exit(a != b)' "$disk/run" "$work/whole-run" || fail "full disk search: the resumed trials differ from the uninterrupted ones"
+  echo "cli_hostile_input: full disk: one line, no .tmp, the rerun resumed to the uninterrupted result (collect and search)"
 else
   echo "cli_hostile_input: full-disk case skipped: cannot mount a tmpfs here (not root)"
 fi

@@ -8,6 +8,7 @@
 # The kill moments come from TNAS_TEST_SEED (default 0), so a failing run can be repeated exactly.
 set -eu
 absolute() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+tests=$(cd "$(dirname "$0")" && pwd)
 meta_train=$(absolute "$1") meta_test=$(absolute "$2") work=$3 kills_wanted=${4:-100}
 rm -rf "$work" && mkdir -p "$work"
 work=$(cd "$work" && pwd)
@@ -76,14 +77,7 @@ collect_kills=$landed collect_rounds=$round collect_span=$span
 
 # A whole NB201 table of made-up accuracies, so that searches need nothing from ../shared.
 table="$work/table.csv"
-python3 -c '
-import itertools
-ops = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
-print("arch_str,test_acc")
-for i, c in enumerate(itertools.product(range(5), repeat=6)):
-    o = [ops[k] for k in c]
-    print("|%s~0|+|%s~0|%s~1|+|%s~0|%s~1|%s~2|,%.2f" % (*o, 50 + (i * 7919 % 4000) / 100))
-' > "$table"
+python3 "$tests/made_up_nb201_table.py" "$table"
 
 # 2. A sequential search: regularized evolution, each lookup taking up to 40 ms (simulated).
 search() { exec "$meta_test" search --method evolution --objective "table:$table" --budget 40 --simulated-seconds 0.04 --seed 5 \

@@ -1,9 +1,12 @@
 #include "meta_test/search/run_directory.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -82,12 +85,18 @@ RunDirectory::RunDirectory(std::string path, const nlohmann::json& config, bool 
 void RunDirectory::append_trial(const nlohmann::json& trial) {
   const std::string line = trial.dump() + "\n";
   const std::string path = path_ + "/trials.jsonl";
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (fd < 0) throw Error(path + ": cannot append");
-  const bool ok =
-      ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error(path + ": cannot append (" + std::strerror(errno) + ")");
+  const ssize_t written = ::write(fd, line.data(), line.size());
+  const bool ok = written == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+  const std::string reason = written < 0 || !ok ? std::strerror(errno) : "";
+  if (!ok && written > 0) {
+    // A torn line would stay behind the next good one: cut the file back to where this append began.
+    struct stat info {};
+    if (::fstat(fd, &info) == 0) (void)::ftruncate(fd, info.st_size - written);
+  }
   ::close(fd);
-  if (!ok) throw Error(path + ": append failed");
+  if (!ok) throw Error(path + ": append failed (" + (reason.empty() ? "short write" : reason) + ")");
   trials_.push_back(trial);
 }
 
