@@ -83,16 +83,7 @@ bool kill_repeatedly(const std::function<void()>& search, const std::string& out
              spread_us = static_cast<useconds_t>(0.6 * seconds * 1e6) + 1;
   bool partial = false;
   for (int k = 0; k < kills; ++k) {
-    const pid_t child = fork();
-    if (child < 0) throw Error("fork failed");
-    if (child == 0) {
-      try {
-        search();
-      } catch (...) {
-        _exit(1);
-      }
-      _exit(0);
-    }
+    const pid_t child = test::start_in_child(search);
     usleep(min_us + static_cast<useconds_t>(rng.uniform_int(spread_us)));
     kill(child, SIGKILL);
     waitpid(child, nullptr, 0);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -34,14 +35,10 @@ inline size_t count_lines(const std::string& path) {
   return static_cast<size_t>(std::count(std::istreambuf_iterator<char>(in), {}, '\n'));
 }
 
-// Runs `search` in a child process and SIGKILLs it as soon as `run_dir`/trials.jsonl holds `target` trials:
-// a kill placed by counting events, not seconds, so that a loaded machine kills at the same point. Returns
-// the trials recorded when it died (the caller asserts that the kill landed while trials were still to run).
-inline size_t kill_search_after_trials(const std::function<void()>& search, const std::string& run_dir,
-                                       size_t target) {
-  const std::string trials = run_dir + "/trials.jsonl";
-  const size_t before = count_lines(trials);
+// Runs `search` in a forked child process (exit status 0, or 1 when it threw); returns the child's pid.
+inline pid_t start_in_child(const std::function<void()>& search) {
   const pid_t child = fork();
+  if (child < 0) throw std::runtime_error("fork failed");
   if (child == 0) {
     try {
       search();
@@ -50,6 +47,17 @@ inline size_t kill_search_after_trials(const std::function<void()>& search, cons
     }
     _exit(0);
   }
+  return child;
+}
+
+// Runs `search` in a child process and SIGKILLs it as soon as `run_dir`/trials.jsonl holds `target` trials:
+// a kill placed by counting events, not seconds, so that a loaded machine kills at the same point. Returns
+// the trials recorded when it died (the caller asserts that the kill landed while trials were still to run).
+inline size_t kill_search_after_trials(const std::function<void()>& search, const std::string& run_dir,
+                                       size_t target) {
+  const std::string trials = run_dir + "/trials.jsonl";
+  const size_t before = count_lines(trials);
+  const pid_t child = start_in_child(search);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
   while (count_lines(trials) < before + target && std::chrono::steady_clock::now() < deadline &&
          waitpid(child, nullptr, WNOHANG) == 0)
