@@ -1,11 +1,13 @@
 #pragma once
 // Shared by the benchmark programs: timing, machine description, output files.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <exception>
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +28,15 @@ inline std::string cpu_model() {
 
 inline nlohmann::json machine() {
   return {{"cpu", cpu_model()}, {"cores", available_cores()}, {"versions", runtime_versions()}};
+}
+
+// The q-quantile of `values` with linear interpolation between order statistics (0 for none).
+inline double quantile(std::vector<double> values, double q) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const double position = q * static_cast<double>(values.size() - 1);
+  const size_t low = static_cast<size_t>(position), high = std::min(values.size() - 1, low + 1);
+  return values[low] + (position - static_cast<double>(low)) * (values[high] - values[low]);
 }
 
 inline std::string shared_data_dir() {

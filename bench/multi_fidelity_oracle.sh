@@ -46,8 +46,10 @@ done
 for p in "${pids[@]}"; do wait "$p"; done
 fi
 
-python3 - "$w" "$table" "$methods" "$seeds" "$budget" "$out" $(( $(date +%s) - start )) <<'PY'
-import csv, json, statistics, sys
+TNAS_BENCH_DIR=$(cd "$(dirname "$0")" && pwd) python3 - "$w" "$table" "$methods" "$seeds" "$budget" "$out" $(( $(date +%s) - start )) <<'PY'
+import csv, json, os, statistics, sys
+sys.path.insert(0, os.environ["TNAS_BENCH_DIR"])
+from rank_stats import spearman
 w, table, methods, seeds, budget, out, seconds = sys.argv[1], sys.argv[2], sys.argv[3].split(","), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6], int(sys.argv[7])
 curves = {}
 for row in csv.DictReader(open(table)):
@@ -105,21 +107,6 @@ for m in methods:
             k = budget * i / 200
             vals = [x for x in (regret_at(p, k * full) for p in runs) if x is not None]
             if len(vals) == len(runs): f.write(f"{k:.3f},{statistics.median(vals):.4f}\n")
-def ranks(v):
-    order = sorted(range(len(v)), key=lambda i: v[i])
-    r = [0.0] * len(v)
-    i = 0
-    while i < len(order):  # average ranks of ties
-        j = i
-        while j + 1 < len(order) and v[order[j + 1]] == v[order[i]]: j += 1
-        for k in range(i, j + 1): r[order[k]] = (i + j) / 2
-        i = j + 1
-    return r
-def spearman(a, b):
-    ra, rb = ranks(a), ranks(b)
-    ma, mb = statistics.mean(ra), statistics.mean(rb)
-    num = sum((x - ma) * (y - mb) for x, y in zip(ra, rb))
-    return num / (sum((x - ma) ** 2 for x in ra) * sum((y - mb) ** 2 for y in rb)) ** 0.5
 archs = sorted(curves)
 fidelity = {e: spearman([curves[a][e][0] for a in archs], [final_valid[a] for a in archs]) for e in (1, 3, 9) if e < E}
 noise = spearman([final_valid[a] for a in archs], [final_test[a] for a in archs])

@@ -8,7 +8,7 @@
 # --only reruns the named steps at full size and rewrites RESULTS.md with the other steps' last results,
 # each section dated by its own run. --jobs N runs N steps at once (their timings then share the cores). Steps: data_loading bo_step bo_step_python evaluator_speed
 # proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation
-# zero_shot real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real
+# zero_shot zero_cost_proxies proxies_within_subtask real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real
 # parallel_search_oracle parallel_search_real (this one measures wall-clock time: run it with --jobs 1).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -72,6 +72,8 @@ if [ $quick = 1 ]; then
     step proxy_fidelity "$b/proxy_fidelity" --cells 3 --presets smoke --out "$out"
     step search_quality "$b/search_quality" --seeds 2 --budget 8 --methods "tnas,gp,bowl,random,evolution,local,params,tnas@metad2a=$out/fit_metad2a" --out "$out"
     step zero_shot bench/zero_shot.sh --out "$out" default=checkpoints/default
+    step zero_cost_proxies bench/zero_cost_proxies.sh --quick --out "$out"
+    step proxies_within_subtask "$b/proxies_within_subtask" --meta checkpoints/transfer-meta-data/imagenet16-fast.shard0.h5 --tasks 2 --threads 1 --out "$out"
   else
     log "reference data absent ($TNAS_SHARED_DATA): proxy_fidelity and search_quality skipped"
   fi
@@ -118,6 +120,9 @@ full_step() {
         previous=("fashion-mnist-tiny=$out/previous_default/checkpoints/default")
       fi
       step zero_shot bench/zero_shot.sh --out "$out" default=checkpoints/default "${previous[@]}" ;;
+    proxies_within_subtask) step proxies_within_subtask "$b/proxies_within_subtask" --meta checkpoints/transfer-meta-data/imagenet16-fast.shard0.h5 \
+      --meta checkpoints/transfer-meta-data/imagenet32-fast32.shard0.h5 --threads 1 --out "$out" ;;
+    zero_cost_proxies) step zero_cost_proxies bench/zero_cost_proxies.sh --sample 1000 --out "$out" ;;
     jahs_surrogate_quality) step jahs_surrogate_quality bench/jahs_surrogate_quality.sh --out "$out" ;;
     real_training_search)
       # Both spaces; tnas on jahs with TNAS_REAL_JAHS_CHECKPOINT (default: jahs_surrogate_quality's fit when it
@@ -135,7 +140,7 @@ full_step() {
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
   esac
 }
-all_steps="data_loading bo_step tnas_step bo_step_python evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation zero_shot real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real"
+all_steps="data_loading bo_step tnas_step bo_step_python evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation zero_shot zero_cost_proxies proxies_within_subtask real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real"
 steps=${only//,/ }
 steps=${steps:-$all_steps}
 for s in $steps; do [[ " $all_steps " == *" $s "* ]] || { echo "run_all: unknown step '$s' (steps: $all_steps)" >&2; exit 2; }; done

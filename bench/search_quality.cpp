@@ -6,6 +6,8 @@
 #include <cxxopts.hpp>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
 
 #include "basics/cli/cli_options.h"
 #include "bench/bench_util.h"
@@ -16,12 +18,7 @@ using namespace tnas;
 
 namespace {
 
-double quantile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  const double pos = q * (v.size() - 1);
-  const size_t lo = static_cast<size_t>(pos), hi = std::min(v.size() - 1, lo + 1);
-  return v[lo] + (pos - lo) * (v[hi] - v[lo]);
-}
+using bench::quantile;
 
 }  // namespace
 
@@ -41,6 +38,8 @@ int run(int argc, char** argv) {
       cxxopts::value<std::string>()->default_value("zero-shot"))("warm-start-distance",
                                                                  "tnas: edges between warm-start cells",
                                                                  cxxopts::value<int>()->default_value("1"))(
+      "warm-start-top", "tnas: warm-start cells drawn from this many of the best",
+      cxxopts::value<int>()->default_value("1"))(
       "mutation-parents", "BO methods: best cells whose neighbours are acquisition candidates",
       cxxopts::value<int>()->default_value("1"))("warm-start", "BO methods: initial evaluations",
                                                  cxxopts::value<int>()->default_value("5"))(
@@ -78,11 +77,12 @@ int run(int argc, char** argv) {
   nlohmann::json rows = nlohmann::json::array();
   std::printf(
       "| method | median final regret | quartiles | reached optimum (seeds) | median evals to optimum | "
-      "reached top 0.1%% | median evals to top 0.1%% | overhead/step (ms) |\n");
-  std::printf("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+      "reached top 0.1%% | median evals to top 0.1%% | distinct answers | overhead/step (ms) |\n");
+  std::printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
   const double top = optimum - 0.001 * optimum;  // within 0.1 % of the optimum's accuracy
   for (const auto& method : methods) {
     std::vector<double> finals, to_opt, to_top, overhead;
+    std::set<std::string> answers;  // the incumbent cell each seed ends with
     std::string checkpoint = args["checkpoint"].as<std::string>();
     std::string label = method, base = method;
     if (const size_t at = method.find('@'), eq = method.find('=');
@@ -101,6 +101,7 @@ int run(int argc, char** argv) {
       s.bo.kernel = args["kernel"].as<std::string>();
       s.bo.warm_start_distance = args["warm-start-distance"].as<int>();
       s.bo.warm_start = args["warm-start"].as<int>();
+      s.bo.warm_start_top = args["warm-start-top"].as<int>();
       s.bo.mutation_parents = args["mutation-parents"].as<int>();
       s.bo.acquisition_pool = args["acquisition-pool"].as<std::string>();
       s.bo.warm_start_from = args["warm-start-from"].as<std::string>();
@@ -115,17 +116,20 @@ int run(int argc, char** argv) {
       run_search(s, [](const std::string&) {});
       std::ifstream in(s.out + "/trials.jsonl");
       double best = -1;
+      std::string answer;
       int first_opt = -1, first_top = -1, i = 0;
       for (std::string line; std::getline(in, line);) {
         const auto t = nlohmann::json::parse(line);
         ++i;
-        if (t.at("ok")) best = std::max(best, t.at("accuracy").get<double>());
+        if (t.at("ok") && t.at("accuracy").get<double>() > best)
+          best = t.at("accuracy").get<double>(), answer = t.at("arch").get<std::string>();
         if (first_opt < 0 && best >= optimum - 1e-9) first_opt = i;
         if (first_top < 0 && best >= top) first_top = i;
         if (i > 5) overhead.push_back(t.value("propose_seconds", 0.0) * 1000);
         curves << label << "," << seed << "," << i << "," << optimum - best << "\n";
       }
       finals.push_back(optimum - best);
+      answers.insert(answer);
       if (first_opt > 0) to_opt.push_back(first_opt);
       if (first_top > 0) to_top.push_back(first_top);
     }
@@ -135,15 +139,16 @@ int run(int argc, char** argv) {
                   to_opt.empty() ? 0.0 : quantile(to_opt, 0.5));
     std::snprintf(top_med, sizeof top_med, to_top.empty() ? "-" : "%.0f",
                   to_top.empty() ? 0.0 : quantile(to_top, 0.5));
-    std::printf("| %s | %.3f | %s | %zu/%d | %s | %zu/%d | %s | %.1f |\n", label.c_str(),
+    std::printf("| %s | %.3f | %s | %zu/%d | %s | %zu/%d | %s | %zu | %.1f |\n", label.c_str(),
                 quantile(finals, 0.5), quart, to_opt.size(), seeds, opt_med, to_top.size(), seeds, top_med,
-                overhead.empty() ? 0.0 : quantile(overhead, 0.5));
+                answers.size(), overhead.empty() ? 0.0 : quantile(overhead, 0.5));
     std::fflush(stdout);
     rows.push_back({{"method", label},
                     {"checkpoint", base == "tnas" ? checkpoint : ""},
                     {"final_regret", finals},
                     {"evals_to_optimum", to_opt},
                     {"evals_to_top_0_1pct", to_top},
+                    {"distinct_answers", answers.size()},
                     {"median_overhead_ms", overhead.empty() ? 0.0 : quantile(overhead, 0.5)}});
   }
   bench::write_json(out + "/search_quality.json", {{"machine", bench::machine()},

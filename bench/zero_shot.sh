@@ -20,23 +20,13 @@ for item in "$@"; do
     > "$out/zero_shot/$name.tsv" 2> "$out/zero_shot/$name.log"
   names+=("$name=$ckpt")
 done
-python3 - "$table" "$out" "${names[@]}" <<'PY'
-import csv, json, sys
+TNAS_BENCH_DIR=$(cd "$(dirname "$0")" && pwd) python3 - "$table" "$out" "${names[@]}" <<'PY'
+import csv, json, os, sys
+sys.path.insert(0, os.environ["TNAS_BENCH_DIR"])
+from rank_stats import spearman
 table_path, out, items = sys.argv[1], sys.argv[2], sys.argv[3:]
 table = {r["arch_str"]: float(r["test_acc"]) for r in csv.DictReader(open(table_path))}
 best = max(table.values())
-def ranks(v):
-    order = sorted(range(len(v)), key=lambda i: v[i]); r = [0.0] * len(v); i = 0
-    while i < len(v):
-        j = i
-        while j + 1 < len(v) and v[order[j + 1]] == v[order[i]]: j += 1
-        for k in range(i, j + 1): r[order[k]] = (i + j) / 2
-        i = j + 1
-    return r
-def spearman(a, b):
-    a, b = ranks(a), ranks(b); n = len(a); ma, mb = sum(a) / n, sum(b) / n
-    cov = sum((x - ma) * (y - mb) for x, y in zip(a, b))
-    return cov / (sum((x - ma) ** 2 for x in a) * sum((y - mb) ** 2 for y in b)) ** 0.5
 print("| checkpoint | zero-shot Spearman (15,625 cells) | regret of its top-1 | best regret in its top-5 | top-1 cell |")
 print("| --- | --- | --- | --- | --- |")
 rows = []

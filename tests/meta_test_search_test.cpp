@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -276,6 +277,95 @@ TEST(Search, TnasIsReproducibleAndResumesWithFixedAndPerStepDatasetEmbedding) {
   s.bo.adapt = "mlp";
   s.bo.mlp_lr = 0;
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
+}
+
+// The pool embedding (architecture embeddings, target features, D, zero-shot mean) is cached in the data
+// cache: a second search with the same inputs reads it, a damaged entry is recomputed and replaced, and the
+// trials are the same in every case.
+TEST(Search, ThePoolEmbeddingIsCachedAndADamagedEntryIsRecomputed) {
+  const std::string checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
+  if (!std::filesystem::exists(checkpoint + "/manifest.json")) GTEST_SKIP() << checkpoint << " is absent";
+  const auto dir = test::scratch_dir("search_pool_cache");
+  const std::string table = test::synthetic_table(dir);
+  const std::string images = (dir / "target.bin").string();
+  test::write_cifar(test::synthetic_images(200, 3, 32, 32, 10), images, false);
+  const char* previous = std::getenv("TNAS_DATA_CACHE");
+  const std::string saved = previous ? previous : "";
+  ::setenv("TNAS_DATA_CACHE", (dir / "cache").c_str(), 1);
+  const auto cached = [](const std::string& out) {
+    const auto config = nlohmann::json::parse(test::read_text(out + "/config.json"));
+    return config.at("method").at("pool_embedding").at("cached").get<bool>();
+  };
+  for (const std::string method : {"tnas", "gp"}) {
+    SCOPED_TRACE(method);
+    auto s = settings(method, table, (dir / (method + "_1")).string(), 4);
+    s.bo.checkpoint = checkpoint;
+    s.bo.dataset = "cifar10:" + images;
+    run_search(s, [](const std::string&) {});
+    EXPECT_FALSE(cached(s.out));
+    const auto archs = trial_archs(s.out);
+    s.out = (dir / (method + "_2")).string();
+    run_search(s, [](const std::string&) {});
+    EXPECT_TRUE(cached(s.out));
+    EXPECT_EQ(trial_archs(s.out), archs);
+    for (const auto& entry : std::filesystem::directory_iterator(dir / "cache" / "pool-embeddings")) {
+      std::fstream file(entry.path(), std::ios::in | std::ios::out | std::ios::binary);
+      file.seekp(100);
+      file.put('\x7f');
+    }
+    s.out = (dir / (method + "_3")).string();
+    run_search(s, [](const std::string&) {});
+    EXPECT_FALSE(cached(s.out));
+    EXPECT_EQ(trial_archs(s.out), archs);
+    s.out = (dir / (method + "_4")).string();
+    run_search(s, [](const std::string&) {});
+    EXPECT_TRUE(cached(s.out));
+    if (method == "tnas") {  // another target file is another entry
+      test::write_cifar(test::synthetic_images(210, 3, 32, 32, 10), images, false);
+      s.out = (dir / (method + "_5")).string();
+      run_search(s, [](const std::string&) {});
+      EXPECT_FALSE(cached(s.out));
+      test::write_cifar(test::synthetic_images(200, 3, 32, 32, 10), images, false);
+    }
+    std::filesystem::remove_all(dir / "cache");
+  }
+  if (previous)
+    ::setenv("TNAS_DATA_CACHE", saved.c_str(), 1);
+  else
+    ::unsetenv("TNAS_DATA_CACHE");
+}
+
+// --warm-start-top K draws each warm-start cell with the seed from the K best-predicted: seeds start in
+// different places, and one seed is still reproducible.
+TEST(Search, TheWarmStartDrawsFromThePriorsTopWithTheSeed) {
+  const std::string checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
+  if (!std::filesystem::exists(checkpoint + "/manifest.json")) GTEST_SKIP() << checkpoint << " is absent";
+  const auto dir = test::scratch_dir("search_warm_start_top");
+  const std::string table = test::synthetic_table(dir);
+  const std::string images = (dir / "target.bin").string();
+  test::write_cifar(test::synthetic_images(200, 3, 32, 32, 10), images, false);
+  std::set<std::string> first_cells;
+  for (uint64_t seed = 0; seed < 4; ++seed) {
+    auto s = settings("tnas", table, (dir / ("top_" + std::to_string(seed))).string(), 2);
+    s.bo.checkpoint = checkpoint;
+    s.bo.dataset = "cifar10:" + images;
+    s.bo.warm_start_top = 20;
+    s.seed = seed;
+    run_search(s, [](const std::string&) {});
+    const auto archs = trial_archs(s.out);
+    first_cells.insert(archs.at(0));
+    if (seed == 0) {
+      s.out = (dir / "top_0_again").string();
+      run_search(s, [](const std::string&) {});
+      EXPECT_EQ(trial_archs(s.out), archs);
+    }
+  }
+  EXPECT_GE(first_cells.size(), 2u);
+  auto bad = settings("tnas", table, (dir / "bad").string(), 2);
+  bad.bo.checkpoint = checkpoint;
+  bad.bo.dataset = "cifar10:" + images;
+  bad.bo.warm_start_top = 0;
+  EXPECT_THROW(run_search(bad, [](const std::string&) {}), Error);
 }
 
 TEST(Search, ASecondSearchOnTheSameRunDirectoryIsRefused) {

@@ -63,6 +63,30 @@ TEST(CellTrainer, SameSeedSameResultOnCpu) {
   EXPECT_EQ(a.params, nb201_param_count(Nb201Cell::parse(kCell), preset.network(4)));
 }
 
+// Resolution 0 (the final preset's): the source's own side, rounded to the nearest multiple of 4 because the
+// network halves it twice, and the FLOPs are counted at that side.
+TEST(CellTrainer, ANativeResolutionPresetTrainsAtTheSourcesOwnSide) {
+  const auto src = stripes(80, 4);  // 16 x 16
+  auto preset = test_preset();
+  preset.resolution = 0;
+  preset.epochs = preset.grayscale_epochs = 1;
+  EXPECT_EQ(preset.input_resolution(28), 28);
+  EXPECT_EQ(preset.input_resolution(30), 32);
+  EXPECT_EQ(preset.input_resolution(5), 8);
+  const auto data = prepare_evaluation_data(src, nullptr, preset, 2);
+  EXPECT_EQ(data.train.height, 16);
+  EXPECT_EQ(data.test.width, 16);
+  TrainOptions o;
+  o.device = "cpu";
+  const auto result = train_and_evaluate(Nb201Cell::parse(kCell), data, preset, o);
+  Nb201MacroConfig at_16 = preset.network(4);
+  at_16.resolution = 16;
+  EXPECT_EQ(result.flops, nb201_flops(Nb201Cell::parse(kCell), at_16));
+  const ProxyPreset final_preset = find_preset("final");
+  EXPECT_EQ(final_preset.resolution, 0);
+  EXPECT_EQ(final_preset.augment, "crop");  // no flips: a flipped digit is another class
+}
+
 TEST(CellTrainer, FastModeIsDeterministicOnCpuAndSaysWhatItUsed) {
   const auto src = stripes(80, 4);
   const auto preset = test_preset();

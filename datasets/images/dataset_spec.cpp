@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <sys/stat.h>
+
 #include "basics/error.h"
 #include "basics/memory_scope.h"
 #include "datasets/formats/cifar_format.h"
@@ -87,6 +89,45 @@ std::string fashion_mnist_dir() {
 }
 
 std::string DatasetSpec::name() const { return kind; }
+
+namespace {
+
+// "name size mtime-ns;" of a regular file, or of each regular file directly in a folder (sorted by name).
+std::string files_identity(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  auto describe = [](const fs::path& file) {
+    struct stat info {};
+    if (::stat(file.c_str(), &info) != 0) return file.string() + " missing;";
+    const long long mtime_ns = static_cast<long long>(info.st_mtim.tv_sec) * 1000000000LL +
+                               static_cast<long long>(info.st_mtim.tv_nsec);
+    return file.string() + " " + std::to_string(info.st_size) + " " + std::to_string(mtime_ns) + ";";
+  };
+  if (!fs::is_directory(path, error)) return describe(path);
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(path, error))
+    if (entry.is_regular_file(error)) files.push_back(entry.path().string());
+  std::sort(files.begin(), files.end());
+  std::string identity;
+  for (const auto& file : files) identity += describe(file);
+  return identity;
+}
+
+}  // namespace
+
+std::string dataset_identity(const DatasetSpec& spec) {
+  std::string identity = spec.text + "|";
+  if (spec.kind == "mnist") return identity + files_identity(data_cache_dir() + "/mnist");
+  if (spec.kind == "fashion-mnist") return identity + files_identity(fashion_mnist_dir());
+  size_t start = 0;  // idx names two files, separated by a comma
+  while (start <= spec.path.size()) {
+    const size_t comma = spec.kind == "idx" ? spec.path.find(',', start) : std::string::npos;
+    const size_t end = comma == std::string::npos ? spec.path.size() : comma;
+    identity += files_identity(spec.path.substr(start, end - start));
+    start = end + 1;
+  }
+  return identity;
+}
 
 DatasetSpec parse_dataset_spec(const std::string& text) {
   DatasetSpec s;

@@ -38,6 +38,11 @@ inline ImageDataset load_dataset(const std::string& text, const LoadOptions& opt
   return load_dataset(parse_dataset_spec(text), options);
 }
 
+// What identifies the data a spec loads without loading it: the spec, and the name, size and modification
+// time of each file it reads (of every file of a folder it names). Keys caches of what is computed from the
+// images; a changed file changes it.
+std::string dataset_identity(const DatasetSpec& spec);
+
 // The tnas data cache ($TNAS_DATA_CACHE, else $XDG_CACHE_HOME/tnas, else ~/.cache/tnas); MNIST lives there.
 std::string data_cache_dir();
 // Folder of the Debian package dataset-fashion-mnist ($TNAS_FASHION_MNIST_DIR overrides).

@@ -5,6 +5,7 @@ int run_arch_command(int argc, char** argv);
 int run_dataset_command(int argc, char** argv);
 int run_evaluate_command(int argc, char** argv);
 int run_pareto_command(int argc, char** argv);
+int run_proxies_command(int argc, char** argv);
 int run_rank_command(int argc, char** argv);
 int run_search_command(int argc, char** argv);
 int run_worker_command(int argc, char** argv);

@@ -30,6 +30,7 @@ SearchSettings search_settings(const cxxopts::ParseResult& args) {
   s.bo.kernel = args["kernel"].as<std::string>();
   s.bo.warm_start = args["warm-start"].as<int>();
   s.bo.warm_start_distance = args["warm-start-distance"].as<int>();
+  s.bo.warm_start_top = args["warm-start-top"].as<int>();
   s.bo.warm_start_from = args["warm-start-from"].as<std::string>();
   s.bo.finetune_steps = args["finetune-steps"].as<int>();
   s.bo.adapt = args["adapt"].as<std::string>();
@@ -203,6 +204,10 @@ cxxopts::Options search_options(const std::string& program) {
       "warm-start-distance",
       "tnas: each zero-shot warm-start cell differs in at least this many edges from those before it (1 = "
       "the plain top cells)",
+      cxxopts::value<int>()->default_value("1"))(
+      "warm-start-top",
+      "tnas: each zero-shot warm-start cell is drawn with the seed from this many of the best (1 = the best, "
+      "the same for every seed)",
       cxxopts::value<int>()->default_value("1"))("warm-start", "Initial evaluations before BO",
                                                  cxxopts::value<int>()->default_value("5"))(
       "warm-start-from",

@@ -9,19 +9,94 @@
 #include <optional>
 #include <unordered_map>
 
+#include "basics/binary_file.h"
 #include "basics/error.h"
 #include "datasets/images/dataset_spec.h"
 #include "datasets/meta/meta_dataset.h"
 #include "meta_test/bo/acquisition.h"
 #include "meta_test/bo/additive_gp.h"
+#include "meta_test/bo/pool_embedding_cache.h"
 #include "meta_test/bo/target_embedding.h"
 #include "meta_test/bo/wl_kernel_cache.h"
 #include "meta_test/methods/search_methods.h"
+#include "models/runtime/runtime.h"
 #include "models/surrogate/gp_regression.h"
 #include "models/surrogate/surrogate.h"
 
 namespace tnas {
 namespace {
+
+// How many times the images D needs are featurized when D is redrawn every step, so that the draws differ.
+constexpr size_t kPerStepReservoir = 5;
+
+bool redraws_dataset_embedding(const BayesOptSettings& s) {
+  return s.meta_trained && s.dataset_embedding == "per-step";
+}
+
+// Everything the pool embedding is computed from, or "" when it cannot be cached (a checkpoint without
+// content hashes). The runtime (versions, threads) is part of it, because another thread count can round
+// the embeddings differently.
+std::string pool_embedding_key(const SearchContext& c, const BayesOptSettings& s,
+                               const Surrogate& surrogate) {
+  std::string pool;
+  for (const Arch& config : c.pool) pool += c.space->format(config) + "\n";
+  std::string key = "space " + c.space->name() + "|pool " + content_hash(pool.data(), pool.size()) +
+                    "|seed " + std::to_string(c.seed) + "|runtime " + runtime_versions().dump();
+  if (!s.meta_trained) return key + "|random encoder " + to_json(surrogate.options()).dump();
+  const nlohmann::json manifest = surrogate.manifest();
+  if (!manifest.contains("files")) return "";
+  key += "|checkpoint " + manifest.dump();
+  if (surrogate.options().dataset_embedding)
+    key += "|dataset " + dataset_identity(parse_dataset_spec(s.dataset)) + "|reservoir " +
+           std::to_string(redraws_dataset_embedding(s) ? kPerStepReservoir : 1);
+  return key;
+}
+
+// The pool's architecture embeddings, and for tnas with a dataset encoder the featurized target images and
+// the first D.
+PoolEmbedding embed_pool_and_target(const SearchContext& c, const BayesOptSettings& s,
+                                    const Surrogate& surrogate) {
+  PoolEmbedding setup;
+  setup.arch_embeddings = surrogate.arch_embeddings(*c.space, c.pool);
+  setup.dataset_embedding = Eigen::VectorXf::Zero(surrogate.options().nz);
+  if (!s.meta_trained || !surrogate.options().dataset_embedding) return setup;
+  // D needs images_per_class images per class: featurize only those, or, when D is redrawn every step, a
+  // reservoir of kPerStepReservoir times as many to draw from.
+  Rng rng(c.seed + 99);
+  const size_t per_class = static_cast<size_t>(surrogate.options().images_per_class) *
+                           (redraws_dataset_embedding(s) ? kPerStepReservoir : 1);
+  TargetFeatures target = featurize_target(surrogate, s.dataset, per_class, rng);
+  setup.dataset_embedding = surrogate.dataset_embedding(target.features, target.labels, target.classes, rng);
+  setup.target_features = std::move(target.features);
+  setup.target_labels = std::move(target.labels);
+  setup.target_classes = target.classes;
+  return setup;
+}
+
+// The reference's warm start: each pool row's mean accuracy in the checkpoint's meta-training data (-1e300
+// for a cell it never saw), so that the warm start takes the best of those.
+Eigen::VectorXd meta_data_means(const SearchContext& c, const BayesOptSettings& s,
+                                const Surrogate& surrogate) {
+  const auto manifest = surrogate.manifest();
+  std::string path = manifest.contains("meta_dataset") ? manifest["meta_dataset"].value("path", "") : "";
+  if (!path.empty() && !std::filesystem::exists(path))
+    path = (std::filesystem::path(s.checkpoint).parent_path().parent_path() / path).string();
+  if (path.empty() || !std::filesystem::exists(path))
+    throw Error(s.checkpoint + ": its meta-dataset (" + path +
+                ") is not available for --warm-start-from meta-data");
+  const MetaDataset md = read_meta_dataset(path);
+  std::unordered_map<std::string, std::pair<double, int>> by_key;
+  for (const auto& r : md.results) {
+    auto& [sum, count] = by_key[c.space->iso_key(c.space->parse(md.archs[r.arch].string))];
+    sum += r.valid_acc;
+    ++count;
+  }
+  Eigen::VectorXd means = Eigen::VectorXd::Constant(static_cast<long>(c.pool.size()), -1e300);
+  for (size_t i = 0; i < c.pool.size(); ++i)
+    if (auto it = by_key.find(c.space->iso_key(c.pool[i])); it != by_key.end())
+      means(static_cast<long>(i)) = it->second.first / it->second.second;
+  return means;
+}
 
 class BayesOpt final : public SearchMethod, public AccuracyModel {
  public:
@@ -42,48 +117,29 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
       o.arch_numeric_features = c.space->numeric_feature_count();
       surrogate.emplace(o, 10, c.seed);  // random weights: no meta-training
     }
+    if (s.meta_trained && surrogate->options().dataset_embedding && s.dataset.empty())
+      throw Error("method tnas needs --dataset (its images condition the surrogate)");
     const auto start = std::chrono::steady_clock::now();
-    g_ = surrogate->arch_embeddings(*c.space, c.pool);
-    Eigen::VectorXf d = Eigen::VectorXf::Zero(surrogate->options().nz);
-    if (s.meta_trained && surrogate->options().dataset_embedding) {
-      if (s.dataset.empty()) throw Error("method tnas needs --dataset (its images condition the surrogate)");
-      // D needs images_per_class images per class: featurize only those, or, when D is redrawn every step,
-      // a reservoir of kPerStepReservoir times as many to draw from.
-      Rng rng(c.seed + 99);
-      const size_t per_class =
-          static_cast<size_t>(surrogate->options().images_per_class) * (per_step_d() ? kPerStepReservoir : 1);
-      TargetFeatures target = featurize_target(*surrogate, s.dataset, per_class, rng);
-      target_features_ = std::move(target.features);
-      target_labels_ = std::move(target.labels);
-      target_classes_ = target.classes;
-      d = surrogate->dataset_embedding(target_features_, target_labels_, target_classes_, rng);
+    const std::string key = pool_embedding_key(c, s, *surrogate);
+    const std::string cache = key.empty() ? "" : pool_embedding_cache_path(key);
+    std::optional<PoolEmbedding> setup;
+    if (!cache.empty()) setup = read_pool_embedding(cache, key);
+    setup_cached_ = setup.has_value();
+    if (!setup) setup = embed_pool_and_target(c, s, *surrogate);
+    z_ = surrogate->kernel_features(setup->dataset_embedding, setup->arch_embeddings);
+    if (s.meta_trained && setup->zero_shot_mean.size() == 0) {
+      Eigen::VectorXd variance;
+      zero_shot_posterior(*surrogate, z_, setup->zero_shot_mean, variance);  // meta-training points only
     }
-    d_ = d;
-    z_ = surrogate->kernel_features(d, g_);
-    if (s.meta_trained && s.warm_start_from == "meta-data") {
-      // The reference's warm start: the cells with the best mean accuracy in the meta-training data.
-      const auto m = surrogate->manifest();
-      std::string path = m.contains("meta_dataset") ? m["meta_dataset"].value("path", "") : "";
-      if (!path.empty() && !std::filesystem::exists(path))
-        path = (std::filesystem::path(s.checkpoint).parent_path().parent_path() / path).string();
-      if (path.empty() || !std::filesystem::exists(path))
-        throw Error(s.checkpoint + ": its meta-dataset (" + path +
-                    ") is not available for --warm-start-from meta-data");
-      const MetaDataset md = read_meta_dataset(path);
-      std::unordered_map<std::string, std::pair<double, int>> by_key;
-      for (const auto& r : md.results) {
-        auto& [sum, count] = by_key[c.space->iso_key(c.space->parse(md.archs[r.arch].string))];
-        sum += r.valid_acc;
-        ++count;
-      }
-      zero_shot_ = Eigen::VectorXd::Constant(static_cast<long>(pool_.size()), -1e300);
-      for (size_t i = 0; i < pool_.size(); ++i)
-        if (auto it = by_key.find(c.space->iso_key(pool_.configs()[i])); it != by_key.end())
-          zero_shot_(static_cast<long>(i)) = it->second.first / it->second.second;
-    }
+    if (!setup_cached_ && !cache.empty()) write_pool_embedding(cache, key, *setup);
+    g_ = std::move(setup->arch_embeddings);
+    target_features_ = std::move(setup->target_features);
+    target_labels_ = std::move(setup->target_labels);
+    target_classes_ = setup->target_classes;
+    d_ = std::move(setup->dataset_embedding);
+    if (s.meta_trained && s.warm_start_from == "meta-data") zero_shot_ = meta_data_means(c, s, *surrogate);
     if (s.meta_trained) {
-      Eigen::VectorXd mean, var;
-      zero_shot_posterior(*surrogate, z_, mean, var);  // conditioned on meta-training points only
+      const Eigen::VectorXd& mean = setup->zero_shot_mean;
       if (s.warm_start_from == "zero-shot") zero_shot_ = mean;
       // The prior as a kernel feature of the additive GP: standardized over the pool.
       const double mu = mean.mean(), sd = std::sqrt((mean.array() - mu).square().mean());
@@ -124,46 +180,62 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
   SearchMethod& as_method() override { return *this; }
 
   nlohmann::json describe() const override {
-    return {{"method", s_.meta_trained ? "tnas" : "gp"},
-            {"checkpoint", s_.meta_trained ? s_.checkpoint : ""},
-            {"acquisition", acquisition_.describe()},
-            {"acquisition_pool", s_.acquisition_pool},
-            {"mutation_parents", s_.mutation_parents},
-            {"warm_start", s_.warm_start},
-            {"warm_start_distance", s_.warm_start_distance},
-            {"kernel", s_.kernel},
-            {"warm_start_from", s_.meta_trained ? s_.warm_start_from : "random"},
-            {"finetune_steps", s_.finetune_steps},
-            {"finetune_lr", s_.finetune_lr},
-            {"adapt", s_.adapt},
-            {"mlp_lr", s_.adapt == "mlp" ? s_.mlp_lr : 0.0},
-            {"dataset_embedding", redraw_d() ? "per-step" : "fixed"},  // a constant D is never redrawn
-            {"pool_embedding_seconds", setup_seconds_}};
+    nlohmann::json described = {
+        {"method", s_.meta_trained ? "tnas" : "gp"},
+        {"checkpoint", s_.meta_trained ? s_.checkpoint : ""},
+        {"acquisition", acquisition_.describe()},
+        {"acquisition_pool", s_.acquisition_pool},
+        {"mutation_parents", s_.mutation_parents},
+        {"warm_start", s_.warm_start},
+        {"warm_start_distance", s_.warm_start_distance},
+        {"kernel", s_.kernel},
+        {"warm_start_from", s_.meta_trained ? s_.warm_start_from : "random"},
+        {"finetune_steps", s_.finetune_steps},
+        {"finetune_lr", s_.finetune_lr},
+        {"adapt", s_.adapt},
+        {"mlp_lr", s_.adapt == "mlp" ? s_.mlp_lr : 0.0},
+        {"dataset_embedding", redraw_d() ? "per-step" : "fixed"},  // a constant D is never redrawn
+        {"pool_embedding", {{"seconds", setup_seconds_}, {"cached", setup_cached_}}}};
+    // Recorded only when set, so that run directories from before the setting existed resume unchanged.
+    if (s_.warm_start_top != 1) described["warm_start_top"] = s_.warm_start_top;
+    return described;
   }
 
  private:
   // The best unevaluated cell by zero-shot prediction that differs in at least warm_start_distance choices
   // from every cell evaluated so far (so that the warm start spreads over the prior's good regions instead of
-  // spending its evaluations on near-copies of one cell); the plain best if no cell is that far.
+  // spending its evaluations on near-copies of one cell); the plain best if no cell is that far. With
+  // warm_start_top K > 1, one of the K best such cells drawn with the search's seed, so that seeds explore
+  // different parts of the prior's top instead of all starting from the same cells.
   Arch warm_start(const std::vector<Observation>& h, const std::vector<bool>& done, Rng& rng) {
     if (zero_shot_.size() == 0) return pool_.random_unevaluated(done, rng);
-    long best = -1, best_far = -1;
+    long best = -1;
+    std::vector<long> far;
     for (long i = 0; i < zero_shot_.size(); ++i) {
       if (done[i]) continue;
       if (best < 0 || zero_shot_(i) > zero_shot_(best)) best = i;
-      if (best_far >= 0 && zero_shot_(i) <= zero_shot_(best_far)) continue;
-      bool far = true;
-      for (const auto& o : h) {
-        const std::vector<int>& a = o.config.choices;
-        const std::vector<int>& b = pool_.configs()[i].choices;
-        int diff = 0;
-        for (size_t k = 0; k < std::min(a.size(), b.size()); ++k) diff += a[k] != b[k];
-        far = far && diff >= s_.warm_start_distance;
-      }
-      if (far) best_far = i;
+      if (is_far_from_evaluated(h, i)) far.push_back(i);
     }
     if (best < 0) throw PoolExhausted();
-    return pool_.configs()[best_far >= 0 ? best_far : best];
+    if (far.empty()) return pool_.configs()[best];
+    const size_t top = std::min(far.size(), static_cast<size_t>(std::max(1, s_.warm_start_top)));
+    // The best first, ties to the lower pool row (what a single pass keeping the first maximum picks).
+    std::partial_sort(far.begin(), far.begin() + static_cast<long>(top), far.end(), [&](long a, long b) {
+      return zero_shot_(a) > zero_shot_(b) || (zero_shot_(a) == zero_shot_(b) && a < b);
+    });
+    const size_t pick = top == 1 ? 0 : static_cast<size_t>(rng.uniform_int(top));
+    return pool_.configs()[far[pick]];
+  }
+
+  bool is_far_from_evaluated(const std::vector<Observation>& h, long row) const {
+    const std::vector<int>& b = pool_.configs()[row].choices;
+    for (const auto& o : h) {
+      const std::vector<int>& a = o.config.choices;
+      int diff = 0;
+      for (size_t k = 0; k < std::min(a.size(), b.size()); ++k) diff += a[k] != b[k];
+      if (diff < s_.warm_start_distance) return false;
+    }
+    return true;
   }
 
   // The kernel families of tnas's additive GP: the fine-tuned deep kernel (unit variance), the zero-shot
@@ -185,7 +257,7 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     return {{{deep}, weights}, {{prior}, weights}, wl_.family(rows, candidates, weights)};
   }
 
-  bool per_step_d() const { return s_.meta_trained && s_.dataset_embedding == "per-step"; }
+  bool per_step_d() const { return redraws_dataset_embedding(s_); }
   bool redraw_d() const { return per_step_d() && target_classes_ > 0; }
 
   Eigen::MatrixXf arch_rows(const std::vector<long>& indices) const {
@@ -411,8 +483,8 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
   BayesOptSettings s_;
   Acquisition acquisition_;
   double label_mean_ = 0, label_std_ = 1, setup_seconds_ = 0;
+  bool setup_cached_ = false;  // the pool embedding came from the data cache
   GpHyperparameters initial_;
-  static constexpr size_t kPerStepReservoir = 5;
   std::optional<Surrogate> surrogate_;
   Eigen::VectorXf d_;                // the dataset embedding of this step
   Eigen::MatrixXf g_;                // arch embeddings of the pool (frozen encoder)

@@ -14,6 +14,8 @@ void validate_bo(const BayesOptSettings& bo) {
     throw Error("--acquisition-pool must be mutations or all, got '" + bo.acquisition_pool + "'");
   if (bo.mutation_parents < 1)
     throw Error("--mutation-parents must be >= 1, got " + std::to_string(bo.mutation_parents));
+  if (bo.warm_start_top < 1 || bo.warm_start_top > 10000)
+    throw Error("--warm-start-top must be in 1..10000, got " + std::to_string(bo.warm_start_top));
   if (bo.warm_start_distance < 1 || bo.warm_start_distance > kNb201NumEdges)
     throw Error("--warm-start-distance must be in 1..6, got " + std::to_string(bo.warm_start_distance));
   if (bo.warm_start < 0) throw Error("--warm-start must be >= 0, got " + std::to_string(bo.warm_start));

@@ -99,6 +99,9 @@ struct BayesOptSettings {
   // tnas's zero-shot warm start: each cell at least this many edges away from the cells evaluated before
   // (1 = the plain top cells, the reference's way).
   int warm_start_distance = 1;
+  // Each zero-shot warm-start cell is drawn with the seed from this many of the best (1 = the best: every
+  // seed starts from the same cells).
+  int warm_start_top = 1;
   // zero-shot (the surrogate's top cells on the target) | meta-data (best mean accuracy in the meta-training
   // data, the reference's choice) | random
   std::string warm_start_from = "zero-shot";

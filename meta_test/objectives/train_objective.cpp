@@ -174,6 +174,9 @@ class TrainObjective final : public Objective {
     if (f.depth > 0) p.cells_per_stage = f.depth;
     if (f.width > 0) p.channels = f.width;
     if (f.images_per_class > 0) p.images_per_class = f.images_per_class;
+    if (f.resolution > 0 && preset_.resolution == 0)
+      throw Error("fidelity " + f.describe() + ": preset " + preset_.name +
+                  " trains at each source's own resolution, so a resolution fidelity has nothing to scale");
     if (f.resolution > 0)
       p.resolution = std::max(4, 4 * static_cast<int>(std::lround(preset_.resolution * f.resolution / 4)));
     return p;

@@ -28,9 +28,16 @@ nlohmann::json comparable(nlohmann::json config) {
   config.erase("max_epochs_total");
   config.erase("workers");  // more or fewer workers, elsewhere, continue the same search
   if (!config.contains("space")) config["space"] = "nb201";  // runs from before the space was recorded
-  if (config.contains("method")) config["method"].erase("pool_embedding_seconds");  // a timing, not a setting
-  if (config.contains("method") && config["method"].contains("model"))
-    config["method"]["model"].erase("pool_embedding_seconds");
+  // How long the pool embedding took and whether it came from the cache: a timing, not a setting (runs from
+  // before the cache recorded the seconds alone).
+  const auto erase_timings = [](nlohmann::json& method) {
+    method.erase("pool_embedding");
+    method.erase("pool_embedding_seconds");
+  };
+  if (config.contains("method")) {
+    erase_timings(config["method"]);
+    if (config["method"].contains("model")) erase_timings(config["method"]["model"]);
+  }
   return config;
 }
 

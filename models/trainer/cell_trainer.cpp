@@ -12,6 +12,7 @@
 #include "datasets/images/subtask_sampler.h"
 #include "models/trainer/batch_augment.h"
 #include "models/trainer/cuda_graph_step.h"
+#include "models/trainer/image_tensors.h"
 #include "models/trainer/nb201_network_module.h"
 #include "models/trainer/nesterov_sgd.h"
 #include "models/trainer/training_state.h"
@@ -20,8 +21,8 @@
 namespace tnas {
 namespace {
 
-ImageDataset to_network_input(const ImageDataset& d, int resolution) {
-  return resize_area(to_rgb(d), resolution);
+ImageDataset to_network_input(const ImageDataset& images, int resolution) {
+  return resize_area(to_rgb(images), resolution);
 }
 
 int smallest_class(const ClassIndex& index) {
@@ -34,17 +35,6 @@ std::vector<int> all_classes(int n) {
   std::vector<int> c(n);
   for (int i = 0; i < n; ++i) c[i] = i;
   return c;
-}
-
-// Images as a float tensor in [0, 1].
-torch::Tensor to_tensor(const ImageDataset& d) {
-  auto t = torch::from_blob(const_cast<uint8_t*>(d.pixels.data()), {d.size(), d.channels, d.height, d.width},
-                            torch::kUInt8);
-  return t.to(torch::kFloat32).div_(255.0);
-}
-
-torch::Tensor labels_tensor(const ImageDataset& d) {
-  return torch::from_blob(const_cast<int32_t*>(d.labels.data()), {d.size()}, torch::kInt32).to(torch::kInt64);
 }
 
 // Autocast to bfloat16 on `device` for the lifetime of the scope (the forward pass and the loss). The cast
@@ -227,9 +217,10 @@ EvaluationData prepare_evaluation_data(const ImageDataset& source, const ImageDa
     data.valid = subtask_images(source, task, "valid");
     data.test = subtask_images(source, task, "test");
   }
-  data.train = to_network_input(data.train, preset.resolution);
-  data.valid = to_network_input(data.valid, preset.resolution);
-  data.test = to_network_input(data.test, preset.resolution);
+  const int side = preset.input_resolution(source.height);  // test images too, whatever their source
+  data.train = to_network_input(data.train, side);
+  data.valid = to_network_input(data.valid, side);
+  data.test = to_network_input(data.test, side);
   return data;
 }
 
@@ -237,9 +228,10 @@ EvaluationData evaluation_data_from_subtask(const ImageDataset& source, const Su
                                             const ProxyPreset& preset) {
   EvaluationData data;
   data.source_channels = source.channels;
-  data.train = to_network_input(subtask_images(source, task, "train"), preset.resolution);
-  data.valid = to_network_input(subtask_images(source, task, "valid"), preset.resolution);
-  data.test = to_network_input(subtask_images(source, task, "test"), preset.resolution);
+  const int side = preset.input_resolution(source.height);
+  data.train = to_network_input(subtask_images(source, task, "train"), side);
+  data.valid = to_network_input(subtask_images(source, task, "valid"), side);
+  data.test = to_network_input(subtask_images(source, task, "test"), side);
   return data;
 }
 
@@ -394,7 +386,8 @@ TrainResult train_and_evaluate(const Nb201Cell& cell, const EvaluationData& data
   TrainResult result;
   const Precision precision = choose_precision(options, result);
   const int classes = data.train.num_classes();
-  const Nb201MacroConfig net_config = preset.network(classes);
+  Nb201MacroConfig net_config = preset.network(classes);
+  net_config.resolution = data.train.height;  // the preset's, or the source's own (FLOPs depend on it)
   result.params = nb201_param_count(cell, net_config);
   result.flops = nb201_flops(cell, net_config);
   result.epochs = preset.epochs_for(data.source_channels);

@@ -4,15 +4,27 @@
 
 namespace tnas {
 
+namespace {
+thread_local ActivationRecorder* active_recorder = nullptr;
+}  // namespace
+
+ActivationRecorder::ActivationRecorder() { active_recorder = this; }
+ActivationRecorder::~ActivationRecorder() { active_recorder = nullptr; }
+
 torch::Tensor activate(const torch::Tensor& x, Activation a) {
+  torch::Tensor out;
   switch (a) {
     case Activation::kHardswish:
-      return torch::hardswish(x);
+      out = torch::hardswish(x);
+      break;
     case Activation::kMish:
-      return torch::mish(x);
+      out = torch::mish(x);
+      break;
     default:
-      return torch::relu(x);
+      out = torch::relu(x);
   }
+  if (active_recorder) active_recorder->outputs.push_back(out);
+  return out;
 }
 
 ReluConvBnImpl::ReluConvBnImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride, Activation a)

@@ -9,6 +9,17 @@ namespace tnas {
 
 torch::Tensor activate(const torch::Tensor& x, Activation a);
 
+// While one is alive on a thread, every activation the NB201 modules compute on that thread is appended to
+// it (the zero-cost proxies read NASWOT's binary codes and fisher's activation gradients from them); without
+// one the network does nothing extra.
+struct ActivationRecorder {
+  ActivationRecorder();
+  ~ActivationRecorder();
+  ActivationRecorder(const ActivationRecorder&) = delete;
+  ActivationRecorder& operator=(const ActivationRecorder&) = delete;
+  std::vector<torch::Tensor> outputs;
+};
+
 // ReLU (or the configured activation) -> Conv(k x k, no bias) -> BatchNorm (affine), as NAS-Bench-201's
 // ReLUConvBN.
 struct ReluConvBnImpl : torch::nn::Module {

@@ -1,5 +1,7 @@
 #include "models/trainer/proxy_preset.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "basics/error.h"
@@ -43,15 +45,20 @@ std::vector<ProxyPreset> all_presets() {
   p.push_back(tiny);
 
   // The final training of a search's answer: every image of the dataset up to the smallest class's count per
-  // class (a fifth held out for the test, a fifth of the rest for validation), twice the proxies' width, more
-  // epochs; under a minute on 2 cores for MNIST.
+  // class (a fifth held out for the test, a fifth of the rest for validation) at the dataset's own
+  // resolution, twice the proxies' width and depth, 20 epochs, random crops without flips (a flipped digit or
+  // letter is another class). On MNIST's 28x28 digits this took the answer from 97.28 % (16 px, C=16 N=1, 10
+  // epochs, crop+flip) to 98.8-99.4 % over three data draws; about 5 minutes on 2 cores.
   ProxyPreset final_preset = fast;
   final_preset.name = "final";
   final_preset.channels = 16;
-  final_preset.epochs = final_preset.grayscale_epochs = 10;
+  final_preset.cells_per_stage = 2;
+  final_preset.resolution = 0;
+  final_preset.epochs = final_preset.grayscale_epochs = 20;
   final_preset.batch_size = 64;
   final_preset.images_per_class = 0;
   final_preset.test_images_per_class = 0;
+  final_preset.augment = "crop";
   p.push_back(final_preset);
 
   ProxyPreset smoke;  // a few seconds on CPU: for tests and demos, not for decisions
@@ -69,6 +76,11 @@ std::vector<ProxyPreset> all_presets() {
 }
 
 }  // namespace
+
+int ProxyPreset::input_resolution(int source_height) const {
+  if (resolution > 0) return resolution;
+  return std::max(8, 4 * static_cast<int>((source_height + 2) / 4));
+}
 
 Nb201MacroConfig ProxyPreset::network(int num_classes) const {
   Nb201MacroConfig c;

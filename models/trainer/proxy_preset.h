@@ -31,6 +31,9 @@ struct ProxyPreset {
 
   Nb201MacroConfig network(int num_classes) const;
   int epochs_for(int source_channels) const { return source_channels == 1 ? grayscale_epochs : epochs; }
+  // The side the network sees for a source of this height: `resolution`, or with 0 the source's own rounded
+  // to the nearest multiple of 4 (at least 8), because the network halves it twice.
+  int input_resolution(int source_height) const;
 };
 
 // Throws tnas::Error naming the unknown preset and the known ones.

@@ -1,0 +1,21 @@
+#pragma once
+// Internal (torch): an ImageDataset's pixels and labels as tensors, for the trainer and the zero-cost
+// proxies.
+#include <torch/torch.h>
+
+#include "datasets/images/image_dataset.h"
+
+namespace tnas {
+
+// Images as a float tensor in [0, 1], N x C x H x W.
+inline torch::Tensor to_tensor(const ImageDataset& d) {
+  auto t = torch::from_blob(const_cast<uint8_t*>(d.pixels.data()), {d.size(), d.channels, d.height, d.width},
+                            torch::kUInt8);
+  return t.to(torch::kFloat32).div_(255.0);
+}
+
+inline torch::Tensor labels_tensor(const ImageDataset& d) {
+  return torch::from_blob(const_cast<int32_t*>(d.labels.data()), {d.size()}, torch::kInt32).to(torch::kInt64);
+}
+
+}  // namespace tnas
