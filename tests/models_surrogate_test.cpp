@@ -149,6 +149,16 @@ TEST(Surrogate, CorruptOrNonFiniteCheckpointsAreRefusedNamingTheFile) {
         .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));  // restore
     EXPECT_NO_THROW(Surrogate::load(ck));
   }
+  {  // a hand-edited manifest: a label standardization still in range, but not the one that was saved
+    const std::string path = ck + "/manifest.json";
+    auto manifest = nlohmann::json::parse(std::ifstream(path));
+    const auto saved = manifest;
+    manifest["label_mean"] = manifest["label_mean"].get<double>() + 1;
+    std::ofstream(path) << manifest.dump(2);
+    expect_refused("manifest.json", "the manifest was edited or damaged");
+    std::ofstream(path) << saved.dump(2);
+    EXPECT_NO_THROW(Surrogate::load(ck));
+  }
   {
     torch::NoGradGuard no_grad;
     s.impl().net->kernel->mlp->parameters()[0].view(-1)[7] = std::numeric_limits<float>::quiet_NaN();
@@ -173,8 +183,10 @@ TEST(Surrogate, CheckpointRoundTripAndMismatches) {
   EXPECT_EQ(s.kernel_features(d, g1), back.kernel_features(d, g2));
 
   EXPECT_THROW(Surrogate::load(ck, "darts"), Error);  // another search space
-  // A manifest whose options do not match the tensors.
+  // A manifest whose options do not match the tensors (without its self-hash, as written before it existed,
+  // so that the tensors' own check is what refuses it).
   auto manifest = nlohmann::json::parse(std::ifstream(ck + "/manifest.json"));
+  manifest.erase("manifest_hash");
   manifest["options"]["arch_hidden"] = 64;
   std::ofstream(ck + "/manifest.json") << manifest.dump();
   try {

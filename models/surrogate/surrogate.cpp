@@ -49,6 +49,14 @@ int64_t load_backbone(const std::string& bytes, const std::string& path,
   return t.size(1);
 }
 
+// The manifest's hash of itself: the content hash of its compact JSON without the manifest_hash field, so
+// that an edited label standardization, option or file hash is refused like a damaged weight file.
+std::string manifest_hash(nlohmann::json manifest) {
+  manifest.erase("manifest_hash");
+  const std::string text = manifest.dump();
+  return content_hash(text.data(), text.size());
+}
+
 // The bytes of `name` in checkpoint `dir`, checked against the manifest's content hash when it lists one
 // (checkpoints written before hashes were recorded list none).
 std::vector<uint8_t> verified_file(const std::string& dir, const nlohmann::json& manifest,
@@ -284,6 +292,7 @@ void Surrogate::save(const std::string& dir, const nlohmann::json& extra,
     write_file_atomically(dir + "/" + name, content);
     m["files"][name] = content_hash(content.data(), content.size());
   }
+  m["manifest_hash"] = manifest_hash(m);
   const std::string text = m.dump(2) + "\n";
   write_file_atomically(dir + "/manifest.json",
                         std::vector<uint8_t>(text.begin(), text.end()));  // last: it vouches for the rest
@@ -333,6 +342,11 @@ nlohmann::json read_manifest(const std::string& dir, const std::string& expected
     throw Error(path + ": label_mean must be an accuracy in 0..100, got " + field("label_mean").dump());
   if (!(impl.label_std > 0 && impl.label_std <= 100))
     throw Error(path + ": label_std must be in (0, 100], got " + field("label_std").dump());
+  if (m.contains("manifest_hash") && m["manifest_hash"] != manifest_hash(m))
+    throw Error(path + ": the manifest was edited or damaged (its manifest_hash " +
+                m["manifest_hash"].dump() + " differs from its content's " + manifest_hash(m) + ")");
+  if (!m.contains("manifest_hash"))
+    std::fprintf(stderr, "warning: %s has no manifest_hash: its own fields are not verified\n", path.c_str());
   if (!m.contains("files"))
     std::fprintf(stderr,
                  "warning: %s lists no content hashes ('files'): the checkpoint's files are not verified\n",
