@@ -1,9 +1,9 @@
 #!/bin/sh
-# Kill anywhere (issue 27): collect, a sequential search and a parallel search's coordinator are SIGKILLed at
+# Kill anywhere (issue 27): collect, a sequential search, a parallel search's coordinator and fit are SIGKILLed at
 # random moments (startup, training, proposals, and inside the atomic saves that follow every result) and
 # rerun with the same command until they finish; each result must equal the uninterrupted run's: the same
-# results for collect, the same trials in the same order for the sequential search, and every trial exactly
-# once for the parallel one (its finishing order is not deterministic).
+# results for collect, the same trials in the same order for the sequential search, every trial exactly once
+# for the parallel one (its finishing order is not deterministic), the same checkpoint files for fit.
 #   tests/cli_kill_anywhere.sh META_TRAIN META_TEST WORKDIR [KILLS_PER_COMMAND]
 # The kill moments come from TNAS_TEST_SEED (default 0), so a failing run can be repeated exactly.
 set -eu
@@ -119,6 +119,27 @@ PY
 done
 parallel_kills=$landed parallel_rounds=$round parallel_span=$span
 
-echo "cli_kill_anywhere: uninterrupted runs of $collect_span / $search_span / $parallel_span ms; SIGKILLs that landed while running (seed $seed): collect $collect_kills in $collect_rounds runs," \
-  "search $search_kills in $search_rounds, parallel search coordinator $parallel_kills in $parallel_rounds;" \
+# 4. fit: a tiny surrogate on a smoke collection, killed anywhere (featurizer training, epochs, the
+#    checkpoint's atomic writes); every resumed fit must write the uninterrupted one's files bit for bit. Fewer
+#    kills than the others: one fit takes seconds.
+"$meta_train" collect --source mnist --tasks 12 --classes-per-task 2 --images-per-class 20 --archs-per-task 3 \
+  --preset smoke --seed 7 --threads 1 --out "$work/fit-data.h5" > "$work/fit-data.log" 2>&1 || fail "fit's collection"
+fit() { exec "$meta_train" fit --meta "$work/fit-data.h5" --epochs 3 --batch 8 --featurizer-epochs 1 --arch-hidden 16 \
+  --no-feature-cache --threads 1 --out "$1"; }
+files_of() { python3 -c "import json, sys; print(json.load(open(sys.argv[1] + '/manifest.json'))['files'])" "$1"; }
+start=$(now_ms)
+(fit "$work/fit-reference") > "$work/fit-reference.log" 2>&1 || fail "fit reference"
+span=$(($(now_ms) - start))
+fit_wanted=$(( kills_wanted / 5 > 5 ? kills_wanted / 5 : 5 ))
+landed=0 round=0
+while [ "$landed" -lt "$fit_wanted" ]; do
+  round=$((round + 1))
+  kill_until_done fit "$span" -- fit "$work/fit-$round"
+  [ "$(files_of "$work/fit-$round")" = "$(files_of "$work/fit-reference")" ] ||
+    fail "fit round $round: the resumed checkpoint's files differ from the uninterrupted one's"
+done
+fit_kills=$landed fit_rounds=$round fit_span=$span
+
+echo "cli_kill_anywhere: uninterrupted runs of $collect_span / $search_span / $parallel_span / $fit_span ms; SIGKILLs that landed while running (seed $seed): collect $collect_kills in $collect_rounds runs," \
+  "search $search_kills in $search_rounds, parallel search coordinator $parallel_kills in $parallel_rounds, fit $fit_kills in $fit_rounds;" \
   "lost 0, duplicated 0, every resumed result equal to the uninterrupted one"
