@@ -70,7 +70,10 @@ struct Scoring {
 void score_meta_dataset(const std::string& meta, Scoring& scoring) {
   const MetaDataset md = read_meta_dataset(meta);
   const auto progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
-  const std::vector<ImageDataset> sources = load_meta_sources(md, scoring.specs, meta, progress);
+  std::map<std::string, std::string> specs;  // the overrides of this file's sources (one file may lack some)
+  for (const MetaSource& source : md.sources)
+    if (scoring.specs.count(source.name)) specs[source.name] = scoring.specs.at(source.name);
+  const std::vector<ImageDataset> sources = load_meta_sources(md, specs, meta, progress);
   const std::vector<TaskImages> tasks = list_task_images(md, sources, meta);
   const size_t task_count = scoring.tasks_wanted > 0
                                 ? std::min(tasks.size(), static_cast<size_t>(scoring.tasks_wanted))
@@ -112,7 +115,7 @@ int run(int argc, char** argv) {
                            "Zero-cost proxies' within-subtask Spearman on meta-datasets");
   options.add_options()("meta", "Meta-dataset (.h5; repeatable: the tasks of all)",
                         cxxopts::value<std::vector<std::string>>())(
-      "source", "NAME=SPEC overriding a source's recorded path (repeatable)",
+      "source", "NAME=SPEC overriding the recorded path of the source NAME in any --meta (repeatable)",
       cxxopts::value<std::vector<std::string>>())("tasks", "The first N tasks of each (0 = all)",
                                                   cxxopts::value<int>()->default_value("0"))(
       "batch", "Images per batch", cxxopts::value<int>()->default_value("64"))(

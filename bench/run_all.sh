@@ -48,6 +48,10 @@ python_peer() {
 }
 [ -f "$TNAS_SHARED_DATA/nb201/cifar10_test_acc_200ep.csv" ] || have_shared=0
 
+# The transfer meta-data's shards record where their images were; these say where they are on this machine.
+transfer_sources=(--source "imagenet16=imagenet16:$TNAS_SHARED_DATA/imagenet/imagenet16?classes=121-1000"
+  --source "imagenet32=imagenet32:$TNAS_SHARED_DATA/imagenet/imagenet32?classes=121-1000")
+
 # Each step writes <name>.md (its table) and its JSON/CSV into $out.
 step() {
   local name=$1; shift
@@ -73,7 +77,7 @@ if [ $quick = 1 ]; then
     step search_quality "$b/search_quality" --seeds 2 --budget 8 --methods "tnas,gp,bowl,random,evolution,local,params,tnas@metad2a=$out/fit_metad2a" --out "$out"
     step zero_shot bench/zero_shot.sh --out "$out" default=checkpoints/default
     step zero_cost_proxies bench/zero_cost_proxies.sh --quick --out "$out"
-    step proxies_within_subtask "$b/proxies_within_subtask" --meta checkpoints/transfer-meta-data/imagenet16-fast.shard0.h5 --tasks 2 --threads 1 --out "$out"
+    [ -d "$TNAS_SHARED_DATA/imagenet/imagenet16" ] && step proxies_within_subtask "$b/proxies_within_subtask" --meta checkpoints/transfer-meta-data/imagenet16-fast.shard0.h5 "${transfer_sources[@]}" --tasks 2 --threads 1 --out "$out"
   else
     log "reference data absent ($TNAS_SHARED_DATA): proxy_fidelity and search_quality skipped"
   fi
@@ -121,7 +125,7 @@ full_step() {
       fi
       step zero_shot bench/zero_shot.sh --out "$out" default=checkpoints/default "${previous[@]}" ;;
     proxies_within_subtask) step proxies_within_subtask "$b/proxies_within_subtask" --meta checkpoints/transfer-meta-data/imagenet16-fast.shard0.h5 \
-      --meta checkpoints/transfer-meta-data/imagenet32-fast32.shard0.h5 --threads 1 --out "$out" ;;
+      --meta checkpoints/transfer-meta-data/imagenet32-fast32.shard0.h5 "${transfer_sources[@]}" --threads 1 --out "$out" ;;
     zero_cost_proxies) step zero_cost_proxies bench/zero_cost_proxies.sh --sample 1000 --out "$out" ;;
     jahs_surrogate_quality) step jahs_surrogate_quality bench/jahs_surrogate_quality.sh --out "$out" ;;
     real_training_search)
