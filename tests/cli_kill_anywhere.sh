@@ -26,9 +26,12 @@ now_ms() { date +%s%3N; }
 # kill_until_done NAME SPAN_MS -- COMMAND...: runs COMMAND (which writes into its own output) again and again,
 # each run SIGKILLed after a random delay in [0, SPAN_MS] ms, until a run finishes by itself. Adds the kills
 # that landed while COMMAND ran (its status 137, not a run that had already ended) to $landed.
+# A first run that outlives its kill says the span (measured once, maybe while the machine was busier) is too
+# long for the machine now: the span shrinks by a fifth, so that the kills keep landing when the load drops.
 kill_until_done() {
   name=$1 span=$2
   shift 3
+  first=1
   while :; do
     "$@" >> "$work/$name.log" 2>&1 &
     pid=$!
@@ -36,7 +39,8 @@ kill_until_done() {
     kill -9 "$pid" 2> /dev/null || true
     status=0
     wait "$pid" 2> /dev/null || status=$?
-    [ "$status" -eq 137 ] && { landed=$((landed + 1)); continue; }
+    [ "$status" -eq 137 ] && { landed=$((landed + 1)) first=0; continue; }
+    [ "$status" -eq 0 ] && [ "$first" -eq 1 ] && [ "$span" -gt 100 ] && span=$((span * 4 / 5))
     [ "$status" -eq 0 ] && return 0
     tail -5 "$work/$name.log" >&2
     fail "$name: a run exited with status $status"
@@ -158,6 +162,6 @@ while [ "$landed" -lt "$fit_wanted" ]; do
 done
 fit_kills=$landed fit_rounds=$round fit_span=$span
 
-echo "cli_kill_anywhere: uninterrupted runs of $collect_span / $search_span / $parallel_span / $fit_span ms; SIGKILLs that landed while running (seed $seed): collect $collect_kills in $collect_rounds runs," \
+echo "cli_kill_anywhere: kills drawn within the last span of $collect_span / $search_span / $parallel_span / $fit_span ms; SIGKILLs that landed while running (seed $seed): collect $collect_kills in $collect_rounds runs," \
   "search $search_kills in $search_rounds, parallel search coordinator $parallel_kills in $parallel_rounds, fit $fit_kills in $fit_rounds;" \
   "lost 0, duplicated 0, every resumed result equal to the uninterrupted one"
