@@ -22,6 +22,17 @@ delay() {
 }
 now_ms() { date +%s%3N; }
 
+# run_with_kill COMMAND...: runs COMMAND in the background (output appended to $work/$name.log), SIGKILLs it
+# after a random delay in [0, $span] ms and sets $status to its exit status (137: the kill landed).
+run_with_kill() {
+  "$@" >> "$work/$name.log" 2>&1 &
+  pid=$!
+  sleep "$(delay "$span")"
+  kill -9 "$pid" 2> /dev/null || true
+  status=0
+  wait "$pid" 2> /dev/null || status=$?
+}
+
 # The commands exec their program, so that the background job's pid is the program's own.
 # kill_until_done NAME SPAN_MS -- COMMAND...: runs COMMAND (which writes into its own output) again and again,
 # each run SIGKILLed after a random delay in [0, SPAN_MS] ms, until a run finishes by itself. Adds the kills
@@ -33,12 +44,7 @@ kill_until_done() {
   shift 3
   first=1
   while :; do
-    "$@" >> "$work/$name.log" 2>&1 &
-    pid=$!
-    sleep "$(delay "$span")"
-    kill -9 "$pid" 2> /dev/null || true
-    status=0
-    wait "$pid" 2> /dev/null || status=$?
+    run_with_kill "$@"
     [ "$status" -eq 137 ] && { landed=$((landed + 1)) first=0; continue; }
     [ "$status" -eq 0 ] && [ "$first" -eq 1 ] && [ "$span" -gt 100 ] && span=$((span * 4 / 5))
     [ "$status" -eq 0 ] && return 0
@@ -53,12 +59,7 @@ kill_until_done() {
 kill_once() {
   name=$1 span=$2
   shift 3
-  "$@" >> "$work/$name.log" 2>&1 &
-  pid=$!
-  sleep "$(delay "$span")"
-  kill -9 "$pid" 2> /dev/null || true
-  status=0
-  wait "$pid" 2> /dev/null || status=$?
+  run_with_kill "$@"
   [ "$status" -eq 137 ] && landed=$((landed + 1))
   [ "$status" -eq 0 ] || [ "$status" -eq 137 ] || { tail -5 "$work/$name.log" >&2; fail "$name: a run exited with status $status"; }
   [ "$status" -eq 0 ] && return 0
