@@ -77,14 +77,19 @@ if [ $quick = 1 ]; then
     step search_quality "$b/search_quality" --seeds 2 --budget 8 --methods "tnas,gp,bowl,random,evolution,local,params,tnas@metad2a=$out/fit_metad2a" --out "$out"
     step zero_shot bench/zero_shot.sh --out "$out" default=checkpoints/default
     step zero_cost_proxies bench/zero_cost_proxies.sh --quick --out "$out"
-    [ -d "$TNAS_SHARED_DATA/imagenet/imagenet16" ] && step proxies_within_subtask "$b/proxies_within_subtask" --meta checkpoints/transfer-meta-data/imagenet16-fast.shard0.h5 "${transfer_sources[@]}" --tasks 2 --threads 1 --out "$out"
+    # An `[ ] && step` here would end the if with status 1 when the images are absent, and set -e would stop.
+    if [ -d "$TNAS_SHARED_DATA/imagenet/imagenet16" ]; then
+      step proxies_within_subtask "$b/proxies_within_subtask" --meta checkpoints/transfer-meta-data/imagenet16-fast.shard0.h5 "${transfer_sources[@]}" --tasks 2 --threads 1 --out "$out"
+    else
+      log "downsampled-ImageNet images absent ($TNAS_SHARED_DATA/imagenet/imagenet16): proxies_within_subtask skipped"
+    fi
   else
     log "reference data absent ($TNAS_SHARED_DATA): proxy_fidelity and search_quality skipped"
   fi
   step real_training_search bench/real_training_search.sh --quick --out "$out"
   step multi_fidelity_oracle bench/multi_fidelity_oracle.sh --quick --out "$out"
   step multi_fidelity_real bench/multi_fidelity_real.sh --quick --out "$out"
-  [ $have_shared = 1 ] && step multi_objective_oracle bench/multi_objective_oracle.sh --quick --out "$out"
+  if [ $have_shared = 1 ]; then step multi_objective_oracle bench/multi_objective_oracle.sh --quick --out "$out"; fi
   step multi_objective_real bench/multi_objective_real.sh --quick --out "$out"
   step parallel_search_oracle bench/parallel_search_oracle.sh --quick --oracles "$([ $have_shared = 1 ] && echo nb201,curves || echo curves)" --out "$out"
   step parallel_search_real bench/parallel_search_real.sh --quick --out "$out"

@@ -4,7 +4,9 @@
 # multi-objective) and prints, per search, the md5 of its trials' decisive fields (configuration, fidelity,
 # values, proposal, outcome; without times, workers and other measurements of the machine). Parallel searches
 # are compared as sets, with simulated evaluation times so that which trial finishes first, and hence what
-# the next proposal knows, is set by the durations rather than by the scheduler. Same build settings and --threads, same fingerprints.
+# the next proposal knows, is set by the durations rather than by the scheduler. Same build settings and
+# --threads, same fingerprints, except parallel-tnas: where two simulated trials end within its proposal time
+# (tens of ms on a loaded machine), its last proposal may know one result more or less; two values are seen.
 #   scripts/trial_fingerprints.sh [BUILD_DIR] [WORK_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -29,7 +31,8 @@ def clean(value):
     return value
 lines = [json.dumps(clean(json.loads(l)), sort_keys=True) for l in open(sys.argv[1] + '/trials.jsonl') if l.strip()]
 if sys.argv[2] == 'sorted':
-    lines = sorted(re.sub(r'"trial": \d+, ', '', l) for l in lines)
+    # sort_keys puts "trial" last, after a comma, in most records: drop it wherever it stands
+    lines = sorted(re.sub(r'(, )?"trial": \d+(, )?', '', l) for l in lines)
 print(hashlib.md5('\n'.join(lines).encode()).hexdigest(), len(lines))
 PY
 }

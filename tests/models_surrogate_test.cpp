@@ -278,6 +278,31 @@ TEST(Surrogate, TorchScriptExportMatchesTheCheckpoint) {
 namespace tnas {
 namespace {
 
+// The space sizes the graph encoder (set_search_space), and a surrogate sized for other graphs is refused
+// naming what differs, rather than indexing past its node-type table.
+TEST(Surrogate, TheSpaceSizesTheGraphEncoderAndAnotherSizeIsRefused) {
+  SurrogateOptions o = small_options();
+  o.arch_node_types = 3;
+  o.arch_nodes = 20;
+  set_search_space(o, JahsSpace());
+  EXPECT_EQ(o.search_space, "jahs");
+  EXPECT_EQ(o.arch_node_types, 7);
+  EXPECT_EQ(o.arch_nodes, 8);
+  EXPECT_EQ(o.arch_numeric_features, 6);
+  SurrogateOptions bigger = small_options();
+  set_search_space(bigger, Nb201Space());
+  bigger.arch_node_types = 9;  // a space with two more operations
+  const Surrogate s(bigger, 1, 4);
+  Rng rng(3);
+  try {
+    s.arch_embeddings(Nb201Space(), {Nb201Space().sample(rng)});
+    ADD_FAILURE() << "a surrogate with 9 node types encoded NB201 cells";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "this surrogate reads 9 graph node types of a nb201 configuration, the space has 7");
+  }
+}
+
 // A JAHS surrogate reads the hyperparameters beside the cell graph: each one changes G; the option survives
 // save and load; the checkpoint is refused for another space; the export takes them as a third input and
 // predicts what the C++ surrogate predicts.

@@ -39,6 +39,10 @@ class SearchSpace {
   // One uniformly drawn neighbour.
   virtual Arch mutate(const Arch& arch, Rng& rng) const;
   virtual OpGraph to_graph(const Arch& arch) const = 0;
+  // What the surrogate's graph encoder must be sized for (SurrogateOptions): the number of node types
+  // (input, output and one per operation, graphs/op_graph/op_graph.h) and the most nodes a graph has.
+  virtual int graph_node_types() const = 0;
+  virtual int graph_max_nodes() const = 0;
   // What the graph does not hold (jahs: the training hyperparameters), as numbers the surrogate encodes next
   // to the graph, each in [0, 1]. Default: none.
   virtual int numeric_feature_count() const { return 0; }

@@ -6,10 +6,37 @@
 
 namespace tnas {
 
+const std::vector<SearchSpaceEntry>& search_space_registry() {
+  static const std::vector<SearchSpaceEntry> spaces = {
+      {"nb201", "the NAS-Bench-201 cell: 6 edges, each one of 5 operations (15,625 cells)",
+       [] { return std::make_unique<Nb201Space>(); }},
+      {"jahs",
+       "the NB201 cell with its training hyperparameters (activation, learning rate, weight decay, "
+       "TrivialAugment), each trained with its own",
+       [] { return std::make_unique<JahsSpace>(); }},
+  };
+  return spaces;
+}
+
+std::string search_spaces_help() {
+  const auto& spaces = search_space_registry();
+  std::string text;
+  for (size_t i = 0; i < spaces.size(); ++i)
+    text += (i == 0 ? "" : i + 1 == spaces.size() ? " or " : ", ") + spaces[i].name;
+  return text;
+}
+
+std::string search_spaces_markdown() {
+  std::string table = "| space | what it is |\n| --- | --- |\n";
+  for (const SearchSpaceEntry& space : search_space_registry())
+    table += "| `" + space.name + "` | " + space.help + " |\n";
+  return table;
+}
+
 std::unique_ptr<SearchSpace> make_search_space(const std::string& name) {
-  if (name == "nb201") return std::make_unique<Nb201Space>();
-  if (name == "jahs") return std::make_unique<JahsSpace>();
-  throw Error("unknown search space '" + name + "' (known: nb201, jahs)");
+  for (const SearchSpaceEntry& space : search_space_registry())
+    if (space.name == name) return space.make();
+  throw Error("unknown search space '" + name + "' (known: " + search_spaces_help() + ")");
 }
 
 }  // namespace tnas

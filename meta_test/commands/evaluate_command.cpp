@@ -24,10 +24,12 @@ int run_evaluate_command(int argc, char** argv) {
   options.add_options()(
       "arch",
       "Configuration: a cell string, or with --space jahs CELL;activation=A;lr=X;wd=Y;trivial_augment=on|off",
-      cxxopts::value<std::string>())("space",
-                                     "nb201 or jahs (the configuration's learning rate, weight decay, "
-                                     "activation and TrivialAugment replace the preset's)",
-                                     cxxopts::value<std::string>()->default_value("nb201"))(
+      cxxopts::value<std::string>())(
+      "space",
+      search_spaces_help() +
+          " (a jahs configuration's learning rate, weight decay, activation and "
+          "TrivialAugment replace the preset's)",
+      cxxopts::value<std::string>()->default_value("nb201"))(
       "dataset", "Dataset spec (see `meta_test dataset --help`)", cxxopts::value<std::string>())(
       "test-dataset", "Test images from this spec instead of carving them from --dataset",
       cxxopts::value<std::string>())("preset", "Training preset: " + presets,

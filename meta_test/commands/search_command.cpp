@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "basics/cli/cli_options.h"
+#include "graphs/spaces/search_space_factory.h"
 #include "meta_test/commands/commands.h"
 #include "meta_test/search/final_training.h"
 #include "meta_test/search/search_loop.h"
@@ -110,9 +111,9 @@ cxxopts::Options search_options(const std::string& program) {
       "Methods (--method; --list-methods describes each): " +
           search_methods_help() +
           ".\n"
-          "Objectives: train (train each cell on --dataset with --preset), table:FILE[:COLUMN] (look it "
-          "up), table-curves:FILE (a learning-curve table: the accuracy at the requested epoch), "
-          "command:'CMD ... {arch} ...' (run a program that prints {\"accuracy\": ...}).\n"
+          "Objectives (--objective; --list-objectives describes each): " +
+          objective_usages() +
+          ".\n"
           "Writes --out/{config.json, trials.jsonl, trajectory.csv, summary.json, incumbent.png}; "
           "rerunning the same command resumes.");
   options.add_options()("method", search_methods_help(),
@@ -121,10 +122,7 @@ cxxopts::Options search_options(const std::string& program) {
       "test-dataset", "Test images for the train objective (default: carved from --dataset)",
       cxxopts::value<std::string>())("checkpoint", "Surrogate checkpoint folder (tnas)",
                                      cxxopts::value<std::string>()->default_value("checkpoints/default"))(
-      "objective",
-      "train, table:FILE[:COLUMN], table-curves:FILE or command:'CMD {arch}' ({seed}, {epochs}, "
-      "{previous_epochs} also replaced)",
-      cxxopts::value<std::string>()->default_value("train"))(
+      "objective", objective_usages(), cxxopts::value<std::string>()->default_value("train"))(
       "preset", "Training preset of the train objective",
       cxxopts::value<std::string>()->default_value("tiny"))(
       "final-preset",
@@ -133,9 +131,7 @@ cxxopts::Options search_options(const std::string& program) {
       "final training)",
       cxxopts::value<std::string>()->default_value("auto"))("timeout", "Seconds per command evaluation",
                                                             cxxopts::value<double>()->default_value("3600"))(
-      "space",
-      "Search space: nb201 (the cell), or jahs (the cell + activation, learning rate, weight decay, "
-      "TrivialAugment)",
+      "space", "Search space: " + search_spaces_help() + " (--list-spaces describes each)",
       cxxopts::value<std::string>()->default_value("nb201"))(
       "pool-size",
       "For a space too large to enumerate (jahs): distinct configurations drawn as the candidate pool",
@@ -235,7 +231,9 @@ cxxopts::Options search_options(const std::string& program) {
       cxxopts::value<std::string>()->default_value("auto"))("out", "Run directory",
                                                             cxxopts::value<std::string>())(
       "force", "Replace a run with another configuration in --out")(
-      "list-methods", "Print every search method, its family and what it does (a markdown table) and exit");
+      "list-methods", "Print every search method, its family and what it does (a markdown table) and exit")(
+      "list-objectives", "Print every kind of objective and what it does (a markdown table) and exit")(
+      "list-spaces", "Print every search space and what it is (a markdown table) and exit");
   options.add_options("parallel")("workers",
                                   "Evaluations in flight at once, each in its own worker process; the run "
                                   "directory is their shared state "
@@ -270,6 +268,14 @@ int run_search_command(int argc, char** argv) {
   const auto& args = *parsed;
   if (args.count("list-methods")) {
     std::printf("%s", search_methods_markdown().c_str());
+    return 0;
+  }
+  if (args.count("list-objectives")) {
+    std::printf("%s", objectives_markdown().c_str());
+    return 0;
+  }
+  if (args.count("list-spaces")) {
+    std::printf("%s", search_spaces_markdown().c_str());
     return 0;
   }
   require_option(args, "out", "DIR");

@@ -113,8 +113,7 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     } else {
       SurrogateOptions o;
       o.dataset_embedding = false;
-      o.search_space = c.space->name();
-      o.arch_numeric_features = c.space->numeric_feature_count();
+      set_search_space(o, *c.space);
       surrogate.emplace(o, 10, c.seed);  // random weights: no meta-training
     }
     if (s.meta_trained && surrogate->options().dataset_embedding && s.dataset.empty())

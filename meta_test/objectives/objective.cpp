@@ -7,23 +7,84 @@
 
 namespace tnas {
 
-std::unique_ptr<Objective> make_objective(const ObjectiveSettings& s, const SearchSpace& space) {
-  if (s.spec == "train") return make_train_objective(s, space);
-  if (s.spec.rfind("table-curves:", 0) == 0) return make_curve_table_objective(s.spec.substr(13), space);
-  if (s.spec.rfind("table:", 0) == 0) {
-    std::string rest = s.spec.substr(6), column = "test_acc";
-    const size_t colon = rest.rfind(':');
-    if (colon != std::string::npos && rest.find('/', colon) == std::string::npos && colon + 1 < rest.size()) {
-      column = rest.substr(colon + 1);
-      rest = rest.substr(0, colon);
-    }
-    return make_table_objective(rest, column, space);
+namespace {
+
+// table:FILE[:COLUMN]: the last colon starts a column unless what follows it is a path (has a '/').
+std::pair<std::string, std::string> table_path_and_column(const std::string& argument) {
+  const size_t colon = argument.rfind(':');
+  if (colon != std::string::npos && argument.find('/', colon) == std::string::npos &&
+      colon + 1 < argument.size())
+    return {argument.substr(0, colon), argument.substr(colon + 1)};
+  return {argument, "test_acc"};
+}
+
+}  // namespace
+
+const std::vector<ObjectiveEntry>& objective_registry() {
+  static const std::vector<ObjectiveEntry> kinds = {
+      {"train", "train",
+       "train each configuration on --dataset with --preset (LibTorch); test set from --test-dataset", true,
+       [](const std::string&, const ObjectiveSettings& settings, const SearchSpace& space) {
+         return make_train_objective(settings, space);
+       }},
+      {"table", "table:FILE[:COLUMN]",
+       "look the cell up in a tabular benchmark (CSV arch_str + COLUMN, default test_acc); its rows are the "
+       "pool",
+       false,
+       [](const std::string& argument, const ObjectiveSettings&, const SearchSpace& space) {
+         const auto [path, column] = table_path_and_column(argument);
+         return make_table_objective(path, column, space);
+       }},
+      {"table-curves", "table-curves:FILE",
+       "a learning-curve table (meta_train collect --curves): the accuracy at the requested epoch", false,
+       [](const std::string& argument, const ObjectiveSettings&, const SearchSpace& space) {
+         return make_curve_table_objective(argument, space);
+       }},
+      {"command", "command:'CMD {arch}'",
+       "run your program ({arch}, {seed}, {epochs}, {previous_epochs} replaced); it prints {\"accuracy\": "
+       "...}",
+       false,
+       [](const std::string& argument, const ObjectiveSettings& settings, const SearchSpace& space) {
+         return make_command_objective(argument, settings.timeout_seconds, space);
+       }},
+  };
+  return kinds;
+}
+
+std::string objective_usages() {
+  const auto& kinds = objective_registry();
+  std::string text;
+  for (size_t i = 0; i < kinds.size(); ++i)
+    text += (i == 0 ? "" : i + 1 == kinds.size() ? " or " : ", ") + kinds[i].usage;
+  return text;
+}
+
+std::string objectives_markdown() {
+  std::string table = "| objective | what it does |\n| --- | --- |\n";
+  for (const ObjectiveEntry& kind : objective_registry())
+    table += "| `" + kind.usage + "` | " + kind.help + " |\n";
+  return table;
+}
+
+const ObjectiveEntry& find_objective_kind(const std::string& spec) {
+  const size_t colon = spec.find(':');
+  const std::string kind = spec.substr(0, colon);
+  for (const ObjectiveEntry& entry : objective_registry()) {
+    if (entry.kind != kind) continue;
+    const bool takes_argument = entry.usage != entry.kind;
+    if (takes_argument && (colon == std::string::npos || colon + 1 == spec.size()))
+      throw Error("--objective " + spec + ": give it as " + entry.usage);
+    if (!takes_argument && colon != std::string::npos)
+      throw Error("--objective " + spec + ": " + kind + " takes no argument");
+    return entry;
   }
-  if (s.spec.rfind("command:", 0) == 0)
-    return make_command_objective(s.spec.substr(8), s.timeout_seconds, space);
-  throw Error(
-      "--objective must be train, table:FILE[:COLUMN], table-curves:FILE or command:'CMD {arch}', got '" +
-      s.spec + "'");
+  throw Error("--objective must be " + objective_usages() + ", got '" + spec + "'");
+}
+
+std::unique_ptr<Objective> make_objective(const ObjectiveSettings& settings, const SearchSpace& space) {
+  const ObjectiveEntry& entry = find_objective_kind(settings.spec);
+  const size_t colon = settings.spec.find(':');
+  return entry.make(colon == std::string::npos ? "" : settings.spec.substr(colon + 1), settings, space);
 }
 
 // One trial, whatever happens in it: an exception (a torch error, CUDA out of memory, bad_alloc) or an

@@ -1,11 +1,8 @@
 #pragma once
 // The blackbox a search optimizes: a TrialRequest (a configuration of the search space at a fidelity) ->
-// a TrialResult (meta_test/objectives/trial.h). Four kinds, one file each:
-//   train                     train the NB201 network on the target dataset (models/trainer/cell_trainer.h)
-//   table:FILE[:COLUMN]       look the cell up in a tabular benchmark (COLUMN default test_acc)
-//   command:'CMD ... {arch}'  run a user program; it prints a JSON line {"accuracy": ..., other metrics}
-//   table-curves:FILE         a learning-curve table (cells x epochs; meta_train collect --curves): the
-//                             validation accuracy at the requested epoch, charged the recorded seconds
+// a TrialResult (meta_test/objectives/trial.h). Each kind lives in its own file and has one row in the
+// registry below (objective_registry(): train, table, table-curves, command).
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,7 +35,7 @@ class Objective {
 };
 
 struct ObjectiveSettings {
-  std::string spec;             // train | table:... | command:...
+  std::string spec;             // KIND[:ARGUMENT], a kind of objective_registry()
   std::string dataset;          // for train
   std::string test_dataset;     // for train (optional)
   std::string preset = "tiny";  // for train
@@ -56,6 +53,27 @@ struct ObjectiveSettings {
   std::string groups;
   bool measure_latency = false;
 };
+
+// The registry: one row per kind of objective, in the order --help, --list-objectives, the error for an
+// unknown kind and the README's objective table list them. A spec is KIND or KIND:ARGUMENT; a new kind is its
+// own file plus one row in objective.cpp.
+struct ObjectiveEntry {
+  std::string kind;     // what a spec starts with: "train", "table", ...
+  std::string usage;    // the spec's form, e.g. "table:FILE[:COLUMN]"
+  std::string help;     // one line
+  bool trains = false;  // trains networks: the final training, a preset's epochs and kept states apply
+  std::function<std::unique_ptr<Objective>(const std::string& argument, const ObjectiveSettings& settings,
+                                           const SearchSpace& space)>
+      make;
+};
+const std::vector<ObjectiveEntry>& objective_registry();
+// The row of `spec`'s kind. Throws tnas::Error naming every usage for an unknown kind, a kind without its
+// argument (table) or one with an argument it does not take (train:x).
+const ObjectiveEntry& find_objective_kind(const std::string& spec);
+// "train, table:FILE[:COLUMN], table-curves:FILE or command:'CMD {arch}'"
+std::string objective_usages();
+// The markdown table `meta_test search --list-objectives` prints (and the README holds).
+std::string objectives_markdown();
 
 // Throws tnas::Error for an unknown kind, a missing table or column, a train objective without data, or a
 // kind that cannot evaluate `space`'s configurations. `space` must outlive the objective.

@@ -9,12 +9,11 @@
 namespace tnas {
 
 std::string resolve_final_preset(const std::string& requested, const std::string& objective_spec) {
-  const bool trains = objective_spec == "train";
+  const bool trains = find_objective_kind(objective_spec).trains;
   if (requested == "none") return "";
   if (requested == "auto") return trains ? "final" : "";
   if (!trains)
-    throw Error("--final-preset " + requested + ": the " +
-                objective_spec.substr(0, objective_spec.find(':')) +
+    throw Error("--final-preset " + requested + ": the " + find_objective_kind(objective_spec).kind +
                 " objective trains nothing (use --final-preset none)");
   find_preset(requested);  // throws naming the known presets
   return requested;

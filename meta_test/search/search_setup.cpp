@@ -24,7 +24,7 @@ namespace {
 int max_fidelity(const SearchSettings& s, const Objective& objective) {
   int e = s.mf.max_epochs;
   if (e <= 0) e = objective.max_epochs();
-  if (e <= 0 && s.objective.spec == "train")
+  if (e <= 0 && find_objective_kind(s.objective.spec).trains)
     e = find_preset(s.objective.preset).epochs;  // (not its grayscale_epochs)
   if (e <= 0) throw Error("--method " + s.method + ": give --max-fidelity (epochs) for this objective");
   if (objective.max_epochs() > 0 && e > objective.max_epochs())
@@ -67,7 +67,7 @@ SearchBlackbox make_search_blackbox(const SearchSettings& s) {
     ObjectiveSettings scheduled = b.objective_settings;
     scheduled.schedule_epochs = b.max_epochs;
     scheduled.state_dir = (std::filesystem::path(s.out) / "train_states").string();
-    if (scheduled.spec == "train") b.objective = make_objective(scheduled, space);
+    if (find_objective_kind(scheduled.spec).trains) b.objective = make_objective(scheduled, space);
   }
   // The pool: the objective's configurations when it has only some (a curve table), else the space's.
   b.pool_sampled = b.objective->candidates().empty() && pool_is_sampled(space);

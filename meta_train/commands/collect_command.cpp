@@ -5,6 +5,7 @@
 #include "basics/cli/cli_options.h"
 #include "basics/error.h"
 #include "basics/strict_number.h"
+#include "graphs/spaces/search_space_factory.h"
 #include "meta_train/collect/collector.h"
 #include "meta_train/collect/curve_collection.h"
 #include "meta_train/collect/slurm_array.h"
@@ -93,9 +94,7 @@ int run_collect_command(int argc, char** argv) {
                                                          cxxopts::value<std::string>()->default_value("100"))(
       "archs-per-task", "Configurations per subtask A (distinct isomorphism classes)",
       cxxopts::value<int>()->default_value("15"))(
-      "space",
-      "Search space: nb201 (the cell) or jahs (the cell + activation, learning rate, weight decay, "
-      "TrivialAugment, each trained with its own)",
+      "space", "Search space: " + search_spaces_help() + " (meta_test search --list-spaces describes each)",
       cxxopts::value<std::string>()->default_value("nb201"))(
       "arch-sampling",
       "uniform, params-spread (nb201: strata of the parameter range: spreads accuracies) or stratified "

@@ -76,8 +76,7 @@ FitMetrics fit_surrogate(const FitOptions& options, const std::function<void(con
     throw Error(options.meta_dataset + ": " + e.what());
   }
   FitOptions o = options;
-  o.model.search_space = space->name();
-  o.model.arch_numeric_features = space->numeric_feature_count();
+  set_search_space(o.model, *space);
   if (md.results.size() < 10)
     throw Error(o.meta_dataset + ": too few results to fit (" + std::to_string(md.results.size()) + ")");
   const torch::Device device(resolve_device(o.device) == "cuda" ? torch::kCUDA : torch::kCPU);

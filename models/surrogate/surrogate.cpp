@@ -214,13 +214,7 @@ Eigen::VectorXf Surrogate::dataset_embedding(const Eigen::MatrixXf& features,
 }
 
 Eigen::MatrixXf Surrogate::arch_embeddings(const SearchSpace& space, const std::vector<Arch>& configs) const {
-  if (space.name() != impl_->options.search_space)
-    throw Error("this surrogate encodes " + impl_->options.search_space + " configurations, not " +
-                space.name() + " ones");
-  if (space.numeric_feature_count() != impl_->options.arch_numeric_features)
-    throw Error("this surrogate reads " + std::to_string(impl_->options.arch_numeric_features) +
-                " numeric features of a " + space.name() + " configuration, the space has " +
-                std::to_string(space.numeric_feature_count()));
+  require_search_space(impl_->options, space);
   torch::NoGradGuard no_grad;
   impl_->net->eval();
   Eigen::MatrixXf out(configs.size(), impl_->options.nz);

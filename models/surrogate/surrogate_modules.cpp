@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "basics/error.h"
+#include "graphs/spaces/search_space.h"
 
 namespace tnas {
 
@@ -173,6 +174,27 @@ torch::Tensor DeepKernelImpl::negative_mll(const torch::Tensor& z, const torch::
   auto alpha = torch::cholesky_solve(centered, l);
   auto mll = -0.5 * (centered * alpha).sum() - l.diagonal().log().sum() - 0.5 * n * std::log(2 * M_PI);
   return -mll / static_cast<double>(n);
+}
+
+void set_search_space(SurrogateOptions& options, const SearchSpace& space) {
+  options.search_space = space.name();
+  options.arch_node_types = space.graph_node_types();
+  options.arch_nodes = space.graph_max_nodes();
+  options.arch_numeric_features = space.numeric_feature_count();
+}
+
+void require_search_space(const SurrogateOptions& options, const SearchSpace& space) {
+  if (space.name() != options.search_space)
+    throw Error("this surrogate encodes " + options.search_space + " configurations, not " + space.name() +
+                " ones");
+  const auto differs = [&](const char* what, int64_t surrogate_value, int64_t space_value) {
+    if (surrogate_value != space_value)
+      throw Error("this surrogate reads " + std::to_string(surrogate_value) + " " + what + " of a " +
+                  space.name() + " configuration, the space has " + std::to_string(space_value));
+  };
+  differs("graph node types", options.arch_node_types, space.graph_node_types());
+  differs("graph nodes at most", options.arch_nodes, space.graph_max_nodes());
+  differs("numeric features", options.arch_numeric_features, space.numeric_feature_count());
 }
 
 nlohmann::json to_json(const SurrogateOptions& o) {

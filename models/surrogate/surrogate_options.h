@@ -12,9 +12,10 @@ struct SurrogateOptions {
   int64_t images_per_class = 20;  // images per class fed to the dataset encoder
   int64_t set_hidden = 64;        // Set Transformer width
   int64_t heads = 4;
-  int64_t nz = 16;              // size of D and G
-  int64_t arch_hidden = 512;    // DAG-GRU hidden size (hs)
-  int64_t arch_node_types = 7;  // NB201: input, output, 5 ops
+  int64_t nz = 16;            // size of D and G
+  int64_t arch_hidden = 512;  // DAG-GRU hidden size (hs)
+  // The space's graphs (set_search_space): node types (NB201: input, output, 5 ops) and the most nodes.
+  int64_t arch_node_types = 7;
   int64_t arch_nodes = 8;
   int64_t arch_numeric_features =
       0;                          // the space's numbers beside the graph (jahs: 6 hyperparameter features)
@@ -25,6 +26,14 @@ struct SurrogateOptions {
   // (featurizer.pt); it maps float RGB images (B, 3, 32, 32) in [0, 1] to (B, F) features.
   std::string featurizer = "builtin-cnn";
 };
+
+class SearchSpace;
+// Sets the fields that describe the space's configurations: its name, its graphs' node types and most nodes,
+// its numeric features.
+void set_search_space(SurrogateOptions& options, const SearchSpace& space);
+// Throws tnas::Error naming the difference when a surrogate with `options` cannot encode `space`'s
+// configurations.
+void require_search_space(const SurrogateOptions& options, const SearchSpace& space);
 
 nlohmann::json to_json(const SurrogateOptions& o);
 // Throws tnas::Error naming an unknown or missing key.

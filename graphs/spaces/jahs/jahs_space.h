@@ -37,6 +37,8 @@ class JahsSpace final : public SearchSpace {
   // (ordinal grids: one step), TrivialAugment flipped.
   std::vector<Arch> neighbours(const Arch& arch) const override;
   OpGraph to_graph(const Arch& arch) const override;  // the cell's (the hyperparameters are not in the graph)
+  int graph_node_types() const override { return Nb201Space().graph_node_types(); }
+  int graph_max_nodes() const override { return Nb201Space().graph_max_nodes(); }
   // The hyperparameters beside the graph: activation one-hot (3), learning rate and weight decay as their
   // position on the log grid (0..1), TrivialAugment (0/1).
   int numeric_feature_count() const override { return 6; }

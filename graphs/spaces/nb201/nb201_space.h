@@ -1,5 +1,6 @@
 #pragma once
 // The NAS-Bench-201 cell space (15,625 cells, 6,466 isomorphism classes) as a SearchSpace.
+#include "graphs/op_graph/op_graph.h"
 #include "graphs/spaces/nb201/nb201_cell.h"
 #include "graphs/spaces/search_space.h"
 
@@ -14,6 +15,8 @@ class Nb201Space final : public SearchSpace {
   std::vector<Arch> enumerate() const override;
   std::vector<Arch> neighbours(const Arch& arch) const override;  // 6 edges x 4 other ops = 24
   OpGraph to_graph(const Arch& arch) const override;
+  int graph_node_types() const override { return kNodeTypeFirstOp + kNb201NumOps; }  // 7
+  int graph_max_nodes() const override { return kNb201NumEdges + 2; }                // 8: an op-node per edge
   Arch parse(std::string_view text) const override;
   std::string format(const Arch& arch) const override;
   std::string iso_key(const Arch& arch) const override;
