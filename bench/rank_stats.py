@@ -41,3 +41,12 @@ def kendall_tau_b(a, b):
                 ties_b += 1
     spread = ((concordant + discordant + ties_a) * (concordant + discordant + ties_b)) ** 0.5
     return (concordant - discordant) / spread if spread else 0.0
+
+
+def quantile(values, fraction):
+    """Linear interpolation between order statistics (numpy's default, the same as bench::quantile)."""
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (position - low) * (ordered[high] - ordered[low])

@@ -83,6 +83,50 @@ TEST(Surrogate, TorchGpAgreesWithTheEigenGp) {
   EXPECT_NEAR(-torch_nll, gp.log_marginal_likelihood(s.gp_hyperparameters()), 1e-9);
 }
 
+// The ranking loss's closed-form leave-one-task-out means equal the GP conditioned on the other tasks alone
+// (the Eigen GP, fitted on them): its value is 1 - Pearson(those means, y) averaged over tasks of >= 3
+// points.
+TEST(Surrogate, RankLossPredictsEachTaskFromTheOtherTasks) {
+  Surrogate s(small_options(), 3, 1);
+  auto& k = s.impl().net->kernel;
+  {
+    torch::NoGradGuard no_grad;
+    k->mean.fill_(0.2);
+    k->raw_outputscale.fill_(std::log(1.3));
+    k->raw_lengthscale.fill_(std::log(2.0));
+    k->raw_noise.fill_(std::log(0.05));
+  }
+  torch::manual_seed(5);
+  const auto z = torch::randn({11, 4}, torch::kFloat64);
+  const auto y = torch::randn({11}, torch::kFloat64);
+  const std::vector<int64_t> task = {0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3};  // task 3 (one point) is not ranked
+  const double loss = k->within_task_rank_loss(z, y, torch::tensor(task)).item<double>();
+  double expected = 0;
+  for (int64_t t = 0; t < 3; ++t) {
+    std::vector<int> in, out;
+    for (int i = 0; i < 11; ++i) (task[i] == t ? in : out).push_back(i);
+    const auto rows = [&](const std::vector<int>& ids, Eigen::MatrixXd& x, Eigen::VectorXd& v) {
+      x.resize(ids.size(), 4), v.resize(ids.size());
+      for (size_t r = 0; r < ids.size(); ++r) {
+        v(r) = y[ids[r]].item<double>();
+        for (int c = 0; c < 4; ++c) x(r, c) = z[ids[r]][c].item<double>();
+      }
+    };
+    Eigen::MatrixXd x_in, x_out;
+    Eigen::VectorXd y_in, y_out, mean, variance;
+    rows(in, x_in, y_in);
+    rows(out, x_out, y_out);
+    GpRegression(x_out, y_out, s.gp_hyperparameters()).predict(x_in, mean, variance);
+    const Eigen::VectorXd a = mean.array() - mean.mean(), b = y_in.array() - y_in.mean();
+    expected += 1 - a.dot(b) / (a.norm() * b.norm());
+  }
+  EXPECT_NEAR(loss, expected / 3, 1e-9);
+  // No task of three points: nothing to rank.
+  EXPECT_EQ(k->within_task_rank_loss(z.slice(0, 0, 4), y.slice(0, 0, 4), torch::tensor({0, 0, 1, 1}))
+                .item<double>(),
+            0.0);
+}
+
 // FSBO's adaptation: without steps it is the meta-trained kernel; with steps it raises the marginal
 // likelihood of the target's observations; it never changes the surrogate and is deterministic.
 TEST(Surrogate, KernelAdaptationFitsTheObservationsAndLeavesTheSurrogateAlone) {

@@ -45,6 +45,15 @@ int run_fit_command(int argc, char** argv) {
       "arch-hidden", "DAG-GRU hidden size",
       cxxopts::value<int64_t>()->default_value(std::to_string(d.model.arch_hidden)))(
       "no-dataset-embedding", "Ablation: a constant dataset embedding")(
+      "rank-loss",
+      "Weight of a within-subtask ranking loss beside the -MLL (1 - Pearson of each subtask's cells "
+      "predicted "
+      "from the other subtasks; batches become whole subtasks); 0: the reference's loss",
+      cxxopts::value<double>()->default_value("0"))(
+      "select-by",
+      "Keep the epoch with the best held-out-subtask Spearman: pooled (over their pairs) or within (the mean "
+      "within-subtask Spearman)",
+      cxxopts::value<std::string>()->default_value("pooled"))(
       "source",
       "NAME=SPEC: where the images of the meta-dataset's source NAME are (overrides its recorded path; "
       "repeatable), "
@@ -83,6 +92,8 @@ int run_fit_command(int argc, char** argv) {
         throw Error("--source must be NAME=SPEC, got '" + item + "'");
       o.source_specs[item.substr(0, eq)] = item.substr(eq + 1);
     }
+  o.rank_loss_weight = args["rank-loss"].as<double>();
+  o.selection = parse_fit_selection(args["select-by"].as<std::string>());
   o.seed = args["seed"].as<uint64_t>();
   o.device = args["device"].as<std::string>();
   if (o.epochs < 1 || o.batch < 2 || !(o.learning_rate > 0))
@@ -96,6 +107,8 @@ int run_fit_command(int argc, char** argv) {
           "--nz must be in 1..1024, got " + std::to_string(o.model.nz));
   require(o.model.arch_hidden >= 1 && o.model.arch_hidden <= 8192,
           "--arch-hidden must be in 1..8192, got " + std::to_string(o.model.arch_hidden));
+  require(o.rank_loss_weight >= 0 && o.rank_loss_weight <= 1000,
+          "--rank-loss must be in [0, 1000], got " + std::to_string(o.rank_loss_weight));
   require(o.plateau_patience >= 0, "--patience must be >= 0, got " + std::to_string(o.plateau_patience));
   require(o.featurizer_epochs >= 0,
           "--featurizer-epochs must be >= 0, got " + std::to_string(o.featurizer_epochs));

@@ -45,8 +45,8 @@ class ProgressLog : public FitCallback {
 };
 
 // Keeps the epoch with the best held-out-subtask Spearman (FitMetrics::selection: pooled over the held-out
-// subtasks' pairs, per source first when there are several; the within-subtask mean is logged too, but with
-// 12-15 cells per subtask it is too noisy to select on): `write` saves it. With fewer than 3 held-out pairs
+// subtasks' pairs or the mean within-subtask one, FitLoopOptions::selection; per source first when there are
+// several): `write` saves it. With fewer than 3 held-out pairs
 // of subtasks there is nothing to select on: every epoch is kept.
 class KeepBest : public FitCallback {
  public:

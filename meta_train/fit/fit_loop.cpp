@@ -1,6 +1,7 @@
 #include "meta_train/fit/fit_loop.h"
 
 #include <chrono>
+#include <map>
 
 namespace tnas {
 
@@ -29,31 +30,66 @@ void FitLoop::set_learning_rate(double lr) {
   for (auto& g : optimizer_->param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
 }
 
+namespace {
+
+// The reference's batches: `batch` pairs at a time from the shuffled pairs, subtasks mixed.
+std::vector<std::vector<FitPair>> batches_of_pairs(std::vector<FitPair> order, size_t batch, Rng& rng) {
+  rng.shuffle(order);
+  std::vector<std::vector<FitPair>> batches;
+  for (size_t b = 0; b < order.size(); b += batch)
+    batches.emplace_back(order.begin() + b, order.begin() + std::min(order.size(), b + batch));
+  return batches;
+}
+
+// Whole subtasks in shuffled order, packed until a batch holds at least `batch` pairs.
+std::vector<std::vector<FitPair>> batches_of_tasks(const std::vector<FitPair>& pairs, size_t batch,
+                                                   Rng& rng) {
+  std::map<int, std::vector<FitPair>> by_task;
+  for (const FitPair& p : pairs) by_task[p.task].push_back(p);
+  std::vector<std::vector<FitPair>> tasks;
+  for (auto& entry : by_task) tasks.push_back(std::move(entry.second));
+  rng.shuffle(tasks);
+  std::vector<std::vector<FitPair>> batches(1);
+  for (auto& task : tasks) {
+    if (batches.back().size() >= batch) batches.emplace_back();
+    for (FitPair& p : task) batches.back().push_back(p);
+  }
+  return batches;
+}
+
+}  // namespace
+
 double FitLoop::train_epoch(int epoch, const std::vector<FitCallback*>& callbacks) {
   const uint64_t seed =
       o_.seed * 1000003 + static_cast<uint64_t>(epoch);  // per epoch, so that a resume replays exactly
   Rng rng(seed);
   torch::manual_seed(seed);
-  std::vector<FitPair> order = split_.train;
-  rng.shuffle(order);
+  const bool ranked = o_.rank_loss_weight > 0;
+  const auto batches = ranked ? batches_of_tasks(split_.train, static_cast<size_t>(o_.batch), rng)
+                              : batches_of_pairs(split_.train, static_cast<size_t>(o_.batch), rng);
   s_.net->train();
   if (s_.net->featurizer) s_.net->featurizer->eval();  // trained before, frozen here
   double loss_sum = 0;
-  int batches = 0;
-  for (size_t b = 0; b < order.size(); b += o_.batch) {
-    std::vector<FitPair> batch(order.begin() + b, order.begin() + std::min(order.size(), b + o_.batch));
+  int batches_done = 0;
+  for (const std::vector<FitPair>& batch : batches) {
     if (batch.size() < 2) continue;
-    auto loss = s_.net->kernel->negative_mll(embedder_.kernel_features(batch, rng),
-                                             PairEmbedder::labels(batch).to(embedder_.device()));
+    const auto z = embedder_.kernel_features(batch, rng);
+    const auto y = PairEmbedder::labels(batch).to(embedder_.device());
+    auto loss = s_.net->kernel->negative_mll(z, y);
+    if (ranked) {
+      std::vector<int64_t> tasks;
+      for (const FitPair& p : batch) tasks.push_back(p.task);
+      loss = loss + o_.rank_loss_weight * s_.net->kernel->within_task_rank_loss(z, y, torch::tensor(tasks));
+    }
     const double value = loss.item<double>();
     for (auto* c : callbacks) c->on_batch_loss(*this, epoch, value);
     optimizer_->zero_grad();
     loss.backward();
     optimizer_->step();
     loss_sum += value;
-    ++batches;
+    ++batches_done;
   }
-  return loss_sum / std::max(1, batches);
+  return loss_sum / std::max(1, batches_done);
 }
 
 // GP predictions at the held-out pairs and subtasks from the context; one Rng for both, as its draws are
@@ -74,7 +110,8 @@ void FitLoop::evaluate(FitMetrics& m) const {
   m.pair_spearman = pairs.spearman, m.pair_pearson = pairs.pearson, m.pair_kendall = pairs.kendall;
   m.task_spearman = tasks.spearman, m.task_pearson = tasks.pearson, m.task_kendall = tasks.kendall;
   m.task_spearman_within = tasks.within;
-  m.selection = m.task_spearman;
+  const bool within = o_.selection == FitSelection::kWithinSubtask;
+  m.selection = within ? m.task_spearman_within : m.task_spearman;
   if (source_names_.size() < 2) return;
   double sum = 0;
   int counted = 0;
@@ -89,7 +126,7 @@ void FitLoop::evaluate(FitMetrics& m) const {
       per[k] = rank_metrics(p, t, ids);
     }
     m.sources[source_names_[si]] = SourceMetrics{per[0], per[1]};
-    if (per[1].pairs > 0) sum += per[1].spearman, ++counted;
+    if (per[1].pairs > 0) sum += within ? per[1].within : per[1].spearman, ++counted;
   }
   if (counted > 0) m.selection = sum / counted;
 }

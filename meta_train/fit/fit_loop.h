@@ -39,6 +39,11 @@ struct FitLoopOptions {
   double learning_rate = 3e-4;
   int context_size = 512;  // training pairs the GP conditions on for held-out predictions and the checkpoint
   uint64_t seed = 0;
+  // Weight of DeepKernelImpl::within_task_rank_loss beside the -MLL / n. Above 0, batches are whole subtasks
+  // (shuffled, packed to about `batch` pairs) so that each task's cells are ranked together; 0: the
+  // reference's batches of pairs mixing subtasks.
+  double rank_loss_weight = 0;
+  FitSelection selection = FitSelection::kPooled;
 };
 
 class FitLoop {

@@ -1,5 +1,7 @@
 #include "meta_train/fit/fit_metrics.h"
 
+#include "basics/error.h"
+
 #include "basics/rank_correlation.h"
 
 namespace tnas {
@@ -42,6 +44,16 @@ nlohmann::json to_json(const FitMetrics& m) {
                           {"task_spearman_within", s.tasks.within},
                           {"heldout_task_pairs", s.tasks.pairs}};
   return j;
+}
+
+const char* fit_selection_name(FitSelection selection) {
+  return selection == FitSelection::kPooled ? "pooled" : "within";
+}
+
+FitSelection parse_fit_selection(const std::string& name) {
+  if (name == "pooled") return FitSelection::kPooled;
+  if (name == "within") return FitSelection::kWithinSubtask;
+  throw Error("--select-by must be pooled or within, got '" + name + "'");
 }
 
 }  // namespace tnas

@@ -35,6 +35,14 @@ struct FitMetrics {
   double selection = 0;
 };
 
+// What the best epoch is chosen by (FitMetrics::selection), on the held-out subtasks: the Spearman pooled
+// over their pairs, or the mean over subtasks of the within-subtask Spearman (what a search on one target
+// needs: the order of cells on that dataset, not the offsets between datasets).
+enum class FitSelection { kPooled, kWithinSubtask };
+const char* fit_selection_name(FitSelection selection);
+// Throws tnas::Error naming the choices.
+FitSelection parse_fit_selection(const std::string& name);
+
 // The history / manifest record of one epoch.
 nlohmann::json to_json(const FitMetrics& m);
 

@@ -33,6 +33,9 @@ nlohmann::json fit_config(const FitOptions& o, const Surrogate& surrogate) {
                       {"model", to_json(surrogate.options())}};
   if (surrogate.options().featurizer != "builtin-cnn") c["featurizer"] = surrogate.featurizer_id();
   if (!o.source_specs.empty()) c["sources"] = o.source_specs;
+  // Recorded only when set, so that a fit without them resumes states written before they existed.
+  if (o.rank_loss_weight > 0) c["rank_loss_weight"] = o.rank_loss_weight;
+  if (o.selection != FitSelection::kPooled) c["select_by"] = fit_selection_name(o.selection);
   return c;
 }
 
@@ -100,7 +103,8 @@ FitMetrics fit_surrogate(const FitOptions& options, const std::function<void(con
   SurrogateImpl& s = surrogate.impl();
   const PairEmbedder embedder(s, std::move(tasks), features, std::move(configs), device);
   FitLoop loop(s, embedder, std::move(split), source_names,
-               FitLoopOptions{o.epochs, o.batch, o.learning_rate, o.context_size, o.seed});
+               FitLoopOptions{o.epochs, o.batch, o.learning_rate, o.context_size, o.seed, o.rank_loss_weight,
+                              o.selection});
 
   const nlohmann::json config = fit_config(o, surrogate);
   nlohmann::json meta_dataset = {{"path", o.meta_dataset},

@@ -26,7 +26,9 @@ struct FitOptions {
   std::map<std::string, std::string>
       source_specs;  // source name -> dataset spec, overriding the recorded path
   int featurizer_images = 12000;
-  int context_size = 512;  // meta-training points kept in the checkpoint for zero-shot predictions
+  int context_size = 512;       // meta-training points kept in the checkpoint for zero-shot predictions
+  double rank_loss_weight = 0;  // FitLoopOptions::rank_loss_weight
+  FitSelection selection = FitSelection::kPooled;  // what the best epoch is chosen by
   uint64_t seed = 0;
   std::string device = "cpu";
   SurrogateOptions model;

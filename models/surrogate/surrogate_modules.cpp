@@ -176,6 +176,34 @@ torch::Tensor DeepKernelImpl::negative_mll(const torch::Tensor& z, const torch::
   return -mll / static_cast<double>(n);
 }
 
+torch::Tensor DeepKernelImpl::within_task_rank_loss(const torch::Tensor& z, const torch::Tensor& y,
+                                                    const torch::Tensor& task) {
+  const int64_t n = z.size(0);
+  auto k = covariance(z, z) + noise() * torch::eye(n, z.options());
+  const auto k_inverse = torch::cholesky_inverse(robust_cholesky(k));
+  const auto alpha = k_inverse.matmul((y - mean).unsqueeze(1)).squeeze(1);
+  // Leave-one-block-out means in closed form: mu_B = y_B - [(K^-1)_BB]^-1 (K^-1 (y - m))_B (the block
+  // version of the GP's leave-one-out identity), one small solve per task instead of a Cholesky each.
+  const auto [tasks, inverse] = at::_unique(task.cpu(), /*sorted=*/true, /*return_inverse=*/true);
+  torch::Tensor sum = torch::zeros({}, z.options());
+  int counted = 0;
+  for (int64_t t = 0; t < tasks.size(0); ++t) {
+    const auto rows = torch::nonzero(inverse == t).squeeze(1).to(z.device());
+    if (rows.size(0) < 3) continue;
+    const auto block = k_inverse.index_select(0, rows).index_select(1, rows);
+    const auto y_block = y.index_select(0, rows);
+    const auto predicted =
+        y_block - torch::linalg_solve(block, alpha.index_select(0, rows).unsqueeze(1)).squeeze(1);
+    const auto centered_prediction = predicted - predicted.mean();
+    const auto centered_truth = y_block - y_block.mean();
+    const auto pearson = (centered_prediction * centered_truth).sum() /
+                         (centered_prediction.norm() * centered_truth.norm() + 1e-12);
+    sum = sum + (1 - pearson);
+    ++counted;
+  }
+  return counted == 0 ? sum : sum / static_cast<double>(counted);
+}
+
 void set_search_space(SurrogateOptions& options, const SearchSpace& space) {
   options.search_space = space.name();
   options.arch_node_types = space.graph_node_types();

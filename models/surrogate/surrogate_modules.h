@@ -67,6 +67,12 @@ struct DeepKernelImpl : torch::nn::Module {
   torch::Tensor features(const torch::Tensor& d, const torch::Tensor& g);  // (B, nz) x2 -> (B, 194) float64
   // -log marginal likelihood / n of labels y (float64) at features z.
   torch::Tensor negative_mll(const torch::Tensor& z, const torch::Tensor& y);
+  // Within-task ranking loss (issue 26): each point's mean predicted from the points of the other tasks
+  // only, as a held-out subtask is predicted from the meta-training context; then 1 - Pearson(mean, y) within
+  // each task of at least 3 points, averaged over those tasks (0 when there is none). Scale-free, so one
+  // weight sets it against the MLL. `task` (n) int64: the task of each row of z.
+  torch::Tensor within_task_rank_loss(const torch::Tensor& z, const torch::Tensor& y,
+                                      const torch::Tensor& task);
   torch::Tensor covariance(const torch::Tensor& a, const torch::Tensor& b);
   torch::Tensor noise();
   torch::nn::Sequential mlp{nullptr};

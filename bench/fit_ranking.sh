@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Does the fit rank within a task? (issue 26 item 3.) Fits the surrogate on the transfer meta-data with each
+# variant of the loss and of the epoch selection, over several seeds (each seed is also another held-out split),
+# and reports per variant the median and quartiles over seeds of: the held-out subtasks' mean within-subtask
+# Spearman at the kept epoch and at the last epoch (the last one is not chosen on the held-out data, so it
+# is the unbiased comparison of losses), and the zero-shot Spearman of the kept checkpoint over the 15,625
+# cells of the NB201 CIFAR-10 table with the CIFAR-10 subset's images (a dataset none of the fits saw).
+#   bench/fit_ranking.sh --out DIR [--seeds N] [--epochs E] [--jobs J] [--quick] [META.h5 ...]
+# Default meta-data: the complete shards of checkpoints/transfer-meta-data (listed below), merged.
+set -euo pipefail
+out=. seeds=3 epochs=30 jobs=2 quick=0 metas=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out=$2; shift ;;
+    --seeds) seeds=$2; shift ;;
+    --epochs) epochs=$2; shift ;;
+    --jobs) jobs=$2; shift ;;
+    --quick) quick=1 seeds=1 epochs=1 ;;
+    -*) echo "fit_ranking.sh: unknown option '$1'" >&2; exit 2 ;;
+    *) metas+=("$1") ;;
+  esac
+  shift
+done
+build=${TNAS_BUILD_DIR:-build}
+shared=${TNAS_SHARED_DATA:-$(cd .. && pwd)/shared/data}
+table=$shared/nb201/cifar10_test_acc_200ep.csv
+images=$shared/cifar10/train_500pc.bin
+for f in "$table" "$images" "$shared/imagenet/imagenet16" "$shared/imagenet/imagenet32"; do
+  [ -e "$f" ] || { echo "fit_ranking.sh: needs $f" >&2; exit 2; }
+done
+work=$out/fit_ranking
+mkdir -p "$work"
+# Default: the shards that were complete when this bench was written (a shard still being collected is being
+# written, and must not be read).
+[ ${#metas[@]} -gt 0 ] || metas=(checkpoints/transfer-meta-data/imagenet16-fast.shard0.h5
+  checkpoints/transfer-meta-data/imagenet16-fast.shard1.h5 checkpoints/transfer-meta-data/imagenet32-fast32.shard0.h5)
+meta=$work/meta.h5
+"$build/meta_train/meta_train" merge --out "$meta.tmp" "${metas[@]}" > "$work/merge.log" 2>&1
+mv "$meta.tmp" "$meta"
+sources=(--source "imagenet16=imagenet16:$shared/imagenet/imagenet16?classes=121-1000"
+  --source "imagenet32=imagenet32:$shared/imagenet/imagenet32?classes=121-1000")
+# NAME|FIT OPTIONS
+variants=("reference (-MLL, pooled selection)|"
+  "-MLL, within-subtask selection|--select-by within"
+  "-MLL + 1 x rank loss, within-subtask selection|--rank-loss 1 --select-by within"
+  "-MLL + 3 x rank loss, within-subtask selection|--rank-loss 3 --select-by within")
+[ $quick = 1 ] && variants=("${variants[0]}" "${variants[2]}")
+fit_one() {  # VARIANT_INDEX SEED
+  local args=${variants[$1]#*|} dir="$work/v$1/seed$2"
+  mkdir -p "$work/v$1"
+  if [ ! -f "$dir/manifest.json" ] || [ -d "$dir/last" ]; then  # resumes a killed fit
+    # shellcheck disable=SC2086
+    "$build/meta_train/meta_train" fit --meta "$meta" --out "$dir" --epochs "$epochs" --seed "$2" --threads 1 \
+      --arch-hidden 128 $([ $quick = 1 ] && echo --featurizer-epochs 1) "${sources[@]}" $args \
+      > "$dir.log" 2>&1 || { echo "fit_ranking.sh: fit v$1 seed $2 failed, see $dir.log" >&2; return 1; }
+    rm -rf "$dir/last"
+  fi
+  "$build/meta_test/meta_test" rank --checkpoint "$dir" --dataset "cifar10:$images" --top 0 --no-dedupe \
+    > "$dir.rank.tsv" 2> "$dir.rank.log"
+}
+pids=()
+for v in "${!variants[@]}"; do
+  for ((seed = 0; seed < seeds; seed++)); do
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 1; done
+    fit_one "$v" "$seed" &
+    pids+=($!)
+  done
+done
+failed=0
+for p in "${pids[@]}"; do wait "$p" || failed=1; done
+[ $failed = 0 ] || exit 1
+printf '%s\n' "${variants[@]}" > "$work/variants.txt"
+TNAS_BENCH_DIR=$(cd "$(dirname "$0")" && pwd) python3 - "$table" "$work" "$seeds" "$epochs" "$out/fit_ranking.json" <<'PY'
+import csv, json, os, sys
+sys.path.insert(0, os.environ["TNAS_BENCH_DIR"])
+from rank_stats import quantile, spearman
+table_path, work, seeds, epochs, json_path = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+table = {r["arch_str"]: float(r["test_acc"]) for r in csv.DictReader(open(table_path))}
+variants = [line.rstrip("\n").split("|")[0] for line in open(f"{work}/variants.txt")]
+def q(values):
+    return f"{quantile(values, 0.5):.3f} [{quantile(values, 0.25):.3f}, {quantile(values, 0.75):.3f}]"
+meta = json.load(open(f"{work}/v0/seed0/manifest.json"))["meta_dataset"]
+print(f"{meta['results']} results, {meta['tasks']} subtasks; {seeds} seeds (each its own held-out split), "
+      f"{epochs} epochs; median [quartiles] over seeds\n")
+print("| fit | held-out within-subtask Spearman, kept epoch | same, last epoch | kept epoch | "
+      "zero-shot Spearman on CIFAR-10 (15,625 cells) |")
+print("| --- | --- | --- | --- | --- |")
+rows = []
+for v, name in enumerate(variants):
+    kept, last, epoch, cifar = [], [], [], []
+    for seed in range(seeds):
+        d = f"{work}/v{v}/seed{seed}"
+        manifest = json.load(open(f"{d}/manifest.json"))
+        kept.append(manifest["metrics"]["task_spearman_within"])
+        epoch.append(manifest["metrics"]["epoch"])
+        log = [l for l in open(f"{d}.log") if l.startswith("epoch ")]
+        last.append(float(log[-1].split("within-subtask ")[1].split(")")[0]))
+        pred = {r["cell"]: float(r["predicted_acc"]) for r in csv.DictReader(open(f"{d}.rank.tsv"), delimiter="\t")}
+        keys = [k for k in pred if k in table]
+        cifar.append(spearman([pred[k] for k in keys], [table[k] for k in keys]))
+    rows.append({"fit": name, "kept_within": kept, "last_within": last, "kept_epoch": epoch, "cifar10_spearman": cifar})
+    print(f"| {name} | {q(kept)} | {q(last)} | {quantile(epoch, 0.5):.0f} | {q(cifar)} |")
+json.dump({"seeds": seeds, "epochs": epochs, "meta_dataset": meta, "rows": rows}, open(json_path, "w"), indent=2)
+PY
