@@ -142,6 +142,34 @@ TEST(Fit, ALockedOrUnwritableOutputIsRefusedBeforeAnyWork) {
   }
 }
 
+// A fit started again on its output resumes from out/last with the featurizer it trained (its weights are in
+// the resume state): no featurizer epoch runs again, and the checkpoint stays what it was.
+TEST(Fit, AResumedFitKeepsItsFeaturizer) {
+  const auto dir = test::scratch_dir("fit_featurizer_resume");
+  ImageDataset images = test::synthetic_images(40, 3, 8, 8, 6);
+  images.class_names = numbered_class_names(6);
+  write_h5_images((dir / "images.h5").string(), images);
+  const std::string meta = (dir / "meta.h5").string();
+  write_meta_dataset(meta, imported_style_meta_dataset("h5:" + (dir / "images.h5").string()));
+  FitOptions o = tiny_fit(meta, (dir / "ckpt").string());
+  o.featurizer_epochs = 2;
+  o.feature_cache_dir = "";
+  const auto run = [&] {
+    std::vector<std::string> lines;
+    fit_surrogate(o, [&](const std::string& line) { lines.push_back(line); });
+    std::string featurizer;
+    for (const std::string& line : lines)
+      if (line.rfind("featurizer", 0) == 0) featurizer += line.substr(0, line.find(':')) + ";";
+    std::ifstream in(o.out + "/manifest.json");
+    return std::make_pair(featurizer, nlohmann::json::parse(in).at("files").dump());
+  };
+  const auto first = run();
+  EXPECT_EQ(first.first, "featurizer epoch 1/2;featurizer epoch 2/2;");
+  const auto second = run();
+  EXPECT_EQ(second.first, "featurizer;");  // "featurizer: the resumed fit's, from ... (not retrained)"
+  EXPECT_EQ(second.second, first.second);
+}
+
 // `meta_train fit` killed with SIGKILL at random moments (during the featurizer, the epochs and the saving)
 // and restarted until it finishes ends with the checkpoint of an uninterrupted run: the same files, byte for
 // byte (the manifest's content hashes), and the same best epoch. Run as a separate process (fork + exec), as

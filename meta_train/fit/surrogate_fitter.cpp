@@ -39,10 +39,24 @@ nlohmann::json fit_config(const FitOptions& o, const Surrogate& surrogate) {
   return c;
 }
 
-// The surrogate, its featurizer trained (built-in one) and the features of every task's images computed
-// (with the dataset embedding); `tasks` gets each task's images.
-Surrogate prepare_surrogate(const FitOptions& o, const MetaDataset& md, std::vector<TaskImages>& tasks,
-                            FeatureMatrix& features, const ProgressFn& progress) {
+// A fit that will resume (a state of the same settings in out/last) continues with the featurizer it trained
+// before, whose weights are in that state: training it again would cost its epochs at every restart (the
+// result is the same, the featurizer's training being deterministic).
+bool restore_featurizer(Surrogate& surrogate, const FitOptions& o, const CheckpointFolder& folder,
+                        const ProgressFn& progress) {
+  const auto state = folder.resume_state();
+  if (!state || state->value("fit", nlohmann::json()) != fit_config(o, surrogate)) return false;
+  const std::string model = folder.resume_file(*state, "model", "model.pt");
+  torch::load(surrogate.impl().net, model);
+  progress("featurizer: the resumed fit's, from " + model + " (not retrained)");
+  return true;
+}
+
+// The surrogate, its featurizer trained (built-in one) or restored and the features of every task's images
+// computed (with the dataset embedding); `tasks` gets each task's images.
+Surrogate prepare_surrogate(const FitOptions& o, const MetaDataset& md, const CheckpointFolder& folder,
+                            std::vector<TaskImages>& tasks, FeatureMatrix& features,
+                            const ProgressFn& progress) {
   if (!o.model.dataset_embedding) {
     tasks.assign(md.tasks.size(), TaskImages{});
     return Surrogate(o.model, 1, o.seed, o.featurizer_path);
@@ -57,7 +71,7 @@ Surrogate prepare_surrogate(const FitOptions& o, const MetaDataset& md, std::vec
   const ImageDataset& src = sources[featurizer_source];
   const std::vector<int> classes = present_classes(src);
   Surrogate surrogate(o.model, static_cast<int>(classes.size()), o.seed, o.featurizer_path);
-  if (surrogate.options().featurizer == "builtin-cnn")
+  if (surrogate.options().featurizer == "builtin-cnn" && !restore_featurizer(surrogate, o, folder, progress))
     train_builtin_featurizer(surrogate, keep_classes(src, classes), o.featurizer_epochs, o.featurizer_images,
                              o.seed, progress);
   features = task_features(surrogate, md, sources, tasks, o.feature_cache_dir, progress);
@@ -86,7 +100,7 @@ FitMetrics fit_surrogate(const FitOptions& options, const std::function<void(con
 
   std::vector<TaskImages> tasks;
   FeatureMatrix features;
-  Surrogate surrogate = prepare_surrogate(o, md, tasks, features, progress);
+  Surrogate surrogate = prepare_surrogate(o, md, folder, tasks, features, progress);
   std::vector<bool> embeddable(md.tasks.size(), true);
   if (o.model.dataset_embedding)  // a task none of whose classes has images is left out (the meta-dataset
                                   // says so)
