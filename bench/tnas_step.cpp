@@ -73,8 +73,8 @@ int run(int argc, char** argv) {
     BayesOptSettings bo;
     bo.checkpoint = args["checkpoint"].as<std::string>();
     bo.dataset = args["dataset"].as<std::string>();
-    bo.adapt = m.adapt;
-    bo.kernel = m.kernel;
+    bo.adapt = parse_enum<Adaptation>(m.adapt, "adapt");
+    bo.kernel = parse_enum<KernelChoice>(m.kernel, "kernel");
     methods.push_back(make_search_method("tnas", {&space, pool, 0}, bo));
   }
   for (int n : ns) {

@@ -432,11 +432,7 @@ TEST(MultiFidelitySearch, BadSettingsAreRefused) {
   s.mf.eta = 1;
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
   s.mf.eta = 3;
-  s.mf.model = "fidelity";
-  s.method = "tnas-hb";
-  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
   s.method = "hyperband";
-  s.mf.model = "highest";
   s.objective.spec = "command:echo {arch}";
   s.mf.max_epochs = 0;  // a command has no longest fidelity of its own
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);

@@ -246,10 +246,6 @@ TEST(MultiObjectiveSearch, BadSettingsAreRefused) {
   s.objectives = "acc,-loss";
   EXPECT_THROW(run_search(s, [](const std::string&) {}),
                Error);  // a minimized metric needs a reference point
-  s.reference_point = "0,1";
-  s.bo.parego_model = "svm";
-  s.method = "parego";
-  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
 }
 
 }  // namespace

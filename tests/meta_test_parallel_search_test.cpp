@@ -107,7 +107,7 @@ TEST(PendingEvaluations, NoMethodProposesAConfigurationThatIsStillRunning) {
       BayesOptSettings bo;
       bo.checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
       bo.dataset = "fashion-mnist";
-      bo.pending = pending;
+      bo.pending = parse_enum<PendingTreatment>(pending, "--pending");
       bo.warm_start = 2;
       const bool two =
           method == "nsga2" || method == "parego" || method == "tnas-mo";  // accuracy x parameters
@@ -150,8 +150,8 @@ TEST(PendingEvaluations, TheBelieverKeepsThePosteriorMeanAndShrinksItsVariance) 
     BayesOptSettings bo;
     bo.checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
     bo.dataset = "fashion-mnist";
-    bo.kernel = kernel;
-    bo.pending = "believer";
+    bo.kernel = parse_enum<KernelChoice>(kernel, "--kernel");
+    bo.pending = PendingTreatment::kBeliever;
     const auto model = make_deep_kernel_model({&space, pool, 1, parse_objectives("acc"), {}}, bo);
     std::vector<Observation> finished;
     for (int i = 0; i < 10; ++i)

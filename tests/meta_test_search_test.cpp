@@ -251,8 +251,8 @@ TEST(Search, TnasIsReproducibleAndResumesWithFixedAndPerStepDatasetEmbedding) {
     s.bo.checkpoint = checkpoint;
     s.bo.dataset = "cifar10:" + images;
     s.bo.warm_start = 3;
-    s.bo.dataset_embedding = mode;
-    s.bo.adapt = adapt;
+    s.bo.dataset_embedding = parse_enum<DatasetEmbedding>(mode, "--dataset-embedding");
+    s.bo.adapt = parse_enum<Adaptation>(adapt, "--adapt");
     const auto first = run_search(s, [](const std::string&) {});
     EXPECT_EQ(first.at("evaluations"), 9);
     const auto archs = trial_archs(s.out);
@@ -269,14 +269,46 @@ TEST(Search, TnasIsReproducibleAndResumesWithFixedAndPerStepDatasetEmbedding) {
   auto s = settings("tnas", table, (dir / "bad").string(), 3);
   s.bo.checkpoint = checkpoint;
   s.bo.dataset = "cifar10:" + images;
-  s.bo.dataset_embedding = "sometimes";
-  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
-  s.bo.dataset_embedding = "fixed";
-  s.bo.adapt = "everything";
-  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
-  s.bo.adapt = "mlp";
+  s.bo.dataset_embedding = DatasetEmbedding::kFixed;
+  s.bo.adapt = Adaptation::kMlp;
   s.bo.mlp_lr = 0;
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
+}
+
+// The closed sets of the BO settings are parsed from their names strictly, the error lists the choices, and
+// each value is written back (config.json) by the name it was parsed from.
+template <typename Enum>
+void expect_round_trip() {
+  for (const auto& [value, name] : enum_names<Enum>()) {
+    EXPECT_EQ(parse_enum<Enum>(name, "--x"), value) << name;
+    EXPECT_EQ(enum_name(value), name);
+  }
+}
+
+TEST(SearchSettings, ClosedSetsAreParsedByNameAndAnUnknownNameListsTheChoices) {
+  expect_round_trip<Acquisition::Kind>();
+  expect_round_trip<WarmStartFrom>();
+  expect_round_trip<DatasetEmbedding>();
+  expect_round_trip<Adaptation>();
+  expect_round_trip<AcquisitionPool>();
+  expect_round_trip<KernelChoice>();
+  expect_round_trip<ParegoModel>();
+  expect_round_trip<PendingTreatment>();
+  expect_round_trip<MultiFidelityModel>();
+  const auto error = [](auto parse) {
+    try {
+      parse();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(error([] { parse_enum<Adaptation>("everything", "--adapt"); }),
+            "--adapt must be hyperparameters or mlp, got 'everything'");
+  EXPECT_EQ(error([] { parse_enum<PendingTreatment>("Believer", "--pending"); }),
+            "--pending must be believer, fantasies or none, got 'Believer'");
+  EXPECT_EQ(error([] { parse_enum<WarmStartFrom>("", "--warm-start-from"); }),
+            "--warm-start-from must be zero-shot, meta-data or random, got ''");
 }
 
 // The pool embedding (architecture embeddings, target features, D, zero-shot mean) is cached in the data

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <optional>
 
+#include "basics/enum_names.h"
 #include "basics/error.h"
 #include "models/runtime/runtime.h"
 
@@ -44,6 +45,13 @@ inline std::optional<cxxopts::ParseResult> parse_command_line(cxxopts::Options& 
 }
 
 // Throws a one-line error naming the missing option.
+// The value of option NAME, one of a closed set (basics/enum_names.h): an unknown name is the one-line error
+// "--NAME must be a, b or c, got 'x'".
+template <typename Enum>
+Enum enum_option(const cxxopts::ParseResult& args, const std::string& name) {
+  return parse_enum<Enum>(args[name].as<std::string>(), "--" + name);
+}
+
 inline void require_option(const cxxopts::ParseResult& args, const std::string& name,
                            const std::string& what) {
   if (!args.count(name)) throw Error("missing --" + name + " " + what + " (see --help)");

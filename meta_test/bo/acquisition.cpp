@@ -17,9 +17,15 @@ double log_expected_improvement(double mean, double sd, double best) {
   return std::log(sd) - 0.5 * z * z - 0.5 * std::log(2 * M_PI) - 2 * std::log(-z);
 }
 
-Acquisition::Acquisition(const std::string& kind, double ucb_beta) : ucb_(kind == "ucb"), beta_(ucb_beta) {
-  if (kind != "ei" && kind != "ucb") throw Error("--acquisition must be ei or ucb, got '" + kind + "'");
+template <>
+const EnumNames<Acquisition::Kind>& enum_names<Acquisition::Kind>() {
+  static const EnumNames<Acquisition::Kind> names = {{Acquisition::Kind::kExpectedImprovement, "ei"},
+                                                     {Acquisition::Kind::kUpperConfidenceBound, "ucb"}};
+  return names;
 }
+
+Acquisition::Acquisition(Kind kind, double ucb_beta)
+    : ucb_(kind == Kind::kUpperConfidenceBound), beta_(ucb_beta) {}
 
 double Acquisition::operator()(double mean, double sd, double best) const {
   return ucb_ ? mean + beta_ * sd : log_expected_improvement(mean, sd, best);

@@ -6,13 +6,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "basics/enum_names.h"
+
 namespace tnas {
 
 class Acquisition {
  public:
-  // kind: "ei" (log Expected Improvement, stable far below the incumbent) or "ucb" (mean + beta * sd).
-  // Throws tnas::Error for another kind.
-  Acquisition(const std::string& kind, double ucb_beta);
+  // log Expected Improvement ("ei", stable far below the incumbent) or mean + beta * sd ("ucb").
+  enum class Kind { kExpectedImprovement, kUpperConfidenceBound };
+  Acquisition(Kind kind, double ucb_beta);
   double operator()(double mean, double sd, double best) const;
   // A value of operator() for a model standardized as accuracy = shift + scale * standardized, in accuracy
   // units (log EI: log points; UCB: points), so that values of differently standardized models compare.
@@ -25,6 +27,9 @@ class Acquisition {
   bool ucb_;
   double beta_;
 };
+
+template <>
+const EnumNames<Acquisition::Kind>& enum_names<Acquisition::Kind>();
 
 // log EI, with the asymptotic expansion of the Mills ratio for z << 0 (never -inf or NaN for sd > 0).
 double log_expected_improvement(double mean, double sd, double best);

@@ -38,15 +38,15 @@ class BowlSearch final : public SearchMethod {
              "normalized WL subtree kernel on the op graph, h in 0..2 and noise by marginal likelihood"},
             {"acquisition", acquisition_.describe()},
             {"warm_start", s_.warm_start},
-            {"acquisition_pool", s_.acquisition_pool},
+            {"acquisition_pool", enum_name(s_.acquisition_pool)},
             {"mutation_parents", s_.mutation_parents}};
   }
 
  private:
   Arch acquire(const std::vector<Observation>& h, const std::vector<bool>& done,
                const std::vector<long>& rows, const std::vector<double>& ys) {
-    const std::vector<long> candidates =
-        pool_.acquisition_candidates(h, done, s_.acquisition_pool == "mutations", s_.mutation_parents);
+    const std::vector<long> candidates = pool_.acquisition_candidates(
+        h, done, s_.acquisition_pool == AcquisitionPool::kMutations, s_.mutation_parents);
     const Eigen::VectorXd y = standardized(ys);
     const auto gp = fit_additive_gp(y, {wl_.family(rows, candidates, {1.0})}, {1e-3, 1e-2, 1e-1, 3e-1});
     last_note = "kernel " + gp.kernel;

@@ -30,7 +30,7 @@ namespace {
 constexpr size_t kPerStepReservoir = 5;
 
 bool redraws_dataset_embedding(const BayesOptSettings& s) {
-  return s.meta_trained && s.dataset_embedding == "per-step";
+  return s.meta_trained && s.dataset_embedding == DatasetEmbedding::kPerStep;
 }
 
 // Everything the pool embedding is computed from, or "" when it cannot be cached (a checkpoint without
@@ -102,8 +102,6 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
  public:
   BayesOpt(const SearchContext& c, const BayesOptSettings& s)
       : pool_(*c.space, c.pool), s_(s), acquisition_(s.acquisition, s.ucb_beta) {
-    if (s.pending != "believer" && s.pending != "fantasies" && s.pending != "none")
-      throw Error("--pending must be believer, fantasies or none, got '" + s.pending + "'");
     std::optional<Surrogate> surrogate;
     if (s.meta_trained) {
       surrogate.emplace(Surrogate::load(s.checkpoint, c.space->name()));
@@ -136,10 +134,11 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     target_labels_ = std::move(setup->target_labels);
     target_classes_ = setup->target_classes;
     d_ = std::move(setup->dataset_embedding);
-    if (s.meta_trained && s.warm_start_from == "meta-data") zero_shot_ = meta_data_means(c, s, *surrogate);
+    if (s.meta_trained && s.warm_start_from == WarmStartFrom::kMetaData)
+      zero_shot_ = meta_data_means(c, s, *surrogate);
     if (s.meta_trained) {
       const Eigen::VectorXd& mean = setup->zero_shot_mean;
-      if (s.warm_start_from == "zero-shot") zero_shot_ = mean;
+      if (s.warm_start_from == WarmStartFrom::kZeroShot) zero_shot_ = mean;
       // The prior as a kernel feature of the additive GP: standardized over the pool.
       const double mu = mean.mean(), sd = std::sqrt((mean.array() - mu).square().mean());
       prior_ = (mean.array() - mu) / (sd > 1e-12 ? sd : 1.0);
@@ -166,7 +165,7 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
                std::vector<double>& mean, std::vector<double>& sd) override {
     // Evaluations still running count as their predicted means (kriging believer) unless --pending none: one
     // posterior is asked for here, so fantasies are represented by their mean too.
-    const Posterior p = has_pending(h) && s_.pending != "none"
+    const Posterior p = has_pending(h) && s_.pending != PendingTreatment::kNone
                             ? conditioned_posteriors(h, candidates, rng, 0)[0]
                             : posterior(h, candidates, rng);
     mean.resize(candidates.size());
@@ -183,17 +182,19 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
         {"method", s_.meta_trained ? "tnas" : "gp"},
         {"checkpoint", s_.meta_trained ? s_.checkpoint : ""},
         {"acquisition", acquisition_.describe()},
-        {"acquisition_pool", s_.acquisition_pool},
+        {"acquisition_pool", enum_name(s_.acquisition_pool)},
         {"mutation_parents", s_.mutation_parents},
         {"warm_start", s_.warm_start},
         {"warm_start_distance", s_.warm_start_distance},
-        {"kernel", s_.kernel},
-        {"warm_start_from", s_.meta_trained ? s_.warm_start_from : "random"},
+        {"kernel", enum_name(s_.kernel)},
+        {"warm_start_from", enum_name(s_.meta_trained ? s_.warm_start_from : WarmStartFrom::kRandom)},
         {"finetune_steps", s_.finetune_steps},
         {"finetune_lr", s_.finetune_lr},
-        {"adapt", s_.adapt},
-        {"mlp_lr", s_.adapt == "mlp" ? s_.mlp_lr : 0.0},
-        {"dataset_embedding", redraw_d() ? "per-step" : "fixed"},  // a constant D is never redrawn
+        {"adapt", enum_name(s_.adapt)},
+        {"mlp_lr", s_.adapt == Adaptation::kMlp ? s_.mlp_lr : 0.0},
+        {"dataset_embedding",
+         enum_name(redraw_d() ? DatasetEmbedding::kPerStep
+                              : DatasetEmbedding::kFixed)},  // a constant D is never redrawn
         {"pool_embedding", {{"seconds", setup_seconds_}, {"cached", setup_cached_}}}};
     // Recorded only when set, so that run directories from before the setting existed resume unchanged.
     if (s_.warm_start_top != 1) described["warm_start_top"] = s_.warm_start_top;
@@ -274,7 +275,7 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     // The reference's behaviour: a fresh draw of images per class gives a fresh D for every step.
     if (redraw_d())
       d_ = surrogate_->dataset_embedding(target_features_, target_labels_, target_classes_, rng);
-    if (s_.adapt == "mlp") {
+    if (s_.adapt == Adaptation::kMlp) {
       KernelAdaptation a;
       a.steps = s_.finetune_steps, a.mlp_lr = s_.mlp_lr, a.gp_lr = s_.finetune_lr;
       return surrogate_->adapt_kernel(d_, arch_rows(rows), y, arch_rows(candidates), a);
@@ -311,7 +312,7 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
   Standardization standardization(const std::vector<double>& ys) const {
     if (ys.empty()) throw Error("search: no successful evaluation to fit the GP on");
     double mean = label_mean_, sd = label_std_;
-    if (!s_.meta_trained || s_.kernel == "additive") {  // standardized with the observations
+    if (!s_.meta_trained || s_.kernel == KernelChoice::kAdditive) {  // standardized with the observations
       mean = 0;
       for (double y : ys) mean += y / ys.size();
       double var = 0;
@@ -351,7 +352,7 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     Posterior p;
     p.mean.resize(static_cast<long>(candidates.size()));
     p.var.resize(p.mean.size());
-    if (s_.kernel == "additive") {
+    if (s_.kernel == KernelChoice::kAdditive) {
       const Eigen::VectorXd ys_std = standardized(ys);
       const auto prediction = fit_additive_gp(
           ys_std,
@@ -394,7 +395,7 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     Eigen::MatrixXd all(n + r, k.train.cols());
     all << k.train, k.query.bottomRows(r);
     const Eigen::MatrixXd to_candidates = pairwise_distances(all, k.query.topRows(m));
-    const bool additive = s_.kernel == "additive";
+    const bool additive = s_.kernel == KernelChoice::kAdditive;
     const Eigen::VectorXd observed = additive ? standardized(f.ys) : y;
     // The fit on the finished observations, and its prediction of the running ones.
     Eigen::VectorXd at_mean, at_var;
@@ -437,8 +438,8 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
   }
 
   Arch acquire(const std::vector<Observation>& h, const std::vector<bool>& done, Rng& rng) {
-    const std::vector<long> candidates =
-        pool_.acquisition_candidates(h, done, s_.acquisition_pool == "mutations", s_.mutation_parents);
+    const std::vector<long> candidates = pool_.acquisition_candidates(
+        h, done, s_.acquisition_pool == AcquisitionPool::kMutations, s_.mutation_parents);
     if (candidates.empty()) throw PoolExhausted();
     const std::vector<double> value = acquisition_values(h, candidates, rng);
     return pool_.configs()[candidates[std::max_element(value.begin(), value.end()) - value.begin()]];
@@ -455,8 +456,10 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
   // (BayesOptSettings::pending).
   std::vector<double> acquisition_values(const std::vector<Observation>& h,
                                          const std::vector<long>& candidates, Rng& rng) {
-    if (!has_pending(h) || s_.pending == "none") return acquisition_at(posterior(h, candidates, rng));
-    if (s_.pending == "believer") return acquisition_at(conditioned_posteriors(h, candidates, rng, 0)[0]);
+    if (!has_pending(h) || s_.pending == PendingTreatment::kNone)
+      return acquisition_at(posterior(h, candidates, rng));
+    if (s_.pending == PendingTreatment::kBeliever)
+      return acquisition_at(conditioned_posteriors(h, candidates, rng, 0)[0]);
     // fantasies: log EI averaged over draws of the running ones' values.
     std::vector<std::vector<double>> per_fantasy(candidates.size());
     for (const Posterior& p : conditioned_posteriors(h, candidates, rng, kFantasies)) {

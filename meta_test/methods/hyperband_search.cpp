@@ -81,7 +81,7 @@ class HyperbandSearch final : public SearchMethod {
                         {"brackets", brackets}};
     if (model_) {
       j["model"] = model_->describe();
-      j["mf_model"] = mf_.model;
+      j["mf_model"] = enum_name(mf_.model);
     }
     return j;
   }
@@ -115,8 +115,9 @@ class HyperbandSearch final : public SearchMethod {
   // What tnas's GP is fitted on: one entry per configuration (so that the BO never proposes one evaluated at
   // any fidelity); the ones that are not fitting points are marked not ok, which the BO skips when fitting.
   std::vector<Observation> model_history(const std::vector<Observation>& history) const {
-    const int rung =
-        mf_.model == "rung" ? largest_fidelity_with(history, static_cast<size_t>(bo_.warm_start) + 2) : 0;
+    const int rung = mf_.model == MultiFidelityModel::kRung
+                         ? largest_fidelity_with(history, static_cast<size_t>(bo_.warm_start) + 2)
+                         : 0;
     std::map<std::string, size_t> slot;  // isomorphism key -> position in h (first appearance order)
     std::vector<Observation> h;
     for (const auto& o : history) {

@@ -5,13 +5,59 @@
 #include "basics/error.h"
 
 namespace tnas {
+template <>
+const EnumNames<WarmStartFrom>& enum_names<WarmStartFrom>() {
+  static const EnumNames<WarmStartFrom> names = {{WarmStartFrom::kZeroShot, "zero-shot"},
+                                                 {WarmStartFrom::kMetaData, "meta-data"},
+                                                 {WarmStartFrom::kRandom, "random"}};
+  return names;
+}
+template <>
+const EnumNames<DatasetEmbedding>& enum_names<DatasetEmbedding>() {
+  static const EnumNames<DatasetEmbedding> names = {{DatasetEmbedding::kFixed, "fixed"},
+                                                    {DatasetEmbedding::kPerStep, "per-step"}};
+  return names;
+}
+template <>
+const EnumNames<Adaptation>& enum_names<Adaptation>() {
+  static const EnumNames<Adaptation> names = {{Adaptation::kHyperparameters, "hyperparameters"},
+                                              {Adaptation::kMlp, "mlp"}};
+  return names;
+}
+template <>
+const EnumNames<AcquisitionPool>& enum_names<AcquisitionPool>() {
+  static const EnumNames<AcquisitionPool> names = {{AcquisitionPool::kMutations, "mutations"},
+                                                   {AcquisitionPool::kAll, "all"}};
+  return names;
+}
+template <>
+const EnumNames<KernelChoice>& enum_names<KernelChoice>() {
+  static const EnumNames<KernelChoice> names = {{KernelChoice::kDeep, "deep"},
+                                                {KernelChoice::kAdditive, "additive"}};
+  return names;
+}
+template <>
+const EnumNames<ParegoModel>& enum_names<ParegoModel>() {
+  static const EnumNames<ParegoModel> names = {{ParegoModel::kBowl, "bowl"}, {ParegoModel::kTnas, "tnas"}};
+  return names;
+}
+template <>
+const EnumNames<PendingTreatment>& enum_names<PendingTreatment>() {
+  static const EnumNames<PendingTreatment> names = {{PendingTreatment::kBeliever, "believer"},
+                                                    {PendingTreatment::kFantasies, "fantasies"},
+                                                    {PendingTreatment::kNone, "none"}};
+  return names;
+}
+template <>
+const EnumNames<MultiFidelityModel>& enum_names<MultiFidelityModel>() {
+  static const EnumNames<MultiFidelityModel> names = {{MultiFidelityModel::kHighest, "highest"},
+                                                      {MultiFidelityModel::kRung, "rung"}};
+  return names;
+}
+
 namespace {
 
 void validate_bo(const BayesOptSettings& bo) {
-  if (bo.acquisition != "ei" && bo.acquisition != "ucb")
-    throw Error("--acquisition must be ei or ucb, got '" + bo.acquisition + "'");
-  if (bo.acquisition_pool != "mutations" && bo.acquisition_pool != "all")
-    throw Error("--acquisition-pool must be mutations or all, got '" + bo.acquisition_pool + "'");
   if (bo.mutation_parents < 1)
     throw Error("--mutation-parents must be >= 1, got " + std::to_string(bo.mutation_parents));
   if (bo.warm_start_top < 1 || bo.warm_start_top > 10000)
@@ -23,22 +69,14 @@ void validate_bo(const BayesOptSettings& bo) {
 
 // The deep-kernel BO's settings for `tnas` (meta_trained) or `gp`, checked.
 BayesOptSettings deep_kernel_settings(const BayesOptSettings& bo, bool meta_trained) {
-  if (bo.warm_start_from != "zero-shot" && bo.warm_start_from != "meta-data" &&
-      bo.warm_start_from != "random")
-    throw Error("--warm-start-from must be zero-shot, meta-data or random");
-  if (bo.dataset_embedding != "fixed" && bo.dataset_embedding != "per-step")
-    throw Error("--dataset-embedding must be fixed or per-step, got '" + bo.dataset_embedding + "'");
   if (bo.finetune_steps < 0)
     throw Error("--finetune-steps must be >= 0, got " + std::to_string(bo.finetune_steps));
-  if (bo.kernel != "deep" && bo.kernel != "additive")
-    throw Error("--kernel must be deep or additive, got '" + bo.kernel + "'");
-  if (bo.adapt != "hyperparameters" && bo.adapt != "mlp")
-    throw Error("--adapt must be hyperparameters or mlp, got '" + bo.adapt + "'");
   if (!(bo.mlp_lr > 0 && bo.mlp_lr < 1))
     throw Error("--mlp-lr must be in (0, 1), got " + std::to_string(bo.mlp_lr));
   BayesOptSettings s = bo;
   s.meta_trained = meta_trained;
-  if (!s.meta_trained) s.kernel = "deep";  // gp: the deep kernel without meta-training, nothing to add
+  if (!s.meta_trained)
+    s.kernel = KernelChoice::kDeep;  // gp: the deep kernel without meta-training, nothing to add
   if (s.meta_trained && s.checkpoint.empty()) throw Error("method tnas needs --checkpoint DIR");
   return s;
 }
@@ -50,8 +88,6 @@ void validate_multi_fidelity(const MultiFidelitySettings& mf) {
     throw Error("--max-fidelity (" + std::to_string(mf.max_epochs) + ") must be >= --min-fidelity (" +
                 std::to_string(mf.min_epochs) + ")");
   if (!(mf.eta > 1 && std::isfinite(mf.eta))) throw Error("--eta must be > 1, got " + std::to_string(mf.eta));
-  if (mf.model != "highest" && mf.model != "rung")
-    throw Error("--mf-model must be highest or rung, got '" + mf.model + "'");
 }
 
 }  // namespace
@@ -139,9 +175,7 @@ const std::vector<MethodEntry>& search_method_registry() {
        "ParEGO: a random augmented-Chebyshev scalarization each step, maximized by a GP (--parego-model)",
        [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings&) {
          validate_bo(bo);
-         if (bo.parego_model != "bowl" && bo.parego_model != "tnas")
-           throw Error("--parego-model must be bowl or tnas, got '" + bo.parego_model + "'");
-         return make_parego_search(c, bo.parego_model == "tnas"
+         return make_parego_search(c, bo.parego_model == ParegoModel::kTnas
                                           ? make_deep_kernel_bo(c, deep_kernel_settings(bo, true))
                                           : make_bowl_search(c, bo));
        }},
@@ -200,9 +234,6 @@ std::unique_ptr<SearchMethod> make_search_method(const std::string& name, const 
                                                  const BayesOptSettings& bo,
                                                  const MultiFidelitySettings& mf) {
   const MethodEntry& method = find_search_method(name);
-  // Settings every method shares are checked whatever the method, so that a typo is never silently ignored.
-  if (bo.pending != "believer" && bo.pending != "fantasies" && bo.pending != "none")
-    throw Error("--pending must be believer, fantasies or none, got '" + bo.pending + "'");
   if (method.family == MethodFamily::kMultiObjective && c.objectives.size() < 2)
     throw Error("--method " + name + " optimizes several objectives: give --objectives, e.g. acc,params");
   return method.make(c, bo, mf);

@@ -34,7 +34,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "basics/enum_names.h"
 #include "basics/rng.h"
+#include "meta_test/bo/acquisition.h"
 #include "meta_test/multi_objective/objective_set.h"
 #include "meta_test/search/candidate_pool.h"
 
@@ -90,10 +92,37 @@ class AccuracyModel {
   virtual SearchMethod& as_method() = 0;
 };
 
+// The closed sets of the model-based methods' settings, each named (enum_names, basics/enum_names.h) as its
+// command-line option and config.json write it.
+enum class WarmStartFrom { kZeroShot, kMetaData, kRandom };    // zero-shot, meta-data, random
+enum class DatasetEmbedding { kFixed, kPerStep };              // fixed, per-step
+enum class Adaptation { kHyperparameters, kMlp };              // hyperparameters, mlp
+enum class AcquisitionPool { kMutations, kAll };               // mutations, all
+enum class KernelChoice { kDeep, kAdditive };                  // deep, additive
+enum class ParegoModel { kBowl, kTnas };                       // bowl, tnas
+enum class PendingTreatment { kNone, kBeliever, kFantasies };  // none, believer, fantasies
+enum class MultiFidelityModel { kHighest, kRung };             // highest, rung
+template <>
+const EnumNames<WarmStartFrom>& enum_names<WarmStartFrom>();
+template <>
+const EnumNames<DatasetEmbedding>& enum_names<DatasetEmbedding>();
+template <>
+const EnumNames<Adaptation>& enum_names<Adaptation>();
+template <>
+const EnumNames<AcquisitionPool>& enum_names<AcquisitionPool>();
+template <>
+const EnumNames<KernelChoice>& enum_names<KernelChoice>();
+template <>
+const EnumNames<ParegoModel>& enum_names<ParegoModel>();
+template <>
+const EnumNames<PendingTreatment>& enum_names<PendingTreatment>();
+template <>
+const EnumNames<MultiFidelityModel>& enum_names<MultiFidelityModel>();
+
 struct BayesOptSettings {
-  std::string checkpoint;          // tnas: the meta-trained surrogate; gp: used only for its options
-  std::string dataset;             // images of the target dataset (for D)
-  std::string acquisition = "ei";  // ei | ucb
+  std::string checkpoint;  // tnas: the meta-trained surrogate; gp: used only for its options
+  std::string dataset;     // images of the target dataset (for D)
+  Acquisition::Kind acquisition = Acquisition::Kind::kExpectedImprovement;
   double ucb_beta = 2.0;
   int warm_start = 5;
   // tnas's zero-shot warm start: each cell at least this many edges away from the cells evaluated before
@@ -104,32 +133,32 @@ struct BayesOptSettings {
   int warm_start_top = 1;
   // zero-shot (the surrogate's top cells on the target) | meta-data (best mean accuracy in the meta-training
   // data, the reference's choice) | random
-  std::string warm_start_from = "zero-shot";
+  WarmStartFrom warm_start_from = WarmStartFrom::kZeroShot;
   // fixed: D from one draw of images per class for the whole search | per-step: a fresh draw before every
   // BO step (the reference's behaviour), from a reservoir of 5x images_per_class featurized target images.
-  std::string dataset_embedding = "per-step";
+  DatasetEmbedding dataset_embedding = DatasetEmbedding::kPerStep;
   int finetune_steps = 50;
   double finetune_lr = 0.1;
   // What is fine-tuned on the target after every evaluation: hyperparameters (the GP's, the reference's
   // way) or mlp (the deep kernel's MLP as well, as FSBO does; learning rate mlp_lr).
-  std::string adapt = "hyperparameters";
+  Adaptation adapt = Adaptation::kHyperparameters;
   double mlp_lr = 1e-3;
   // Where the acquisition is maximized: mutations (the unevaluated neighbours of the best `mutation_parents`
   // cells, as BANANAS and NAS-BOWL do) or all (every unevaluated cell of the pool, the reference's way).
-  std::string acquisition_pool = "mutations";
+  AcquisitionPool acquisition_pool = AcquisitionPool::kMutations;
   int mutation_parents = 1;
   // tnas: deep (the meta-learned deep kernel alone, the reference's model) or additive (deep kernel + the
   // zero-shot prediction + the WL kernel, weights chosen by marginal likelihood on the target's
   // observations).
-  std::string kernel = "additive";
-  bool meta_trained = true;           // false: the `gp` baseline
-  std::string parego_model = "bowl";  // parego: the GP that maximizes each scalarization, bowl or tnas
+  KernelChoice kernel = KernelChoice::kAdditive;
+  bool meta_trained = true;                       // false: the `gp` baseline
+  ParegoModel parego_model = ParegoModel::kBowl;  // parego: the GP that maximizes each scalarization
   // Evaluations still running (a parallel search's pending observations): none (only never proposed again;
   // the default: at equal trials it matched the sequential search on both oracles of bench/RESULTS.md 1h, the
   // other two lost on NAS-Bench-201), believer (kriging believer: each observed at the GP's mean, the model
   // fitted on the finished ones, so the variance around them shrinks and the next proposal goes elsewhere) or
   // fantasies (log EI averaged over 8 draws of their values from their predictive distributions).
-  std::string pending = "none";
+  PendingTreatment pending = PendingTreatment::kNone;
 };
 
 // The fidelities of a multi-fidelity method, in training epochs.
@@ -139,7 +168,7 @@ struct MultiFidelitySettings {
   double eta = 3;  // each rung keeps the best 1/eta and trains it eta times longer
   // tnas-hb: what the surrogate is fitted on: highest (every configuration once, at the most epochs it has
   // reached) or rung (BOHB's rule: the largest fidelity with at least warm_start + 2 observations).
-  std::string model = "highest";
+  MultiFidelityModel model = MultiFidelityModel::kHighest;
 };
 
 // The method registry (search_methods.cpp): one row per method; --help, the error for an unknown name and the

@@ -20,7 +20,7 @@ struct SearchSettings {
   // table's epochs, the train preset's). Their budget is training cost: --max-epochs-total, or, when that is
   // 0, `budget` full-fidelity evaluations' worth of epochs (budget x max_epochs). A single-fidelity method
   // with max_epochs > 0 trains every trial for max_epochs.
-  MultiFidelitySettings mf{1, 0, 3, "highest"};
+  MultiFidelitySettings mf{1, 0, 3, MultiFidelityModel::kHighest};
   // Multi-objective (meta_test/multi_objective/objective_set.h): with more than one objective every trial
   // records them, and the run the Pareto front (pareto.csv, pareto.png, summary "pareto") and the hypervolume
   // after every trial (trajectory.csv) against reference_point ("": objective_set.h's default), which
