@@ -208,6 +208,18 @@ TEST(LearningCurveTable, BadTablesAreRefusedNamingTheFile) {
     }
   }
   EXPECT_THROW(LearningCurveTable::read(write("columns.csv", "arch,epoch,valid\n" + a + ",1,2\n")), Error);
+  // A malformed configuration is named at its line by the objective, not read as a 1-epoch curve.
+  const std::string malformed =
+      write("malformed.csv", "arch,epoch,valid_acc,test_acc,seconds\n" + a + ",1,10,9,0.5\n" + a +
+                                 ",2,20,19,0.5\n" + "|none~0|+|none~0|none~1|,1,5,4,1\n");
+  try {
+    make_curve_table_objective(malformed, Nb201Space());
+    ADD_FAILURE() << "a malformed configuration was accepted";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind(malformed + ":4: ", 0), 0u) << what;
+    EXPECT_EQ(what.find("epochs"), std::string::npos) << what;
+  }
 }
 
 TEST(LearningCurveTable, TheObjectiveChargesOnlyTheEpochsATrialAdds) {

@@ -8,7 +8,8 @@
 
 namespace tnas {
 
-LearningCurveTable LearningCurveTable::read(const std::string& path) {
+LearningCurveTable LearningCurveTable::read(const std::string& path,
+                                            const std::function<void(const std::string&)>& check_arch) {
   const CsvTable csv = read_csv(path);
   const size_t arch = csv.column("arch"), epoch = csv.column("epoch"), valid = csv.column("valid_acc"),
                test = csv.column("test_acc"), seconds = csv.column("seconds");
@@ -27,7 +28,14 @@ LearningCurveTable LearningCurveTable::read(const std::string& path) {
     if (!(p.seconds >= 0 && std::isfinite(p.seconds)))
       throw Error(where + ": seconds must be a finite number >= 0");
     auto& curve = points[a];
-    if (curve.empty()) t.archs_.push_back(a);
+    if (curve.empty()) {
+      if (check_arch) try {
+          check_arch(a);
+        } catch (const Error& e) {
+          throw Error(where + ": " + e.what());
+        }
+      t.archs_.push_back(a);
+    }
     if (!curve.emplace(static_cast<int>(e), p).second)
       throw Error(where + ": epoch " + std::to_string(e) + " of " + a + " appears twice");
   }

@@ -3,6 +3,7 @@
 // configuration, every epoch 1..E of one training run with its validation and test accuracy (percent) and
 // the seconds that epoch's training took. CSV with the columns arch,epoch,valid_acc,test_acc,seconds; the
 // settings it was collected with are in FILE.json beside it.
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -16,9 +17,11 @@ struct CurvePoint {
 class LearningCurveTable {
  public:
   // Throws tnas::Error naming the file (and line) for a missing column, a bad number, an accuracy outside
-  // [0, 100], negative seconds, a repeated epoch, or a configuration whose epochs are not 1..E with one E
-  // for the whole table.
-  static LearningCurveTable read(const std::string& path);
+  // [0, 100], negative seconds, a repeated epoch, a configuration that `check_arch` refuses (it throws
+  // tnas::Error; checked at its first line, before the curves' lengths, so that a malformed configuration is
+  // not reported as a short curve), or a configuration whose epochs are not 1..E with one E for the table.
+  static LearningCurveTable read(const std::string& path,
+                                 const std::function<void(const std::string&)>& check_arch = nullptr);
 
   const std::string& path() const { return path_; }
   int epochs() const { return epochs_; }

@@ -12,14 +12,10 @@ namespace {
 class CurveTableObjective final : public Objective {
  public:
   CurveTableObjective(const std::string& path, const SearchSpace& space)
-      : table_(LearningCurveTable::read(path)), space_(space) {
+      : table_(LearningCurveTable::read(path, [&](const std::string& text) { space.parse(text); })),
+        space_(space) {
     for (const auto& text : table_.archs()) {
-      Arch a;
-      try {
-        a = space.parse(text);
-      } catch (const Error& e) {
-        throw Error(path + ": " + e.what());
-      }
+      const Arch a = space.parse(text);                               // checked while reading
       if (!by_key_.emplace(space.iso_key(a), text).second) continue;  // an isomorphic copy: the first stands
       configs_.push_back(a);
     }
