@@ -17,14 +17,19 @@ using EnumNames = std::vector<std::pair<Enum, const char*>>;
 template <typename Enum>
 const EnumNames<Enum>& enum_names();
 
-// "a, b or c"
-template <typename Enum>
-std::string enum_choices() {
-  const EnumNames<Enum>& names = enum_names<Enum>();
+// "a, b or c": how help texts and errors list a closed set's names.
+inline std::string list_with_or(const std::vector<std::string>& names) {
   std::string text;
   for (size_t i = 0; i < names.size(); ++i)
-    text += std::string(i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i].second;
+    text += std::string(i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
   return text;
+}
+
+template <typename Enum>
+std::string enum_choices() {
+  std::vector<std::string> names;
+  for (const auto& entry : enum_names<Enum>()) names.push_back(entry.second);
+  return list_with_or(names);
 }
 
 // Throws tnas::Error "OPTION must be a, b or c, got 'TEXT'".

@@ -45,23 +45,16 @@ variants=("reference (-MLL, pooled selection)|"
   "-MLL + 1 x rank loss, within-subtask selection|--rank-loss 1 --select-by within"
   "-MLL + 3 x rank loss, within-subtask selection|--rank-loss 3 --select-by within")
 [ $quick = 1 ] && variants=("${variants[0]}" "${variants[2]}")
+source "$(dirname "$0")/fit_and_rank.sh"
 fit_one() {  # VARIANT_INDEX SEED
-  local args=${variants[$1]#*|} dir="$work/v$1/seed$2"
-  mkdir -p "$work/v$1"
-  if [ ! -f "$dir/manifest.json" ] || [ -d "$dir/last" ]; then  # resumes a killed fit
-    # shellcheck disable=SC2086
-    "$build/meta_train/meta_train" fit --meta "$meta" --out "$dir" --epochs "$epochs" --seed "$2" --threads 1 \
-      --arch-hidden 128 $([ $quick = 1 ] && echo --featurizer-epochs 1) "${sources[@]}" $args \
-      > "$dir.log" 2>&1 || { echo "fit_ranking.sh: fit v$1 seed $2 failed, see $dir.log" >&2; return 1; }
-    rm -rf "$dir/last"
-  fi
-  "$build/meta_test/meta_test" rank --checkpoint "$dir" --dataset "cifar10:$images" --top 0 --no-dedupe \
-    > "$dir.rank.tsv" 2> "$dir.rank.log"
+  # shellcheck disable=SC2086
+  fit_and_rank "$work/v$1/seed$2" "$meta" "$epochs" "$2" "cifar10:$images" "${sources[@]}" \
+    $([ $quick = 1 ] && echo --featurizer-epochs 1) ${variants[$1]#*|}
 }
 pids=()
 for v in "${!variants[@]}"; do
   for ((seed = 0; seed < seeds; seed++)); do
-    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 1; done
+    wait_for_slot "$jobs"
     fit_one "$v" "$seed" &
     pids+=($!)
   done

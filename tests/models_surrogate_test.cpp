@@ -60,16 +60,19 @@ TEST(Surrogate, ArchEmbeddingDependsOnlyOnTheGraph) {
   EXPECT_TRUE(nb201_embeddings(s, {a}).row(0).isApprox(g.row(0), 1e-5));
 }
 
+// GP hyperparameters away from their initial values, so that the comparisons below test them.
+void set_known_hyperparameters(DeepKernel& k) {
+  torch::NoGradGuard no_grad;
+  k->mean.fill_(0.2);
+  k->raw_outputscale.fill_(std::log(1.3));
+  k->raw_lengthscale.fill_(std::log(2.0));
+  k->raw_noise.fill_(std::log(0.05));
+}
+
 TEST(Surrogate, TorchGpAgreesWithTheEigenGp) {
   Surrogate s(small_options(), 3, 1);
   auto& k = s.impl().net->kernel;
-  {
-    torch::NoGradGuard no_grad;
-    k->mean.fill_(0.2);
-    k->raw_outputscale.fill_(std::log(1.3));
-    k->raw_lengthscale.fill_(std::log(2.0));
-    k->raw_noise.fill_(std::log(0.05));
-  }
+  set_known_hyperparameters(k);
   auto z = torch::randn({7, 4}, torch::kFloat64);
   auto y = torch::randn({7}, torch::kFloat64);
   const double torch_nll = k->negative_mll(z, y).item<double>();
@@ -89,13 +92,7 @@ TEST(Surrogate, TorchGpAgreesWithTheEigenGp) {
 TEST(Surrogate, RankLossPredictsEachTaskFromTheOtherTasks) {
   Surrogate s(small_options(), 3, 1);
   auto& k = s.impl().net->kernel;
-  {
-    torch::NoGradGuard no_grad;
-    k->mean.fill_(0.2);
-    k->raw_outputscale.fill_(std::log(1.3));
-    k->raw_lengthscale.fill_(std::log(2.0));
-    k->raw_noise.fill_(std::log(0.05));
-  }
+  set_known_hyperparameters(k);
   torch::manual_seed(5);
   const auto z = torch::randn({11, 4}, torch::kFloat64);
   const auto y = torch::randn({11}, torch::kFloat64);

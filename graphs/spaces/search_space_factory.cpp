@@ -1,5 +1,6 @@
 #include "graphs/spaces/search_space_factory.h"
 
+#include "basics/enum_names.h"
 #include "basics/error.h"
 #include "graphs/spaces/jahs/jahs_space.h"
 #include "graphs/spaces/nb201/nb201_space.h"
@@ -19,11 +20,9 @@ const std::vector<SearchSpaceEntry>& search_space_registry() {
 }
 
 std::string search_spaces_help() {
-  const auto& spaces = search_space_registry();
-  std::string text;
-  for (size_t i = 0; i < spaces.size(); ++i)
-    text += (i == 0 ? "" : i + 1 == spaces.size() ? " or " : ", ") + spaces[i].name;
-  return text;
+  std::vector<std::string> names;
+  for (const SearchSpaceEntry& space : search_space_registry()) names.push_back(space.name);
+  return list_with_or(names);
 }
 
 std::string search_spaces_markdown() {

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "basics/enum_names.h"
 #include "basics/error.h"
 
 namespace tnas {
@@ -52,11 +53,9 @@ const std::vector<ObjectiveEntry>& objective_registry() {
 }
 
 std::string objective_usages() {
-  const auto& kinds = objective_registry();
-  std::string text;
-  for (size_t i = 0; i < kinds.size(); ++i)
-    text += (i == 0 ? "" : i + 1 == kinds.size() ? " or " : ", ") + kinds[i].usage;
-  return text;
+  std::vector<std::string> usages;
+  for (const ObjectiveEntry& kind : objective_registry()) usages.push_back(kind.usage);
+  return list_with_or(usages);
 }
 
 std::string objectives_markdown() {

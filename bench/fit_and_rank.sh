@@ -1,0 +1,21 @@
+# Sourced by the benchmarks that compare fits (fit_ranking.sh, protocol_transfer.sh); needs $build.
+# fit_and_rank DIR META EPOCHS SEED IMAGES_SPEC [FIT OPTIONS...]: `meta_train fit` into DIR (one thread,
+# --arch-hidden 128 as the default checkpoint), resumed when killed and skipped when complete, then the
+# checkpoint's zero-shot ranking of every cell on IMAGES_SPEC into DIR.rank.tsv. The fit's log is DIR.log.
+fit_and_rank() {
+  local dir=$1 meta=$2 epochs=$3 seed=$4 images=$5
+  shift 5
+  mkdir -p "$(dirname "$dir")"
+  if [ ! -f "$dir/manifest.json" ] || [ -d "$dir/last" ]; then
+    "$build/meta_train/meta_train" fit --meta "$meta" --out "$dir" --epochs "$epochs" --seed "$seed" --threads 1 \
+      --arch-hidden 128 "$@" > "$dir.log" 2>&1 || { echo "fit failed: see $dir.log" >&2; return 1; }
+    rm -rf "$dir/last"
+  fi
+  "$build/meta_test/meta_test" rank --checkpoint "$dir" --dataset "$images" --top 0 --no-dedupe \
+    > "$dir.rank.tsv" 2> "$dir.rank.log"
+}
+
+# wait_for_slot J: returns once fewer than J background jobs of this shell run.
+wait_for_slot() {
+  while [ "$(jobs -rp | wc -l)" -ge "$1" ]; do sleep 1; done
+}
