@@ -148,7 +148,26 @@ if mount -t tmpfs -o size=256k tmpfs "$disk" 2> /dev/null; then
   python3 -c 'import json, sys
 a, b = ([json.loads(l)["arch"] for l in open(d + "/trials.jsonl")] for d in sys.argv[1:])
 sys.exit(a != b)' "$disk/run" "$work/whole-run" || fail "full disk search: the resumed trials differ from the uninterrupted ones"
-  echo "cli_hostile_input: full disk: one line, no .tmp, the rerun resumed to the uninterrupted result (collect and search)"
+  # A fit whose checkpoint folder fills the disk (about 2.5 MB left of the 4 MB the fit writes): one line naming
+  # the file, no .tmp; with room again the same command ends with the uninterrupted fit's files, byte for byte.
+  umount "$disk"
+  mount -t tmpfs -o size=8m tmpfs "$disk"
+  "$meta_train" collect --source mnist --tasks 6 --classes-per-task 2 --images-per-class 20 --archs-per-task 4 \
+    --preset smoke --seed 4 --threads 1 --out "$work/fit-meta.h5" > /dev/null 2>&1
+  run_fit() { "$meta_train" fit --meta "$work/fit-meta.h5" --epochs 3 --featurizer-epochs 1 --arch-hidden 16 \
+    --heldout-tasks 0.2 --threads 1 --no-feature-cache --out "$1"; }
+  head -c $((8 * 1024 * 1024 - 2600 * 1024)) /dev/zero > "$disk/filler"
+  if run_fit "$disk/ck" > /dev/null 2> "$work/full-fit.err"; then fail "a fit on a full disk succeeded"; fi
+  tail -1 "$work/full-fit.err" | grep -q "^meta_train fit: error: $disk/ck/.*No space left on device" ||
+    fail "full disk fit: unclear error: $(tail -2 "$work/full-fit.err")"
+  find "$disk" -name '*.tmp*' | grep -q . && fail "full disk fit: a .tmp was left: $(find "$disk" -name '*.tmp*')"
+  rm "$disk/filler"
+  run_fit "$disk/ck" > /dev/null 2> "$work/full-fit2.err" || fail "fit after freeing space: $(tail -1 "$work/full-fit2.err")"
+  run_fit "$work/whole-fit" > /dev/null 2>&1
+  python3 -c 'import json, sys
+a, b = (json.load(open(d + "/manifest.json"))["files"] for d in sys.argv[1:])
+sys.exit(a != b)' "$disk/ck" "$work/whole-fit" || fail "full disk fit: the rerun's checkpoint differs from the uninterrupted one"
+  echo "cli_hostile_input: full disk: one line, no .tmp, the rerun resumed to the uninterrupted result (collect, search and fit)"
 else
   echo "cli_hostile_input: full-disk case skipped: cannot mount a tmpfs here (not root)"
 fi
