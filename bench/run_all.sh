@@ -31,6 +31,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ "$device" = cpu ] || [ "$device" = cuda ] || { echo "run_all.sh: --device must be cpu or cuda" >&2; exit 2; }
+# The quick run's default folder is emptied first: it checks the pipeline, and what an earlier run (another
+# checkout, other reference-data paths) left there must not be resumed or refused as "other settings".
+[ -z "$out" ] && [ $quick = 1 ] && rm -rf /tmp/tnas-bench-quick
 out=${out:-$([ $quick = 1 ] && echo /tmp/tnas-bench-quick || echo bench/out)}
 mkdir -p "$out"
 build=${TNAS_BUILD_DIR:-build}

@@ -5,13 +5,13 @@
 # same images) and the seconds per cell. The proxies' CSV is resumable: a rerun computes only missing cells.
 #   bench/zero_cost_proxies.sh --out DIR [--sample N] [--preset P] [--quick]
 set -euo pipefail
-out=. sample=1000 preset=fast
+out=. sample=1000 preset=fast quick=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out=$2; shift ;;
     --sample) sample=$2; shift ;;
     --preset) preset=$2; shift ;;
-    --quick) sample=5; preset=smoke ;;
+    --quick) sample=5; preset=smoke; quick=1 ;;
     *) echo "zero_cost_proxies.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -24,6 +24,8 @@ images=$shared/cifar10/train_500pc.bin
 work=$out/zero_cost_proxies
 mkdir -p "$work"
 csv=$work/cifar10_${preset}_${sample}.csv
+# --quick checks the pipeline: a CSV from an earlier run (another checkout's image path) must not be resumed.
+if [ $quick = 1 ]; then rm -f "$csv"; fi
 start=$(date +%s)
 "$build/meta_test/meta_test" proxies --dataset "cifar10:$images" --sample "$sample" --preset "$preset" --threads 1 \
   --out "$csv" 2> "$work/proxies.log"
