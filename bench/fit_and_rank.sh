@@ -15,7 +15,17 @@ fit_and_rank() {
     > "$dir.rank.tsv" 2> "$dir.rank.log"
 }
 
-# wait_for_slot J: returns once fewer than J background jobs of this shell run.
-wait_for_slot() {
-  while [ "$(jobs -rp | wc -l)" -ge "$1" ]; do sleep 1; done
+# run_fits VARIANTS SEEDS JOBS: the caller's `fit_one V SEED` for every variant and seed, JOBS at a time;
+# exits 1 once all have ended if any failed (each failure has said where its log is).
+run_fits() {
+  local pids=() failed=0 v seed p
+  for ((v = 0; v < $1; v++)); do
+    for ((seed = 0; seed < $2; seed++)); do
+      while [ "$(jobs -rp | wc -l)" -ge "$3" ]; do sleep 1; done
+      fit_one "$v" "$seed" &
+      pids+=($!)
+    done
+  done
+  for p in "${pids[@]}"; do wait "$p" || failed=1; done
+  [ $failed = 0 ] || exit 1
 }

@@ -51,17 +51,7 @@ fit_one() {  # VARIANT_INDEX SEED
   fit_and_rank "$work/v$1/seed$2" "$meta" "$epochs" "$2" "cifar10:$images" "${sources[@]}" \
     $([ $quick = 1 ] && echo --featurizer-epochs 1) ${variants[$1]#*|}
 }
-pids=()
-for v in "${!variants[@]}"; do
-  for ((seed = 0; seed < seeds; seed++)); do
-    wait_for_slot "$jobs"
-    fit_one "$v" "$seed" &
-    pids+=($!)
-  done
-done
-failed=0
-for p in "${pids[@]}"; do wait "$p" || failed=1; done
-[ $failed = 0 ] || exit 1
+run_fits "${#variants[@]}" "$seeds" "$jobs"
 printf '%s\n' "${variants[@]}" > "$work/variants.txt"
 TNAS_BENCH_DIR=$(cd "$(dirname "$0")" && pwd) python3 - "$table" "$work" "$seeds" "$epochs" "$out/fit_ranking.json" <<'PY'
 import csv, json, os, sys

@@ -44,17 +44,7 @@ fit_one() {  # VARIANT_INDEX SEED
   # shellcheck disable=SC2086
   fit_and_rank "$work/v$1/seed$2" "$meta" "$epochs" "$2" "cifar10:$images" $args
 }
-pids=()
-for v in "${!variants[@]}"; do
-  for ((seed = 0; seed < seeds; seed++)); do
-    wait_for_slot "$jobs"
-    fit_one "$v" "$seed" &
-    pids+=($!)
-  done
-done
-failed=0
-for p in "${pids[@]}"; do wait "$p" || failed=1; done
-[ $failed = 0 ] || exit 1
+run_fits "${#variants[@]}" "$seeds" "$jobs"
 printf '%s\n' "${variants[@]}" | cut -d'|' -f1 > "$work/variants.txt"
 TNAS_BENCH_DIR=$(cd "$(dirname "$0")" && pwd) python3 - "$table" "$work" "$seeds" "$epochs" "$out/protocol_transfer.json" <<'PY'
 import csv, json, os, sys
