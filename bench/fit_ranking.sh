@@ -35,8 +35,7 @@ mkdir -p "$work"
 [ ${#metas[@]} -gt 0 ] || metas=(checkpoints/transfer-meta-data/imagenet16-fast.shard0.h5
   checkpoints/transfer-meta-data/imagenet16-fast.shard1.h5 checkpoints/transfer-meta-data/imagenet32-fast32.shard0.h5)
 meta=$work/meta.h5
-"$build/meta_train/meta_train" merge --out "$meta.tmp" "${metas[@]}" > "$work/merge.log" 2>&1
-mv "$meta.tmp" "$meta"
+"$build/meta_train/meta_train" merge --out "$meta" "${metas[@]}" > "$work/merge.log" 2>&1  # written atomically
 sources=(--source "imagenet16=imagenet16:$shared/imagenet/imagenet16?classes=121-1000"
   --source "imagenet32=imagenet32:$shared/imagenet/imagenet32?classes=121-1000")
 # NAME|FIT OPTIONS
