@@ -21,6 +21,10 @@ delay() {
   awk -v seed="$seed" -v n="$draw" -v most="$1" 'BEGIN { srand(seed * 100003 + n); printf "%.3f", rand() * most / 1000 }'
 }
 now_ms() { date +%s%3N; }
+began=$(now_ms)
+# A line per finished command, so that a run stopped by CTest's timeout still says how far it got and where
+# the time went.
+progress() { echo "cli_kill_anywhere: $1: $landed kills landed in $round rounds (span now $span ms), $((($(now_ms) - began) / 1000)) s so far"; }
 
 # run_with_kill COMMAND...: runs COMMAND in the background (output appended to $work/$name.log), SIGKILLs it
 # after a random delay in [0, $span] ms and sets $status to its exit status (137: the kill landed).
@@ -37,33 +41,58 @@ run_with_kill() {
 # kill_until_done NAME SPAN_MS -- COMMAND...: runs COMMAND (which writes into its own output) again and again,
 # each run SIGKILLed after a random delay in [0, SPAN_MS] ms, until a run finishes by itself. Adds the kills
 # that landed while COMMAND ran (its status 137, not a run that had already ended) to $landed.
-# A first run that outlives its kill says the span (measured once, maybe while the machine was busier) is too
-# long for the machine now: the span shrinks by a fifth, so that the kills keep landing when the load drops.
+# The span is measured once, maybe while the machine was busier or quieter than now, so it adapts:
+# - a first run that outlives its kill says the span is too long: it shrinks by a fifth, so that kills keep
+#   landing when the load drops;
+# - a round whose runs were killed $most_kills times says it may be too short for what every run must redo
+#   (start-up, loading) when the load rises: the next run goes unkilled, so that a round always ends, and the
+#   span grows by half.
+most_kills=12
 kill_until_done() {
   name=$1 span=$2
   shift 3
-  first=1
-  while :; do
+  first=1 kills=0
+  while [ "$kills" -lt "$most_kills" ]; do
     run_with_kill "$@"
-    [ "$status" -eq 137 ] && { landed=$((landed + 1)) first=0; continue; }
+    [ "$status" -eq 137 ] && { landed=$((landed + 1)) kills=$((kills + 1)) first=0; continue; }
     [ "$status" -eq 0 ] && [ "$first" -eq 1 ] && [ "$span" -gt 100 ] && span=$((span * 4 / 5))
     [ "$status" -eq 0 ] && return 0
     tail -5 "$work/$name.log" >&2
     fail "$name: a run exited with status $status"
   done
+  span=$((span * 3 / 2))
+  run_to_end "$@"
+}
+
+# run_to_end COMMAND...: one run left to finish; one that has not after $hang_seconds is a hang, not a slow
+# machine (every command here finishes in seconds).
+hang_seconds=300
+run_to_end() {
+  "$@" >> "$work/$name.log" 2>&1 &
+  pid=$!
+  (sleep "$hang_seconds" && kill -9 "$pid") > /dev/null 2>&1 &
+  watchdog=$!
+  status=0
+  wait "$pid" 2> /dev/null || status=$?
+  kill "$watchdog" 2> /dev/null || true
+  [ "$status" -eq 137 ] && fail "$name: a run left to finish had not after $hang_seconds s (log: $work/$name.log)"
+  [ "$status" -eq 0 ] || { tail -5 "$work/$name.log" >&2; fail "$name: the run after the kills exited with status $status"; }
 }
 
 # kill_once NAME SPAN_MS -- COMMAND...: one run SIGKILLed after a random delay in [0, SPAN_MS] ms, then one run
 # left to finish. For a command whose early work is not saved (fit's image loading and featurizer), where
 # killing every rerun could go on without end; adds the kill to $landed when it landed while COMMAND ran.
+# A run that outlives its kill shrinks the span by a fifth, as in kill_until_done (a reference run that paid
+# for a cold disk cache made the span so long that 60 rounds of fit landed fewer than 5 kills).
 kill_once() {
   name=$1 span=$2
   shift 3
   run_with_kill "$@"
   [ "$status" -eq 137 ] && landed=$((landed + 1))
   [ "$status" -eq 0 ] || [ "$status" -eq 137 ] || { tail -5 "$work/$name.log" >&2; fail "$name: a run exited with status $status"; }
+  [ "$status" -eq 0 ] && [ "$span" -gt 100 ] && span=$((span * 4 / 5))
   [ "$status" -eq 0 ] && return 0
-  ("$@") >> "$work/$name.log" 2>&1 || { tail -5 "$work/$name.log" >&2; fail "$name: the run after the kill failed"; }
+  run_to_end "$@"
 }
 
 # Decisive fields of a run's trials (no times, no workers), in order or sorted.
@@ -96,6 +125,7 @@ while [ "$landed" -lt "$kills_wanted" ]; do
     fail "collect round $round: the resumed collection differs from the uninterrupted one"
   ls "$work" | grep -q "collect-$round.h5.tmp" && fail "collect round $round: a .tmp was left"
 done
+progress collect
 collect_kills=$landed collect_rounds=$round collect_span=$span
 
 # A whole NB201 table of made-up accuracies, so that searches need nothing from ../shared.
@@ -117,6 +147,7 @@ while [ "$landed" -lt "$kills_wanted" ]; do
   cmp -s "$work/search-$round.txt" "$work/search-reference.txt" ||
     fail "search round $round: the resumed trials differ from the uninterrupted ones"
 done
+progress search
 search_kills=$landed search_rounds=$round search_span=$span
 
 # 3. A parallel search: its coordinator killed (its workers finish what they hold and leave); every trial
@@ -140,6 +171,7 @@ assert len(set(archs)) == len(archs), "an architecture twice"
 assert all(t["ok"] for t in trials)
 PY
 done
+progress parallel
 parallel_kills=$landed parallel_rounds=$round parallel_span=$span
 
 # 4. fit: a tiny surrogate on a smoke collection, killed anywhere (featurizer training, epochs, the
@@ -161,6 +193,7 @@ while [ "$landed" -lt "$fit_wanted" ]; do
   [ "$(files_of "$work/fit-$round")" = "$(files_of "$work/fit-reference")" ] ||
     fail "fit round $round: the resumed checkpoint's files differ from the uninterrupted one's"
 done
+progress fit
 fit_kills=$landed fit_rounds=$round fit_span=$span
 
 echo "cli_kill_anywhere: kills drawn within the last span of $collect_span / $search_span / $parallel_span / $fit_span ms; SIGKILLs that landed while running (seed $seed): collect $collect_kills in $collect_rounds runs," \
