@@ -57,7 +57,7 @@ SearchSettings search_settings(const cxxopts::ParseResult& args) {
   s.bo.pending = enum_option<PendingTreatment>(args, "pending");
   s.simulated_seconds = args["simulated-seconds"].as<double>();
   s.workers = args["workers"].as<int>();
-  s.executor = args["executor"].as<std::string>();
+  s.executor = enum_option<Executor>(args, "executor");
   s.sbatch_args = args["sbatch-args"].as<std::string>();
   return s;
 }

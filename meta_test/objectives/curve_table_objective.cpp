@@ -49,6 +49,7 @@ class CurveTableObjective final : public Objective {
             {"epochs", table_.epochs()}};
   }
   bool reports_epochs() const override { return true; }
+  bool is_lookup() const override { return true; }
   std::vector<Arch> candidates() const override { return configs_; }
   int max_epochs() const override { return table_.epochs(); }
   std::optional<std::vector<std::string>> reported_metrics() const override {

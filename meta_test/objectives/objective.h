@@ -29,6 +29,9 @@ class Objective {
   virtual std::vector<Arch> candidates() const { return {}; }
   // The most epochs a trial may request (a learning-curve table's length); 0: no limit.
   virtual int max_epochs() const { return 0; }
+  // Whether an evaluation is a lookup that takes no time of its own (a table), so that --simulated-seconds
+  // may give it one.
+  virtual bool is_lookup() const { return false; }
   // The metrics its successful trials report, so that a search can refuse an objective none of them has;
   // nullopt where that is only known from the trials (a command prints what it prints).
   virtual std::optional<std::vector<std::string>> reported_metrics() const { return std::nullopt; }

@@ -47,10 +47,9 @@ class SimulatedDuration final : public Objective {
 std::unique_ptr<Objective> simulate_durations(std::unique_ptr<Objective> inner, const SearchSpace& space,
                                               const std::vector<Arch>& pool, double seconds) {
   if (!(seconds > 0)) throw Error("--simulated-seconds must be > 0, got " + std::to_string(seconds));
-  const std::string kind = inner->describe().value("kind", std::string("?"));
-  if (kind != "table" && kind != "table-curves")
-    throw Error("--simulated-seconds: only a table objective can be slowed down, not " + kind +
-                " (it takes its own time)");
+  if (!inner->is_lookup())
+    throw Error("--simulated-seconds: only a table objective can be slowed down, not " +
+                inner->describe().value("kind", std::string("?")) + " (it takes its own time)");
   double largest = 0;
   for (const Arch& a : pool) largest = std::max(largest, static_cast<double>(space.cost(a).flops));
   if (!(largest > 0)) throw Error("--simulated-seconds: the pool's networks have no FLOPs to scale by");

@@ -24,6 +24,7 @@ class TableObjective final : public Objective {
     if (answerable.size() < classes) candidates_ = std::move(answerable);
   }
   std::vector<Arch> candidates() const override { return candidates_; }
+  bool is_lookup() const override { return true; }
   TrialResult evaluate(const TrialRequest& request) override {
     const Nb201Cell cell = Nb201Space::to_cell(request.config);
     if (!request.fidelity.is_default())

@@ -178,7 +178,8 @@ nlohmann::json run_parallel_search(const SearchSettings& s,
     progress("resuming " + s.out + ": " + std::to_string(c.evaluations()) + " finished trials, " +
              std::to_string(c.in_flight()) + " queued or running");
   const auto pool = make_worker_pool(s, s.worker_executable, progress);
-  progress(std::to_string(s.workers) + " " + s.executor + " workers; logs in " + s.out + "/workers/");
+  progress(std::to_string(s.workers) + " " + enum_name(s.executor) + " workers; logs in " + s.out +
+           "/workers/");
   for (;;) {
     pool->maintain();
     const bool more = c.fill(static_cast<size_t>(s.workers));

@@ -218,11 +218,21 @@ class SlurmWorkers final : public WorkerPool {
 
 }  // namespace
 
+template <>
+const EnumNames<Executor>& enum_names<Executor>() {
+  static const EnumNames<Executor> names = {{Executor::kLocal, "local"}, {Executor::kSlurm, "slurm"}};
+  return names;
+}
+
 std::unique_ptr<WorkerPool> make_worker_pool(const SearchSettings& s, const std::string& executable,
                                              const std::function<void(const std::string&)>& progress) {
-  if (s.executor == "local") return std::make_unique<LocalWorkers>(s, executable, progress);
-  if (s.executor == "slurm") return std::make_unique<SlurmWorkers>(s, executable, progress);
-  throw Error("--executor must be local or slurm, got '" + s.executor + "'");
+  switch (s.executor) {
+    case Executor::kLocal:
+      return std::make_unique<LocalWorkers>(s, executable, progress);
+    case Executor::kSlurm:
+      return std::make_unique<SlurmWorkers>(s, executable, progress);
+  }
+  throw Error("search: unknown executor");
 }
 
 }  // namespace tnas

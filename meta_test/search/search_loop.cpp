@@ -27,13 +27,11 @@ void validate(const SearchSettings& s) {
     throw Error("--simulated-seconds must be >= 0, got " + std::to_string(s.simulated_seconds));
   // Local workers are processes on this machine: more than a few per core only thrash it (10,000 made the
   // load 116 and finished nothing). Slurm's are jobs elsewhere; a thousand is already a large allocation.
-  const int most_workers = s.executor == "slurm" ? 1000 : 4 * available_cores();
+  const bool slurm = s.executor == Executor::kSlurm;
+  const int most_workers = slurm ? 1000 : 4 * available_cores();
   if (s.workers < 1 || s.workers > most_workers)
     throw Error("--workers must be in 1.." + std::to_string(most_workers) +
-                (s.executor == "slurm" ? "" : " (4 x the cores here)") + ", got " +
-                std::to_string(s.workers));
-  if (s.executor != "local" && s.executor != "slurm")
-    throw Error("--executor must be local or slurm, got '" + s.executor + "'");
+                (slurm ? "" : " (4 x the cores here)") + ", got " + std::to_string(s.workers));
   if (s.out.empty()) throw Error("missing --out DIR");
   if (!s.final_preset.empty()) resolve_final_preset(s.final_preset, s.objective.spec);  // before any trial
 }
@@ -89,7 +87,7 @@ nlohmann::json run_search(const SearchSettings& s, const std::function<void(cons
   const MemoryScope scope("searching with " + s.method);
   // A parallel search's queue still holding trials (it was killed) is resumed by the parallel loop, with
   // whatever --workers, one included: the queued trials are finished, not lost.
-  if (s.workers > 1 || s.executor == "slurm" || TrialQueue::queued_trials(s.out) > 0)
+  if (s.workers > 1 || s.executor == Executor::kSlurm || TrialQueue::queued_trials(s.out) > 0)
     return run_parallel_search(s, progress);
   return run_sequential_search(s, progress);
 }

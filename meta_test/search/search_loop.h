@@ -8,6 +8,7 @@
 
 #include "meta_test/methods/search_methods.h"
 #include "meta_test/objectives/objective.h"
+#include "meta_test/parallel/executor.h"
 
 namespace tnas {
 
@@ -46,7 +47,7 @@ struct SearchSettings {
   // each in its own process, started here (local) or as Slurm jobs (slurm, with sbatch_args); worker_command
   // is how a worker re-creates these settings: the search's own command line, run from working_directory.
   int workers = 1;
-  std::string executor = "local";
+  Executor executor = Executor::kLocal;
   std::string sbatch_args;
   std::vector<std::string> worker_command;
   std::string working_directory;

@@ -130,9 +130,9 @@ SearchSetup set_up(const SearchSettings& s, const std::function<void(const std::
   }
   // Workers, where they run and how proposals treat the running ones may change when a run is resumed
   // (config.json records them; the comparison with the run's earlier configuration leaves them out).
-  if (s.workers > 1 || s.executor != "local")
+  if (s.workers > 1 || s.executor != Executor::kLocal)
     u.config["workers"] = {
-        {"count", s.workers}, {"executor", s.executor}, {"pending", enum_name(s.bo.pending)}};
+        {"count", s.workers}, {"executor", enum_name(s.executor)}, {"pending", enum_name(s.bo.pending)}};
   u.effective = s;
   u.effective.max_epochs_total = u.max_epochs_total;
   if (!u.multi_fidelity) u.effective.budget = u.budget;
