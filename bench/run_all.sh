@@ -7,7 +7,7 @@
 # A full run keeps every step's outputs in bench/results/ (committed) and writes bench/RESULTS.md from them;
 # --only reruns the named steps at full size and rewrites RESULTS.md with the other steps' last results,
 # each section dated by its own run. --jobs N runs N steps at once (their timings then share the cores). Steps: data_loading bo_step bo_step_python evaluator_speed
-# proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation
+# proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration
 # zero_shot zero_cost_proxies proxies_within_subtask fit_ranking protocol_transfer real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real
 # parallel_search_oracle parallel_search_real (this one measures wall-clock time: run it with --jobs 1).
 set -euo pipefail
@@ -90,6 +90,8 @@ if [ $quick = 1 ]; then
   else
     log "reference data absent ($TNAS_SHARED_DATA): proxy_fidelity and search_quality skipped"
   fi
+  # Its own Fashion-MNIST oracle always; the CIFAR-10 table beside it when the reference data is here.
+  step search_exploration bench/search_exploration.sh --quick --out "$out"
   step real_training_search bench/real_training_search.sh --quick --out "$out"
   step multi_fidelity_oracle bench/multi_fidelity_oracle.sh --quick --out "$out"
   step multi_fidelity_real bench/multi_fidelity_real.sh --quick --out "$out"
@@ -124,6 +126,7 @@ full_step() {
       done
       step search_quality "$b/search_quality" --seeds 20 --budget 30 --methods "$methods" --out "$out" ;;
     search_ablation) step search_ablation bench/search_ablation.sh --out "$out" ;;
+    search_exploration) step search_exploration bench/search_exploration.sh --out "$out" ;;
     zero_shot)
       # The previous default (Fashion-MNIST subtasks, tiny proxy) as committed before the ImageNet one replaced it.
       local previous=()
@@ -155,7 +158,7 @@ full_step() {
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
   esac
 }
-all_steps="data_loading bo_step tnas_step bo_step_python evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation zero_shot zero_cost_proxies proxies_within_subtask fit_ranking protocol_transfer real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real"
+all_steps="data_loading bo_step tnas_step bo_step_python evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration zero_shot zero_cost_proxies proxies_within_subtask fit_ranking protocol_transfer real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real"
 steps=${only//,/ }
 steps=${steps:-$all_steps}
 for s in $steps; do [[ " $all_steps " == *" $s "* ]] || { echo "run_all: unknown step '$s' (steps: $all_steps)" >&2; exit 2; }; done

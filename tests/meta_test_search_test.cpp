@@ -152,6 +152,72 @@ TEST(Search, MutationCandidatesAreTheUnevaluatedNeighboursOfTheBestCells) {
   EXPECT_GT(both.size(), 30u);
 }
 
+TEST(Search, WiderCandidatesAreTwoEditsFromTheBestAndOneFromTheNextBest) {
+  const Nb201Space space;
+  const CandidatePool pool(space, space.enumerate());
+  const Nb201Cell a = Nb201Cell::from_id(777), b = Nb201Cell::from_id(4242), c = Nb201Cell::from_id(9000);
+  const std::vector<Observation> h = {{Nb201Space::from_cell(a), 70, true},
+                                      {Nb201Space::from_cell(b), 80, true},
+                                      {Nb201Space::from_cell(c), 60, true}};
+  const auto done = pool.evaluated(h);
+  const std::vector<long> local = pool.mutation_candidates(h, done, 1);
+  Rng rng(5);
+  const std::vector<long> wider = pool.wider_candidates(h, done, 1, 0, local, rng);
+  // Every wider cell is unevaluated, not a local candidate, and (by isomorphism class) at most two edits
+  // from b or one from a (the next best) — never a neighbour of c alone (beyond one more parent).
+  std::set<std::string> reachable;
+  auto add_edits = [&](const Nb201Cell& x, int depth, auto&& self) -> void {
+    reachable.insert(x.iso_key());
+    if (depth == 0) return;
+    for (int k = 0; k < kNb201NumEdges; ++k)
+      for (int op = 0; op < kNb201NumOps; ++op) {
+        Nb201Cell n = x;
+        n.set_op(k, static_cast<Nb201Op>(op));
+        self(n, depth - 1, self);
+      }
+  };
+  add_edits(b, 2, add_edits);
+  add_edits(a, 1, add_edits);
+  const std::set<long> local_set(local.begin(), local.end());
+  for (long i : wider) {
+    EXPECT_FALSE(done[i]);
+    EXPECT_EQ(local_set.count(i), 0u);
+    EXPECT_EQ(reachable.count(space.iso_key(pool.configs()[i])), 1u);
+  }
+  EXPECT_GT(wider.size(), 100u);  // most of b's 240 two-edit changes are classes of their own
+  EXPECT_TRUE(std::is_sorted(wider.begin(), wider.end()));
+  // A sample of the pool comes on top, drawn with the generator: the same seed, the same cells.
+  Rng again(5), other(6);
+  const auto sampled = pool.wider_candidates(h, done, 1, 50, local, again);
+  EXPECT_GE(sampled.size(), wider.size() + 40);
+  Rng again2(5);
+  EXPECT_EQ(pool.wider_candidates(h, done, 1, 50, local, again2), sampled);
+  EXPECT_NE(pool.wider_candidates(h, done, 1, 50, local, other), sampled);
+}
+
+TEST(Search, TheBayesianSearchWidensOnlyWhenTheNeighboursPromiseLittle) {
+  const auto dir = test::scratch_dir("search_widen");
+  const std::string table = test::synthetic_table(dir);
+  auto count_widened = [](const std::string& out) {
+    int widened = 0;
+    std::ifstream in(out + "/trials.jsonl");
+    for (std::string line; std::getline(in, line);)
+      widened += nlohmann::json::parse(line).value("proposal", "").find("widened") != std::string::npos;
+    return widened;
+  };
+  auto s = settings("gp", table, (dir / "always").string(), 14);
+  s.bo.widen_below = 10;  // every expected improvement is below 10 sd: every BO step widens
+  run_search(s, [](const std::string&) {});
+  EXPECT_EQ(count_widened(s.out), 14 - s.bo.warm_start);
+  s.out = (dir / "never").string();
+  s.bo.widen_below = 0;
+  run_search(s, [](const std::string&) {});
+  EXPECT_EQ(count_widened(s.out), 0);
+  s.out = (dir / "bad").string();
+  s.bo.widen_below = -1;
+  EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
+}
+
 TEST(Search, ResumesAfterSigkillWithoutLosingOrDuplicatingTrials) {
   const auto dir = test::scratch_dir("search_kill");
   const std::string table = test::synthetic_table(dir);

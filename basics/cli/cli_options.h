@@ -1,5 +1,7 @@
 #pragma once
 // cxxopts helpers shared by every subcommand: --help, --threads, and strict parsing.
+#include <cstdio>
+#include <cstdlib>
 #include <cxxopts.hpp>
 #include <iostream>
 #include <optional>
@@ -42,6 +44,16 @@ inline std::optional<cxxopts::ParseResult> parse_command_line(cxxopts::Options& 
   }
   set_compute_threads(result["threads"].as<int>());
   return result;
+}
+
+// A number as a default value's text: the shortest that reads back the same ("0.05", not "0.050000").
+inline std::string shortest_text(double value) {
+  char text[32];
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, value);
+    if (std::strtod(text, nullptr) == value) break;
+  }
+  return text;
 }
 
 // Throws a one-line error naming the missing option.

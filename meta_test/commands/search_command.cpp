@@ -32,6 +32,8 @@ SearchSettings search_settings(const cxxopts::ParseResult& args) {
   s.bo.warm_start = args["warm-start"].as<int>();
   s.bo.warm_start_distance = args["warm-start-distance"].as<int>();
   s.bo.warm_start_top = args["warm-start-top"].as<int>();
+  if (args.count("widen-below")) s.bo.widen_below = args["widen-below"].as<double>();
+  s.bo.widen_sample = args["widen-sample"].as<int>();
   s.bo.warm_start_from = enum_option<WarmStartFrom>(args, "warm-start-from");
   s.bo.finetune_steps = args["finetune-steps"].as<int>();
   s.bo.adapt = enum_option<Adaptation>(args, "adapt");
@@ -204,8 +206,16 @@ cxxopts::Options search_options(const std::string& program) {
       "warm-start-top",
       "tnas: each zero-shot warm-start cell is drawn with the seed from this many of the best (1 = the best, "
       "the same for every seed)",
-      cxxopts::value<int>()->default_value("1"))("warm-start", "Initial evaluations before BO",
-                                                 cxxopts::value<int>()->default_value("5"))(
+      cxxopts::value<int>()->default_value(std::to_string(BayesOptSettings{}.warm_start_top)))(
+      "widen-below",
+      "tnas, gp: when the incumbent's neighbours promise less expected improvement than this many standard "
+      "deviations of the observed accuracies, its two-edit neighbours, the next-best cells' neighbours and "
+      "--widen-sample random cells compete too (0: never widen; default: tnas " +
+          shortest_text(kTnasWidenBelow) + ", gp 0)",
+      cxxopts::value<double>())(
+      "widen-sample", "tnas, gp: cells of the whole pool drawn with the seed when widening",
+      cxxopts::value<int>()->default_value(std::to_string(BayesOptSettings{}.widen_sample)))(
+      "warm-start", "Initial evaluations before BO", cxxopts::value<int>()->default_value("5"))(
       "warm-start-from",
       "zero-shot (tnas: the surrogate's top cells), meta-data (best cells of the meta-training data) or "
       "random",

@@ -101,7 +101,7 @@ Eigen::VectorXd meta_data_means(const SearchContext& c, const BayesOptSettings& 
 class BayesOpt final : public SearchMethod, public AccuracyModel {
  public:
   BayesOpt(const SearchContext& c, const BayesOptSettings& s)
-      : pool_(*c.space, c.pool), s_(s), acquisition_(s.acquisition, s.ucb_beta) {
+      : pool_(*c.space, c.pool), s_(s), acquisition_(s.acquisition, s.ucb_beta), seed_(c.seed) {
     std::optional<Surrogate> surrogate;
     if (s.meta_trained) {
       surrogate.emplace(Surrogate::load(s.checkpoint, c.space->name()));
@@ -198,6 +198,7 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
         {"pool_embedding", {{"seconds", setup_seconds_}, {"cached", setup_cached_}}}};
     // Recorded only when set, so that run directories from before the setting existed resume unchanged.
     if (s_.warm_start_top != 1) described["warm_start_top"] = s_.warm_start_top;
+    if (widen_below() > 0) described["widen"] = {{"below_sd", widen_below()}, {"sample", s_.widen_sample}};
     return described;
   }
 
@@ -257,6 +258,7 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     return {{{deep}, weights}, {{prior}, weights}, wl_.family(rows, candidates, weights)};
   }
 
+  double widen_below() const { return s_.widen_below.value_or(0.0); }  // set by deep_kernel_settings
   bool per_step_d() const { return redraws_dataset_embedding(s_); }
   bool redraw_d() const { return per_step_d() && target_classes_ > 0; }
 
@@ -437,12 +439,59 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     return out;
   }
 
+  // The acquisition's argmax over the incumbent's unevaluated neighbours (mutation_parents best cells), or
+  // over the whole pool. With widening (widen_below > 0), wider candidates are scored in the same posterior,
+  // and taken into the argmax only when the local ones promise little: their best expected improvement
+  // (UCB: their best bound's margin over the incumbent) is below widen_below standard deviations of the
+  // observed accuracies. The wider cells are drawn with a generator of the seed and the history's length,
+  // so that the per-step generator (D's draws) is consumed as without widening.
   Arch acquire(const std::vector<Observation>& h, const std::vector<bool>& done, Rng& rng) {
-    const std::vector<long> candidates = pool_.acquisition_candidates(
-        h, done, s_.acquisition_pool == AcquisitionPool::kMutations, s_.mutation_parents);
+    const bool mutations = s_.acquisition_pool == AcquisitionPool::kMutations;
+    std::vector<long> candidates = pool_.acquisition_candidates(h, done, mutations, s_.mutation_parents);
     if (candidates.empty()) throw PoolExhausted();
+    const size_t local = candidates.size();
+    if (mutations && widen_below() > 0) {
+      Rng widen_rng(seed_ * 1000033ULL + h.size());
+      const std::vector<long> wider =
+          pool_.wider_candidates(h, done, kWidenParents, s_.widen_sample, candidates, widen_rng);
+      candidates.insert(candidates.end(), wider.begin(), wider.end());
+    }
     const std::vector<double> value = acquisition_values(h, candidates, rng);
-    return pool_.configs()[candidates[std::max_element(value.begin(), value.end()) - value.begin()]];
+    const size_t local_best = argmax(value, 0, local, rng);
+    if (local == candidates.size() || !promises_little(h, value[local_best]))
+      return pool_.configs()[candidates[local_best]];
+    const size_t best = argmax(value, 0, value.size(), rng);
+    last_note += (last_note.empty() ? "" : ", ") + std::string("widened: ") + std::to_string(local) + " + " +
+                 std::to_string(candidates.size() - local) + " candidates, " +
+                 (best < local ? "a neighbour kept" : "a wider cell taken");
+    return pool_.configs()[candidates[best]];
+  }
+
+  // Whether the best local acquisition value (accuracy units) is worth less than widen_below standard
+  // deviations of the observed accuracies.
+  bool promises_little(const std::vector<Observation>& h, double best_value) const {
+    double best = -1e300, mean = 0, square = 0;
+    int n = 0;
+    for (const auto& o : h)
+      if (o.ok) best = std::max(best, o.accuracy), mean += o.accuracy, square += o.accuracy * o.accuracy, ++n;
+    if (n < 2) return false;
+    mean /= n;
+    const double sd = std::sqrt(std::max(0.0, square / n - mean * mean));
+    const double gain =
+        s_.acquisition == Acquisition::Kind::kExpectedImprovement ? std::exp(best_value) : best_value - best;
+    return sd > 0 && gain < widen_below() * sd;
+  }
+
+  // The index of the largest of value[from, to); exact ties broken with the seed (rng drawn only then), so
+  // that seeds do not all follow the lowest pool row.
+  static size_t argmax(const std::vector<double>& value, size_t from, size_t to, Rng& rng) {
+    std::vector<size_t> tied;
+    for (size_t c = from; c < to; ++c) {
+      if (!tied.empty() && value[c] < value[tied[0]]) continue;
+      if (!tied.empty() && value[c] > value[tied[0]]) tied.clear();
+      tied.push_back(c);
+    }
+    return tied.size() == 1 ? tied[0] : tied[rng.uniform_int(tied.size())];
   }
 
   // Whether some evaluations are still running, and there are finished ones to predict them from.
@@ -453,13 +502,13 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
   }
 
   // The acquisition at the candidates, accounting for the evaluations still running
-  // (BayesOptSettings::pending).
+  // (BayesOptSettings::pending), in accuracy units (Acquisition::in_accuracy_units).
   std::vector<double> acquisition_values(const std::vector<Observation>& h,
                                          const std::vector<long>& candidates, Rng& rng) {
     if (!has_pending(h) || s_.pending == PendingTreatment::kNone)
-      return acquisition_at(posterior(h, candidates, rng));
+      return in_accuracy_units(posterior(h, candidates, rng));
     if (s_.pending == PendingTreatment::kBeliever)
-      return acquisition_at(conditioned_posteriors(h, candidates, rng, 0)[0]);
+      return in_accuracy_units(conditioned_posteriors(h, candidates, rng, 0)[0]);
     // fantasies: log EI averaged over draws of the running ones' values.
     std::vector<std::vector<double>> per_fantasy(candidates.size());
     for (const Posterior& p : conditioned_posteriors(h, candidates, rng, kFantasies)) {
@@ -472,6 +521,12 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     return value;
   }
 
+  std::vector<double> in_accuracy_units(const Posterior& p) const {
+    std::vector<double> a = acquisition_at(p);
+    for (double& value : a) value = acquisition_.in_accuracy_units(value, p.shift, p.scale);
+    return a;
+  }
+
   std::vector<double> acquisition_at(const Posterior& p) const {
     std::vector<double> a(static_cast<size_t>(p.mean.size()));
     for (long c = 0; c < p.mean.size(); ++c)
@@ -480,10 +535,13 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
   }
 
   static constexpr int kFantasies = 8;
+  // Widening: besides the incumbent's two-edit neighbours, the neighbours of this many next-best cells.
+  static constexpr int kWidenParents = 4;
 
   CandidatePool pool_;
   BayesOptSettings s_;
   Acquisition acquisition_;
+  uint64_t seed_;
   double label_mean_ = 0, label_std_ = 1, setup_seconds_ = 0;
   bool setup_cached_ = false;  // the pool embedding came from the data cache
   GpHyperparameters initial_;

@@ -65,6 +65,11 @@ void validate_bo(const BayesOptSettings& bo) {
   if (bo.warm_start_distance < 1 || bo.warm_start_distance > kNb201NumEdges)
     throw Error("--warm-start-distance must be in 1..6, got " + std::to_string(bo.warm_start_distance));
   if (bo.warm_start < 0) throw Error("--warm-start must be >= 0, got " + std::to_string(bo.warm_start));
+  if (bo.widen_below && !(*bo.widen_below >= 0 && *bo.widen_below <= 10))
+    throw Error("--widen-below must be in 0..10 (standard deviations of the observed accuracies), got " +
+                std::to_string(*bo.widen_below));
+  if (bo.widen_sample < 0 || bo.widen_sample > 100000)
+    throw Error("--widen-sample must be in 0..100000, got " + std::to_string(bo.widen_sample));
 }
 
 // The deep-kernel BO's settings for `tnas` (meta_trained) or `gp`, checked.
@@ -75,6 +80,7 @@ BayesOptSettings deep_kernel_settings(const BayesOptSettings& bo, bool meta_trai
     throw Error("--mlp-lr must be in (0, 1), got " + std::to_string(bo.mlp_lr));
   BayesOptSettings s = bo;
   s.meta_trained = meta_trained;
+  if (!s.widen_below) s.widen_below = meta_trained ? kTnasWidenBelow : 0.0;
   if (!s.meta_trained)
     s.kernel = KernelChoice::kDeep;  // gp: the deep kernel without meta-training, nothing to add
   if (s.meta_trained && s.checkpoint.empty()) throw Error("method tnas needs --checkpoint DIR");

@@ -80,17 +80,50 @@ std::optional<Arch> CandidatePool::random_unevaluated_neighbour(const std::vecto
   return configs_[edits[rng.uniform_int(edits.size())]];
 }
 
-std::vector<long> CandidatePool::mutation_candidates(const std::vector<Observation>& history,
-                                                     const std::vector<bool>& done, int parents) const {
+namespace {
+
+// The successful observations, best first; ties keep the order of evaluation, so a replayed history gives
+// the same parents.
+std::vector<const Observation*> best_first(const std::vector<Observation>& history) {
   std::vector<const Observation*> ok;
   for (const auto& o : history)
     if (o.ok) ok.push_back(&o);
-  // Best first; ties keep the order of evaluation, so a replayed history gives the same parents.
   std::stable_sort(ok.begin(), ok.end(),
                    [](const Observation* a, const Observation* b) { return a->accuracy > b->accuracy; });
+  return ok;
+}
+
+}  // namespace
+
+std::vector<long> CandidatePool::mutation_candidates(const std::vector<Observation>& history,
+                                                     const std::vector<bool>& done, int parents) const {
+  const std::vector<const Observation*> ok = best_first(history);
   std::set<long> found;
   for (size_t p = 0; p < ok.size() && static_cast<int>(p) < parents; ++p)
     for (long i : unevaluated_neighbours(done, ok[p]->config)) found.insert(i);
+  return {found.begin(), found.end()};
+}
+
+std::vector<long> CandidatePool::wider_candidates(const std::vector<Observation>& history,
+                                                  const std::vector<bool>& done, int parents, int sample,
+                                                  const std::vector<long>& exclude, Rng& rng) const {
+  const std::vector<const Observation*> ok = best_first(history);
+  std::set<long> found;
+  if (!ok.empty())
+    for (const Arch& one_edit : space_.neighbours(ok[0]->config))
+      for (long i : unevaluated_neighbours(done, one_edit)) found.insert(i);
+  for (size_t p = 1; p < ok.size() && static_cast<int>(p) <= parents; ++p)
+    for (long i : unevaluated_neighbours(done, ok[p]->config)) found.insert(i);
+  std::vector<long> left;
+  for (long i = 0; i < static_cast<long>(configs_.size()); ++i)
+    if (!done[i]) left.push_back(i);
+  for (int k = 0; k < sample && !left.empty(); ++k) {
+    const size_t pick = rng.uniform_int(left.size());
+    found.insert(left[pick]);
+    left[pick] = left.back();
+    left.pop_back();
+  }
+  for (long i : exclude) found.erase(i);
   return {found.begin(), found.end()};
 }
 

@@ -88,6 +88,14 @@ class CandidatePool {
   std::vector<long> acquisition_candidates(const std::vector<Observation>& history,
                                            const std::vector<bool>& done, bool mutations, int parents) const;
 
+  // Where a model-based method looks when the incumbent's neighbourhood promises little (widening): the
+  // unevaluated cells two edits from the best observation, one edit from the next `parents` best, and
+  // `sample` unevaluated cells drawn with `rng` from the whole pool; ascending, without repeats, and without
+  // the cells of `exclude` (the local candidates already scored).
+  std::vector<long> wider_candidates(const std::vector<Observation>& history, const std::vector<bool>& done,
+                                     int parents, int sample, const std::vector<long>& exclude,
+                                     Rng& rng) const;
+
  private:
   // Pool index of every one-edit change of `cell` that is unevaluated, one entry per edit (with repeats).
   std::vector<long> unevaluated_edits(const std::vector<bool>& done, const Arch& config) const;
