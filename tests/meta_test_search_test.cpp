@@ -735,6 +735,8 @@ TEST(Search, BadInputIsRefused) {
     ADD_FAILURE();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("different configuration"), std::string::npos) << e.what();
+    // The first differing setting is named, so that the user knows what to give to resume.
+    EXPECT_NE(std::string(e.what()).find("seed: 4 now, 3 in the run"), std::string::npos) << e.what();
   }
   s.force = true;
   EXPECT_EQ(run_search(s, [](const std::string&) {}).at("evaluations"), 3);

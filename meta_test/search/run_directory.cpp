@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -43,6 +44,25 @@ nlohmann::json comparable(nlohmann::json config) {
 
 }  // namespace
 
+namespace {
+
+// "method.warm_start_top: 2 now, absent in the run": the first setting that differs, so that a user sees
+// which option to give to resume.
+std::string first_difference(const nlohmann::json& run, const nlohmann::json& now) {
+  const nlohmann::json patch = nlohmann::json::diff(run, now);
+  if (patch.empty()) return "no difference";
+  const nlohmann::json& change = patch[0];
+  std::string key = change.value("path", "");
+  std::replace(key.begin(), key.end(), '/', '.');
+  if (!key.empty() && key[0] == '.') key.erase(0, 1);
+  const nlohmann::json::json_pointer at(change.value("path", ""));
+  const std::string before = run.contains(at) ? run.at(at).dump() : "absent";
+  const std::string after = now.contains(at) ? now.at(at).dump() : "absent";
+  return key + ": " + after + " now, " + before + " in the run";
+}
+
+}  // namespace
+
 RunDirectory::RunDirectory(std::string path, const nlohmann::json& config, bool force)
     : path_(std::move(path)), lock_(path_, LockTarget::kDirectory, "search") {
   const std::string config_path = path_ + "/config.json";
@@ -66,7 +86,8 @@ RunDirectory::RunDirectory(std::string path, const nlohmann::json& config, bool 
                      "uninterrupted run's";
     if (comparable(old) != comparable(config)) {
       if (!force)
-        throw Error(path_ + " holds a run with a different configuration (" + config_path +
+        throw Error(path_ + " holds a run with a different configuration (" + config_path + ": " +
+                    first_difference(comparable(old), comparable(config)) +
                     "); use another --out, or --force to replace it");
       for (const char* f : {"trials.jsonl", "trajectory.csv", "summary.json", "incumbent.png"})
         fs::remove(path_ + "/" + f);
