@@ -26,7 +26,7 @@ std::vector<std::string> names_from_meta(const std::string& file, size_t expecte
   return names.size() == expected ? names : std::vector<std::string>{};
 }
 
-void append_file(const std::string& file, CifarVariant variant, ImageDataset& d) {
+void append_file(const std::string& file, CifarVariant variant, ImageDataset& dataset) {
   const size_t label_bytes = variant == CifarVariant::kCifar10 ? 1 : 2;
   const size_t record = label_bytes + kPixels;
   const auto bytes = read_file_bytes(file);
@@ -36,16 +36,16 @@ void append_file(const std::string& file, CifarVariant variant, ImageDataset& d)
     throw Error(file + ": truncated or not " + kind + " binary: " + std::to_string(bytes.size()) +
                 " bytes is not a multiple of the " + std::to_string(record) + "-byte record");
   const size_t n = bytes.size() / record;
-  const size_t classes = d.class_names.size();
-  d.pixels.reserve(d.pixels.size() + n * kPixels);
+  const size_t classes = dataset.class_names.size();
+  dataset.pixels.reserve(dataset.pixels.size() + n * kPixels);
   for (size_t i = 0; i < n; ++i) {
     const uint8_t* r = bytes.data() + i * record;
     const int label = r[label_bytes - 1];
     if (static_cast<size_t>(label) >= classes)
       throw Error(file + ": record " + std::to_string(i) + " has label " + std::to_string(label) +
                   ", out of range for " + kind + " (" + std::to_string(classes) + " classes)");
-    d.labels.push_back(label);
-    d.pixels.insert(d.pixels.end(), r + label_bytes, r + record);
+    dataset.labels.push_back(label);
+    dataset.pixels.insert(dataset.pixels.end(), r + label_bytes, r + record);
   }
 }
 

@@ -14,7 +14,7 @@ namespace {
 constexpr int kClasses = 1000;
 
 void append_arrays(const std::string& file, const NumpyArray& data, const std::vector<int64_t>& labels,
-                   int resolution, ImageDataset& d) {
+                   int resolution, ImageDataset& dataset) {
   if (data.dtype != "u1" && data.dtype != "|u1")
     throw Error(file + ": 'data' must be uint8, got dtype '" + data.dtype + "'");
   if (data.shape.size() != 2 || data.fortran_order)
@@ -25,28 +25,28 @@ void append_arrays(const std::string& file, const NumpyArray& data, const std::v
   if (resolution != 0 && side != resolution)
     throw Error(file + ": images are " + std::to_string(side) + "x" + std::to_string(side) + ", expected " +
                 std::to_string(resolution) + "x" + std::to_string(resolution));
-  if (d.height == 0) d.height = d.width = side;
-  if (side != d.height) throw Error(file + ": image size differs from the other batches");
+  if (dataset.height == 0) dataset.height = dataset.width = side;
+  if (side != dataset.height) throw Error(file + ": image size differs from the other batches");
   if (static_cast<int64_t>(labels.size()) != n)
     throw Error(file + ": " + std::to_string(labels.size()) + " labels for " + std::to_string(n) + " images");
   for (size_t i = 0; i < labels.size(); ++i)
     if (labels[i] < 1 || labels[i] > kClasses)
       throw Error(file + ": label " + std::to_string(labels[i]) + " of image " + std::to_string(i) +
                   " is out of range 1..1000 (labels are 1-based)");
-  d.pixels.insert(d.pixels.end(), data.data.begin(), data.data.end());
-  for (int64_t l : labels) d.labels.push_back(static_cast<int32_t>(l - 1));
+  dataset.pixels.insert(dataset.pixels.end(), data.data.begin(), data.data.end());
+  for (int64_t l : labels) dataset.labels.push_back(static_cast<int32_t>(l - 1));
 }
 
 }  // namespace
 
-void append_imagenet_batch(const std::string& file, int resolution, ImageDataset& d) {
+void append_imagenet_batch(const std::string& file, int resolution, ImageDataset& dataset) {
   const auto bytes = read_file_bytes(file);
   if (bytes.size() >= 4 && bytes[0] == 'P' && bytes[1] == 'K') {
     const auto arrays = read_npz(file);
     const auto data = arrays.find("data");
     const auto labels = arrays.find("labels");
     if (data == arrays.end() || labels == arrays.end()) throw Error(file + ": .npz lacks 'data' or 'labels'");
-    append_arrays(file, data->second, numpy_to_int64(labels->second, file + ":labels"), resolution, d);
+    append_arrays(file, data->second, numpy_to_int64(labels->second, file + ":labels"), resolution, dataset);
     return;
   }
   const PyRef root = read_pickle(bytes, file);
@@ -54,7 +54,7 @@ void append_imagenet_batch(const std::string& file, int resolution, ImageDataset
   const PyRef data = root->get("data"), labels = root->get("labels");
   if (!data || !labels) throw Error(file + ": pickled dict lacks 'data' or 'labels'");
   append_arrays(file, as_numpy_array(data, file + ":data"), as_int_vector(labels, file + ":labels"),
-                resolution, d);
+                resolution, dataset);
 }
 
 ImageDataset read_imagenet_downsampled(const std::string& path, int resolution, const std::string& split) {

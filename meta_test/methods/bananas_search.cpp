@@ -131,28 +131,29 @@ class Perceptron {
 
 class BananasSearch final : public SearchMethod {
  public:
-  BananasSearch(const SearchContext& c, const BayesOptSettings& s) : pool_(*c.space, c.pool), s_(s) {
+  BananasSearch(const SearchContext& context, const BayesOptSettings& settings)
+      : pool_(*context.space, context.pool), s_(settings) {
     // The vocabulary: every path of every pool configuration, in a fixed (sorted) order.
     std::map<std::string, int> vocabulary;
     paths_.reserve(pool_.size());
     for (const Arch& config : pool_.configs()) {
-      paths_.push_back(graph_paths(c.space->to_graph(config)));
+      paths_.push_back(graph_paths(context.space->to_graph(config)));
       for (const std::string& path : paths_.back()) vocabulary.emplace(path, 0);
     }
     int column = 0;
     for (auto& [path, index] : vocabulary) index = column++;
     vocabulary_ = std::move(vocabulary);
-    numeric_features_ = c.space->numeric_feature_count();
+    numeric_features_ = context.space->numeric_feature_count();
   }
 
-  Arch propose(const std::vector<Observation>& h, Rng& rng) override {
+  Arch propose(const std::vector<Observation>& history, Rng& rng) override {
     const auto start = std::chrono::steady_clock::now();
-    const auto done = pool_.evaluated(h);
+    const auto done = pool_.evaluated(history);
     last_note = "random start";
-    const auto [rows, ys] = pool_.fitting_points(h);
+    const auto [rows, ys] = pool_.fitting_points(history);
     const Arch next = rows.size() < static_cast<size_t>(std::max(2, s_.warm_start))
                           ? pool_.random_unevaluated(done, rng)
-                          : acquire(h, done, rows, ys, rng);
+                          : acquire(history, done, rows, ys, rng);
     last_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return next;
   }
@@ -184,9 +185,9 @@ class BananasSearch final : public SearchMethod {
     return x;
   }
 
-  Arch acquire(const std::vector<Observation>& h, const std::vector<bool>& done,
+  Arch acquire(const std::vector<Observation>& history, const std::vector<bool>& done,
                const std::vector<long>& rows, const std::vector<double>& ys, Rng& rng) {
-    const std::vector<long> candidates = pool_.acquisition_candidates(h, done, true, kMutationParents);
+    const std::vector<long> candidates = pool_.acquisition_candidates(history, done, true, kMutationParents);
     const Eigen::VectorXd y = standardized(ys);
     const Eigen::MatrixXd x = encode(rows), candidate_x = encode(candidates);
     Eigen::MatrixXd predictions(kEnsembleSize, static_cast<Eigen::Index>(candidates.size()));
@@ -220,8 +221,8 @@ class BananasSearch final : public SearchMethod {
 
 }  // namespace
 
-std::unique_ptr<SearchMethod> make_bananas_search(const SearchContext& c, const BayesOptSettings& bo) {
-  return std::make_unique<BananasSearch>(c, bo);
+std::unique_ptr<SearchMethod> make_bananas_search(const SearchContext& context, const BayesOptSettings& bo) {
+  return std::make_unique<BananasSearch>(context, bo);
 }
 
 }  // namespace tnas

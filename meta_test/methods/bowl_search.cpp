@@ -17,17 +17,20 @@ namespace {
 
 class BowlSearch final : public SearchMethod {
  public:
-  BowlSearch(const SearchContext& c, const BayesOptSettings& s)
-      : pool_(*c.space, c.pool), s_(s), acquisition_(s.acquisition, s.ucb_beta), wl_(pool_) {}
+  BowlSearch(const SearchContext& context, const BayesOptSettings& settings)
+      : pool_(*context.space, context.pool),
+        s_(settings),
+        acquisition_(settings.acquisition, settings.ucb_beta),
+        wl_(pool_) {}
 
-  Arch propose(const std::vector<Observation>& h, Rng& rng) override {
+  Arch propose(const std::vector<Observation>& history, Rng& rng) override {
     const auto start = std::chrono::steady_clock::now();
-    const auto done = pool_.evaluated(h);
+    const auto done = pool_.evaluated(history);
     last_note = "random start";
-    const auto [rows, ys] = pool_.fitting_points(h);
+    const auto [rows, ys] = pool_.fitting_points(history);
     Arch next = rows.size() < static_cast<size_t>(std::max(2, s_.warm_start))
                     ? pool_.random_unevaluated(done, rng)
-                    : acquire(h, done, rows, ys);
+                    : acquire(history, done, rows, ys);
     last_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return next;
   }
@@ -43,10 +46,10 @@ class BowlSearch final : public SearchMethod {
   }
 
  private:
-  Arch acquire(const std::vector<Observation>& h, const std::vector<bool>& done,
+  Arch acquire(const std::vector<Observation>& history, const std::vector<bool>& done,
                const std::vector<long>& rows, const std::vector<double>& ys) {
     const std::vector<long> candidates = pool_.acquisition_candidates(
-        h, done, s_.acquisition_pool == AcquisitionPool::kMutations, s_.mutation_parents);
+        history, done, s_.acquisition_pool == AcquisitionPool::kMutations, s_.mutation_parents);
     const Eigen::VectorXd y = standardized(ys);
     const auto gp = fit_additive_gp(y, {wl_.family(rows, candidates, {1.0})}, {1e-3, 1e-2, 1e-1, 3e-1});
     last_note = "kernel " + gp.kernel;
@@ -68,8 +71,8 @@ class BowlSearch final : public SearchMethod {
 
 }  // namespace
 
-std::unique_ptr<SearchMethod> make_bowl_search(const SearchContext& c, const BayesOptSettings& bo) {
-  return std::make_unique<BowlSearch>(c, bo);
+std::unique_ptr<SearchMethod> make_bowl_search(const SearchContext& context, const BayesOptSettings& bo) {
+  return std::make_unique<BowlSearch>(context, bo);
 }
 
 }  // namespace tnas

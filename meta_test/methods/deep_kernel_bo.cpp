@@ -29,43 +29,43 @@ namespace {
 // How many times the images D needs are featurized when D is redrawn every step, so that the draws differ.
 constexpr size_t kPerStepReservoir = 5;
 
-bool redraws_dataset_embedding(const BayesOptSettings& s) {
-  return s.meta_trained && s.dataset_embedding == DatasetEmbedding::kPerStep;
+bool redraws_dataset_embedding(const BayesOptSettings& settings) {
+  return settings.meta_trained && settings.dataset_embedding == DatasetEmbedding::kPerStep;
 }
 
 // Everything the pool embedding is computed from, or "" when it cannot be cached (a checkpoint without
 // content hashes). The runtime (versions, threads) is part of it, because another thread count can round
 // the embeddings differently.
-std::string pool_embedding_key(const SearchContext& c, const BayesOptSettings& s,
+std::string pool_embedding_key(const SearchContext& context, const BayesOptSettings& settings,
                                const Surrogate& surrogate) {
   std::string pool;
-  for (const Arch& config : c.pool) pool += c.space->format(config) + "\n";
-  std::string key = "space " + c.space->name() + "|pool " + content_hash(pool.data(), pool.size()) +
-                    "|seed " + std::to_string(c.seed) + "|runtime " + runtime_versions().dump();
-  if (!s.meta_trained) return key + "|random encoder " + to_json(surrogate.options()).dump();
+  for (const Arch& config : context.pool) pool += context.space->format(config) + "\n";
+  std::string key = "space " + context.space->name() + "|pool " + content_hash(pool.data(), pool.size()) +
+                    "|seed " + std::to_string(context.seed) + "|runtime " + runtime_versions().dump();
+  if (!settings.meta_trained) return key + "|random encoder " + to_json(surrogate.options()).dump();
   const nlohmann::json manifest = surrogate.manifest();
   if (!manifest.contains("files")) return "";
   key += "|checkpoint " + manifest.dump();
   if (surrogate.options().dataset_embedding)
-    key += "|dataset " + dataset_identity(parse_dataset_spec(s.dataset)) + "|reservoir " +
-           std::to_string(redraws_dataset_embedding(s) ? kPerStepReservoir : 1);
+    key += "|dataset " + dataset_identity(parse_dataset_spec(settings.dataset)) + "|reservoir " +
+           std::to_string(redraws_dataset_embedding(settings) ? kPerStepReservoir : 1);
   return key;
 }
 
 // The pool's architecture embeddings, and for tnas with a dataset encoder the featurized target images and
 // the first D.
-PoolEmbedding embed_pool_and_target(const SearchContext& c, const BayesOptSettings& s,
+PoolEmbedding embed_pool_and_target(const SearchContext& context, const BayesOptSettings& settings,
                                     const Surrogate& surrogate) {
   PoolEmbedding setup;
-  setup.arch_embeddings = surrogate.arch_embeddings(*c.space, c.pool);
+  setup.arch_embeddings = surrogate.arch_embeddings(*context.space, context.pool);
   setup.dataset_embedding = Eigen::VectorXf::Zero(surrogate.options().nz);
-  if (!s.meta_trained || !surrogate.options().dataset_embedding) return setup;
+  if (!settings.meta_trained || !surrogate.options().dataset_embedding) return setup;
   // D needs images_per_class images per class: featurize only those, or, when D is redrawn every step, a
   // reservoir of kPerStepReservoir times as many to draw from.
-  Rng rng(c.seed + 99);
+  Rng rng(context.seed + 99);
   const size_t per_class = static_cast<size_t>(surrogate.options().images_per_class) *
-                           (redraws_dataset_embedding(s) ? kPerStepReservoir : 1);
-  TargetFeatures target = featurize_target(surrogate, s.dataset, per_class, rng);
+                           (redraws_dataset_embedding(settings) ? kPerStepReservoir : 1);
+  TargetFeatures target = featurize_target(surrogate, settings.dataset, per_class, rng);
   setup.dataset_embedding = surrogate.dataset_embedding(target.features, target.labels, target.classes, rng);
   setup.target_features = std::move(target.features);
   setup.target_labels = std::move(target.labels);
@@ -75,56 +75,59 @@ PoolEmbedding embed_pool_and_target(const SearchContext& c, const BayesOptSettin
 
 // The reference's warm start: each pool row's mean accuracy in the checkpoint's meta-training data (-1e300
 // for a cell it never saw), so that the warm start takes the best of those.
-Eigen::VectorXd meta_data_means(const SearchContext& c, const BayesOptSettings& s,
+Eigen::VectorXd meta_data_means(const SearchContext& context, const BayesOptSettings& settings,
                                 const Surrogate& surrogate) {
   const auto manifest = surrogate.manifest();
   std::string path = manifest.contains("meta_dataset") ? manifest["meta_dataset"].value("path", "") : "";
   if (!path.empty() && !std::filesystem::exists(path))
-    path = (std::filesystem::path(s.checkpoint).parent_path().parent_path() / path).string();
+    path = (std::filesystem::path(settings.checkpoint).parent_path().parent_path() / path).string();
   if (path.empty() || !std::filesystem::exists(path))
-    throw Error(s.checkpoint + ": its meta-dataset (" + path +
+    throw Error(settings.checkpoint + ": its meta-dataset (" + path +
                 ") is not available for --warm-start-from meta-data");
   const MetaDataset md = read_meta_dataset(path);
   std::unordered_map<std::string, std::pair<double, int>> by_key;
   for (const auto& r : md.results) {
-    auto& [sum, count] = by_key[c.space->iso_key(c.space->parse(md.archs[r.arch].string))];
+    auto& [sum, count] = by_key[context.space->iso_key(context.space->parse(md.archs[r.arch].string))];
     sum += r.valid_acc;
     ++count;
   }
-  Eigen::VectorXd means = Eigen::VectorXd::Constant(static_cast<long>(c.pool.size()), -1e300);
-  for (size_t i = 0; i < c.pool.size(); ++i)
-    if (auto it = by_key.find(c.space->iso_key(c.pool[i])); it != by_key.end())
+  Eigen::VectorXd means = Eigen::VectorXd::Constant(static_cast<long>(context.pool.size()), -1e300);
+  for (size_t i = 0; i < context.pool.size(); ++i)
+    if (auto it = by_key.find(context.space->iso_key(context.pool[i])); it != by_key.end())
       means(static_cast<long>(i)) = it->second.first / it->second.second;
   return means;
 }
 
 class BayesOpt final : public SearchMethod, public AccuracyModel {
  public:
-  BayesOpt(const SearchContext& c, const BayesOptSettings& s)
-      : pool_(*c.space, c.pool), s_(s), acquisition_(s.acquisition, s.ucb_beta), seed_(c.seed) {
+  BayesOpt(const SearchContext& context, const BayesOptSettings& settings)
+      : pool_(*context.space, context.pool),
+        s_(settings),
+        acquisition_(settings.acquisition, settings.ucb_beta),
+        seed_(context.seed) {
     std::optional<Surrogate> surrogate;
-    if (s.meta_trained) {
-      surrogate.emplace(Surrogate::load(s.checkpoint, c.space->name()));
+    if (settings.meta_trained) {
+      surrogate.emplace(Surrogate::load(settings.checkpoint, context.space->name()));
       label_mean_ = surrogate->label_mean();
       label_std_ = surrogate->label_std();
       initial_ = surrogate->gp_hyperparameters();
     } else {
       SurrogateOptions o;
       o.dataset_embedding = false;
-      set_search_space(o, *c.space);
-      surrogate.emplace(o, 10, c.seed);  // random weights: no meta-training
+      set_search_space(o, *context.space);
+      surrogate.emplace(o, 10, context.seed);  // random weights: no meta-training
     }
-    if (s.meta_trained && surrogate->options().dataset_embedding && s.dataset.empty())
+    if (settings.meta_trained && surrogate->options().dataset_embedding && settings.dataset.empty())
       throw Error("method tnas needs --dataset (its images condition the surrogate)");
     const auto start = std::chrono::steady_clock::now();
-    const std::string key = pool_embedding_key(c, s, *surrogate);
+    const std::string key = pool_embedding_key(context, settings, *surrogate);
     const std::string cache = key.empty() ? "" : pool_embedding_cache_path(key);
     std::optional<PoolEmbedding> setup;
     if (!cache.empty()) setup = read_pool_embedding(cache, key);
     setup_cached_ = setup.has_value();
-    if (!setup) setup = embed_pool_and_target(c, s, *surrogate);
+    if (!setup) setup = embed_pool_and_target(context, settings, *surrogate);
     z_ = surrogate->kernel_features(setup->dataset_embedding, setup->arch_embeddings);
-    if (s.meta_trained && setup->zero_shot_mean.size() == 0) {
+    if (settings.meta_trained && setup->zero_shot_mean.size() == 0) {
       Eigen::VectorXd variance;
       zero_shot_posterior(*surrogate, z_, setup->zero_shot_mean, variance);  // meta-training points only
     }
@@ -134,11 +137,11 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     target_labels_ = std::move(setup->target_labels);
     target_classes_ = setup->target_classes;
     d_ = std::move(setup->dataset_embedding);
-    if (s.meta_trained && s.warm_start_from == WarmStartFrom::kMetaData)
-      zero_shot_ = meta_data_means(c, s, *surrogate);
-    if (s.meta_trained) {
+    if (settings.meta_trained && settings.warm_start_from == WarmStartFrom::kMetaData)
+      zero_shot_ = meta_data_means(context, settings, *surrogate);
+    if (settings.meta_trained) {
       const Eigen::VectorXd& mean = setup->zero_shot_mean;
-      if (s.warm_start_from == WarmStartFrom::kZeroShot) zero_shot_ = mean;
+      if (settings.warm_start_from == WarmStartFrom::kZeroShot) zero_shot_ = mean;
       // The prior as a kernel feature of the additive GP: standardized over the pool.
       const double mu = mean.mean(), sd = std::sqrt((mean.array() - mu).square().mean());
       prior_ = (mean.array() - mu) / (sd > 1e-12 ? sd : 1.0);
@@ -147,27 +150,27 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     setup_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
-  Arch propose(const std::vector<Observation>& h, Rng& rng) override {
+  Arch propose(const std::vector<Observation>& history, Rng& rng) override {
     const auto start = std::chrono::steady_clock::now();
-    const auto done = pool_.evaluated(h);
+    const auto done = pool_.evaluated(history);
     // Warm start for the first warm_start trials, and while no trial has succeeded yet (a parallel search's
     // first proposals can outnumber the warm start before any has finished).
     bool any_ok = false;
-    for (const auto& o : h) any_ok = any_ok || o.ok;
-    const bool warm = h.size() < static_cast<size_t>(s_.warm_start) || !any_ok;
+    for (const auto& o : history) any_ok = any_ok || o.ok;
+    const bool warm = history.size() < static_cast<size_t>(s_.warm_start) || !any_ok;
     last_note = warm ? "warm start" : "";
-    Arch next = warm ? warm_start(h, done, rng) : acquire(h, done, rng);
+    Arch next = warm ? warm_start(history, done, rng) : acquire(history, done, rng);
     last_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return next;
   }
 
-  void predict(const std::vector<Observation>& h, const std::vector<long>& candidates, Rng& rng,
+  void predict(const std::vector<Observation>& history, const std::vector<long>& candidates, Rng& rng,
                std::vector<double>& mean, std::vector<double>& sd) override {
     // Evaluations still running count as their predicted means (kriging believer) unless --pending none: one
     // posterior is asked for here, so fantasies are represented by their mean too.
-    const Posterior p = has_pending(h) && s_.pending != PendingTreatment::kNone
-                            ? conditioned_posteriors(h, candidates, rng, 0)[0]
-                            : posterior(h, candidates, rng);
+    const Posterior p = has_pending(history) && s_.pending != PendingTreatment::kNone
+                            ? conditioned_posteriors(history, candidates, rng, 0)[0]
+                            : posterior(history, candidates, rng);
     mean.resize(candidates.size());
     sd.resize(candidates.size());
     for (size_t c = 0; c < candidates.size(); ++c) {
@@ -208,14 +211,14 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
   // spending its evaluations on near-copies of one cell); the plain best if no cell is that far. With
   // warm_start_top K > 1, one of the K best such cells drawn with the search's seed, so that seeds explore
   // different parts of the prior's top instead of all starting from the same cells.
-  Arch warm_start(const std::vector<Observation>& h, const std::vector<bool>& done, Rng& rng) {
+  Arch warm_start(const std::vector<Observation>& history, const std::vector<bool>& done, Rng& rng) {
     if (zero_shot_.size() == 0) return pool_.random_unevaluated(done, rng);
     long best = -1;
     std::vector<long> far;
     for (long i = 0; i < zero_shot_.size(); ++i) {
       if (done[i]) continue;
       if (best < 0 || zero_shot_(i) > zero_shot_(best)) best = i;
-      if (is_far_from_evaluated(h, i)) far.push_back(i);
+      if (is_far_from_evaluated(history, i)) far.push_back(i);
     }
     if (best < 0) throw PoolExhausted();
     if (far.empty()) return pool_.configs()[best];
@@ -228,9 +231,9 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     return pool_.configs()[far[pick]];
   }
 
-  bool is_far_from_evaluated(const std::vector<Observation>& h, long row) const {
+  bool is_far_from_evaluated(const std::vector<Observation>& history, long row) const {
     const std::vector<int>& b = pool_.configs()[row].choices;
-    for (const auto& o : h) {
+    for (const auto& o : history) {
       const std::vector<int>& a = o.config.choices;
       int diff = 0;
       for (size_t k = 0; k < std::min(a.size(), b.size()); ++k) diff += a[k] != b[k];
@@ -246,11 +249,13 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
                                               const Eigen::MatrixXd& cross_distances,
                                               const std::vector<long>& rows,
                                               const std::vector<long>& candidates,
-                                              const GpHyperparameters& h) {
+                                              const GpHyperparameters& hyperparameters) {
     const std::vector<double> weights = {0.0, 0.5, 1.0};
     const long n = static_cast<long>(rows.size()), m = static_cast<long>(candidates.size());
-    KernelBlock deep{"deep", matern52_from_distances(train_distances, h) / h.outputscale(),
-                     matern52_from_distances(cross_distances, h) / h.outputscale(), Eigen::VectorXd::Ones(m)};
+    KernelBlock deep{
+        "deep", matern52_from_distances(train_distances, hyperparameters) / hyperparameters.outputscale(),
+        matern52_from_distances(cross_distances, hyperparameters) / hyperparameters.outputscale(),
+        Eigen::VectorXd::Ones(m)};
     Eigen::VectorXd pr(n), pc(m);
     for (long a = 0; a < n; ++a) pr(a) = prior_(rows[a]);
     for (long c = 0; c < m; ++c) pc(c) = prior_(candidates[c]);
@@ -332,9 +337,9 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     Standardization st;
     Eigen::VectorXd y;
   };
-  FittingPoints fitting_points(const std::vector<Observation>& h) const {
+  FittingPoints fitting_points(const std::vector<Observation>& history) const {
     FittingPoints f;
-    for (const auto& o : h)
+    for (const auto& o : history)
       if (o.ok) f.rows.push_back(pool_.find(o.config)), f.ys.push_back(o.accuracy);
     f.st = standardization(f.ys);
     f.y.resize(static_cast<long>(f.rows.size()));
@@ -343,8 +348,9 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     return f;
   }
 
-  Posterior posterior(const std::vector<Observation>& h, const std::vector<long>& candidates, Rng& rng) {
-    const FittingPoints f = fitting_points(h);
+  Posterior posterior(const std::vector<Observation>& history, const std::vector<long>& candidates,
+                      Rng& rng) {
+    const FittingPoints f = fitting_points(history);
     const std::vector<long>& rows = f.rows;
     const std::vector<double>& ys = f.ys;
     const Eigen::VectorXd& y = f.y;
@@ -377,14 +383,14 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
   // at its predicted mean (kriging believer: the mean stays, the variance around them shrinks); draws > 0:
   // that many posteriors, the running values drawn from their predictive distributions (fantasies), the
   // incumbent including them.
-  std::vector<Posterior> conditioned_posteriors(const std::vector<Observation>& h,
+  std::vector<Posterior> conditioned_posteriors(const std::vector<Observation>& history,
                                                 const std::vector<long>& candidates, Rng& rng, int draws) {
-    const FittingPoints f = fitting_points(h);
+    const FittingPoints f = fitting_points(history);
     const std::vector<long>& rows = f.rows;
     const Eigen::VectorXd& y = f.y;
     const Standardization& st = f.st;
     std::vector<long> running;
-    for (const auto& o : h)
+    for (const auto& o : history)
       if (o.pending) running.push_back(pool_.find(o.config));
     std::vector<long> query = candidates;  // the candidates, then the running ones
     query.insert(query.end(), running.begin(), running.end());
@@ -445,20 +451,21 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
   // (UCB: their best bound's margin over the incumbent) is below widen_below standard deviations of the
   // observed accuracies. The wider cells are drawn with a generator of the seed and the history's length,
   // so that the per-step generator (D's draws) is consumed as without widening.
-  Arch acquire(const std::vector<Observation>& h, const std::vector<bool>& done, Rng& rng) {
+  Arch acquire(const std::vector<Observation>& history, const std::vector<bool>& done, Rng& rng) {
     const bool mutations = s_.acquisition_pool == AcquisitionPool::kMutations;
-    std::vector<long> candidates = pool_.acquisition_candidates(h, done, mutations, s_.mutation_parents);
+    std::vector<long> candidates =
+        pool_.acquisition_candidates(history, done, mutations, s_.mutation_parents);
     if (candidates.empty()) throw PoolExhausted();
     const size_t local = candidates.size();
     if (mutations && widen_below() > 0) {
-      Rng widen_rng(seed_ * 1000033ULL + h.size());
+      Rng widen_rng(seed_ * 1000033ULL + history.size());
       const std::vector<long> wider =
-          pool_.wider_candidates(h, done, kWidenParents, s_.widen_sample, candidates, widen_rng);
+          pool_.wider_candidates(history, done, kWidenParents, s_.widen_sample, candidates, widen_rng);
       candidates.insert(candidates.end(), wider.begin(), wider.end());
     }
-    const std::vector<double> value = acquisition_values(h, candidates, rng);
+    const std::vector<double> value = acquisition_values(history, candidates, rng);
     const size_t local_best = argmax(value, 0, local, rng);
-    if (local == candidates.size() || !promises_little(h, value[local_best]))
+    if (local == candidates.size() || !promises_little(history, value[local_best]))
       return pool_.configs()[candidates[local_best]];
     const size_t best = argmax(value, 0, value.size(), rng);
     last_note += (last_note.empty() ? "" : ", ") + std::string("widened: ") + std::to_string(local) + " + " +
@@ -469,10 +476,10 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
 
   // Whether the best local acquisition value (accuracy units) is worth less than widen_below standard
   // deviations of the observed accuracies.
-  bool promises_little(const std::vector<Observation>& h, double best_value) const {
+  bool promises_little(const std::vector<Observation>& history, double best_value) const {
     double best = -1e300, mean = 0, square = 0;
     int n = 0;
-    for (const auto& o : h)
+    for (const auto& o : history)
       if (o.ok) best = std::max(best, o.accuracy), mean += o.accuracy, square += o.accuracy * o.accuracy, ++n;
     if (n < 2) return false;
     mean /= n;
@@ -495,23 +502,23 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
   }
 
   // Whether some evaluations are still running, and there are finished ones to predict them from.
-  static bool has_pending(const std::vector<Observation>& h) {
+  static bool has_pending(const std::vector<Observation>& history) {
     bool pending = false, fitted = false;
-    for (const auto& o : h) pending = pending || o.pending, fitted = fitted || o.ok;
+    for (const auto& o : history) pending = pending || o.pending, fitted = fitted || o.ok;
     return pending && fitted;
   }
 
   // The acquisition at the candidates, accounting for the evaluations still running
   // (BayesOptSettings::pending), in accuracy units (Acquisition::in_accuracy_units).
-  std::vector<double> acquisition_values(const std::vector<Observation>& h,
+  std::vector<double> acquisition_values(const std::vector<Observation>& history,
                                          const std::vector<long>& candidates, Rng& rng) {
-    if (!has_pending(h) || s_.pending == PendingTreatment::kNone)
-      return in_accuracy_units(posterior(h, candidates, rng));
+    if (!has_pending(history) || s_.pending == PendingTreatment::kNone)
+      return in_accuracy_units(posterior(history, candidates, rng));
     if (s_.pending == PendingTreatment::kBeliever)
-      return in_accuracy_units(conditioned_posteriors(h, candidates, rng, 0)[0]);
+      return in_accuracy_units(conditioned_posteriors(history, candidates, rng, 0)[0]);
     // fantasies: log EI averaged over draws of the running ones' values.
     std::vector<std::vector<double>> per_fantasy(candidates.size());
-    for (const Posterior& p : conditioned_posteriors(h, candidates, rng, kFantasies)) {
+    for (const Posterior& p : conditioned_posteriors(history, candidates, rng, kFantasies)) {
       const std::vector<double> a = acquisition_at(p);
       for (size_t c = 0; c < a.size(); ++c)
         per_fantasy[c].push_back(acquisition_.in_accuracy_units(a[c], p.shift, p.scale));
@@ -521,16 +528,17 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     return value;
   }
 
-  std::vector<double> in_accuracy_units(const Posterior& p) const {
-    std::vector<double> a = acquisition_at(p);
-    for (double& value : a) value = acquisition_.in_accuracy_units(value, p.shift, p.scale);
+  std::vector<double> in_accuracy_units(const Posterior& posterior) const {
+    std::vector<double> a = acquisition_at(posterior);
+    for (double& value : a) value = acquisition_.in_accuracy_units(value, posterior.shift, posterior.scale);
     return a;
   }
 
-  std::vector<double> acquisition_at(const Posterior& p) const {
-    std::vector<double> a(static_cast<size_t>(p.mean.size()));
-    for (long c = 0; c < p.mean.size(); ++c)
-      a[static_cast<size_t>(c)] = acquisition_(p.mean(c), std::sqrt(p.var(c) + 1e-12), p.best);
+  std::vector<double> acquisition_at(const Posterior& posterior) const {
+    std::vector<double> a(static_cast<size_t>(posterior.mean.size()));
+    for (long c = 0; c < posterior.mean.size(); ++c)
+      a[static_cast<size_t>(c)] =
+          acquisition_(posterior.mean(c), std::sqrt(posterior.var(c) + 1e-12), posterior.best);
     return a;
   }
 
@@ -559,12 +567,13 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
 
 }  // namespace
 
-std::unique_ptr<SearchMethod> make_deep_kernel_bo(const SearchContext& c, const BayesOptSettings& bo) {
-  return std::make_unique<BayesOpt>(c, bo);
+std::unique_ptr<SearchMethod> make_deep_kernel_bo(const SearchContext& context, const BayesOptSettings& bo) {
+  return std::make_unique<BayesOpt>(context, bo);
 }
 
-std::unique_ptr<AccuracyModel> make_deep_kernel_model(const SearchContext& c, const BayesOptSettings& bo) {
-  return std::make_unique<BayesOpt>(c, bo);
+std::unique_ptr<AccuracyModel> make_deep_kernel_model(const SearchContext& context,
+                                                      const BayesOptSettings& bo) {
+  return std::make_unique<BayesOpt>(context, bo);
 }
 
 }  // namespace tnas

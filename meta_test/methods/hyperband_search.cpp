@@ -33,15 +33,15 @@ int largest_fidelity_with(const std::vector<Observation>& history, size_t needed
 
 class HyperbandSearch final : public SearchMethod {
  public:
-  HyperbandSearch(std::string name, const SearchContext& c, const BayesOptSettings& bo,
+  HyperbandSearch(std::string name, const SearchContext& context, const BayesOptSettings& bo,
                   const MultiFidelitySettings& mf)
       : name_(std::move(name)),
-        space_(*c.space),
-        pool_(*c.space, c.pool),
+        space_(*context.space),
+        pool_(*context.space, context.pool),
         mf_(mf),
         bo_(bo),
         schedule_(mf.min_epochs, mf.max_epochs, mf.eta, name_ == "sh") {
-    if (name_ == "tnas-hb") model_ = make_deep_kernel_bo(c, bo);
+    if (name_ == "tnas-hb") model_ = make_deep_kernel_bo(context, bo);
   }
 
   Proposal propose_trial(const std::vector<Observation>& history, Rng& rng) override {
@@ -150,9 +150,9 @@ class HyperbandSearch final : public SearchMethod {
 
 }  // namespace
 
-std::unique_ptr<SearchMethod> make_hyperband(const std::string& name, const SearchContext& c,
+std::unique_ptr<SearchMethod> make_hyperband(const std::string& name, const SearchContext& context,
                                              const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
-  return std::make_unique<HyperbandSearch>(name, c, bo, mf);
+  return std::make_unique<HyperbandSearch>(name, context, bo, mf);
 }
 
 }  // namespace tnas

@@ -7,11 +7,11 @@ namespace {
 // and when the incumbent's neighbourhood is exhausted.
 class LocalSearch final : public SearchMethod {
  public:
-  explicit LocalSearch(const SearchContext& c) : pool_(*c.space, c.pool) {}
-  Arch propose(const std::vector<Observation>& h, Rng& rng) override {
-    const auto done = pool_.evaluated(h);
+  explicit LocalSearch(const SearchContext& context) : pool_(*context.space, context.pool) {}
+  Arch propose(const std::vector<Observation>& history, Rng& rng) override {
+    const auto done = pool_.evaluated(history);
     const Observation* best = nullptr;
-    for (const auto& o : h)
+    for (const auto& o : history)
       if (o.ok && (!best || o.accuracy > best->accuracy)) best = &o;
     if (best)
       if (auto n = pool_.random_unevaluated_neighbour(done, best->config, rng)) return *n;
@@ -27,8 +27,8 @@ class LocalSearch final : public SearchMethod {
 
 }  // namespace
 
-std::unique_ptr<SearchMethod> make_local_search(const SearchContext& c) {
-  return std::make_unique<LocalSearch>(c);
+std::unique_ptr<SearchMethod> make_local_search(const SearchContext& context) {
+  return std::make_unique<LocalSearch>(context);
 }
 
 }  // namespace tnas

@@ -17,11 +17,12 @@ namespace {
 
 class Nsga2Search final : public SearchMethod {
  public:
-  explicit Nsga2Search(const SearchContext& c) : space_(*c.space), pool_(*c.space, c.pool) {}
+  explicit Nsga2Search(const SearchContext& context)
+      : space_(*context.space), pool_(*context.space, context.pool) {}
 
-  Arch propose(const std::vector<Observation>& h, Rng& rng) override {
-    const auto done = pool_.evaluated(h);
-    const std::vector<const Observation*> population = select_population(h);
+  Arch propose(const std::vector<Observation>& history, Rng& rng) override {
+    const auto done = pool_.evaluated(history);
+    const std::vector<const Observation*> population = select_population(history);
     if (static_cast<int>(population.size()) < kPopulation) return pool_.random_unevaluated(done, rng);
     for (int attempt = 0; attempt < 50; ++attempt) {
       // The population is sorted best first: a tournament of two is the smaller of two random positions.
@@ -47,10 +48,10 @@ class Nsga2Search final : public SearchMethod {
  private:
   // The best kPopulation successful observations, best first: by front, then by crowding distance (largest
   // first), then by trial order.
-  std::vector<const Observation*> select_population(const std::vector<Observation>& h) const {
+  std::vector<const Observation*> select_population(const std::vector<Observation>& history) const {
     std::vector<const Observation*> ok;
     std::vector<ObjectiveVector> points;
-    for (const auto& o : h)
+    for (const auto& o : history)
       if (o.ok)
         ok.push_back(&o), points.push_back(o.objectives.empty() ? ObjectiveVector{o.accuracy} : o.objectives);
     std::vector<const Observation*> chosen;
@@ -74,8 +75,8 @@ class Nsga2Search final : public SearchMethod {
 
 }  // namespace
 
-std::unique_ptr<SearchMethod> make_nsga2_search(const SearchContext& c) {
-  return std::make_unique<Nsga2Search>(c);
+std::unique_ptr<SearchMethod> make_nsga2_search(const SearchContext& context) {
+  return std::make_unique<Nsga2Search>(context);
 }
 
 }  // namespace tnas

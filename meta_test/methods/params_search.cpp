@@ -12,14 +12,15 @@ namespace {
 // well.
 class ParamsSearch final : public SearchMethod {
  public:
-  explicit ParamsSearch(const SearchContext& c) : pool_(*c.space, c.pool), order_(c.pool.size()) {
-    std::vector<int64_t> params(c.pool.size());
-    for (size_t i = 0; i < c.pool.size(); ++i) params[i] = c.space->cost(c.pool[i]).params;
+  explicit ParamsSearch(const SearchContext& context)
+      : pool_(*context.space, context.pool), order_(context.pool.size()) {
+    std::vector<int64_t> params(context.pool.size());
+    for (size_t i = 0; i < context.pool.size(); ++i) params[i] = context.space->cost(context.pool[i]).params;
     std::iota(order_.begin(), order_.end(), 0);
     std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) { return params[a] > params[b]; });
   }
-  Arch propose(const std::vector<Observation>& h, Rng& rng) override {
-    const auto done = pool_.evaluated(h);
+  Arch propose(const std::vector<Observation>& history, Rng& rng) override {
+    const auto done = pool_.evaluated(history);
     for (size_t i : order_)
       if (!done[i]) return pool_.configs()[i];
     return pool_.random_unevaluated(done, rng);  // throws: nothing is left
@@ -35,8 +36,8 @@ class ParamsSearch final : public SearchMethod {
 
 }  // namespace
 
-std::unique_ptr<SearchMethod> make_params_search(const SearchContext& c) {
-  return std::make_unique<ParamsSearch>(c);
+std::unique_ptr<SearchMethod> make_params_search(const SearchContext& context) {
+  return std::make_unique<ParamsSearch>(context);
 }
 
 }  // namespace tnas

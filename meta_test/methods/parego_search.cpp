@@ -13,11 +13,11 @@ namespace {
 
 class ParEgoSearch final : public SearchMethod {
  public:
-  ParEgoSearch(const SearchContext& c, std::unique_ptr<SearchMethod> model) : model_(std::move(model)) {
-    if (c.objectives.size() < 2) throw Error("--method parego needs two or more --objectives");
+  ParEgoSearch(const SearchContext& context, std::unique_ptr<SearchMethod> model) : model_(std::move(model)) {
+    if (context.objectives.size() < 2) throw Error("--method parego needs two or more --objectives");
   }
-  Arch propose(const std::vector<Observation>& h, Rng& rng) override {
-    const Arch a = model_->propose(scalarized(h, rng), rng);
+  Arch propose(const std::vector<Observation>& history, Rng& rng) override {
+    const Arch a = model_->propose(scalarized(history, rng), rng);
     last_note = model_->last_note;
     last_seconds = model_->last_seconds;
     return a;
@@ -27,19 +27,19 @@ class ParEgoSearch final : public SearchMethod {
   }
 
  private:
-  std::vector<Observation> scalarized(const std::vector<Observation>& h, Rng& rng) const {
+  std::vector<Observation> scalarized(const std::vector<Observation>& history, Rng& rng) const {
     size_t m = 0;
-    for (const auto& o : h) m = std::max(m, o.objectives.size());
-    if (m == 0) return h;
+    for (const auto& o : history) m = std::max(m, o.objectives.size());
+    if (m == 0) return history;
     std::vector<double> w(m), lo(m, 1e300), hi(m, -1e300);
     double total = 0;
     for (auto& x : w)
       total += x = -std::log(1 - rng.uniform01());  // exponential draws, normalized: Dirichlet(1)
     for (auto& x : w) x /= total;
-    for (const auto& o : h)
+    for (const auto& o : history)
       for (size_t k = 0; k < o.objectives.size(); ++k)
         lo[k] = std::min(lo[k], o.objectives[k]), hi[k] = std::max(hi[k], o.objectives[k]);
-    std::vector<Observation> s = h;
+    std::vector<Observation> s = history;
     for (auto& o : s) {
       if (!o.ok || o.objectives.size() != m) continue;
       double worst = 1e300, sum = 0;
@@ -59,9 +59,9 @@ class ParEgoSearch final : public SearchMethod {
 
 }  // namespace
 
-std::unique_ptr<SearchMethod> make_parego_search(const SearchContext& c,
+std::unique_ptr<SearchMethod> make_parego_search(const SearchContext& context,
                                                  std::unique_ptr<SearchMethod> model) {
-  return std::make_unique<ParEgoSearch>(c, std::move(model));
+  return std::make_unique<ParEgoSearch>(context, std::move(model));
 }
 
 }  // namespace tnas

@@ -5,9 +5,9 @@ namespace {
 
 class RandomSearch final : public SearchMethod {
  public:
-  explicit RandomSearch(const SearchContext& c) : pool_(*c.space, c.pool) {}
-  Arch propose(const std::vector<Observation>& h, Rng& rng) override {
-    return pool_.random_unevaluated(pool_.evaluated(h), rng);
+  explicit RandomSearch(const SearchContext& context) : pool_(*context.space, context.pool) {}
+  Arch propose(const std::vector<Observation>& history, Rng& rng) override {
+    return pool_.random_unevaluated(pool_.evaluated(history), rng);
   }
   nlohmann::json describe() const override { return {{"method", "random"}}; }
 
@@ -17,8 +17,8 @@ class RandomSearch final : public SearchMethod {
 
 }  // namespace
 
-std::unique_ptr<SearchMethod> make_random_search(const SearchContext& c) {
-  return std::make_unique<RandomSearch>(c);
+std::unique_ptr<SearchMethod> make_random_search(const SearchContext& context) {
+  return std::make_unique<RandomSearch>(context);
 }
 
 }  // namespace tnas

@@ -6,11 +6,11 @@ namespace {
 // Real et al. 2019: tournament selection among the youngest kPopulation, mutation of one edge, aging.
 class RegularizedEvolution final : public SearchMethod {
  public:
-  explicit RegularizedEvolution(const SearchContext& c) : pool_(*c.space, c.pool) {}
-  Arch propose(const std::vector<Observation>& h, Rng& rng) override {
-    const auto done = pool_.evaluated(h);
+  explicit RegularizedEvolution(const SearchContext& context) : pool_(*context.space, context.pool) {}
+  Arch propose(const std::vector<Observation>& history, Rng& rng) override {
+    const auto done = pool_.evaluated(history);
     std::vector<const Observation*> alive;
-    for (const auto& o : h)
+    for (const auto& o : history)
       if (o.ok) alive.push_back(&o);
     if (static_cast<int>(alive.size()) < kPopulation) return pool_.random_unevaluated(done, rng);
     alive.erase(alive.begin(), alive.end() - kPopulation);  // aging: the oldest die
@@ -35,8 +35,8 @@ class RegularizedEvolution final : public SearchMethod {
 
 }  // namespace
 
-std::unique_ptr<SearchMethod> make_regularized_evolution(const SearchContext& c) {
-  return std::make_unique<RegularizedEvolution>(c);
+std::unique_ptr<SearchMethod> make_regularized_evolution(const SearchContext& context) {
+  return std::make_unique<RegularizedEvolution>(context);
 }
 
 }  // namespace tnas

@@ -107,89 +107,89 @@ const std::vector<MethodEntry>& search_method_registry() {
   static const std::vector<MethodEntry> methods = {
       {"tnas", Family::kSingleObjective,
        "Bayesian optimization with the meta-learned surrogate, fine-tuned after every evaluation",
-       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings&) {
+       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings&) {
          validate_bo(bo);
-         return make_deep_kernel_bo(c, deep_kernel_settings(bo, true));
+         return make_deep_kernel_bo(context, deep_kernel_settings(bo, true));
        }},
       {"gp", Family::kSingleObjective,
        "the same deep-kernel GP without meta-training, fitted on the target only",
-       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings&) {
+       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings&) {
          validate_bo(bo);
-         return make_deep_kernel_bo(c, deep_kernel_settings(bo, false));
+         return make_deep_kernel_bo(context, deep_kernel_settings(bo, false));
        }},
       {"bowl", Family::kSingleObjective,
        "NAS-BOWL: a GP with the Weisfeiler-Lehman kernel on the cell's graph",
-       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings&) {
+       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings&) {
          validate_bo(bo);
-         return make_bowl_search(c, bo);
+         return make_bowl_search(context, bo);
        }},
       {"bananas", Family::kSingleObjective,
        "BANANAS: an ensemble of neural networks on the op graph's paths, Thompson sampling over mutations",
-       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings&) {
+       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings&) {
          validate_bo(bo);
-         return make_bananas_search(c, bo);
+         return make_bananas_search(context, bo);
        }},
       {"random", Family::kSingleObjective, "uniform over the (de-duplicated) pool",
-       [](const SearchContext& c, const BayesOptSettings&, const MultiFidelitySettings&) {
-         return make_random_search(c);
+       [](const SearchContext& context, const BayesOptSettings&, const MultiFidelitySettings&) {
+         return make_random_search(context);
        }},
       {"evolution", Family::kSingleObjective, "regularized evolution: population 10, tournament 3, aging",
-       [](const SearchContext& c, const BayesOptSettings&, const MultiFidelitySettings&) {
-         return make_regularized_evolution(c);
+       [](const SearchContext& context, const BayesOptSettings&, const MultiFidelitySettings&) {
+         return make_regularized_evolution(context);
        }},
       {"local", Family::kSingleObjective,
        "local search: a random unevaluated neighbour of the incumbent, random restarts",
-       [](const SearchContext& c, const BayesOptSettings&, const MultiFidelitySettings&) {
-         return make_local_search(c);
+       [](const SearchContext& context, const BayesOptSettings&, const MultiFidelitySettings&) {
+         return make_local_search(context);
        }},
       {"params", Family::kSingleObjective, "the largest cells first (the zero-cost proxy; not adaptive)",
-       [](const SearchContext& c, const BayesOptSettings&, const MultiFidelitySettings&) {
-         return make_params_search(c);
+       [](const SearchContext& context, const BayesOptSettings&, const MultiFidelitySettings&) {
+         return make_params_search(context);
        }},
       {"sh", Family::kMultiFidelity, "successive halving: Hyperband's most aggressive bracket, over and over",
-       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
+       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
          validate_bo(bo);
          validate_multi_fidelity(mf);
-         return make_hyperband("sh", c, bo, mf);
+         return make_hyperband("sh", context, bo, mf);
        }},
       {"hyperband", Family::kMultiFidelity, "Hyperband: every bracket in turn, new configurations at random",
-       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
+       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
          validate_bo(bo);
          validate_multi_fidelity(mf);
-         return make_hyperband("hyperband", c, bo, mf);
+         return make_hyperband("hyperband", context, bo, mf);
        }},
       {"bohb", Family::kMultiFidelity,
        "BOHB: Hyperband's brackets, new configurations from a TPE model of the largest fidelity with data",
-       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
+       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
          validate_bo(bo);
          validate_multi_fidelity(mf);
-         return make_hyperband("bohb", c, bo, mf);
+         return make_hyperband("bohb", context, bo, mf);
        }},
       {"tnas-hb", Family::kMultiFidelity,
        "Hyperband's brackets, new configurations from tnas's surrogate fitted on every fidelity (--mf-model)",
-       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
+       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
          validate_bo(bo);
          validate_multi_fidelity(mf);
-         return make_hyperband("tnas-hb", c, deep_kernel_settings(bo, true), mf);
+         return make_hyperband("tnas-hb", context, deep_kernel_settings(bo, true), mf);
        }},
       {"nsga2", Family::kMultiObjective,
        "steady-state NSGA-II: non-dominated sorting, crowding, crossover, mutation",
-       [](const SearchContext& c, const BayesOptSettings&, const MultiFidelitySettings&) {
-         return make_nsga2_search(c);
+       [](const SearchContext& context, const BayesOptSettings&, const MultiFidelitySettings&) {
+         return make_nsga2_search(context);
        }},
       {"parego", Family::kMultiObjective,
        "ParEGO: a random augmented-Chebyshev scalarization each step, maximized by a GP (--parego-model)",
-       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings&) {
+       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings&) {
          validate_bo(bo);
-         return make_parego_search(c, bo.parego_model == ParegoModel::kTnas
-                                          ? make_deep_kernel_bo(c, deep_kernel_settings(bo, true))
-                                          : make_bowl_search(c, bo));
+         return make_parego_search(context, bo.parego_model == ParegoModel::kTnas
+                                                ? make_deep_kernel_bo(context, deep_kernel_settings(bo, true))
+                                                : make_bowl_search(context, bo));
        }},
       {"tnas-mo", Family::kMultiObjective,
        "tnas's surrogate models accuracy, params and FLOPs are exact; expected hypervolume improvement",
-       [](const SearchContext& c, const BayesOptSettings& bo, const MultiFidelitySettings&) {
+       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings&) {
          validate_bo(bo);
-         return make_tnas_mo_search(c, deep_kernel_settings(bo, true));
+         return make_tnas_mo_search(context, deep_kernel_settings(bo, true));
        }},
   };
   return methods;
@@ -236,13 +236,13 @@ bool is_multi_fidelity_method(const std::string& name) {
   return find_search_method(name).family == MethodFamily::kMultiFidelity;
 }
 
-std::unique_ptr<SearchMethod> make_search_method(const std::string& name, const SearchContext& c,
+std::unique_ptr<SearchMethod> make_search_method(const std::string& name, const SearchContext& context,
                                                  const BayesOptSettings& bo,
                                                  const MultiFidelitySettings& mf) {
   const MethodEntry& method = find_search_method(name);
-  if (method.family == MethodFamily::kMultiObjective && c.objectives.size() < 2)
+  if (method.family == MethodFamily::kMultiObjective && context.objectives.size() < 2)
     throw Error("--method " + name + " optimizes several objectives: give --objectives, e.g. acc,params");
-  return method.make(c, bo, mf);
+  return method.make(context, bo, mf);
 }
 
 }  // namespace tnas

@@ -44,39 +44,40 @@ std::vector<std::pair<double, double>> normal_points(int points) {
   return z;
 }
 
-bool is_exact(const ObjectiveSpec& s) { return s.metric == "params" || s.metric == "flops"; }
+bool is_exact(const ObjectiveSpec& spec) { return spec.metric == "params" || spec.metric == "flops"; }
 
 class TnasMoSearch final : public SearchMethod {
  public:
-  TnasMoSearch(const SearchContext& c, const BayesOptSettings& bo)
-      : space_(*c.space), pool_(*c.space, c.pool), specs_(c.objectives), bo_(bo) {
+  TnasMoSearch(const SearchContext& context, const BayesOptSettings& bo)
+      : space_(*context.space), pool_(*context.space, context.pool), specs_(context.objectives), bo_(bo) {
     if (specs_.size() < 2) throw Error("--method tnas-mo needs two or more --objectives");
     for (size_t k = 0; k < specs_.size(); ++k)
       if (!is_exact(specs_[k])) modelled_.push_back(k);
     if (modelled_.empty())
       throw Error("--method tnas-mo: every objective is exact (params, FLOPs): nothing to model, use random");
     if (modelled_.size() > 3) throw Error("--method tnas-mo models at most 3 measured objectives");
-    reference_ = to_maximized(specs_, c.reference);
+    reference_ = to_maximized(specs_, context.reference);
     quadrature_ = normal_points(modelled_.size() == 1 ? 16 : modelled_.size() == 2 ? 8 : 4);
-    model_ = make_deep_kernel_model(c, bo);  // after the checks: loading it featurizes the target's images
+    model_ =
+        make_deep_kernel_model(context, bo);  // after the checks: loading it featurizes the target's images
   }
 
-  Arch propose(const std::vector<Observation>& h, Rng& rng) override {
+  Arch propose(const std::vector<Observation>& history, Rng& rng) override {
     size_t ok = 0;
-    for (const auto& o : h) ok += o.ok && o.objectives.size() == specs_.size();
+    for (const auto& o : history) ok += o.ok && o.objectives.size() == specs_.size();
     if (ok < static_cast<size_t>(std::max(1, bo_.warm_start))) {
-      const Arch a = model_->as_method().propose(h, rng);
+      const Arch a = model_->as_method().propose(history, rng);
       last_note = "warm start", last_seconds = model_->as_method().last_seconds;
       return a;
     }
     const auto start = std::chrono::steady_clock::now();
-    const auto done = pool_.evaluated(h);
+    const auto done = pool_.evaluated(history);
     std::vector<ObjectiveVector> front_points;
-    const std::vector<long> candidates = front_neighbours(h, done, front_points);
+    const std::vector<long> candidates = front_neighbours(history, done, front_points);
     // Each modelled objective's posterior (maximized units) over the candidates.
     std::vector<std::vector<double>> mean(modelled_.size()), sd(modelled_.size());
     for (size_t m = 0; m < modelled_.size(); ++m)
-      model_->predict(as_accuracy(h, modelled_[m]), candidates, rng, mean[m], sd[m]);
+      model_->predict(as_accuracy(history, modelled_[m]), candidates, rng, mean[m], sd[m]);
     const double base = hypervolume(front_points, reference_);
     long pick = -1;
     double best = -1;
@@ -105,8 +106,8 @@ class TnasMoSearch final : public SearchMethod {
  private:
   // The history as the model sees objective k: its maximized value as the "accuracy" of each observation that
   // has it (the rest are not fitting points).
-  std::vector<Observation> as_accuracy(const std::vector<Observation>& h, size_t k) const {
-    std::vector<Observation> v = h;
+  std::vector<Observation> as_accuracy(const std::vector<Observation>& history, size_t k) const {
+    std::vector<Observation> v = history;
     for (auto& o : v) {
       o.ok = o.ok && o.objectives.size() == specs_.size();
       if (o.ok) o.accuracy = o.objectives[k];
@@ -115,8 +116,8 @@ class TnasMoSearch final : public SearchMethod {
   }
 
   // The maximized objective vector of a configuration with the modelled objectives left at 0.
-  ObjectiveVector exact_objectives(const Arch& a) const {
-    const ArchCost cost = space_.cost(a);
+  ObjectiveVector exact_objectives(const Arch& config) const {
+    const ArchCost cost = space_.cost(config);
     std::vector<double> v(specs_.size(), 0.0);
     for (size_t k = 0; k < specs_.size(); ++k)
       if (is_exact(specs_[k]))
@@ -125,13 +126,14 @@ class TnasMoSearch final : public SearchMethod {
   }
 
   // E[HV(front + v) - HV(front)] over the product rule of the modelled objectives' posteriors.
-  double expected_improvement(const std::vector<ObjectiveVector>& front, double base, ObjectiveVector v,
-                              const std::vector<double>& mean, const std::vector<double>& sd) const {
+  double expected_improvement(const std::vector<ObjectiveVector>& front, double base,
+                              ObjectiveVector objectives, const std::vector<double>& mean,
+                              const std::vector<double>& sd) const {
     const size_t q = quadrature_.size(), dims = modelled_.size();
     size_t total = 1;
     for (size_t m = 0; m < dims; ++m) total *= q;
     std::vector<ObjectiveVector> with = front;
-    with.push_back(v);
+    with.push_back(objectives);
     double e = 0;
     for (size_t index = 0; index < total; ++index) {
       double weight = 1;
@@ -148,11 +150,11 @@ class TnasMoSearch final : public SearchMethod {
 
   // The unevaluated neighbours of the front's members (every unevaluated configuration when they have none);
   // `front` gets the front's objective vectors.
-  std::vector<long> front_neighbours(const std::vector<Observation>& h, const std::vector<bool>& done,
+  std::vector<long> front_neighbours(const std::vector<Observation>& history, const std::vector<bool>& done,
                                      std::vector<ObjectiveVector>& front) const {
     std::vector<ObjectiveVector> points;
     std::vector<const Observation*> owners;
-    for (const auto& o : h)
+    for (const auto& o : history)
       if (o.ok && o.objectives.size() == specs_.size()) points.push_back(o.objectives), owners.push_back(&o);
     std::set<long> candidates;
     for (size_t i : non_dominated(points)) {
@@ -179,8 +181,8 @@ class TnasMoSearch final : public SearchMethod {
 
 }  // namespace
 
-std::unique_ptr<SearchMethod> make_tnas_mo_search(const SearchContext& c, const BayesOptSettings& bo) {
-  return std::make_unique<TnasMoSearch>(c, bo);
+std::unique_ptr<SearchMethod> make_tnas_mo_search(const SearchContext& context, const BayesOptSettings& bo) {
+  return std::make_unique<TnasMoSearch>(context, bo);
 }
 
 }  // namespace tnas

@@ -62,18 +62,18 @@ std::vector<std::string> read_class_groups(const std::string& path, const ImageD
 
 class TrainObjective final : public Objective {
  public:
-  TrainObjective(const ObjectiveSettings& s, const SearchSpace& space)
-      : settings_(s), preset_(find_preset(s.preset)), space_(space) {
-    if (s.dataset.empty()) throw Error("the train objective needs --dataset");
-    source_ = load_dataset(s.dataset);
+  TrainObjective(const ObjectiveSettings& settings, const SearchSpace& space)
+      : settings_(settings), preset_(find_preset(settings.preset)), space_(space) {
+    if (settings.dataset.empty()) throw Error("the train objective needs --dataset");
+    source_ = load_dataset(settings.dataset);
     if (source_.num_classes() < 2)
-      throw Error(s.dataset + ": a dataset needs at least 2 classes to train a classifier, it has " +
+      throw Error(settings.dataset + ": a dataset needs at least 2 classes to train a classifier, it has " +
                   std::to_string(source_.num_classes()));
-    if (!s.test_dataset.empty()) test_ = load_dataset(s.test_dataset);
-    group_of_ = read_class_groups(s.groups, source_);
-    device_ = resolve_device(s.device);
-    mode_ = resolve_train_mode(s.mode, device_);
-    data_seed_ = s.seed;
+    if (!settings.test_dataset.empty()) test_ = load_dataset(settings.test_dataset);
+    group_of_ = read_class_groups(settings.groups, source_);
+    device_ = resolve_device(settings.device);
+    mode_ = resolve_train_mode(settings.mode, device_);
+    data_seed_ = settings.seed;
   }
   TrialResult evaluate(const TrialRequest& request) override {
     const ConfiguredTraining run = configure_training(space_, request.config, at_fidelity(request.fidelity));

@@ -19,11 +19,11 @@ namespace {
 // The coordinator's view of the search: finished trials (by number) and the ones queued or running.
 class Coordinator {
  public:
-  Coordinator(const SearchSettings& s, SearchSetup& u, RunDirectory& run, TrialQueue& queue,
+  Coordinator(const SearchSettings& settings, SearchSetup& setup, RunDirectory& run, TrialQueue& queue,
               const std::function<void(const std::string&)>& progress)
-      : s_(s), u_(u), run_(run), queue_(queue), progress_(progress) {
+      : s_(settings), u_(setup), run_(run), queue_(queue), progress_(progress) {
     for (const auto& t : run.trials()) {
-      finished_[t.at("trial").get<int>()] = observation(u, t);
+      finished_[t.at("trial").get<int>()] = observation(setup, t);
       tally_.add(t);
     }
     for (const auto& [number, o] : finished_) next_ = std::max(next_, number + 1);
@@ -150,48 +150,48 @@ class Coordinator {
 };
 
 // What workers need to build the same blackbox: the search's command line and the folder it ran in.
-void record_worker_command(const SearchSettings& s) {
-  if (s.worker_command.empty() || s.worker_executable.empty())
+void record_worker_command(const SearchSettings& settings) {
+  if (settings.worker_command.empty() || settings.worker_executable.empty())
     throw Error("--workers: this program cannot start workers (no meta_test command line to give them)");
-  write_text_atomically(s.out + "/workers/command.json",
-                        nlohmann::json{{"argv", s.worker_command},
-                                       {"working_directory", s.working_directory},
-                                       {"executable", s.worker_executable}}
+  write_text_atomically(settings.out + "/workers/command.json",
+                        nlohmann::json{{"argv", settings.worker_command},
+                                       {"working_directory", settings.working_directory},
+                                       {"executable", settings.worker_executable}}
                                 .dump(2) +
                             "\n");
 }
 
 }  // namespace
 
-nlohmann::json run_parallel_search(const SearchSettings& s,
+nlohmann::json run_parallel_search(const SearchSettings& settings,
                                    const std::function<void(const std::string&)>& progress) {
-  SearchSetup u = set_up(s, progress);
-  RunDirectory run(s.out, u.config, s.force);
+  SearchSetup u = set_up(settings, progress);
+  RunDirectory run(settings.out, u.config, settings.force);
   if (!run.resume_note().empty()) progress(run.resume_note());
-  TrialQueue queue(s.out);
+  TrialQueue queue(settings.out);
   const LivenessLock alive(queue.coordinator_lock_path());
-  record_worker_command(s);
+  record_worker_command(settings);
   queue.reopen();
-  Coordinator c(s, u, run, queue, progress);
+  Coordinator c(settings, u, run, queue, progress);
   c.collect();
   if (c.evaluations() > 0 || c.in_flight() > 0)
-    progress("resuming " + s.out + ": " + std::to_string(c.evaluations()) + " finished trials, " +
+    progress("resuming " + settings.out + ": " + std::to_string(c.evaluations()) + " finished trials, " +
              std::to_string(c.in_flight()) + " queued or running");
-  const auto pool = make_worker_pool(s, s.worker_executable, progress);
-  progress(std::to_string(s.workers) + " " + enum_name(s.executor) + " workers; logs in " + s.out +
-           "/workers/");
+  const auto pool = make_worker_pool(settings, settings.worker_executable, progress);
+  progress(std::to_string(settings.workers) + " " + enum_name(settings.executor) + " workers; logs in " +
+           settings.out + "/workers/");
   for (;;) {
     pool->maintain();
-    const bool more = c.fill(static_cast<size_t>(s.workers));
+    const bool more = c.fill(static_cast<size_t>(settings.workers));
     if (!more && c.in_flight() == 0) break;
     if (!c.collect()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   queue.stop();
   pool->shut_down();
   if (c.stopped_by_budget())
-    progress("stopped by " + stop_reason(s, u, c.tally()) + " after " + std::to_string(c.evaluations()) +
-             " evaluations");
-  return finish_search(s, u, run, c.tally(), c.evaluations(), progress);
+    progress("stopped by " + stop_reason(settings, u, c.tally()) + " after " +
+             std::to_string(c.evaluations()) + " evaluations");
+  return finish_search(settings, u, run, c.tally(), c.evaluations(), progress);
 }
 
 }  // namespace tnas

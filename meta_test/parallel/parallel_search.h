@@ -17,7 +17,7 @@
 
 namespace tnas {
 
-nlohmann::json run_parallel_search(const SearchSettings& s,
+nlohmann::json run_parallel_search(const SearchSettings& settings,
                                    const std::function<void(const std::string&)>& progress);
 
 }  // namespace tnas

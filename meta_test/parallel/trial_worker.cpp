@@ -11,14 +11,14 @@
 
 namespace tnas {
 
-int run_trial_worker(const SearchSettings& s, const std::string& id,
+int run_trial_worker(const SearchSettings& settings, const std::string& id,
                      const std::function<void(const std::string&)>& progress) {
-  TrialQueue queue(s.out);
+  TrialQueue queue(settings.out);
   const LivenessLock alive(
       queue.worker_lock_path(id));  // before the first claim: a claim's holder is always visible
-  const SearchBlackbox b = make_search_blackbox(s);
-  const std::vector<ObjectiveSpec> objectives = parse_objectives(s.objectives);
-  progress("worker " + id + " (" + process_name() + ") ready on " + s.out);
+  const SearchBlackbox b = make_search_blackbox(settings);
+  const std::vector<ObjectiveSpec> objectives = parse_objectives(settings.objectives);
+  progress("worker " + id + " (" + process_name() + ") ready on " + settings.out);
   int finished = 0;
   while (!queue.stopped()) {
     const auto q = queue.claim(id);
@@ -29,7 +29,7 @@ int run_trial_worker(const SearchSettings& s, const std::string& id,
     }
     const Proposal p = proposal_from_json(*b.space, q->request);
     const auto start = std::chrono::steady_clock::now();
-    const TrialResult outcome = run_trial(*b.objective, trial_request(s, b, q->trial, p));
+    const TrialResult outcome = run_trial(*b.objective, trial_request(settings, b, q->trial, p));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     nlohmann::json record =
         trial_record(b, objectives, q->trial, p, outcome, seconds, q->request.value("propose_seconds", 0.0));

@@ -12,7 +12,7 @@
 namespace tnas {
 
 // Returns how many trials it finished. Throws tnas::Error when the blackbox cannot be built.
-int run_trial_worker(const SearchSettings& s, const std::string& id,
+int run_trial_worker(const SearchSettings& settings, const std::string& id,
                      const std::function<void(const std::string&)>& progress);
 
 }  // namespace tnas

@@ -47,10 +47,10 @@ std::string last_log_line(const std::string& path) {
 // Worker processes on this machine.
 class LocalWorkers final : public WorkerPool {
  public:
-  LocalWorkers(const SearchSettings& s, std::string executable,
+  LocalWorkers(const SearchSettings& settings, std::string executable,
                const std::function<void(const std::string&)>& progress)
-      : count_(static_cast<size_t>(s.workers)),
-        run_dir_(s.out),
+      : count_(static_cast<size_t>(settings.workers)),
+        run_dir_(settings.out),
         executable_(std::move(executable)),
         progress_(progress) {
     // Names never reused within a run directory: a killed coordinator's workers may still be finishing.
@@ -137,19 +137,20 @@ class LocalWorkers final : public WorkerPool {
 // One sbatch job per worker.
 class SlurmWorkers final : public WorkerPool {
  public:
-  SlurmWorkers(const SearchSettings& s, const std::string& executable,
+  SlurmWorkers(const SearchSettings& settings, const std::string& executable,
                const std::function<void(const std::string&)>& progress)
-      : count_(static_cast<size_t>(s.workers)),
-        run_dir_(std::filesystem::absolute(s.out).string()),
+      : count_(static_cast<size_t>(settings.workers)),
+        run_dir_(std::filesystem::absolute(settings.out).string()),
         progress_(progress) {
     if (!slurm_available())
       throw Error("--executor slurm: sbatch is not on PATH (no Slurm here); use --executor local");
     // An argument vector, no shell: --sbatch-args is split into words as a shell would, but nothing in it
     // runs; the --wrap line is the job's own shell code, with every value in it quoted.
-    submit_args_ = {"--job-name=tnas-worker", "--output=" + run_dir_ + "/workers/slurm-%j.log",
-                    "--chdir=" + (s.working_directory.empty() ? std::filesystem::current_path().string()
-                                                              : s.working_directory)};
-    for (const std::string& extra : split_arguments(s.sbatch_args, "--sbatch-args"))
+    submit_args_ = {
+        "--job-name=tnas-worker", "--output=" + run_dir_ + "/workers/slurm-%j.log",
+        "--chdir=" + (settings.working_directory.empty() ? std::filesystem::current_path().string()
+                                                         : settings.working_directory)};
+    for (const std::string& extra : split_arguments(settings.sbatch_args, "--sbatch-args"))
       submit_args_.push_back(extra);
     submit_args_.push_back("--wrap");
     submit_args_.push_back("exec " + shell_quoted(executable) + " worker " + shell_quoted(run_dir_) +
@@ -224,13 +225,13 @@ const EnumNames<Executor>& enum_names<Executor>() {
   return names;
 }
 
-std::unique_ptr<WorkerPool> make_worker_pool(const SearchSettings& s, const std::string& executable,
+std::unique_ptr<WorkerPool> make_worker_pool(const SearchSettings& settings, const std::string& executable,
                                              const std::function<void(const std::string&)>& progress) {
-  switch (s.executor) {
+  switch (settings.executor) {
     case Executor::kLocal:
-      return std::make_unique<LocalWorkers>(s, executable, progress);
+      return std::make_unique<LocalWorkers>(settings, executable, progress);
     case Executor::kSlurm:
-      return std::make_unique<SlurmWorkers>(s, executable, progress);
+      return std::make_unique<SlurmWorkers>(settings, executable, progress);
   }
   throw Error("search: unknown executor");
 }

@@ -25,7 +25,7 @@ class WorkerPool {
 };
 
 // `executable` is meta_test's own path. Throws tnas::Error for an unknown executor or slurm without sbatch.
-std::unique_ptr<WorkerPool> make_worker_pool(const SearchSettings& s, const std::string& executable,
+std::unique_ptr<WorkerPool> make_worker_pool(const SearchSettings& settings, const std::string& executable,
                                              const std::function<void(const std::string&)>& progress);
 
 }  // namespace tnas

@@ -7,16 +7,17 @@
 
 namespace tnas {
 
-std::vector<Arch> draw_pool(const SearchSpace& space, const PoolSettings& s) {
+std::vector<Arch> draw_pool(const SearchSpace& space, const PoolSettings& settings) {
   if (!pool_is_sampled(space))
-    return s.dedupe ? dedupe_by_iso_key(space, space.enumerate()) : space.enumerate();
-  if (s.sample_size < 1) throw Error("--pool-size must be >= 1, got " + std::to_string(s.sample_size));
-  Rng rng(s.seed * 7919 + 17);
+    return settings.dedupe ? dedupe_by_iso_key(space, space.enumerate()) : space.enumerate();
+  if (settings.sample_size < 1)
+    throw Error("--pool-size must be >= 1, got " + std::to_string(settings.sample_size));
+  Rng rng(settings.seed * 7919 + 17);
   std::vector<Arch> pool;
   std::unordered_map<std::string, size_t> seen;
-  for (int64_t attempt = 0; static_cast<int>(pool.size()) < s.sample_size; ++attempt) {
-    if (attempt > 50LL * s.sample_size)
-      throw Error("search space '" + space.name() + "': cannot draw " + std::to_string(s.sample_size) +
+  for (int64_t attempt = 0; static_cast<int>(pool.size()) < settings.sample_size; ++attempt) {
+    if (attempt > 50LL * settings.sample_size)
+      throw Error("search space '" + space.name() + "': cannot draw " + std::to_string(settings.sample_size) +
                   " distinct configurations");
     Arch a = space.sample(rng);
     if (seen.emplace(space.iso_key(a), pool.size()).second) pool.push_back(std::move(a));
@@ -29,8 +30,8 @@ CandidatePool::CandidatePool(const SearchSpace& space, const std::vector<Arch>& 
   for (size_t i = 0; i < configs_.size(); ++i) index_.emplace(space_.iso_key(configs_[i]), i);
 }
 
-long CandidatePool::find(const Arch& c) const {
-  auto it = index_.find(space_.iso_key(c));
+long CandidatePool::find(const Arch& config) const {
+  auto it = index_.find(space_.iso_key(config));
   return it == index_.end() ? -1 : static_cast<long>(it->second);
 }
 

@@ -62,7 +62,7 @@ class CandidatePool {
   const std::vector<Arch>& configs() const { return configs_; }
   size_t size() const { return configs_.size(); }
   // Pool index of the configuration's isomorphism class, or -1.
-  long find(const Arch& c) const;
+  long find(const Arch& config) const;
   // done[i]: pool cell i (or a cell isomorphic to it) is in `history`.
   std::vector<bool> evaluated(const std::vector<Observation>& history) const;
   // The successful observations of `history` as pool rows and their accuracies: what a model is fitted on.

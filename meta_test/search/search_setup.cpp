@@ -21,12 +21,13 @@ namespace {
 
 // The longest fidelity of a multi-fidelity search: --max-fidelity, else the objective's longest (a curve
 // table's epochs), else the train preset's epochs. Throws tnas::Error when the objective records fewer.
-int max_fidelity(const SearchSettings& s, const Objective& objective) {
-  int e = s.mf.max_epochs;
+int max_fidelity(const SearchSettings& settings, const Objective& objective) {
+  int e = settings.mf.max_epochs;
   if (e <= 0) e = objective.max_epochs();
-  if (e <= 0 && find_objective_kind(s.objective.spec).trains)
-    e = find_preset(s.objective.preset).epochs;  // (not its grayscale_epochs)
-  if (e <= 0) throw Error("--method " + s.method + ": give --max-fidelity (epochs) for this objective");
+  if (e <= 0 && find_objective_kind(settings.objective.spec).trains)
+    e = find_preset(settings.objective.preset).epochs;  // (not its grayscale_epochs)
+  if (e <= 0)
+    throw Error("--method " + settings.method + ": give --max-fidelity (epochs) for this objective");
   if (objective.max_epochs() > 0 && e > objective.max_epochs())
     throw Error("--max-fidelity " + std::to_string(e) + ": the objective records only " +
                 std::to_string(objective.max_epochs()) + " epochs");
@@ -51,110 +52,118 @@ void require_reported(const std::vector<ObjectiveSpec>& objectives, const Object
 
 }  // namespace
 
-SearchBlackbox make_search_blackbox(const SearchSettings& s) {
+SearchBlackbox make_search_blackbox(const SearchSettings& settings) {
   SearchBlackbox b;
-  b.space = make_search_space(s.space);
+  b.space = make_search_space(settings.space);
   const SearchSpace& space = *b.space;
-  b.multi_fidelity = is_multi_fidelity_method(s.method);
-  b.objective_settings = s.objective;
-  b.objective_settings.seed = s.seed;
-  for (const auto& o : parse_objectives(s.objectives))
+  b.multi_fidelity = is_multi_fidelity_method(settings.method);
+  b.objective_settings = settings.objective;
+  b.objective_settings.seed = settings.seed;
+  for (const auto& o : parse_objectives(settings.objectives))
     b.objective_settings.measure_latency |= o.metric == "latency_ms" || o.metric == "latency64_ms";
   b.objective = make_objective(b.objective_settings, space);
   if (b.multi_fidelity) {
     // The schedule spans the longest fidelity, and every trained state is kept, so that promotions continue.
-    b.max_epochs = max_fidelity(s, *b.objective);
+    b.max_epochs = max_fidelity(settings, *b.objective);
     ObjectiveSettings scheduled = b.objective_settings;
     scheduled.schedule_epochs = b.max_epochs;
-    scheduled.state_dir = (std::filesystem::path(s.out) / "train_states").string();
+    scheduled.state_dir = (std::filesystem::path(settings.out) / "train_states").string();
     if (find_objective_kind(scheduled.spec).trains) b.objective = make_objective(scheduled, space);
   }
   // The pool: the objective's configurations when it has only some (a curve table), else the space's.
   b.pool_sampled = b.objective->candidates().empty() && pool_is_sampled(space);
-  b.pool = b.objective->candidates().empty() ? draw_pool(space, {s.dedupe, s.pool_size, s.seed})
-                                             : b.objective->candidates();
-  if (s.simulated_seconds > 0)
-    b.objective = simulate_durations(std::move(b.objective), space, b.pool, s.simulated_seconds);
+  b.pool = b.objective->candidates().empty()
+               ? draw_pool(space, {settings.dedupe, settings.pool_size, settings.seed})
+               : b.objective->candidates();
+  if (settings.simulated_seconds > 0)
+    b.objective = simulate_durations(std::move(b.objective), space, b.pool, settings.simulated_seconds);
   return b;
 }
 
-SearchSetup set_up(const SearchSettings& s, const std::function<void(const std::string&)>& progress) {
+SearchSetup set_up(const SearchSettings& settings, const std::function<void(const std::string&)>& progress) {
   SearchSetup u;
-  static_cast<SearchBlackbox&>(u) = make_search_blackbox(s);
+  static_cast<SearchBlackbox&>(u) = make_search_blackbox(settings);
   const SearchSpace& space = *u.space;
-  u.objectives = parse_objectives(s.objectives);
+  u.objectives = parse_objectives(settings.objectives);
   require_reported(u.objectives, *u.objective);
   const bool fairness = std::any_of(u.objectives.begin(), u.objectives.end(), [](const ObjectiveSpec& spec) {
     return spec.metric == "fairness_gap" || spec.metric == "worst_group_acc";
   });
-  if (!s.objective.groups.empty() && !fairness)
+  if (!settings.objective.groups.empty() && !fairness)
     throw Error(
-        "--groups " + s.objective.groups +
+        "--groups " + settings.objective.groups +
         ": only the fairness objectives use groups; add fairness to --objectives (e.g. acc,fairness)");
-  MultiFidelitySettings mf = s.mf;
+  MultiFidelitySettings mf = settings.mf;
   if (u.multi_fidelity) mf.max_epochs = u.max_epochs;
-  if (s.max_epochs_total > 0 && !u.objective->reports_epochs())
+  if (settings.max_epochs_total > 0 && !u.objective->reports_epochs())
     throw Error("--max-epochs-total: the " + u.objective->describe().value("kind", std::string("?")) +
                 " objective trains nothing (use --budget or --max-cost-seconds)");
   // Single fidelity: no configuration is evaluated twice, so more evaluations than the pool holds are capped,
   // and said. Multi-fidelity: the budget is epochs, budget x max_epochs unless --max-epochs-total says.
   u.budget = u.multi_fidelity
                  ? std::numeric_limits<int>::max()
-                 : static_cast<int>(std::min<size_t>(static_cast<size_t>(s.budget), u.pool.size()));
-  u.max_epochs_total = u.multi_fidelity && s.max_epochs_total <= 0
-                           ? static_cast<long>(s.budget) * mf.max_epochs
-                           : s.max_epochs_total;
-  if (!u.multi_fidelity && u.budget < s.budget)
-    progress("--budget " + std::to_string(s.budget) + " is more than the " + std::to_string(u.pool.size()) +
-             " cells of the pool: capped at " + std::to_string(u.budget));
-  if (u.multi_objective()) u.reference = reference_point(u.objectives, space, u.pool, s.reference_point);
-  u.method = make_search_method(s.method, {&space, u.pool, s.seed, u.objectives, u.reference}, s.bo, mf);
+                 : static_cast<int>(std::min<size_t>(static_cast<size_t>(settings.budget), u.pool.size()));
+  u.max_epochs_total = u.multi_fidelity && settings.max_epochs_total <= 0
+                           ? static_cast<long>(settings.budget) * mf.max_epochs
+                           : settings.max_epochs_total;
+  if (!u.multi_fidelity && u.budget < settings.budget)
+    progress("--budget " + std::to_string(settings.budget) + " is more than the " +
+             std::to_string(u.pool.size()) + " cells of the pool: capped at " + std::to_string(u.budget));
+  if (u.multi_objective())
+    u.reference = reference_point(u.objectives, space, u.pool, settings.reference_point);
+  u.method = make_search_method(settings.method, {&space, u.pool, settings.seed, u.objectives, u.reference},
+                                settings.bo, mf);
 
   const nlohmann::json pool_config =
       u.pool_sampled
-          ? nlohmann::json{{"size", u.pool.size()}, {"sampled_from", space.size()}, {"seed", s.seed}}
-          : nlohmann::json{{"size", u.pool.size()}, {"dedupe_by_iso_key", s.dedupe}};
+          ? nlohmann::json{{"size", u.pool.size()}, {"sampled_from", space.size()}, {"seed", settings.seed}}
+          : nlohmann::json{{"size", u.pool.size()}, {"dedupe_by_iso_key", settings.dedupe}};
   u.config = {{"space", space.name()},
               {"method", u.method->describe()},
               {"objective", u.objective->describe()},
               {"budget", u.multi_fidelity ? nlohmann::json(nullptr) : nlohmann::json(u.budget)},
-              {"max_cost_seconds", s.max_cost_seconds},
+              {"max_cost_seconds", settings.max_cost_seconds},
               {"max_epochs_total", u.max_epochs_total},
-              {"seed", s.seed},
+              {"seed", settings.seed},
               {"pool", pool_config},
               {"versions", runtime_versions()}};
-  if (!u.multi_fidelity && s.mf.max_epochs > 0) u.config["fidelity_epochs"] = s.mf.max_epochs;
+  if (!u.multi_fidelity && settings.mf.max_epochs > 0) u.config["fidelity_epochs"] = settings.mf.max_epochs;
   if (u.multi_objective()) {
     u.config["objectives"] = pareto_json({}, {}, u.objectives, u.reference).at("objectives");
     u.config["reference_point"] = u.reference;
   }
   // Workers, where they run and how proposals treat the running ones may change when a run is resumed
   // (config.json records them; the comparison with the run's earlier configuration leaves them out).
-  if (s.workers > 1 || s.executor != Executor::kLocal)
-    u.config["workers"] = {
-        {"count", s.workers}, {"executor", enum_name(s.executor)}, {"pending", enum_name(s.bo.pending)}};
-  u.effective = s;
+  if (settings.workers > 1 || settings.executor != Executor::kLocal)
+    u.config["workers"] = {{"count", settings.workers},
+                           {"executor", enum_name(settings.executor)},
+                           {"pending", enum_name(settings.bo.pending)}};
+  u.effective = settings;
   u.effective.max_epochs_total = u.max_epochs_total;
   if (!u.multi_fidelity) u.effective.budget = u.budget;
   return u;
 }
 
-TrialRequest trial_request(const SearchSettings& s, const SearchBlackbox& b, int number, const Proposal& p) {
-  TrialRequest request{p.config, Fidelity{}, s.seed * 1000ULL + static_cast<uint64_t>(number - 1)};
-  if (b.multi_fidelity) request.seed = s.seed * 1000ULL + stable_hash(b.space->iso_key(p.config)) % 1000;
-  request.fidelity.epochs = !b.multi_fidelity && p.epochs == 0 ? s.mf.max_epochs : p.epochs;
-  request.previous_epochs = p.previous_epochs;
+TrialRequest trial_request(const SearchSettings& settings, const SearchBlackbox& blackbox, int number,
+                           const Proposal& proposal) {
+  TrialRequest request{proposal.config, Fidelity{},
+                       settings.seed * 1000ULL + static_cast<uint64_t>(number - 1)};
+  if (blackbox.multi_fidelity)
+    request.seed = settings.seed * 1000ULL + stable_hash(blackbox.space->iso_key(proposal.config)) % 1000;
+  request.fidelity.epochs =
+      !blackbox.multi_fidelity && proposal.epochs == 0 ? settings.mf.max_epochs : proposal.epochs;
+  request.previous_epochs = proposal.previous_epochs;
   return request;
 }
 
-nlohmann::json proposal_json(const SearchSpace& space, int number, const Proposal& p,
+nlohmann::json proposal_json(const SearchSpace& space, int number, const Proposal& proposal,
                              double propose_seconds) {
   nlohmann::json j = {{"trial", number},
-                      {"arch", space.format(p.config)},
-                      {"epochs", p.epochs},
-                      {"previous_epochs", p.previous_epochs},
+                      {"arch", space.format(proposal.config)},
+                      {"epochs", proposal.epochs},
+                      {"previous_epochs", proposal.previous_epochs},
                       {"propose_seconds", propose_seconds}};
-  if (!p.note.empty()) j["note"] = p.note;
+  if (!proposal.note.empty()) j["note"] = proposal.note;
   return j;
 }
 
@@ -167,11 +176,11 @@ Proposal proposal_from_json(const SearchSpace& space, const nlohmann::json& j) {
   return p;
 }
 
-nlohmann::json trial_record(const SearchBlackbox& b, const std::vector<ObjectiveSpec>& objectives, int number,
-                            const Proposal& p, const TrialResult& outcome, double seconds,
+nlohmann::json trial_record(const SearchBlackbox& blackbox, const std::vector<ObjectiveSpec>& objectives,
+                            int number, const Proposal& proposal, const TrialResult& outcome, double seconds,
                             double propose_seconds) {
   nlohmann::json trial = {{"trial", number},
-                          {"arch", b.space->format(p.config)},
+                          {"arch", blackbox.space->format(proposal.config)},
                           {"ok", outcome.ok},
                           {"seconds", seconds},
                           {"propose_seconds", propose_seconds}};
@@ -180,30 +189,30 @@ nlohmann::json trial_record(const SearchBlackbox& b, const std::vector<Objective
   else
     trial["error"] = outcome.error;
   if (outcome.metrics.size() > 1) trial["metrics"] = outcome.metrics;
-  const int epochs = outcome.cost.epochs > 0 ? outcome.cost.epochs
-                     : b.multi_fidelity      ? p.epochs - p.previous_epochs
-                                             : 0;
+  const int epochs = outcome.cost.epochs > 0   ? outcome.cost.epochs
+                     : blackbox.multi_fidelity ? proposal.epochs - proposal.previous_epochs
+                                               : 0;
   if (epochs > 0) trial["epochs"] = epochs;
-  if (p.epochs > 0) trial["fidelity_epochs"] = p.epochs;
-  if (p.previous_epochs > 0) trial["continued_from_epochs"] = p.previous_epochs;
+  if (proposal.epochs > 0) trial["fidelity_epochs"] = proposal.epochs;
+  if (proposal.previous_epochs > 0) trial["continued_from_epochs"] = proposal.previous_epochs;
   if (outcome.cost.seconds > 0) trial["cost_seconds"] = outcome.cost.seconds;
   if (!outcome.details.is_null()) trial["details"] = outcome.details;
-  if (!p.note.empty()) trial["proposal"] = p.note;
+  if (!proposal.note.empty()) trial["proposal"] = proposal.note;
   if (objectives.size() > 1)
-    if (const auto values = objective_values(objectives, trial, *b.space))
+    if (const auto values = objective_values(objectives, trial, *blackbox.space))
       for (size_t k = 0; k < values->size(); ++k) trial["objectives"][objectives[k].name] = (*values)[k];
   return trial;
 }
 
-Observation observation(const SearchSetup& u, const nlohmann::json& t) {
-  Observation o{u.space->parse(t.at("arch").get<std::string>()),
+Observation observation(const SearchSetup& setup, const nlohmann::json& t) {
+  Observation o{setup.space->parse(t.at("arch").get<std::string>()),
                 t.value("accuracy", 0.0),
                 t.at("ok").get<bool>(),
                 t.value("fidelity_epochs", 0),
                 {}};
-  if (u.multi_objective())
-    if (const auto values = objective_values(u.objectives, t, *u.space))
-      o.objectives = to_maximized(u.objectives, *values);
+  if (setup.multi_objective())
+    if (const auto values = objective_values(setup.objectives, t, *setup.space))
+      o.objectives = to_maximized(setup.objectives, *values);
   return o;
 }
 
@@ -219,14 +228,15 @@ bool SearchTally::budget_left(double max_cost_seconds, long max_epochs_total) co
          (max_epochs_total <= 0 || epochs < max_epochs_total);
 }
 
-nlohmann::json SearchTally::summary(const SearchSettings& s, size_t evaluations,
+nlohmann::json SearchTally::summary(const SearchSettings& settings, size_t evaluations,
                                     const std::vector<nlohmann::json>& trials) const {
-  nlohmann::json j = {{"method", s.method}, {"evaluations", evaluations}, {"budget", s.budget},
-                      {"seconds", elapsed}, {"cost_seconds", cost},       {"cost_epochs", epochs},
-                      {"seed", s.seed},     {"run_directory", s.out}};
-  if (s.max_cost_seconds > 0) j["max_cost_seconds"] = s.max_cost_seconds;
-  if (s.max_epochs_total > 0) j["max_epochs_total"] = s.max_epochs_total;
-  if (s.workers > 1) j["workers"] = s.workers;
+  nlohmann::json j = {{"method", settings.method}, {"evaluations", evaluations},
+                      {"budget", settings.budget}, {"seconds", elapsed},
+                      {"cost_seconds", cost},      {"cost_epochs", epochs},
+                      {"seed", settings.seed},     {"run_directory", settings.out}};
+  if (settings.max_cost_seconds > 0) j["max_cost_seconds"] = settings.max_cost_seconds;
+  if (settings.max_epochs_total > 0) j["max_epochs_total"] = settings.max_epochs_total;
+  if (settings.workers > 1) j["workers"] = settings.workers;
   if (incumbent.trial > 0) {
     j["best_arch"] = incumbent.arch;
     j["best_accuracy"] = incumbent.accuracy;
@@ -244,14 +254,14 @@ nlohmann::json SearchTally::summary(const SearchSettings& s, size_t evaluations,
   return j;
 }
 
-std::string progress_line(const SearchSetup& u, const nlohmann::json& trial, const SearchTally& tally) {
+std::string progress_line(const SearchSetup& setup, const nlohmann::json& trial, const SearchTally& tally) {
   const int epochs = trial.value("fidelity_epochs", 0), from = trial.value("continued_from_epochs", 0);
   const std::string at = epochs > 0 ? " @" + std::to_string(epochs) + "ep" +
                                           (from > 0 ? " (from " + std::to_string(from) + ")" : "")
                                     : "";
-  const std::string of = u.multi_fidelity ? " | " + std::to_string(tally.epochs) + "/" +
-                                                std::to_string(u.max_epochs_total) + " ep"
-                                          : "/" + std::to_string(u.budget);
+  const std::string of = setup.multi_fidelity ? " | " + std::to_string(tally.epochs) + "/" +
+                                                    std::to_string(setup.max_epochs_total) + " ep"
+                                              : "/" + std::to_string(setup.budget);
   const std::string worker =
       trial.contains("worker") ? " [" + trial.at("worker").get<std::string>() + "]" : "";
   const int number = trial.at("trial").get<int>();
@@ -269,47 +279,47 @@ std::string progress_line(const SearchSetup& u, const nlohmann::json& trial, con
   return line;
 }
 
-std::string stop_reason(const SearchSettings& s, const SearchSetup& u, const SearchTally& tally) {
-  if (u.max_epochs_total > 0 && tally.epochs >= u.max_epochs_total)
-    return s.max_epochs_total > 0
-               ? "--max-epochs-total " + std::to_string(u.max_epochs_total)
-               : "the budget of " + std::to_string(u.max_epochs_total) + " epochs (--budget " +
-                     std::to_string(s.budget) + " full evaluations)";
-  return "--max-cost-seconds " + std::to_string(s.max_cost_seconds);
+std::string stop_reason(const SearchSettings& settings, const SearchSetup& setup, const SearchTally& tally) {
+  if (setup.max_epochs_total > 0 && tally.epochs >= setup.max_epochs_total)
+    return settings.max_epochs_total > 0
+               ? "--max-epochs-total " + std::to_string(setup.max_epochs_total)
+               : "the budget of " + std::to_string(setup.max_epochs_total) + " epochs (--budget " +
+                     std::to_string(settings.budget) + " full evaluations)";
+  return "--max-cost-seconds " + std::to_string(settings.max_cost_seconds);
 }
 
-std::string write_outputs(RunDirectory& run, const SearchSetup& u, nlohmann::json& summary, bool plot) {
-  if (!u.multi_objective()) {
+std::string write_outputs(RunDirectory& run, const SearchSetup& setup, nlohmann::json& summary, bool plot) {
+  if (!setup.multi_objective()) {
     run.write_outputs(summary);
     return "";
   }
-  const ParetoReport report = pareto_report(run.trials(), u.objectives, u.reference, *u.space);
-  summary["pareto"] = pareto_json(report, run.trials(), u.objectives, u.reference);
+  const ParetoReport report = pareto_report(run.trials(), setup.objectives, setup.reference, *setup.space);
+  summary["pareto"] = pareto_json(report, run.trials(), setup.objectives, setup.reference);
   run.write_outputs(summary, report.hypervolume);
-  return write_pareto_outputs(run.path(), report, run.trials(), u.objectives, plot);
+  return write_pareto_outputs(run.path(), report, run.trials(), setup.objectives, plot);
 }
 
-Observation record_trial(RunDirectory& run, const SearchSetup& u, SearchTally& tally, size_t evaluations,
+Observation record_trial(RunDirectory& run, const SearchSetup& setup, SearchTally& tally, size_t evaluations,
                          const nlohmann::json& trial,
                          const std::function<void(const std::string&)>& progress) {
   run.append_trial(trial);
   tally.add(trial);
-  nlohmann::json summary = tally.summary(u.effective, evaluations, run.trials());
-  write_outputs(run, u, summary, false);
-  progress(progress_line(u, trial, tally));
-  return observation(u, trial);
+  nlohmann::json summary = tally.summary(setup.effective, evaluations, run.trials());
+  write_outputs(run, setup, summary, false);
+  progress(progress_line(setup, trial, tally));
+  return observation(setup, trial);
 }
 
-nlohmann::json finish_search(const SearchSettings& s, const SearchSetup& u, RunDirectory& run,
+nlohmann::json finish_search(const SearchSettings& settings, const SearchSetup& setup, RunDirectory& run,
                              const SearchTally& tally, size_t evaluations,
                              const std::function<void(const std::string&)>& progress) {
   progress(run.plot());
-  nlohmann::json summary = tally.summary(u.effective, evaluations, run.trials());
-  if (u.multi_objective()) progress(write_outputs(run, u, summary, true));
-  if (!s.final_preset.empty() && summary.contains("best_arch")) {
-    summary["final"] =
-        final_training(*u.space, summary["best_arch"], u.objective_settings, s.final_preset, run, progress);
-    write_outputs(run, u, summary, false);
+  nlohmann::json summary = tally.summary(setup.effective, evaluations, run.trials());
+  if (setup.multi_objective()) progress(write_outputs(run, setup, summary, true));
+  if (!settings.final_preset.empty() && summary.contains("best_arch")) {
+    summary["final"] = final_training(*setup.space, summary["best_arch"], setup.objective_settings,
+                                      settings.final_preset, run, progress);
+    write_outputs(run, setup, summary, false);
   }
   return summary;
 }

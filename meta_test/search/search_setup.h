@@ -30,7 +30,7 @@ struct SearchBlackbox {
   std::vector<Arch> pool;
   bool pool_sampled = false;  // drawn from a space too large to enumerate
 };
-SearchBlackbox make_search_blackbox(const SearchSettings& s);
+SearchBlackbox make_search_blackbox(const SearchSettings& settings);
 
 // Everything a search needs before its first trial: the blackbox, the budget, the method and the
 // configuration the run directory records.
@@ -44,27 +44,29 @@ struct SearchSetup : SearchBlackbox {
   std::vector<double> reference;          // its hypervolume's reference point
   bool multi_objective() const { return objectives.size() > 1; }
 };
-SearchSetup set_up(const SearchSettings& s, const std::function<void(const std::string&)>& progress);
+SearchSetup set_up(const SearchSettings& settings, const std::function<void(const std::string&)>& progress);
 
 // What the objective is asked for trial `number` (1-based): a configuration keeps its training seed at every
 // fidelity, so that a promotion continues the same run. A single-fidelity method with --max-fidelity trains
 // every trial that long.
-TrialRequest trial_request(const SearchSettings& s, const SearchBlackbox& b, int number, const Proposal& p);
+TrialRequest trial_request(const SearchSettings& settings, const SearchBlackbox& blackbox, int number,
+                           const Proposal& proposal);
 
 // A proposal as the run directory's queue holds it, and back.
-nlohmann::json proposal_json(const SearchSpace& space, int number, const Proposal& p, double propose_seconds);
+nlohmann::json proposal_json(const SearchSpace& space, int number, const Proposal& proposal,
+                             double propose_seconds);
 Proposal proposal_from_json(const SearchSpace& space, const nlohmann::json& j);
 
 // The trials.jsonl record of trial `number`. A multi-fidelity trial also records the epochs it was asked for,
 // the run it continued, and (when the objective gives it) its cost in seconds. A trial whose objective does
 // not say what training it cost is charged the epochs it asked for beyond its continued run. With more than
 // one objective, the record gets every objective's value.
-nlohmann::json trial_record(const SearchBlackbox& b, const std::vector<ObjectiveSpec>& objectives, int number,
-                            const Proposal& p, const TrialResult& outcome, double seconds,
+nlohmann::json trial_record(const SearchBlackbox& blackbox, const std::vector<ObjectiveSpec>& objectives,
+                            int number, const Proposal& proposal, const TrialResult& outcome, double seconds,
                             double propose_seconds);
 
 // A trials.jsonl record as the methods see it.
-Observation observation(const SearchSetup& u, const nlohmann::json& t);
+Observation observation(const SearchSetup& setup, const nlohmann::json& t);
 
 // What the trials so far add up to: time, cost and the incumbent (from trials.jsonl records).
 struct SearchTally {
@@ -74,29 +76,29 @@ struct SearchTally {
 
   void add(const nlohmann::json& t);
   bool budget_left(double max_cost_seconds, long max_epochs_total) const;
-  nlohmann::json summary(const SearchSettings& s, size_t evaluations,
+  nlohmann::json summary(const SearchSettings& settings, size_t evaluations,
                          const std::vector<nlohmann::json>& trials) const;
 };
 
 // "[ 7/30]" or, for a multi-fidelity search (budget in epochs), "[ 7 | 45/270 ep] @9ep".
-std::string progress_line(const SearchSetup& u, const nlohmann::json& trial, const SearchTally& tally);
+std::string progress_line(const SearchSetup& setup, const nlohmann::json& trial, const SearchTally& tally);
 
 // Why the search stopped before its number of trials.
-std::string stop_reason(const SearchSettings& s, const SearchSetup& u, const SearchTally& tally);
+std::string stop_reason(const SearchSettings& settings, const SearchSetup& setup, const SearchTally& tally);
 
 // trajectory.csv and summary.json, and for a multi-objective search the front (summary "pareto", pareto.csv,
 // the hypervolume column; with `plot`, pareto.png, whose line is returned); `summary` gets "pareto".
-std::string write_outputs(RunDirectory& run, const SearchSetup& u, nlohmann::json& summary, bool plot);
+std::string write_outputs(RunDirectory& run, const SearchSetup& setup, nlohmann::json& summary, bool plot);
 
 // Records a finished trial, the one way both the sequential and the parallel loop do it: appends it to
 // trials.jsonl, adds it to the tally, rewrites the summary and trajectory (and the front) with `evaluations`
 // trials finished, says its progress line; returns the trial as the methods see it.
-Observation record_trial(RunDirectory& run, const SearchSetup& u, SearchTally& tally, size_t evaluations,
+Observation record_trial(RunDirectory& run, const SearchSetup& setup, SearchTally& tally, size_t evaluations,
                          const nlohmann::json& trial,
                          const std::function<void(const std::string&)>& progress);
 
 // After the last trial: the plots, the final summary and (train objective) the incumbent's final training.
-nlohmann::json finish_search(const SearchSettings& s, const SearchSetup& u, RunDirectory& run,
+nlohmann::json finish_search(const SearchSettings& settings, const SearchSetup& setup, RunDirectory& run,
                              const SearchTally& tally, size_t evaluations,
                              const std::function<void(const std::string&)>& progress);
 

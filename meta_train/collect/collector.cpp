@@ -76,65 +76,67 @@ Nb201Cell most_novel_op_mix(const std::vector<Nb201Cell>& sorted, size_t lo, siz
 }
 
 // The collect configuration recorded in the meta-dataset; a resumed run must match it exactly.
-std::string collect_config_json(const CollectOptions& o) {
-  nlohmann::json j = {{"preset", to_json(o.preset)},
+std::string collect_config_json(const CollectOptions& options) {
+  nlohmann::json j = {{"preset", to_json(options.preset)},
                       {"collect",
-                       {{"source", o.source},
-                        {"tasks", o.tasks},
-                        {"classes", {o.min_classes, o.max_classes}},
-                        {"images_per_class", {o.min_images, o.max_images}},
-                        {"archs_per_task", o.archs_per_task},
-                        {"arch_sampling", o.arch_sampling},
-                        {"valid_fraction", o.valid_fraction},
-                        {"test_fraction", o.test_fraction},
-                        {"seed", o.seed}}}};
+                       {{"source", options.source},
+                        {"tasks", options.tasks},
+                        {"classes", {options.min_classes, options.max_classes}},
+                        {"images_per_class", {options.min_images, options.max_images}},
+                        {"archs_per_task", options.archs_per_task},
+                        {"arch_sampling", options.arch_sampling},
+                        {"valid_fraction", options.valid_fraction},
+                        {"test_fraction", options.test_fraction},
+                        {"seed", options.seed}}}};
   // Only another space says so, as only a fast-mode collection does: files from before keep their settings.
-  if (o.space != "nb201") j["collect"]["space"] = o.space;
+  if (options.space != "nb201") j["collect"]["space"] = options.space;
   // Only a fast-mode collection says so: strict is what files written before the option used.
-  if (resolve_train_mode(o.mode, resolve_device(o.device)) == "fast") j["collect"]["mode"] = "fast";
+  if (resolve_train_mode(options.mode, resolve_device(options.device)) == "fast")
+    j["collect"]["mode"] = "fast";
   return j.dump();
 }
 
 }  // namespace
 
-std::vector<PlannedTask> plan_collection(const CollectOptions& o) {
+std::vector<PlannedTask> plan_collection(const CollectOptions& options) {
   // A plan is held in memory: a typo like 1e9 tasks is refused by name rather than ending in bad_alloc.
-  if (o.tasks < 1 || o.tasks > 1000000)
-    throw Error("--tasks must be in 1..1000000, got " + std::to_string(o.tasks));
-  if (o.min_classes < 2 || o.max_classes < o.min_classes)
+  if (options.tasks < 1 || options.tasks > 1000000)
+    throw Error("--tasks must be in 1..1000000, got " + std::to_string(options.tasks));
+  if (options.min_classes < 2 || options.max_classes < options.min_classes)
     throw Error("--classes-per-task must be K or LO-HI with 2 <= LO <= HI");
-  if (o.min_images < 2 || o.max_images < o.min_images)
+  if (options.min_images < 2 || options.max_images < options.min_images)
     throw Error("--images-per-class must be N or LO-HI with 2 <= LO <= HI");
-  const std::unique_ptr<SearchSpace> space = make_search_space(o.space);
+  const std::unique_ptr<SearchSpace> space = make_search_space(options.space);
   const int64_t most = space->size() < 0 ? 1000000 : std::min<int64_t>(space->size(), 1000000);
-  if (o.archs_per_task < 1 || o.archs_per_task > most)
+  if (options.archs_per_task < 1 || options.archs_per_task > most)
     throw Error("--archs-per-task must be in 1.." + std::to_string(most) + " (the " + space->name() +
-                " space), got " + std::to_string(o.archs_per_task));
-  if (o.arch_sampling != "uniform" && o.arch_sampling != "params-spread" && o.arch_sampling != "stratified")
-    throw Error("--arch-sampling must be uniform, params-spread or stratified, got '" + o.arch_sampling +
-                "'");
-  if (o.arch_sampling != "uniform" && space->name() != "nb201")
-    throw Error("--arch-sampling " + o.arch_sampling + " draws NB201 cells; use uniform for space " +
+                " space), got " + std::to_string(options.archs_per_task));
+  if (options.arch_sampling != "uniform" && options.arch_sampling != "params-spread" &&
+      options.arch_sampling != "stratified")
+    throw Error("--arch-sampling must be uniform, params-spread or stratified, got '" +
+                options.arch_sampling + "'");
+  if (options.arch_sampling != "uniform" && space->name() != "nb201")
+    throw Error("--arch-sampling " + options.arch_sampling + " draws NB201 cells; use uniform for space " +
                 space->name());
-  const MemoryScope scope("planning " + std::to_string(o.tasks) + " tasks x " +
-                          std::to_string(o.archs_per_task) + " configurations");
-  Rng rng(o.seed);
-  const auto sorted = o.arch_sampling != "uniform" ? cells_by_params() : std::vector<Nb201Cell>{};
-  std::vector<PlannedTask> plan(o.tasks);
+  const MemoryScope scope("planning " + std::to_string(options.tasks) + " tasks x " +
+                          std::to_string(options.archs_per_task) + " configurations");
+  Rng rng(options.seed);
+  const auto sorted = options.arch_sampling != "uniform" ? cells_by_params() : std::vector<Nb201Cell>{};
+  std::vector<PlannedTask> plan(options.tasks);
   for (auto& t : plan) {
     t.seed = rng.next_u64();
-    t.classes = draw_between(rng, o.min_classes, o.max_classes);
-    t.images_per_class = draw_between(rng, o.min_images, o.max_images);
+    t.classes = draw_between(rng, options.min_classes, options.max_classes);
+    t.images_per_class = draw_between(rng, options.min_images, options.max_images);
     std::set<std::string> keys;  // distinct isomorphism classes within a task
     std::vector<Nb201Cell> chosen;
-    for (int a = 0; static_cast<int>(t.archs.size()) < o.archs_per_task; ++a) {
+    for (int a = 0; static_cast<int>(t.archs.size()) < options.archs_per_task; ++a) {
       Arch config;
-      if (o.arch_sampling == "uniform") {
+      if (options.arch_sampling == "uniform") {
         config = space->sample(rng);
       } else {
-        const size_t strata = static_cast<size_t>(o.archs_per_task), k = t.archs.size();
+        const size_t strata = static_cast<size_t>(options.archs_per_task), k = t.archs.size();
         const size_t lo = sorted.size() * k / strata, hi = sorted.size() * (k + 1) / strata;
-        const Nb201Cell cell = o.arch_sampling == "stratified"
+        const Nb201Cell cell = options.arch_sampling == "stratified"
                                    ? most_novel_op_mix(sorted, lo, hi, chosen, rng)
                                    : sorted[lo + rng.uniform_int(hi - lo)];
         config = Nb201Space::from_cell(cell);
@@ -145,7 +147,7 @@ std::vector<PlannedTask> plan_collection(const CollectOptions& o) {
       } else if (!chosen.empty()) {
         chosen.pop_back();
       }
-      if (a > 100 * o.archs_per_task) throw Error("cannot draw enough distinct configurations");
+      if (a > 100 * options.archs_per_task) throw Error("cannot draw enough distinct configurations");
     }
   }
   return plan;
@@ -154,34 +156,34 @@ std::vector<PlannedTask> plan_collection(const CollectOptions& o) {
 namespace {
 
 // The meta-dataset at o.out to resume (refused when it holds another collection), or a new one.
-MetaDataset open_collection(const CollectOptions& o, const std::string& config) {
+MetaDataset open_collection(const CollectOptions& options, const std::string& config) {
   MetaDataset md;
-  if (std::filesystem::exists(o.out)) {
-    md = read_meta_dataset(o.out);
-    if (md.proxy_config != config || md.search_space != o.space)
-      throw Error(o.out +
+  if (std::filesystem::exists(options.out)) {
+    md = read_meta_dataset(options.out);
+    if (md.proxy_config != config || md.search_space != options.space)
+      throw Error(options.out +
                   ": holds a collection with other settings; use a new --out or the same options "
                   "(recorded: " +
                   md.proxy_config + ")");
     return md;
   }
-  md.created_by = std::string("tnas ") + TNAS_VERSION + " (collect, shard " + std::to_string(o.shard) + "/" +
-                  std::to_string(o.shards) + ", " + runtime_versions().dump() + ")";
-  md.seed = o.seed;
+  md.created_by = std::string("tnas ") + TNAS_VERSION + " (collect, shard " + std::to_string(options.shard) +
+                  "/" + std::to_string(options.shards) + ", " + runtime_versions().dump() + ")";
+  md.seed = options.seed;
   md.proxy_config = config;
-  md.search_space = o.space;
+  md.search_space = options.space;
   return md;
 }
 
 // This shard's (task, configuration) pairs of the plan that `md` does not hold yet; `total` = all of them.
 std::vector<std::pair<int, int>> pending_pairs(const std::vector<PlannedTask>& plan, const MetaDataset& md,
-                                               const CollectOptions& o, size_t& total) {
+                                               const CollectOptions& options, size_t& total) {
   std::set<std::pair<uint64_t, std::string>> done;  // (task seed, configuration)
   for (const auto& r : md.results) done.emplace(md.tasks[r.task].seed, md.archs[r.arch].string);
   std::vector<std::pair<int, int>> pending;
   total = 0;
   for (int t = 0; t < static_cast<int>(plan.size()); ++t) {
-    if (t % o.shards != o.shard) continue;
+    if (t % options.shards != options.shard) continue;
     for (int a = 0; a < static_cast<int>(plan[t].archs.size()); ++a) {
       ++total;
       if (!done.count({plan[t].seed, plan[t].archs[a]})) pending.emplace_back(t, a);
@@ -192,7 +194,7 @@ std::vector<std::pair<int, int>> pending_pairs(const std::vector<PlannedTask>& p
 
 // Appends one trained pair (adding its task on first use).
 void record_result(MetaDataset& md, int32_t source_id, const PlannedTask& pt, const Subtask& task,
-                   const MetaArch& arch, const TrainResult& r) {
+                   const MetaArch& arch, const TrainResult& result) {
   int32_t task_id = -1;
   for (size_t i = 0; i < md.tasks.size(); ++i)
     if (md.tasks[i].seed == pt.seed && md.tasks[i].source == source_id) task_id = static_cast<int32_t>(i);
@@ -204,63 +206,64 @@ void record_result(MetaDataset& md, int32_t source_id, const PlannedTask& pt, co
   MetaResult res;
   res.task = task_id;
   res.arch = md.arch_index(arch);
-  res.valid_acc = r.valid_acc;
-  res.test_acc = r.test_acc;
-  res.train_seconds = r.seconds;
-  res.epochs = r.epochs;
-  res.params = r.params;
-  res.flops = r.flops;
+  res.valid_acc = result.valid_acc;
+  res.test_acc = result.test_acc;
+  res.train_seconds = result.seconds;
+  res.epochs = result.epochs;
+  res.params = result.params;
+  res.flops = result.flops;
   md.results.push_back(res);
 }
 
 }  // namespace
 
-int run_collection(const CollectOptions& o, const std::function<void(const std::string&)>& progress) {
-  if (o.shards < 1 || o.shard < 0 || o.shard >= o.shards) throw Error("--shard must be i/n with 0 <= i < n");
-  if (o.out.empty()) throw Error("missing --out FILE.h5");
-  const OutputLock lock(o.out, LockTarget::kFile,
+int run_collection(const CollectOptions& options, const std::function<void(const std::string&)>& progress) {
+  if (options.shards < 1 || options.shard < 0 || options.shard >= options.shards)
+    throw Error("--shard must be i/n with 0 <= i < n");
+  if (options.out.empty()) throw Error("missing --out FILE.h5");
+  const OutputLock lock(options.out, LockTarget::kFile,
                         "collect");  // shards write their own files; one writer per file
-  const auto plan = plan_collection(o);
-  const ImageDataset source = load_dataset(o.source);
-  if (source.num_classes() < o.max_classes)
+  const auto plan = plan_collection(options);
+  const ImageDataset source = load_dataset(options.source);
+  if (source.num_classes() < options.max_classes)
     throw Error(source.source + ": has " + std::to_string(source.num_classes()) +
-                " classes, fewer than the " + std::to_string(o.max_classes) + " a task may need");
+                " classes, fewer than the " + std::to_string(options.max_classes) + " a task may need");
   const ClassIndex index(source);
-  const std::unique_ptr<SearchSpace> space = make_search_space(o.space);
+  const std::unique_ptr<SearchSpace> space = make_search_space(options.space);
   require_trainable(*space);
-  MetaDataset md = open_collection(o, collect_config_json(o));
-  const auto spec = parse_dataset_spec(o.source);
+  MetaDataset md = open_collection(options, collect_config_json(options));
+  const auto spec = parse_dataset_spec(options.source);
   const int32_t source_id =
-      md.source_index({spec.name(), spec.kind, o.source, source.size(), source.num_classes(), ""});
+      md.source_index({spec.name(), spec.kind, options.source, source.size(), source.num_classes(), ""});
   size_t total = 0;
-  const auto pending = pending_pairs(plan, md, o, total);
+  const auto pending = pending_pairs(plan, md, options, total);
   progress("collect: " + std::to_string(total) + " pairs in this shard, " +
-           std::to_string(total - pending.size()) + " already in " + o.out + ", " +
-           std::to_string(pending.size()) + " to train (preset " + o.preset.name + ")");
+           std::to_string(total - pending.size()) + " already in " + options.out + ", " +
+           std::to_string(pending.size()) + " to train (preset " + options.preset.name + ")");
 
   const auto start = std::chrono::steady_clock::now();
   TrainOptions train;
-  train.device = o.device;
-  train.mode = o.mode;
+  train.device = options.device;
+  train.mode = options.mode;
   int trained = 0;
   for (const auto& [t, a] : pending) {
     const PlannedTask& pt = plan[t];
     SubtaskConfig sc;
     sc.classes = pt.classes;
     sc.images_per_class = pt.images_per_class;
-    sc.valid_fraction = o.valid_fraction;
-    sc.test_fraction = o.test_fraction;
+    sc.valid_fraction = options.valid_fraction;
+    sc.test_fraction = options.test_fraction;
     const Subtask task = sample_subtask(source, index, sc, pt.seed);
     const Arch config = space->parse(pt.archs[a]);
     const ConfiguredTraining trainee =
-        configure_training(*space, config, o.preset);  // jahs: its hyperparameters
+        configure_training(*space, config, options.preset);  // jahs: its hyperparameters
     train.seed = pt.seed ^ (static_cast<uint64_t>(space->id(config)) * 0x9E3779B97F4A7C15ULL);
     const TrainResult r = train_and_evaluate(
         trainee.cell, evaluation_data_from_subtask(source, task, trainee.preset), trainee.preset, train);
     record_result(md, source_id, pt, task,
                   MetaArch{std::vector<int32_t>(config.choices.begin(), config.choices.end()), pt.archs[a]},
                   r);
-    write_meta_dataset(o.out, md);  // atomic: a kill leaves every result up to this one
+    write_meta_dataset(options.out, md);  // atomic: a kill leaves every result up to this one
     ++trained;
 
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

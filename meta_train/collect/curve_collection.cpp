@@ -33,17 +33,17 @@ std::string csv_field(const std::string& s) {
 }
 
 // What makes two tables (or two shards) the same collection.
-nlohmann::json collection_settings(const CurveCollectOptions& o, int epochs) {
-  const std::string device = resolve_device(o.device);
+nlohmann::json collection_settings(const CurveCollectOptions& options, int epochs) {
+  const std::string device = resolve_device(options.device);
   return {{"kind", "learning curves"},
-          {"source", o.source},
-          {"space", o.space},
-          {"configs", o.configs},
+          {"source", options.source},
+          {"space", options.space},
+          {"configs", options.configs},
           {"epochs", epochs},
-          {"preset", to_json(o.preset)},
-          {"seed", o.seed},
+          {"preset", to_json(options.preset)},
+          {"seed", options.seed},
           {"device", device},
-          {"mode", resolve_train_mode(o.mode, device)}};
+          {"mode", resolve_train_mode(options.mode, device)}};
 }
 
 nlohmann::json read_sidecar(const std::string& table) {
@@ -69,79 +69,82 @@ std::string curve_rows(const std::string& arch, const std::vector<EpochRecord>& 
 
 }  // namespace
 
-std::vector<std::string> plan_curves(const CurveCollectOptions& o) {
-  const std::unique_ptr<SearchSpace> space = make_search_space(o.space);
+std::vector<std::string> plan_curves(const CurveCollectOptions& options) {
+  const std::unique_ptr<SearchSpace> space = make_search_space(options.space);
   const int64_t most = space->size() < 0 ? 100000 : std::min<int64_t>(space->size(), 100000);
-  if (o.configs < 1 || o.configs > most)
+  if (options.configs < 1 || options.configs > most)
     throw Error("--configs must be in 1.." + std::to_string(most) + " (the " + space->name() +
-                " space), got " + std::to_string(o.configs));
-  Rng rng(o.seed);
+                " space), got " + std::to_string(options.configs));
+  Rng rng(options.seed);
   std::set<std::string> keys;
   std::vector<std::string> plan;
-  for (int64_t attempt = 0; static_cast<int>(plan.size()) < o.configs; ++attempt) {
-    if (attempt > 100LL * o.configs)
-      throw Error("cannot draw " + std::to_string(o.configs) + " distinct configurations");
+  for (int64_t attempt = 0; static_cast<int>(plan.size()) < options.configs; ++attempt) {
+    if (attempt > 100LL * options.configs)
+      throw Error("cannot draw " + std::to_string(options.configs) + " distinct configurations");
     const Arch a = space->sample(rng);
     if (keys.insert(space->iso_key(a)).second) plan.push_back(space->format(a));
   }
   return plan;
 }
 
-int run_curve_collection(const CurveCollectOptions& o,
+int run_curve_collection(const CurveCollectOptions& options,
                          const std::function<void(const std::string&)>& progress) {
-  if (o.shards < 1 || o.shard < 0 || o.shard >= o.shards) throw Error("--shard i/n needs 0 <= i < n");
-  if (o.epochs < 0) throw Error("--curve-epochs must be >= 0, got " + std::to_string(o.epochs));
-  const std::unique_ptr<SearchSpace> space = make_search_space(o.space);
+  if (options.shards < 1 || options.shard < 0 || options.shard >= options.shards)
+    throw Error("--shard i/n needs 0 <= i < n");
+  if (options.epochs < 0) throw Error("--curve-epochs must be >= 0, got " + std::to_string(options.epochs));
+  const std::unique_ptr<SearchSpace> space = make_search_space(options.space);
   require_trainable(*space);
-  const std::vector<std::string> plan = plan_curves(o);
-  const ImageDataset source = load_dataset(o.source);
-  ProxyPreset preset = o.preset;
-  const int epochs = o.epochs > 0 ? o.epochs : preset.epochs_for(source.channels);
+  const std::vector<std::string> plan = plan_curves(options);
+  const ImageDataset source = load_dataset(options.source);
+  ProxyPreset preset = options.preset;
+  const int epochs = options.epochs > 0 ? options.epochs : preset.epochs_for(source.channels);
   preset.epochs = preset.grayscale_epochs = epochs;
-  const nlohmann::json settings = collection_settings(o, epochs);
+  const nlohmann::json settings = collection_settings(options, epochs);
 
   std::string content = kHeader;
   std::set<std::string> done;
-  if (std::filesystem::exists(o.out)) {
-    const nlohmann::json recorded = read_sidecar(o.out);
+  if (std::filesystem::exists(options.out)) {
+    const nlohmann::json recorded = read_sidecar(options.out);
     if (recorded.value("settings", nlohmann::json()) != settings)
-      throw Error(o.out + ": holds curves collected with other settings (" + o.out +
+      throw Error(options.out + ": holds curves collected with other settings (" + options.out +
                   ".json); use a new --out or the same options");
-    const LearningCurveTable table = LearningCurveTable::read(o.out);
+    const LearningCurveTable table = LearningCurveTable::read(options.out);
     done.insert(table.archs().begin(), table.archs().end());
-    content = text_of(read_file_bytes(o.out));
+    content = text_of(read_file_bytes(options.out));
   } else {
-    std::filesystem::path parent = std::filesystem::path(o.out).parent_path();
+    std::filesystem::path parent = std::filesystem::path(options.out).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
-    write_text_atomically(o.out + ".json",
-                          nlohmann::json{{"settings", settings},
-                                         {"shard", std::to_string(o.shard) + "/" + std::to_string(o.shards)},
-                                         {"versions", runtime_versions()}}
-                                  .dump(2) +
-                              "\n");
+    write_text_atomically(
+        options.out + ".json",
+        nlohmann::json{{"settings", settings},
+                       {"shard", std::to_string(options.shard) + "/" + std::to_string(options.shards)},
+                       {"versions", runtime_versions()}}
+                .dump(2) +
+            "\n");
   }
   std::vector<size_t> pending;
   size_t mine = 0;
   for (size_t i = 0; i < plan.size(); ++i)
-    if (static_cast<int>(i % o.shards) == o.shard && ++mine && !done.count(plan[i])) pending.push_back(i);
+    if (static_cast<int>(i % options.shards) == options.shard && ++mine && !done.count(plan[i]))
+      pending.push_back(i);
   progress("collect --curves: " + std::to_string(mine) + " configurations in this shard, " +
            std::to_string(mine - pending.size()) + " done, " + std::to_string(pending.size()) +
            " to train for " + std::to_string(epochs) + " epochs each");
 
-  const EvaluationData data = prepare_evaluation_data(source, nullptr, preset, o.seed);
+  const EvaluationData data = prepare_evaluation_data(source, nullptr, preset, options.seed);
   const auto start = std::chrono::steady_clock::now();
   int trained = 0;
   for (size_t i : pending) {
     const ConfiguredTraining trainee =
         configure_training(*space, space->parse(plan[i]), preset);  // jahs: its hyperparameters
     TrainOptions train;
-    train.seed = o.seed * 1000003ULL + i;
-    train.device = o.device;
-    train.mode = o.mode;
+    train.seed = options.seed * 1000003ULL + i;
+    train.device = options.device;
+    train.mode = options.mode;
     train.learning_curve = true;
     const TrainResult r = train_and_evaluate(trainee.cell, data, trainee.preset, train);
     content += curve_rows(plan[i], r.curve);
-    write_text_atomically(o.out, content);
+    write_text_atomically(options.out, content);
     ++trained;
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     char line[512];

@@ -21,8 +21,8 @@ void write_script(const std::string& path, const std::string& text) {
                                std::filesystem::perm_options::add);
 }
 
-std::string shard_path(const SlurmArrayOptions& o, const std::string& index) {
-  return o.out + ".shard" + index + (o.curves ? ".csv" : ".h5");
+std::string shard_path(const SlurmArrayOptions& array, const std::string& index) {
+  return array.out + ".shard" + index + (array.curves ? ".csv" : ".h5");
 }
 
 // One "#SBATCH ARG" line. Slurm splits a directive into words itself, honouring double quotes, so an argument
@@ -36,33 +36,34 @@ std::string sbatch_directive(const std::string& argument) {
   return "#SBATCH " + (spaced ? "\"" + argument + "\"" : argument) + "\n";
 }
 
-std::string array_script(const SlurmArrayOptions& o) {
+std::string array_script(const SlurmArrayOptions& array) {
   std::ostringstream s;
-  s << "#!/bin/bash\n#SBATCH --job-name=tnas-collect\n#SBATCH --array=0-" << o.tasks - 1
+  s << "#!/bin/bash\n#SBATCH --job-name=tnas-collect\n#SBATCH --array=0-" << array.tasks - 1
     << "\n#SBATCH --requeue\n"
-    << "#SBATCH --cpus-per-task=" << o.cpus << "\n"
-    << sbatch_directive("--output=" + o.out + ".slurm-%A_%a.log");
-  for (const std::string& extra : split_arguments(o.sbatch_args, "--sbatch-args"))
+    << "#SBATCH --cpus-per-task=" << array.cpus << "\n"
+    << sbatch_directive("--output=" + array.out + ".slurm-%A_%a.log");
+  for (const std::string& extra : split_arguments(array.sbatch_args, "--sbatch-args"))
     s << sbatch_directive(extra);
-  s << "# Written by meta_train collect --slurm-array " << o.tasks
+  s << "# Written by meta_train collect --slurm-array " << array.tasks
     << ". A requeued or rerun task resumes its shard.\n"
-    << "# Without Slurm: SLURM_ARRAY_TASK_ID=i bash " << shell_quoted(o.out + ".sbatch") << " (i = 0.."
-    << o.tasks - 1 << ")\n"
-    << "set -euo pipefail\nexec " << shell_quoted(o.executable) << " collect";
-  for (const auto& a : o.collect_args) s << " " << shell_quoted(a);
-  s << " --shard \"${SLURM_ARRAY_TASK_ID}/" << o.tasks << "\" --out " << shell_quoted(o.out + ".shard")
-    << "\"${SLURM_ARRAY_TASK_ID}\"" << shell_quoted(o.curves ? ".csv" : ".h5") << "\n";
+    << "# Without Slurm: SLURM_ARRAY_TASK_ID=i bash " << shell_quoted(array.out + ".sbatch") << " (i = 0.."
+    << array.tasks - 1 << ")\n"
+    << "set -euo pipefail\nexec " << shell_quoted(array.executable) << " collect";
+  for (const auto& a : array.collect_args) s << " " << shell_quoted(a);
+  s << " --shard \"${SLURM_ARRAY_TASK_ID}/" << array.tasks << "\" --out "
+    << shell_quoted(array.out + ".shard") << "\"${SLURM_ARRAY_TASK_ID}\""
+    << shell_quoted(array.curves ? ".csv" : ".h5") << "\n";
   return s.str();
 }
 
-std::string merge_script(const SlurmArrayOptions& o) {
+std::string merge_script(const SlurmArrayOptions& array) {
   std::ostringstream s;
   s << "#!/bin/bash\n#SBATCH --job-name=tnas-merge\n"
-    << sbatch_directive("--output=" + o.out + ".slurm-merge-%j.log") << "# Joins the shards of "
-    << shell_quoted(o.out + ".sbatch") << " once all its tasks succeeded.\n"
-    << "set -euo pipefail\nexec " << shell_quoted(o.executable) << " merge" << (o.curves ? " --curves" : "")
-    << " --out " << shell_quoted(o.out);
-  for (int i = 0; i < o.tasks; ++i) s << " " << shell_quoted(shard_path(o, std::to_string(i)));
+    << sbatch_directive("--output=" + array.out + ".slurm-merge-%j.log") << "# Joins the shards of "
+    << shell_quoted(array.out + ".sbatch") << " once all its tasks succeeded.\n"
+    << "set -euo pipefail\nexec " << shell_quoted(array.executable) << " merge"
+    << (array.curves ? " --curves" : "") << " --out " << shell_quoted(array.out);
+  for (int i = 0; i < array.tasks; ++i) s << " " << shell_quoted(shard_path(array, std::to_string(i)));
   s << "\n";
   return s.str();
 }
@@ -86,25 +87,26 @@ std::vector<std::string> without_options(const std::vector<std::string>& args,
   return kept;
 }
 
-SlurmSubmission submit_slurm_array(const SlurmArrayOptions& o,
+SlurmSubmission submit_slurm_array(const SlurmArrayOptions& array,
                                    const std::function<void(const std::string&)>& progress) {
   // Each task is a shard with work to do: more tasks than subtasks would write empty shards, and an absurd
   // count would only build an enormous merge script.
-  const int most = std::min(10000, std::max(1, o.work_items));
-  if (o.tasks < 1 || o.tasks > most)
+  const int most = std::min(10000, std::max(1, array.work_items));
+  if (array.tasks < 1 || array.tasks > most)
     throw Error("--slurm-array must be in 1.." + std::to_string(most) + " (at most one task per " +
-                (o.curves ? "configuration" : "subtask") + ", at most 10000), got " +
-                std::to_string(o.tasks));
-  require_one_line(o.out, "--out");
-  require_one_line(o.executable, "the meta_train executable's path");
-  for (const std::string& argument : o.collect_args) require_one_line(argument, "collect option " + argument);
-  SlurmSubmission r{o.out + ".sbatch", o.out + ".merge.sbatch", "", ""};
-  if (const auto parent = std::filesystem::path(o.out).parent_path(); !parent.empty())
+                (array.curves ? "configuration" : "subtask") + ", at most 10000), got " +
+                std::to_string(array.tasks));
+  require_one_line(array.out, "--out");
+  require_one_line(array.executable, "the meta_train executable's path");
+  for (const std::string& argument : array.collect_args)
+    require_one_line(argument, "collect option " + argument);
+  SlurmSubmission r{array.out + ".sbatch", array.out + ".merge.sbatch", "", ""};
+  if (const auto parent = std::filesystem::path(array.out).parent_path(); !parent.empty())
     std::filesystem::create_directories(parent);
-  write_script(r.array_script, array_script(o));
-  write_script(r.merge_script, merge_script(o));
-  if (o.print_only) {
-    progress("wrote " + r.array_script + " (" + std::to_string(o.tasks) + " array tasks) and " +
+  write_script(r.array_script, array_script(array));
+  write_script(r.merge_script, merge_script(array));
+  if (array.print_only) {
+    progress("wrote " + r.array_script + " (" + std::to_string(array.tasks) + " array tasks) and " +
              r.merge_script + "; submit with\n  id=$(sbatch --parsable " + r.array_script +
              ") && sbatch --dependency=afterok:$id " + r.merge_script +
              "\nor, without Slurm, run SLURM_ARRAY_TASK_ID=i bash " + r.array_script +
@@ -116,8 +118,8 @@ SlurmSubmission submit_slurm_array(const SlurmArrayOptions& o,
         "--slurm-array: sbatch is not on PATH (no Slurm here); use --print-sbatch to only write the scripts");
   r.array_job = sbatch({r.array_script});
   r.merge_job = sbatch({"--dependency=afterok:" + r.array_job, r.merge_script});
-  progress("submitted job array " + r.array_job + " (" + std::to_string(o.tasks) + " tasks, " +
-           r.array_script + ") and merge job " + r.merge_job + " (after all succeed: " + o.out +
+  progress("submitted job array " + r.array_job + " (" + std::to_string(array.tasks) + " tasks, " +
+           r.array_script + ") and merge job " + r.merge_job + " (after all succeed: " + array.out +
            "); squeue -j " + r.array_job + "," + r.merge_job + " shows them");
   return r;
 }

@@ -35,16 +35,17 @@ void PlateauSchedule::restore(const nlohmann::json& state) {
   since_best_ = state.at("since_best_loss");
 }
 
-void ProgressLog::on_epoch_end(FitLoop& loop, const FitMetrics& m) {
+void ProgressLog::on_epoch_end(FitLoop& loop, const FitMetrics& metrics) {
   char line[300];
   std::snprintf(
       line, sizeof line,
       "epoch %d/%d loss %.4f lr %.0e | held-out pairs: spearman %.3f | held-out subtasks: spearman %.3f "
       "(within-subtask %.3f), pearson %.3f, kendall %.3f | %.0fs",
-      m.epoch, loop.options().epochs, m.loss, m.learning_rate, m.pair_spearman, m.task_spearman,
-      m.task_spearman_within, m.task_pearson, m.task_kendall, m.seconds);
+      metrics.epoch, loop.options().epochs, metrics.loss, metrics.learning_rate, metrics.pair_spearman,
+      metrics.task_spearman, metrics.task_spearman_within, metrics.task_pearson, metrics.task_kendall,
+      metrics.seconds);
   progress_(line);
-  for (const auto& [name, s] : m.sources) {
+  for (const auto& [name, s] : metrics.sources) {
     std::snprintf(line, sizeof line,
                   "  source %s: held-out pairs: spearman %.3f (%d) | held-out subtasks: spearman %.3f "
                   "(within-subtask %.3f; %d pairs)",
@@ -54,10 +55,10 @@ void ProgressLog::on_epoch_end(FitLoop& loop, const FitMetrics& m) {
   }
 }
 
-void KeepBest::on_epoch_end(FitLoop& loop, const FitMetrics& m) {
-  if (m.selection > best_.selection || loop.split().heldout_tasks.size() < 3) {
-    best_ = m;
-    write_(loop, m);
+void KeepBest::on_epoch_end(FitLoop& loop, const FitMetrics& metrics) {
+  if (metrics.selection > best_.selection || loop.split().heldout_tasks.size() < 3) {
+    best_ = metrics;
+    write_(loop, metrics);
   }
 }
 
@@ -85,11 +86,11 @@ bool ResumeState::resume(FitLoop& loop) {
   return true;
 }
 
-void ResumeState::on_epoch_end(FitLoop& loop, const FitMetrics& m) {
+void ResumeState::on_epoch_end(FitLoop& loop, const FitMetrics& metrics) {
   nlohmann::json state = loop.state();
   state["fit"] = fit_config_;
   for (const auto* c : callbacks_) c->save(state);
-  folder_.write_resume_state(m.epoch, loop.model_bytes(), loop.optimizer_bytes(), std::move(state));
+  folder_.write_resume_state(metrics.epoch, loop.model_bytes(), loop.optimizer_bytes(), std::move(state));
 }
 
 }  // namespace tnas

@@ -38,7 +38,7 @@ class PlateauSchedule : public FitCallback {
 class ProgressLog : public FitCallback {
  public:
   explicit ProgressLog(std::function<void(const std::string&)> progress) : progress_(std::move(progress)) {}
-  void on_epoch_end(FitLoop& loop, const FitMetrics& m) override;
+  void on_epoch_end(FitLoop& loop, const FitMetrics& metrics) override;
 
  private:
   std::function<void(const std::string&)> progress_;
@@ -53,7 +53,7 @@ class KeepBest : public FitCallback {
   explicit KeepBest(std::function<void(FitLoop&, const FitMetrics&)> write) : write_(std::move(write)) {
     best_.selection = -2;
   }
-  void on_epoch_end(FitLoop& loop, const FitMetrics& m) override;
+  void on_epoch_end(FitLoop& loop, const FitMetrics& metrics) override;
   void save(nlohmann::json& state) const override;
   void restore(const nlohmann::json& state) override;
   const FitMetrics& best() const { return best_; }
@@ -71,7 +71,7 @@ class ResumeState : public FitCallback {
       : folder_(folder), fit_config_(std::move(fit_config)), callbacks_(std::move(callbacks)) {}
   // Returns whether there was a state to resume from.
   bool resume(FitLoop& loop);
-  void on_epoch_end(FitLoop& loop, const FitMetrics& m) override;
+  void on_epoch_end(FitLoop& loop, const FitMetrics& metrics) override;
 
  private:
   CheckpointFolder& folder_;

@@ -94,7 +94,7 @@ double FitLoop::train_epoch(int epoch, const std::vector<FitCallback*>& callback
 
 // GP predictions at the held-out pairs and subtasks from the context; one Rng for both, as its draws are
 // part of the result.
-void FitLoop::evaluate(FitMetrics& m) const {
+void FitLoop::evaluate(FitMetrics& metrics) const {
   Rng rng(o_.seed + 3);
   std::vector<std::vector<double>> predicted(2), truth(2);
   std::vector<std::vector<int>> task(2), source(2);
@@ -107,11 +107,13 @@ void FitLoop::evaluate(FitMetrics& m) const {
   }
   const RankMetrics pairs = rank_metrics(predicted[0], truth[0], task[0]),
                     tasks = rank_metrics(predicted[1], truth[1], task[1]);
-  m.pair_spearman = pairs.spearman, m.pair_pearson = pairs.pearson, m.pair_kendall = pairs.kendall;
-  m.task_spearman = tasks.spearman, m.task_pearson = tasks.pearson, m.task_kendall = tasks.kendall;
-  m.task_spearman_within = tasks.within;
+  metrics.pair_spearman = pairs.spearman, metrics.pair_pearson = pairs.pearson,
+  metrics.pair_kendall = pairs.kendall;
+  metrics.task_spearman = tasks.spearman, metrics.task_pearson = tasks.pearson,
+  metrics.task_kendall = tasks.kendall;
+  metrics.task_spearman_within = tasks.within;
   const bool within = o_.selection == FitSelection::kWithinSubtask;
-  m.selection = within ? m.task_spearman_within : m.task_spearman;
+  metrics.selection = within ? metrics.task_spearman_within : metrics.task_spearman;
   if (source_names_.size() < 2) return;
   double sum = 0;
   int counted = 0;
@@ -125,10 +127,10 @@ void FitLoop::evaluate(FitMetrics& m) const {
           p.push_back(predicted[k][i]), t.push_back(truth[k][i]), ids.push_back(task[k][i]);
       per[k] = rank_metrics(p, t, ids);
     }
-    m.sources[source_names_[si]] = SourceMetrics{per[0], per[1]};
+    metrics.sources[source_names_[si]] = SourceMetrics{per[0], per[1]};
     if (per[1].pairs > 0) sum += within ? per[1].within : per[1].spearman, ++counted;
   }
-  if (counted > 0) m.selection = sum / counted;
+  if (counted > 0) metrics.selection = sum / counted;
 }
 
 void FitLoop::run(const std::vector<FitCallback*>& callbacks) {

@@ -73,7 +73,7 @@ class FitLoop {
 
  private:
   double train_epoch(int epoch, const std::vector<FitCallback*>& callbacks);
-  void evaluate(FitMetrics& m) const;
+  void evaluate(FitMetrics& metrics) const;
 
   SurrogateImpl& s_;
   const PairEmbedder& embedder_;

@@ -27,17 +27,17 @@ RankMetrics rank_metrics(const std::vector<double>& predicted, const std::vector
   return m;
 }
 
-nlohmann::json to_json(const FitMetrics& m) {
-  nlohmann::json j = {{"epoch", m.epoch},
-                      {"loss", m.loss},
-                      {"lr", m.learning_rate},
-                      {"pair_spearman", m.pair_spearman},
-                      {"task_spearman", m.task_spearman},
-                      {"task_spearman_within", m.task_spearman_within},
-                      {"task_pearson", m.task_pearson},
-                      {"task_kendall", m.task_kendall}};
-  if (!m.sources.empty()) j["selection"] = m.selection;
-  for (const auto& [name, s] : m.sources)
+nlohmann::json to_json(const FitMetrics& metrics) {
+  nlohmann::json j = {{"epoch", metrics.epoch},
+                      {"loss", metrics.loss},
+                      {"lr", metrics.learning_rate},
+                      {"pair_spearman", metrics.pair_spearman},
+                      {"task_spearman", metrics.task_spearman},
+                      {"task_spearman_within", metrics.task_spearman_within},
+                      {"task_pearson", metrics.task_pearson},
+                      {"task_kendall", metrics.task_kendall}};
+  if (!metrics.sources.empty()) j["selection"] = metrics.selection;
+  for (const auto& [name, s] : metrics.sources)
     j["sources"][name] = {{"pair_spearman", s.pairs.spearman},
                           {"heldout_pairs", s.pairs.pairs},
                           {"task_spearman", s.tasks.spearman},

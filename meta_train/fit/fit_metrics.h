@@ -44,6 +44,6 @@ const char* fit_selection_name(FitSelection selection);
 FitSelection parse_fit_selection(const std::string& name);
 
 // The history / manifest record of one epoch.
-nlohmann::json to_json(const FitMetrics& m);
+nlohmann::json to_json(const FitMetrics& metrics);
 
 }  // namespace tnas

@@ -17,10 +17,11 @@ PairEmbedder::PairEmbedder(SurrogateImpl& surrogate, std::vector<TaskImages> tas
 }
 
 // `per` random training images per class (drawn with replacement once a class runs out).
-torch::Tensor PairEmbedder::task_feature_set(const TaskImages& t, Rng& rng) const {
+torch::Tensor PairEmbedder::task_feature_set(const TaskImages& images, Rng& rng) const {
   const int64_t per = s_.options.images_per_class;
-  std::vector<std::vector<int64_t>> by_class(t.classes);
-  for (size_t i = 0; i < t.labels.size(); ++i) by_class[t.labels[i]].push_back(t.feature_rows[i]);
+  std::vector<std::vector<int64_t>> by_class(images.classes);
+  for (size_t i = 0; i < images.labels.size(); ++i)
+    by_class[images.labels[i]].push_back(images.feature_rows[i]);
   std::vector<int64_t> rows;
   for (auto& pool : by_class) {
     if (pool.empty()) throw Error("a subtask class has no training images");
@@ -29,7 +30,7 @@ torch::Tensor PairEmbedder::task_feature_set(const TaskImages& t, Rng& rng) cons
       rows.push_back(k < static_cast<int64_t>(pool.size()) ? pool[k] : pool[rng.uniform_int(pool.size())]);
   }
   auto idx = torch::from_blob(rows.data(), {static_cast<int64_t>(rows.size())}, torch::kInt64).clone();
-  return features_.index_select(0, idx).view({t.classes, per, features_.size(1)});
+  return features_.index_select(0, idx).view({images.classes, per, features_.size(1)});
 }
 
 torch::Tensor PairEmbedder::kernel_features(const std::vector<FitPair>& batch, Rng& rng) const {

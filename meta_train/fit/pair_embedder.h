@@ -33,7 +33,7 @@ class PairEmbedder {
   torch::Device device() const { return device_; }
 
  private:
-  torch::Tensor task_feature_set(const TaskImages& t, Rng& rng) const;  // (classes, per, F)
+  torch::Tensor task_feature_set(const TaskImages& images, Rng& rng) const;  // (classes, per, F)
 
   SurrogateImpl& s_;
   std::vector<TaskImages> tasks_;

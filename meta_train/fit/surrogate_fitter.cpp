@@ -42,10 +42,10 @@ nlohmann::json fit_config(const FitOptions& o, const Surrogate& surrogate) {
 // A fit that will resume (a state of the same settings in out/last) continues with the featurizer it trained
 // before, whose weights are in that state: training it again would cost its epochs at every restart (the
 // result is the same, the featurizer's training being deterministic).
-bool restore_featurizer(Surrogate& surrogate, const FitOptions& o, const CheckpointFolder& folder,
+bool restore_featurizer(Surrogate& surrogate, const FitOptions& options, const CheckpointFolder& folder,
                         const ProgressFn& progress) {
   const auto state = folder.resume_state();
-  if (!state || state->value("fit", nlohmann::json()) != fit_config(o, surrogate)) return false;
+  if (!state || state->value("fit", nlohmann::json()) != fit_config(options, surrogate)) return false;
   const std::string model = folder.resume_file(*state, "model", "model.pt");
   torch::load(surrogate.impl().net, model);
   progress("featurizer: the resumed fit's, from " + model + " (not retrained)");

@@ -13,11 +13,11 @@
 namespace tnas {
 
 // Classes of a source that have at least one image (a source loaded with its empty classes kept).
-std::vector<int> present_classes(const ImageDataset& d) {
-  std::vector<bool> seen(d.num_classes(), false);
-  for (int32_t l : d.labels) seen[l] = true;
+std::vector<int> present_classes(const ImageDataset& dataset) {
+  std::vector<bool> seen(dataset.num_classes(), false);
+  for (int32_t l : dataset.labels) seen[l] = true;
   std::vector<int> out;
-  for (int k = 0; k < d.num_classes(); ++k)
+  for (int k = 0; k < dataset.num_classes(); ++k)
     if (seen[k]) out.push_back(k);
   return out;
 }
@@ -27,7 +27,7 @@ std::vector<ImageDataset> load_meta_sources(const MetaDataset& md,
                                             const std::string& meta_path, const ProgressFn& progress) {
   for (const auto& [name, spec] : specs)
     if (std::none_of(md.sources.begin(), md.sources.end(),
-                     [&](const MetaSource& m) { return m.name == name; }))
+                     [&](const MetaSource& source) { return source.name == name; }))
       throw Error("--source " + name + "=" + spec + ": " + meta_path + " has no source named '" + name + "'");
   std::vector<ImageDataset> sources;
   for (const auto& m : md.sources) {

@@ -31,7 +31,7 @@ struct FeatureMatrix {
 using ProgressFn = std::function<void(const std::string&)>;
 
 // Classes of a source that have at least one image (a source loaded with its empty classes kept).
-std::vector<int> present_classes(const ImageDataset& d);
+std::vector<int> present_classes(const ImageDataset& dataset);
 
 // Every source as featurizer input (RGB 32x32), empty classes kept so that the tasks' class ids index them
 // as recorded. `specs` overrides recorded paths by source name; `meta_path` names the file in errors.

@@ -20,14 +20,15 @@ Eigen::MatrixXd pairwise_distances(const Eigen::MatrixXd& a, const Eigen::Matrix
   return d2.cwiseMax(0.0).cwiseSqrt();
 }
 
-Eigen::MatrixXd matern52_from_distances(const Eigen::MatrixXd& r, const GpHyperparameters& h) {
+Eigen::MatrixXd matern52_from_distances(const Eigen::MatrixXd& r, const GpHyperparameters& hyperparameters) {
   // Array expressions, not a per-element lambda: Eigen vectorizes exp() here.
-  const Eigen::ArrayXXd u = (std::sqrt(5.0) / h.lengthscale()) * r.array();
-  return (h.outputscale() * (1 + u + u.square() / 3) * (-u).exp()).matrix();
+  const Eigen::ArrayXXd u = (std::sqrt(5.0) / hyperparameters.lengthscale()) * r.array();
+  return (hyperparameters.outputscale() * (1 + u + u.square() / 3) * (-u).exp()).matrix();
 }
 
-Eigen::MatrixXd matern52(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const GpHyperparameters& h) {
-  return matern52_from_distances(pairwise_distances(a, b), h);
+Eigen::MatrixXd matern52(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,
+                         const GpHyperparameters& hyperparameters) {
+  return matern52_from_distances(pairwise_distances(a, b), hyperparameters);
 }
 
 Eigen::LLT<Eigen::MatrixXd> robust_cholesky(const Eigen::MatrixXd& k, double* jitter_used) {
@@ -44,12 +45,13 @@ Eigen::LLT<Eigen::MatrixXd> robust_cholesky(const Eigen::MatrixXd& k, double* ji
   return llt;
 }
 
-GpRegression::GpRegression(Eigen::MatrixXd x, Eigen::VectorXd y, GpHyperparameters h)
-    : x_(std::move(x)), y_(std::move(y)), h_(h) {
+GpRegression::GpRegression(Eigen::MatrixXd x, Eigen::VectorXd y, GpHyperparameters hyperparameters)
+    : x_(std::move(x)), y_(std::move(y)), h_(hyperparameters) {
   if (x_.rows() != y_.size()) throw std::invalid_argument("GpRegression: x and y differ in length");
 }
 
-double GpRegression::log_marginal_likelihood(const GpHyperparameters& h, Eigen::Vector4d* grad) const {
+double GpRegression::log_marginal_likelihood(const GpHyperparameters& hyperparameters,
+                                             Eigen::Vector4d* grad) const {
   const Eigen::Index n = y_.size();
   if (n == 0) {
     if (grad) grad->setZero();
@@ -58,7 +60,7 @@ double GpRegression::log_marginal_likelihood(const GpHyperparameters& h, Eigen::
   if (distances_.rows() != n)
     distances_ = pairwise_distances(x_, x_);  // fixed while the hyperparameters move
   const Eigen::MatrixXd& r = distances_;
-  const double s = h.outputscale(), l = h.lengthscale();
+  const double s = hyperparameters.outputscale(), l = hyperparameters.lengthscale();
   Eigen::MatrixXd k(n, n), dk_dlogl(n, n);
   for (Eigen::Index j = 0; j < n; ++j)
     for (Eigen::Index i = 0; i < n; ++i) {
@@ -67,9 +69,9 @@ double GpRegression::log_marginal_likelihood(const GpHyperparameters& h, Eigen::
       dk_dlogl(i, j) = s * u * u * (1 + u) / 3 * e;  // d k / d log l
     }
   Eigen::MatrixXd kn = k;
-  kn.diagonal().array() += h.noise();
+  kn.diagonal().array() += hyperparameters.noise();
   const auto llt = robust_cholesky(kn);
-  const Eigen::VectorXd centered = y_.array() - h.mean;
+  const Eigen::VectorXd centered = y_.array() - hyperparameters.mean;
   const Eigen::VectorXd alpha = llt.solve(centered);
   const double log_det = 2 * llt.matrixLLT().diagonal().array().log().sum();
   const double mll = -0.5 * centered.dot(alpha) - 0.5 * log_det - 0.5 * n * std::log(2 * M_PI);
@@ -79,7 +81,7 @@ double GpRegression::log_marginal_likelihood(const GpHyperparameters& h, Eigen::
     (*grad)(0) = alpha.sum();
     (*grad)(1) = 0.5 * (w.cwiseProduct(k)).sum();
     (*grad)(2) = 0.5 * (w.cwiseProduct(dk_dlogl)).sum();
-    (*grad)(3) = 0.5 * w.trace() * std::exp(h.log_noise);
+    (*grad)(3) = 0.5 * w.trace() * std::exp(hyperparameters.log_noise);
     *grad /= static_cast<double>(n);
   }
   return mll / static_cast<double>(n);

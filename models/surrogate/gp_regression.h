@@ -23,9 +23,10 @@ struct GpHyperparameters {
 };
 
 // Matern-5/2 covariance between the rows of a (n x d) and b (m x d): n x m.
-Eigen::MatrixXd matern52(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const GpHyperparameters& h);
+Eigen::MatrixXd matern52(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,
+                         const GpHyperparameters& hyperparameters);
 // The same from Euclidean distances r (any shape).
-Eigen::MatrixXd matern52_from_distances(const Eigen::MatrixXd& r, const GpHyperparameters& h);
+Eigen::MatrixXd matern52_from_distances(const Eigen::MatrixXd& r, const GpHyperparameters& hyperparameters);
 // Euclidean distances between the rows of a (n x d) and b (m x d); b_squared_norms =
 // b.rowwise().squaredNorm() may be passed when b is reused (a BO pool), saving a pass over b.
 Eigen::MatrixXd pairwise_distances(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,
@@ -41,7 +42,8 @@ class GpRegression {
 
   // Log marginal likelihood divided by n; fills the gradient w.r.t. (mean, log_outputscale,
   // log_lengthscale, log_noise) when `grad` is given.
-  double log_marginal_likelihood(const GpHyperparameters& h, Eigen::Vector4d* grad = nullptr) const;
+  double log_marginal_likelihood(const GpHyperparameters& hyperparameters,
+                                 Eigen::Vector4d* grad = nullptr) const;
   // Maximizes the marginal likelihood with Adam from the current hyperparameters.
   void fit(int steps = 50, double learning_rate = 0.1);
   // Posterior mean and variance (of the latent function, without observation noise) at the rows of xs.
@@ -52,7 +54,7 @@ class GpRegression {
                               Eigen::VectorXd& variance) const;
 
   const GpHyperparameters& hyperparameters() const { return h_; }
-  void set_hyperparameters(const GpHyperparameters& h) { h_ = h; }
+  void set_hyperparameters(const GpHyperparameters& hyperparameters) { h_ = hyperparameters; }
 
  private:
   Eigen::MatrixXd x_;

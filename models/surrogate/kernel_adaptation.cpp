@@ -23,7 +23,7 @@ DeepKernel copy_of(const DeepKernel& source, const SurrogateOptions& options) {
 
 AdaptedKernel Surrogate::adapt_kernel(const Eigen::VectorXf& d, const Eigen::MatrixXf& g_train,
                                       const Eigen::VectorXd& y, const Eigen::MatrixXf& g_query,
-                                      const KernelAdaptation& a) const {
+                                      const KernelAdaptation& adaptation) const {
   const int64_t nz = impl_->options.nz;
   if (g_train.rows() != y.size() || g_train.rows() == 0)
     throw Error("adapt_kernel: needs one label per training cell");
@@ -35,8 +35,8 @@ AdaptedKernel Surrogate::adapt_kernel(const Eigen::VectorXf& d, const Eigen::Mat
   std::vector<torch::Tensor> gp = {kernel->mean, kernel->raw_outputscale, kernel->raw_lengthscale,
                                    kernel->raw_noise};
   std::vector<torch::optim::OptimizerParamGroup> groups;
-  groups.emplace_back(mlp, std::make_unique<torch::optim::AdamOptions>(a.mlp_lr));
-  groups.emplace_back(gp, std::make_unique<torch::optim::AdamOptions>(a.gp_lr));
+  groups.emplace_back(mlp, std::make_unique<torch::optim::AdamOptions>(adaptation.mlp_lr));
+  groups.emplace_back(gp, std::make_unique<torch::optim::AdamOptions>(adaptation.gp_lr));
   torch::optim::Adam adam(std::move(groups));
   const auto dt = torch::from_blob(const_cast<float*>(d.data()), {1, nz}, torch::kFloat32).clone();
   const auto gt = rows_to_tensor(g_train);
@@ -45,7 +45,7 @@ AdaptedKernel Surrogate::adapt_kernel(const Eigen::VectorXf& d, const Eigen::Mat
   const auto features = [&](const torch::Tensor& g) {
     return kernel->features(dt.expand({g.size(0), nz}), g);
   };
-  for (int step = 0; step < a.steps; ++step) {
+  for (int step = 0; step < adaptation.steps; ++step) {
     adam.zero_grad();
     const auto loss = kernel->negative_mll(features(gt), yt);
     if (!std::isfinite(loss.item<double>())) break;  // keep the last finite weights rather than step into NaN

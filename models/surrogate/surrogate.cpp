@@ -76,12 +76,12 @@ std::vector<uint8_t> verified_file(const std::string& dir, const nlohmann::json&
 
 }  // namespace
 
-SurrogateNetImpl::SurrogateNetImpl(const SurrogateOptions& o, int featurizer_classes) {
-  if (o.featurizer == "builtin-cnn")
-    featurizer = register_module("featurizer", FeaturizerCnn(o.feature_dim, featurizer_classes));
-  dataset_encoder = register_module("dataset_encoder", DatasetEncoder(o));
-  arch_encoder = register_module("arch_encoder", ArchEncoder(o));
-  kernel = register_module("kernel", DeepKernel(o));
+SurrogateNetImpl::SurrogateNetImpl(const SurrogateOptions& options, int featurizer_classes) {
+  if (options.featurizer == "builtin-cnn")
+    featurizer = register_module("featurizer", FeaturizerCnn(options.feature_dim, featurizer_classes));
+  dataset_encoder = register_module("dataset_encoder", DatasetEncoder(options));
+  arch_encoder = register_module("arch_encoder", ArchEncoder(options));
+  kernel = register_module("kernel", DeepKernel(options));
 }
 
 torch::Tensor SurrogateImpl::dataset_embedding(const torch::Tensor& per_class_features) {
@@ -156,15 +156,16 @@ ImageDataset featurizer_input(const ImageDataset& images) {
   return resize_area(to_rgb(images), kFeaturizerResolution);
 }
 
-Eigen::MatrixXf Surrogate::image_features(const ImageDataset& d) const {
-  if (d.channels != 3 || d.height != kFeaturizerResolution || d.width != kFeaturizerResolution)
-    throw Error(d.source + ": featurizer needs RGB 32x32 images (use featurizer_input)");
+Eigen::MatrixXf Surrogate::image_features(const ImageDataset& dataset) const {
+  if (dataset.channels != 3 || dataset.height != kFeaturizerResolution ||
+      dataset.width != kFeaturizerResolution)
+    throw Error(dataset.source + ": featurizer needs RGB 32x32 images (use featurizer_input)");
   torch::NoGradGuard no_grad;
   impl_->net->eval();
-  Eigen::MatrixXf out(d.size(), impl_->options.feature_dim);
-  for (int64_t start = 0; start < d.size(); start += 1024) {
-    const int64_t n = std::min<int64_t>(1024, d.size() - start);
-    auto x = torch::from_blob(const_cast<uint8_t*>(d.image(start)), {n, 3, 32, 32}, torch::kUInt8)
+  Eigen::MatrixXf out(dataset.size(), impl_->options.feature_dim);
+  for (int64_t start = 0; start < dataset.size(); start += 1024) {
+    const int64_t n = std::min<int64_t>(1024, dataset.size() - start);
+    auto x = torch::from_blob(const_cast<uint8_t*>(dataset.image(start)), {n, 3, 32, 32}, torch::kUInt8)
                  .to(torch::kFloat32) /
              255.0;
     const auto f = impl_->featurize(x).contiguous();

@@ -13,7 +13,7 @@
 namespace tnas {
 
 struct SurrogateNetImpl : torch::nn::Module {
-  SurrogateNetImpl(const SurrogateOptions& o, int featurizer_classes);
+  SurrogateNetImpl(const SurrogateOptions& options, int featurizer_classes);
   FeaturizerCnn featurizer{nullptr};  // only with the builtin-cnn featurizer
   DatasetEncoder dataset_encoder{nullptr};
   ArchEncoder arch_encoder{nullptr};

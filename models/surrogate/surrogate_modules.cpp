@@ -46,9 +46,10 @@ torch::Tensor SetPoolImpl::forward(const torch::Tensor& x) {
   return out(pooled.squeeze(1));
 }
 
-DatasetEncoderImpl::DatasetEncoderImpl(const SurrogateOptions& o) {
-  intra = register_module("intra", SetPool(o.feature_dim, o.set_hidden, o.nz, o.heads));
-  inter = register_module("inter", SetPool(o.nz, o.set_hidden, o.nz, o.heads));
+DatasetEncoderImpl::DatasetEncoderImpl(const SurrogateOptions& options) {
+  intra =
+      register_module("intra", SetPool(options.feature_dim, options.set_hidden, options.nz, options.heads));
+  inter = register_module("inter", SetPool(options.nz, options.set_hidden, options.nz, options.heads));
 }
 
 torch::Tensor DatasetEncoderImpl::forward(const torch::Tensor& features) {
@@ -56,11 +57,11 @@ torch::Tensor DatasetEncoderImpl::forward(const torch::Tensor& features) {
   return inter(prototypes.unsqueeze(0)).squeeze(0);  // (nz)
 }
 
-ArchEncoderImpl::ArchEncoderImpl(const SurrogateOptions& o)
-    : hidden(o.arch_hidden),
-      node_types(o.arch_node_types),
-      max_nodes(o.arch_nodes),
-      numeric(o.arch_numeric_features) {
+ArchEncoderImpl::ArchEncoderImpl(const SurrogateOptions& options)
+    : hidden(options.arch_hidden),
+      node_types(options.arch_node_types),
+      max_nodes(options.arch_nodes),
+      numeric(options.arch_numeric_features) {
   gru_forward = register_module("gru_forward", torch::nn::GRUCell(node_types, hidden));
   gru_backward = register_module("gru_backward", torch::nn::GRUCell(node_types, hidden));
   gate_forward = register_module("gate_forward", torch::nn::Linear(hidden + max_nodes, hidden));
@@ -72,12 +73,12 @@ ArchEncoderImpl::ArchEncoderImpl(const SurrogateOptions& o)
   // The space's numeric features (jahs: hyperparameters) join the two directions' states where they are
   // fused.
   fuse = register_module("fuse", torch::nn::Linear(2 * hidden + numeric, hidden));
-  to_latent = register_module("to_latent", torch::nn::Linear(hidden, o.nz));
+  to_latent = register_module("to_latent", torch::nn::Linear(hidden, options.nz));
 }
 
-torch::Tensor ArchEncoderImpl::forward(const torch::Tensor& types, const OpGraph& g,
+torch::Tensor ArchEncoderImpl::forward(const torch::Tensor& types, const OpGraph& graph,
                                        const torch::Tensor& numeric_features) {
-  const int64_t b = types.size(0), n = g.num_nodes();
+  const int64_t b = types.size(0), n = graph.num_nodes();
   if (numeric_features.size(0) != b || numeric_features.size(1) != numeric)
     throw Error("arch encoder: expected " + std::to_string(numeric) +
                 " numeric features per configuration, got " + std::to_string(numeric_features.size(1)));
@@ -88,7 +89,7 @@ torch::Tensor ArchEncoderImpl::forward(const torch::Tensor& types, const OpGraph
   const auto ids = torch::eye(max_nodes);
   std::vector<std::vector<int>> successors(n);
   for (int v = 0; v < n; ++v)
-    for (int u : g.predecessors[v]) successors[u].push_back(v);
+    for (int u : graph.predecessors[v]) successors[u].push_back(v);
   // One direction: h_v = GRU(x_v, sum_u sigmoid(W_g [h_u; id_u]) * W_m [h_u; id_u]) over `sources` of v.
   auto propagate = [&](const std::vector<int>& order, const std::vector<std::vector<int>>& sources,
                        torch::nn::GRUCell& gru, torch::nn::Linear& gate, torch::nn::Linear& map) {
@@ -103,10 +104,10 @@ torch::Tensor ArchEncoderImpl::forward(const torch::Tensor& types, const OpGraph
     }
     return h;
   };
-  std::vector<int> reverse(g.topo_order.rbegin(), g.topo_order.rend());
-  const auto hf = propagate(g.topo_order, g.predecessors, gru_forward, gate_forward, map_forward);
+  std::vector<int> reverse(graph.topo_order.rbegin(), graph.topo_order.rend());
+  const auto hf = propagate(graph.topo_order, graph.predecessors, gru_forward, gate_forward, map_forward);
   const auto hb = propagate(reverse, successors, gru_backward, gate_backward, map_backward);
-  const int output = g.topo_order.back(), input = g.topo_order.front();
+  const int output = graph.topo_order.back(), input = graph.topo_order.front();
   if (numeric == 0) return to_latent(fuse(torch::cat({hf[output], hb[input]}, 1)));
   return to_latent(fuse(torch::cat({hf[output], hb[input], numeric_features}, 1)));
 }
@@ -130,9 +131,9 @@ torch::Tensor FeaturizerCnnImpl::features(const torch::Tensor& images) {
 
 torch::Tensor FeaturizerCnnImpl::forward(const torch::Tensor& images) { return head(features(images)); }
 
-DeepKernelImpl::DeepKernelImpl(const SurrogateOptions& o) {
+DeepKernelImpl::DeepKernelImpl(const SurrogateOptions& options) {
   mlp = register_module(
-      "mlp", torch::nn::Sequential(torch::nn::Linear(2 * o.nz, 99), torch::nn::ReLU(),
+      "mlp", torch::nn::Sequential(torch::nn::Linear(2 * options.nz, 99), torch::nn::ReLU(),
                                    torch::nn::Linear(99, 50), torch::nn::ReLU(), torch::nn::Linear(50, 179),
                                    torch::nn::ReLU(), torch::nn::Linear(179, 194)));
   auto opts = torch::TensorOptions().dtype(torch::kFloat64);
@@ -225,20 +226,20 @@ void require_search_space(const SurrogateOptions& options, const SearchSpace& sp
   differs("numeric features", options.arch_numeric_features, space.numeric_feature_count());
 }
 
-nlohmann::json to_json(const SurrogateOptions& o) {
-  nlohmann::json j = {{"feature_dim", o.feature_dim},
-                      {"images_per_class", o.images_per_class},
-                      {"set_hidden", o.set_hidden},
-                      {"heads", o.heads},
-                      {"nz", o.nz},
-                      {"arch_hidden", o.arch_hidden},
-                      {"arch_node_types", o.arch_node_types},
-                      {"arch_nodes", o.arch_nodes},
-                      {"dataset_embedding", o.dataset_embedding},
-                      {"search_space", o.search_space},
-                      {"featurizer", o.featurizer}};
+nlohmann::json to_json(const SurrogateOptions& options) {
+  nlohmann::json j = {{"feature_dim", options.feature_dim},
+                      {"images_per_class", options.images_per_class},
+                      {"set_hidden", options.set_hidden},
+                      {"heads", options.heads},
+                      {"nz", options.nz},
+                      {"arch_hidden", options.arch_hidden},
+                      {"arch_node_types", options.arch_node_types},
+                      {"arch_nodes", options.arch_nodes},
+                      {"dataset_embedding", options.dataset_embedding},
+                      {"search_space", options.search_space},
+                      {"featurizer", options.featurizer}};
   // Written only when the space has them, so that NB201 checkpoints keep the manifest they always had.
-  if (o.arch_numeric_features > 0) j["arch_numeric_features"] = o.arch_numeric_features;
+  if (options.arch_numeric_features > 0) j["arch_numeric_features"] = options.arch_numeric_features;
   return j;
 }
 

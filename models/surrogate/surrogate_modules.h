@@ -29,7 +29,7 @@ TORCH_MODULE(SetPool);
 
 // Two-level Set Transformer: images of a class -> prototype; prototypes -> dataset embedding D.
 struct DatasetEncoderImpl : torch::nn::Module {
-  explicit DatasetEncoderImpl(const SurrogateOptions& o);
+  explicit DatasetEncoderImpl(const SurrogateOptions& options);
   torch::Tensor forward(const torch::Tensor& features);  // (classes, images, F) -> (nz)
   SetPool intra{nullptr}, inter{nullptr};
 };
@@ -37,7 +37,7 @@ TORCH_MODULE(DatasetEncoder);
 
 // Bidirectional DAG-GRU (D-VAE) over op-on-node graphs; every graph of a batch shares one topology.
 struct ArchEncoderImpl : torch::nn::Module {
-  explicit ArchEncoderImpl(const SurrogateOptions& o);
+  explicit ArchEncoderImpl(const SurrogateOptions& options);
   // node_types: (B, nodes) int64; all graphs must have the predecessors of `topology`. numeric_features:
   // (B, options.arch_numeric_features) float32, what the space encodes beside the graph ((B, 0) for NB201).
   torch::Tensor forward(const torch::Tensor& node_types, const OpGraph& topology,
@@ -63,7 +63,7 @@ TORCH_MODULE(FeaturizerCnn);
 
 // The deep kernel: z = MLP([D; G]) and the GP hyperparameters (float64).
 struct DeepKernelImpl : torch::nn::Module {
-  explicit DeepKernelImpl(const SurrogateOptions& o);
+  explicit DeepKernelImpl(const SurrogateOptions& options);
   torch::Tensor features(const torch::Tensor& d, const torch::Tensor& g);  // (B, nz) x2 -> (B, 194) float64
   // -log marginal likelihood / n of labels y (float64) at features z.
   torch::Tensor negative_mll(const torch::Tensor& z, const torch::Tensor& y);

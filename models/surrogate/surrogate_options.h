@@ -35,7 +35,7 @@ void set_search_space(SurrogateOptions& options, const SearchSpace& space);
 // configurations.
 void require_search_space(const SurrogateOptions& options, const SearchSpace& space);
 
-nlohmann::json to_json(const SurrogateOptions& o);
+nlohmann::json to_json(const SurrogateOptions& options);
 // Throws tnas::Error naming an unknown or missing key.
 SurrogateOptions surrogate_options_from_json(const nlohmann::json& j);
 

@@ -80,11 +80,11 @@ def arch_embedding(self, node_types: Tensor, numeric: Tensor) -> Tensor:
 
 // TorchScript of the featurizer: the TorchScript backbone as a submodule of `m`, or the built-in CNN's
 // conv-BN(eval)-ReLU-maxpool blocks in module order (body.0 conv, body.1 bn, ...).
-std::string featurize_source(SurrogateImpl& s, torch::jit::Module& m) {
+std::string featurize_source(SurrogateImpl& impl, torch::jit::Module& m) {
   std::ostringstream src;
   src << "\ndef featurize(self, images: Tensor) -> Tensor:\n";
-  if (s.backbone) {
-    m.register_module("backbone", *s.backbone);
+  if (impl.backbone) {
+    m.register_module("backbone", *impl.backbone);
     src << "    return self.backbone.forward(images).flatten(1).float()\n";
     return src.str();
   }

@@ -309,8 +309,8 @@ class SeedTraining {
   }
 
   // Trains epoch `epoch` (0-based) of a cosine schedule over `total_steps`; returns its mean loss.
-  double train_epoch(const TrainingTensors& t, int epoch, int64_t batch, int64_t total_steps) {
-    const int64_t n = t.train_x.size(0), steps_per_epoch = (n + batch - 1) / batch;
+  double train_epoch(const TrainingTensors& tensors, int epoch, int64_t batch, int64_t total_steps) {
+    const int64_t n = tensors.train_x.size(0), steps_per_epoch = (n + batch - 1) / batch;
     int64_t step = steps_per_epoch * epoch;
     net_->train();
     std::vector<int64_t> order(n);
@@ -322,11 +322,12 @@ class SeedTraining {
     for (int64_t b = 0; b < steps_per_epoch; ++b) {
       const int64_t count = std::min(batch, n - b * batch);
       const auto ids = perm.narrow(0, b * batch, count);
-      auto augmented = augment_batch(t.train_x.index_select(0, ids), preset_.augment, rng_);
+      auto augmented = augment_batch(tensors.train_x.index_select(0, ids), preset_.augment, rng_);
       if (preset_.trivial_augment)  // on the images in [0, 1], then normalised again
-        augmented = (trivial_augment(augmented * t.std + t.mean, rng_) - t.mean) / t.std;
+        augmented =
+            (trivial_augment(augmented * tensors.std + tensors.mean, rng_) - tensors.mean) / tensors.std;
       const auto x = precision_.prepare(augmented);
-      const auto y = t.train_y.index_select(0, ids);
+      const auto y = tensors.train_y.index_select(0, ids);
       opt_->set_learning_rate(0.5 * preset_.learning_rate *
                               (1 + std::cos(M_PI * static_cast<double>(step) / total_steps)));
       // The graph holds full batches only; a smaller last batch runs eagerly.
@@ -337,17 +338,21 @@ class SeedTraining {
     last_loss_ = loss_sum.item<double>() / n;
     return last_loss_;
   }
-  double valid_accuracy(const TrainingTensors& t) { return accuracy(net_, t.valid_x, t.valid_y, precision_); }
-  ClassCounts valid_counts(const TrainingTensors& t, int classes) {
-    return evaluate_counts(net_, t.valid_x, t.valid_y, precision_, classes);
+  double valid_accuracy(const TrainingTensors& tensors) {
+    return accuracy(net_, tensors.valid_x, tensors.valid_y, precision_);
   }
-  std::pair<double, double> latency(const TrainingTensors& t, int64_t batch, int repeats) {
-    return inference_latency(net_, t.train_x, batch, precision_, repeats);
+  ClassCounts valid_counts(const TrainingTensors& tensors, int classes) {
+    return evaluate_counts(net_, tensors.valid_x, tensors.valid_y, precision_, classes);
   }
-  double test_accuracy(const TrainingTensors& t) { return accuracy(net_, t.test_x, t.test_y, precision_); }
+  std::pair<double, double> latency(const TrainingTensors& tensors, int64_t batch, int repeats) {
+    return inference_latency(net_, tensors.train_x, batch, precision_, repeats);
+  }
+  double test_accuracy(const TrainingTensors& tensors) {
+    return accuracy(net_, tensors.test_x, tensors.test_y, precision_);
+  }
   double last_loss() const { return last_loss_; }
   SeedRun borrow() { return {&net_, opt_.get(), &rng_, last_loss_}; }
-  void restored(const SeedRun& r) { last_loss_ = r.last_epoch_loss; }
+  void restored(const SeedRun& run) { last_loss_ = run.last_epoch_loss; }
 
  private:
   Rng rng_;
@@ -459,33 +464,33 @@ TrainResult train_and_evaluate(const Nb201Cell& cell, const EvaluationData& data
   return result;
 }
 
-nlohmann::json to_json(const TrainResult& r) {
-  nlohmann::json j = {{"valid_acc", r.valid_acc},
-                      {"test_acc", r.test_acc},
-                      {"train_loss", r.train_loss},
-                      {"params_m", r.params / 1e6},
-                      {"flops_m", r.flops / 1e6},
-                      {"seconds", r.seconds},
-                      {"epochs", r.epochs},
-                      {"device", r.device},
-                      {"mode", r.mode},
-                      {"channels_last", r.channels_last},
-                      {"autocast", r.autocast},
-                      {"cuda_graphs", r.cuda_graphs},
-                      {"per_seed_valid_acc", r.per_seed_valid_acc},
-                      {"per_seed_test_acc", r.per_seed_test_acc}};
-  if (r.start_epoch > 0) j["continued_from_epoch"] = r.start_epoch;
-  if (!r.valid_acc_per_class.empty()) j["valid_acc_per_class"] = r.valid_acc_per_class;
-  if (r.latency_ms > 0)
-    j["latency"] = {{"ms_per_image_batch1", r.latency_ms},
-                    {"cv_batch1", r.latency_cv},
-                    {"ms_per_image_batch64", r.latency64_ms},
-                    {"cv_batch64", r.latency64_cv},
+nlohmann::json to_json(const TrainResult& result) {
+  nlohmann::json j = {{"valid_acc", result.valid_acc},
+                      {"test_acc", result.test_acc},
+                      {"train_loss", result.train_loss},
+                      {"params_m", result.params / 1e6},
+                      {"flops_m", result.flops / 1e6},
+                      {"seconds", result.seconds},
+                      {"epochs", result.epochs},
+                      {"device", result.device},
+                      {"mode", result.mode},
+                      {"channels_last", result.channels_last},
+                      {"autocast", result.autocast},
+                      {"cuda_graphs", result.cuda_graphs},
+                      {"per_seed_valid_acc", result.per_seed_valid_acc},
+                      {"per_seed_test_acc", result.per_seed_test_acc}};
+  if (result.start_epoch > 0) j["continued_from_epoch"] = result.start_epoch;
+  if (!result.valid_acc_per_class.empty()) j["valid_acc_per_class"] = result.valid_acc_per_class;
+  if (result.latency_ms > 0)
+    j["latency"] = {{"ms_per_image_batch1", result.latency_ms},
+                    {"cv_batch1", result.latency_cv},
+                    {"ms_per_image_batch64", result.latency64_ms},
+                    {"cv_batch64", result.latency64_cv},
                     {"repeats", {30, 10}},
-                    {"device", r.device}};
-  if (!r.curve.empty()) {
+                    {"device", result.device}};
+  if (!result.curve.empty()) {
     nlohmann::json curve = nlohmann::json::array();
-    for (const auto& e : r.curve)
+    for (const auto& e : result.curve)
       curve.push_back({{"epoch", e.epoch},
                        {"valid_acc", e.valid_acc},
                        {"test_acc", e.test_acc},

@@ -106,27 +106,27 @@ std::vector<std::string> preset_names() {
   return names;
 }
 
-nlohmann::json to_json(const ProxyPreset& p) {
-  nlohmann::json j = {{"name", p.name},
-                      {"channels", p.channels},
-                      {"cells_per_stage", p.cells_per_stage},
-                      {"resolution", p.resolution},
-                      {"epochs", p.epochs},
-                      {"grayscale_epochs", p.grayscale_epochs},
-                      {"batch_size", p.batch_size},
-                      {"images_per_class", p.images_per_class},
-                      {"test_images_per_class", p.test_images_per_class},
-                      {"valid_fraction", p.valid_fraction},
-                      {"learning_rate", p.learning_rate},
-                      {"momentum", p.momentum},
-                      {"weight_decay", p.weight_decay},
-                      {"seeds", p.seeds},
-                      {"augment", p.augment},
+nlohmann::json to_json(const ProxyPreset& preset) {
+  nlohmann::json j = {{"name", preset.name},
+                      {"channels", preset.channels},
+                      {"cells_per_stage", preset.cells_per_stage},
+                      {"resolution", preset.resolution},
+                      {"epochs", preset.epochs},
+                      {"grayscale_epochs", preset.grayscale_epochs},
+                      {"batch_size", preset.batch_size},
+                      {"images_per_class", preset.images_per_class},
+                      {"test_images_per_class", preset.test_images_per_class},
+                      {"valid_fraction", preset.valid_fraction},
+                      {"learning_rate", preset.learning_rate},
+                      {"momentum", preset.momentum},
+                      {"weight_decay", preset.weight_decay},
+                      {"seeds", preset.seeds},
+                      {"augment", preset.augment},
                       {"optimizer", "SGD Nesterov, cosine decay to 0 per step, cross-entropy"}};
   // Recorded only when set, so that the protocols of existing meta-datasets and run directories read the
   // same.
-  if (p.trivial_augment) j["trivial_augment"] = true;
-  if (p.activation != Activation::kReLU) j["activation"] = activation_name(p.activation);
+  if (preset.trivial_augment) j["trivial_augment"] = true;
+  if (preset.activation != Activation::kReLU) j["activation"] = activation_name(preset.activation);
   return j;
 }
 

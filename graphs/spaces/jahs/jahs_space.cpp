@@ -13,12 +13,12 @@ constexpr int kActivation = kNb201NumEdges, kLearningRate = kNb201NumEdges + 1,
 constexpr std::array<int, 4> kCounts = {static_cast<int>(kJahsActivations.size()), kJahsLearningRateCount,
                                         kJahsWeightDecayCount, 2};
 
-void validate(const Arch& a) {
-  if (a.choices.size() != static_cast<size_t>(kJahsChoices))
+void validate(const Arch& config) {
+  if (config.choices.size() != static_cast<size_t>(kJahsChoices))
     throw Error("jahs: a configuration has " + std::to_string(kJahsChoices) + " choices, got " +
-                std::to_string(a.choices.size()));
+                std::to_string(config.choices.size()));
   for (int k = 0; k < 4; ++k) {
-    const int c = a.choices[kNb201NumEdges + k];
+    const int c = config.choices[kNb201NumEdges + k];
     if (c < 0 || c >= kCounts[k])
       throw Error("jahs: hyperparameter choice " + std::to_string(k) + " is " + std::to_string(c) +
                   ", expected 0.." + std::to_string(kCounts[k] - 1));

@@ -43,8 +43,8 @@ class Nb201Cell {
   void set_op(int edge, Nb201Op op) { ops_[edge] = op; }
   const std::array<Nb201Op, kNb201NumEdges>& ops() const { return ops_; }
 
-  bool operator==(const Nb201Cell& o) const { return ops_ == o.ops_; }
-  bool operator!=(const Nb201Cell& o) const { return ops_ != o.ops_; }
+  bool operator==(const Nb201Cell& cell) const { return ops_ == cell.ops_; }
+  bool operator!=(const Nb201Cell& cell) const { return ops_ != cell.ops_; }
 
  private:
   std::array<Nb201Op, kNb201NumEdges> ops_{};
