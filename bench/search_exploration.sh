@@ -48,10 +48,18 @@ for oracle in "${oracles[@]}"; do
     fi
     d="$work/$oracle/$i"
     mkdir -p "$d"
+    # Resumable: a row whose runs are complete with the same settings is not run again.
+    settings="$methods $args --seeds $seeds --budget $budget"
+    if [ -f "$d/search_quality.json" ] && [ "$(cat "$d/settings" 2> /dev/null)" = "$settings" ]; then
+      echo "search_exploration: $oracle, ${methods}${args:+ $args}: done before" >&2
+      continue
+    fi
+    rm -f "$d/search_quality.json"
     echo "search_exploration: $oracle, ${methods}${args:+ $args}" >&2
     # shellcheck disable=SC2086
     "$b/search_quality" --seeds "$seeds" --budget "$budget" --methods "$methods" "${oracle_args[@]}" $args \
       --threads 1 --out "$d" > "$d/table.md" 2> "$d/log" || { tail -3 "$d/log" >&2; exit 1; }
+    echo "$settings" > "$d/settings"
   done
 done
 labels=()
@@ -63,9 +71,13 @@ variants = [label.split("|") for label in sys.argv[6:6 + count]]  # (setting, me
 labels, oracles = [setting for setting, _ in variants], sys.argv[6 + count:]
 method_of = dict(variants)
 
-def quartiles(values):
+def quartiles(values):  # linear interpolation between order statistics, as bench::quantile
     v = sorted(values)
-    at = lambda q: v[min(len(v) - 1, int(q * (len(v) - 1) + 0.5))]
+    def at(q):
+        position = q * (len(v) - 1)
+        low = int(position)
+        high = min(len(v) - 1, low + 1)
+        return v[low] + (position - low) * (v[high] - v[low])
     return at(0.5), at(0.25), at(0.75)
 
 def cell(row):
