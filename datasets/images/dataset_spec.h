@@ -1,11 +1,9 @@
 #pragma once
-// Dataset specs as given on the command line:
-//   fashion-mnist | mnist | idx:IMAGES,LABELS | cifar10:FILE_OR_DIR | cifar100:FILE_OR_DIR |
-//   imagenet32:DIR_OR_FILE | imagenet16:DIR_OR_FILE | h5:FILE
-// optionally followed by @SPLIT (fashion-mnist: train|test, cifar folders: train|test, imagenet
-// folders: train|val) and by ?classes=LIST, which keeps only the named classes (names or numeric ranges,
-// e.g. ?classes=1-120 for Imagenet labels 1..120, or ?classes=airplane,cat). Without @SPLIT a source with
-// splits gives its training split. Classes without any image (725 of the 1,000 labels of
+// Dataset specs as given on the command line: KIND[:PATH] (the kinds and what each takes:
+// datasets/images/dataset_kinds.h), optionally followed by @SPLIT (fashion-mnist: train|test, cifar folders:
+// train|test, imagenet folders: train|val) and by ?classes=LIST, which keeps only the named classes (names or
+// numeric ranges, e.g. ?classes=1-120 for Imagenet labels 1..120, or ?classes=airplane,cat). Without @SPLIT a
+// source with splits gives its training split. Classes without any image (725 of the 1,000 labels of
 // ../shared/data/imagenet) are left out, relabelling the rest densely, and that is said once on stderr.
 // Class names: the dataset's own (CIFAR-10, Fashion-MNIST), the 1-based label for Imagenet16/32
 // ("1".."1000", map_clsloc.txt order), else "0", "1", ...
@@ -16,8 +14,7 @@
 namespace tnas {
 
 struct DatasetSpec {
-  std::string
-      kind;  // "fashion-mnist", "mnist", "idx", "cifar10", "cifar100", "imagenet32", "imagenet16", "h5"
+  std::string kind;                  // a DatasetKind's name (dataset_kinds.h), e.g. "cifar10"
   std::string path;                  // "" for the embedded defaults; for idx "IMAGES,LABELS"
   std::string split;                 // "" = the source's default
   std::string text;                  // the spec as given

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "basics/cli/cli_options.h"
+#include "datasets/images/dataset_kinds.h"
 #include "datasets/images/dataset_spec.h"
 #include "meta_test/commands/commands.h"
 
@@ -11,10 +12,9 @@ namespace tnas {
 int run_dataset_command(int argc, char** argv) {
   cxxopts::Options options(
       argv[0],
-      "Describe a dataset: meta_test dataset info SPEC\n"
-      "SPEC: fashion-mnist | mnist | idx:IMAGES,LABELS | cifar10:FILE_OR_DIR | "
-      "cifar100:FILE_OR_DIR | imagenet32:DIR | imagenet16:DIR | h5:FILE, optionally @train, "
-      "@test or @val.\nPrints JSON: images, classes, shape, per-class counts, source.");
+      "Describe a dataset: meta_test dataset info SPEC\nSPEC: " + dataset_kind_usages() +
+          ", optionally @train, @test or @val, and ?classes=LIST.\nPrints JSON: images, classes, shape, "
+          "per-class counts, source.");
   options.add_options()("action", "info", cxxopts::value<std::string>())("spec", "Dataset spec",
                                                                          cxxopts::value<std::string>());
   add_common_options(options);
