@@ -46,6 +46,30 @@ std::vector<std::string> idx_files(const DatasetSpec& spec) {
 
 std::vector<std::string> the_path(const DatasetSpec& spec) { return {spec.path}; }
 
+// CIFAR-10/100: one file or a folder of the python batches, train (default) or test.
+DatasetKind cifar_kind(const std::string& name, CifarVariant variant) {
+  return {name,
+          name + ":PATH",
+          true,
+          {"train", "test"},
+          [variant](const DatasetSpec& spec) {
+            return read_cifar(spec.path, variant, split_or_default(spec, "train"));
+          },
+          the_path};
+}
+
+// Downsampled ImageNet at 16 or 32 px: a folder of .npz batches, train (default) or val.
+DatasetKind imagenet_kind(const std::string& name, int pixels) {
+  return {name,
+          name + ":DIR",
+          true,
+          {"train", "val"},
+          [pixels](const DatasetSpec& spec) {
+            return read_imagenet_downsampled(spec.path, pixels, split_or_default(spec, "train"));
+          },
+          the_path};
+}
+
 }  // namespace
 
 const std::vector<DatasetKind>& dataset_kinds() {
@@ -74,38 +98,10 @@ const std::vector<DatasetKind>& dataset_kinds() {
        [](const std::string& path) {
          return path.find(',') == std::string::npos ? std::string("idx needs IMAGES,LABELS") : "";
        }},
-      {"cifar10",
-       "cifar10:PATH",
-       true,
-       {"train", "test"},
-       [](const DatasetSpec& spec) {
-         return read_cifar(spec.path, CifarVariant::kCifar10, split_or_default(spec, "train"));
-       },
-       the_path},
-      {"cifar100",
-       "cifar100:PATH",
-       true,
-       {"train", "test"},
-       [](const DatasetSpec& spec) {
-         return read_cifar(spec.path, CifarVariant::kCifar100, split_or_default(spec, "train"));
-       },
-       the_path},
-      {"imagenet32",
-       "imagenet32:DIR",
-       true,
-       {"train", "val"},
-       [](const DatasetSpec& spec) {
-         return read_imagenet_downsampled(spec.path, 32, split_or_default(spec, "train"));
-       },
-       the_path},
-      {"imagenet16",
-       "imagenet16:DIR",
-       true,
-       {"train", "val"},
-       [](const DatasetSpec& spec) {
-         return read_imagenet_downsampled(spec.path, 16, split_or_default(spec, "train"));
-       },
-       the_path},
+      cifar_kind("cifar10", CifarVariant::kCifar10),
+      cifar_kind("cifar100", CifarVariant::kCifar100),
+      imagenet_kind("imagenet32", 32),
+      imagenet_kind("imagenet16", 16),
       {"h5",
        "h5:FILE",
        true,
