@@ -15,6 +15,7 @@
 #include "basics/rng.h"
 #include "datasets/formats/h5_image_format.h"
 #include "datasets/meta/meta_dataset.h"
+#include "graphs/spaces/nb201/network_cost.h"
 #include "meta_train/collect/collector.h"
 #include "meta_train/fit/surrogate_fitter.h"
 #include "models/surrogate/surrogate.h"
@@ -59,6 +60,42 @@ FitOptions tiny_fit(const std::string& meta, const std::string& out) {
   o.model.arch_hidden = 16;
   o.model.images_per_class = 4;
   return o;
+}
+
+TEST(Collect, ThePlanDrawsEachTasksCellsByTheNamedSampling) {
+  CollectOptions options;
+  options.source = "mnist";
+  options.tasks = 3;
+  options.archs_per_task = 8;
+  options.seed = 5;
+  auto params_of = [](const std::string& text) {
+    return nb201_param_count(Nb201Cell::parse(text), Nb201MacroConfig());
+  };
+  for (ArchSampling sampling :
+       {ArchSampling::kUniform, ArchSampling::kParamsSpread, ArchSampling::kStratified}) {
+    SCOPED_TRACE(enum_name(sampling));
+    options.arch_sampling = sampling;
+    const std::vector<PlannedTask> plan = plan_collection(options);
+    ASSERT_EQ(plan.size(), 3u);
+    for (const PlannedTask& task : plan) {
+      ASSERT_EQ(task.archs.size(), 8u);
+      if (sampling == ArchSampling::kUniform) continue;
+      // One cell per stratum of the parameter range, from the smallest stratum to the largest.
+      for (size_t k = 1; k < task.archs.size(); ++k)
+        EXPECT_LE(params_of(task.archs[k - 1]), params_of(task.archs[k])) << k;
+      EXPECT_LT(params_of(task.archs.front()), params_of(task.archs.back()));
+    }
+    EXPECT_EQ(plan_collection(options)[2].archs, plan[2].archs);  // a pure function of the options
+  }
+  EXPECT_EQ(parse_enum<ArchSampling>("params-spread", "--arch-sampling"), ArchSampling::kParamsSpread);
+  try {
+    parse_enum<ArchSampling>("sorted", "--arch-sampling");
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "--arch-sampling must be uniform, params-spread or stratified, got 'sorted'");
+  }
+  options.space = "jahs";
+  EXPECT_THROW(plan_collection(options), Error);  // the strata are NB201's
 }
 
 TEST(Fit, TasksNamingClassesWithoutImagesAreEmbeddedFromTheRestOrLeftOut) {

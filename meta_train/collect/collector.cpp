@@ -84,7 +84,7 @@ std::string collect_config_json(const CollectOptions& options) {
                         {"classes", {options.min_classes, options.max_classes}},
                         {"images_per_class", {options.min_images, options.max_images}},
                         {"archs_per_task", options.archs_per_task},
-                        {"arch_sampling", options.arch_sampling},
+                        {"arch_sampling", enum_name(options.arch_sampling)},
                         {"valid_fraction", options.valid_fraction},
                         {"test_fraction", options.test_fraction},
                         {"seed", options.seed}}}};
@@ -97,6 +97,14 @@ std::string collect_config_json(const CollectOptions& options) {
 }
 
 }  // namespace
+
+template <>
+const EnumNames<ArchSampling>& enum_names<ArchSampling>() {
+  static const EnumNames<ArchSampling> names = {{ArchSampling::kUniform, "uniform"},
+                                                {ArchSampling::kParamsSpread, "params-spread"},
+                                                {ArchSampling::kStratified, "stratified"}};
+  return names;
+}
 
 std::vector<PlannedTask> plan_collection(const CollectOptions& options) {
   // A plan is held in memory: a typo like 1e9 tasks is refused by name rather than ending in bad_alloc.
@@ -111,17 +119,14 @@ std::vector<PlannedTask> plan_collection(const CollectOptions& options) {
   if (options.archs_per_task < 1 || options.archs_per_task > most)
     throw Error("--archs-per-task must be in 1.." + std::to_string(most) + " (the " + space->name() +
                 " space), got " + std::to_string(options.archs_per_task));
-  if (options.arch_sampling != "uniform" && options.arch_sampling != "params-spread" &&
-      options.arch_sampling != "stratified")
-    throw Error("--arch-sampling must be uniform, params-spread or stratified, got '" +
-                options.arch_sampling + "'");
-  if (options.arch_sampling != "uniform" && space->name() != "nb201")
-    throw Error("--arch-sampling " + options.arch_sampling + " draws NB201 cells; use uniform for space " +
-                space->name());
+  const bool uniform = options.arch_sampling == ArchSampling::kUniform;
+  if (!uniform && space->name() != "nb201")
+    throw Error("--arch-sampling " + enum_name(options.arch_sampling) +
+                " draws NB201 cells; use uniform for space " + space->name());
   const MemoryScope scope("planning " + std::to_string(options.tasks) + " tasks x " +
                           std::to_string(options.archs_per_task) + " configurations");
   Rng rng(options.seed);
-  const auto sorted = options.arch_sampling != "uniform" ? cells_by_params() : std::vector<Nb201Cell>{};
+  const auto sorted = uniform ? std::vector<Nb201Cell>{} : cells_by_params();
   std::vector<PlannedTask> plan(options.tasks);
   for (auto& t : plan) {
     t.seed = rng.next_u64();
@@ -131,12 +136,12 @@ std::vector<PlannedTask> plan_collection(const CollectOptions& options) {
     std::vector<Nb201Cell> chosen;
     for (int a = 0; static_cast<int>(t.archs.size()) < options.archs_per_task; ++a) {
       Arch config;
-      if (options.arch_sampling == "uniform") {
+      if (uniform) {
         config = space->sample(rng);
       } else {
         const size_t strata = static_cast<size_t>(options.archs_per_task), k = t.archs.size();
         const size_t lo = sorted.size() * k / strata, hi = sorted.size() * (k + 1) / strata;
-        const Nb201Cell cell = options.arch_sampling == "stratified"
+        const Nb201Cell cell = options.arch_sampling == ArchSampling::kStratified
                                    ? most_novel_op_mix(sorted, lo, hi, chosen, rng)
                                    : sorted[lo + rng.uniform_int(hi - lo)];
         config = Nb201Space::from_cell(cell);

@@ -7,9 +7,17 @@
 #include <string>
 #include <vector>
 
+#include "basics/enum_names.h"
 #include "models/trainer/proxy_preset.h"
 
 namespace tnas {
+
+// How each task's cells are drawn: uniform (the space's sampler); params-spread (nb201: one cell from each
+// stratum of the parameter range, which spreads accuracies); stratified (nb201: the parameter strata, each
+// cell the one of 8 drawn whose operation mix differs most from the task's others).
+enum class ArchSampling { kUniform, kParamsSpread, kStratified };  // uniform, params-spread, stratified
+template <>
+const EnumNames<ArchSampling>& enum_names<ArchSampling>();
 
 struct CollectOptions {
   std::string source;                      // dataset spec
@@ -18,7 +26,7 @@ struct CollectOptions {
   int min_images = 100, max_images = 100;  // n per class drawn uniformly per task
   int archs_per_task = 15;                 // A
   std::string space = "nb201";  // search space of the configurations (graphs/spaces/search_space_factory.h)
-  std::string arch_sampling = "uniform";  // uniform | params-spread | stratified (nb201)
+  ArchSampling arch_sampling = ArchSampling::kUniform;
   double valid_fraction = 0.2, test_fraction = 0.2;
   ProxyPreset preset;
   uint64_t seed = 0;

@@ -142,7 +142,7 @@ int run_collect_command(int argc, char** argv) {
   std::tie(o.min_images, o.max_images) =
       parse_range(args["images-per-class"].as<std::string>(), "images-per-class");
   o.archs_per_task = args["archs-per-task"].as<int>();
-  o.arch_sampling = args["arch-sampling"].as<std::string>();
+  o.arch_sampling = enum_option<ArchSampling>(args, "arch-sampling");
   o.space = args["space"].as<std::string>();
   o.preset = find_preset(args["preset"].as<std::string>());
   o.seed = args["seed"].as<uint64_t>();
