@@ -10,11 +10,40 @@
 namespace tnas {
 namespace {
 
-bool is_size(const std::string& metric) { return metric == "params" || metric == "flops"; }
+// The objectives tnas knows by name: one row each. A name not here is a metric the objective reports.
+enum class SpaceSize { kNone, kParams, kFlops };  // a size the space's cost model gives
+struct KnownObjective {
+  const char* name;             // as written in --objectives
+  const char* metric;           // the trial metric it reads
+  bool minimized;               // with or without a leading '-'
+  SpaceSize size;               // computed from the space when the trial does not report it
+  std::optional<double> worst;  // the default reference point (sizes: the pool's largest)
+};
+const std::vector<KnownObjective>& known_objectives() {
+  static const std::vector<KnownObjective> rows = {
+      {"acc", "accuracy", false, SpaceSize::kNone, 0.0},
+      {"params", "params", true, SpaceSize::kParams, std::nullopt},
+      {"flops", "flops", true, SpaceSize::kFlops, std::nullopt},
+      {"fairness", "fairness_gap", true, SpaceSize::kNone, 100.0},  // no gap in percent exceeds 100 points
+      {"latency", "latency_ms", true, SpaceSize::kNone, std::nullopt},
+      {"latency64", "latency64_ms", true, SpaceSize::kNone, std::nullopt},
+  };
+  return rows;
+}
+const KnownObjective* known_by_metric(const std::string& metric) {
+  for (const KnownObjective& row : known_objectives())
+    if (metric == row.metric) return &row;
+  return nullptr;
+}
+
+bool is_size(const std::string& metric) {
+  const KnownObjective* row = known_by_metric(metric);
+  return row && row->size != SpaceSize::kNone;
+}
 
 double size_of(const SearchSpace& space, const Arch& config, const std::string& metric) {
-  const ArchCost c = space.cost(config);
-  return static_cast<double>(metric == "params" ? c.params : c.flops);
+  const ArchCost cost = space.cost(config);
+  return static_cast<double>(known_by_metric(metric)->size == SpaceSize::kParams ? cost.params : cost.flops);
 }
 
 }  // namespace
@@ -29,15 +58,12 @@ std::vector<ObjectiveSpec> parse_objectives(const std::string& text) {
     s.name = s.maximize ? item : item.substr(1);
     if (s.name.empty()) throw Error("--objectives: an empty objective name in '" + text + "'");
     if (!seen.insert(s.name).second) throw Error("--objectives: '" + s.name + "' appears twice");
-    s.metric = s.name == "acc"         ? "accuracy"
-               : s.name == "fairness"  ? "fairness_gap"
-               : s.name == "latency"   ? "latency_ms"
-               : s.name == "latency64" ? "latency64_ms"
-                                       : s.name;
-    // Smaller networks, gaps and latencies are better, with or without the '-'.
-    if (is_size(s.metric) || s.metric == "fairness_gap" || s.metric == "latency_ms" ||
-        s.metric == "latency64_ms")
-      s.maximize = false;
+    s.metric = s.name;
+    for (const KnownObjective& row : known_objectives())
+      if (s.name == row.name) {
+        s.metric = row.metric;
+        s.maximize = s.maximize && !row.minimized;  // smaller sizes, gaps, latencies: with or without '-'
+      }
     specs.push_back(s);
   }
   if (specs.empty()) throw Error("--objectives: no objectives in '" + text + "'");
@@ -49,7 +75,7 @@ std::optional<std::vector<double>> objective_values(const std::vector<ObjectiveS
   if (!t.at("ok").get<bool>()) return std::nullopt;
   std::vector<double> v;
   for (const auto& s : specs) {
-    if (s.metric == "accuracy")
+    if (s.metric == "accuracy")  // the trial's own field, not one of its metrics
       v.push_back(t.at("accuracy").get<double>());
     else if (t.contains("metrics") && t["metrics"].contains(s.metric))
       v.push_back(t["metrics"][s.metric].get<double>());
@@ -83,10 +109,11 @@ std::vector<double> reference_point(const std::vector<ObjectiveSpec>& specs, con
     return ref;
   }
   for (const auto& s : specs) {
+    const KnownObjective* known = known_by_metric(s.metric);
     if (s.maximize) {
       ref.push_back(0);
-    } else if (s.metric == "fairness_gap") {
-      ref.push_back(100);  // no gap between accuracies in percent exceeds 100 points
+    } else if (known && known->worst) {
+      ref.push_back(*known->worst);
     } else if (is_size(s.metric)) {
       double worst = 0;
       for (const Arch& a : pool) worst = std::max(worst, size_of(space, a, s.metric));
