@@ -31,7 +31,8 @@ variants=("warm start from the best 5, no widening (before issue 26)|tnas|--warm
           "widen below 0.1 sd|tnas|--widen-below 0.1"
           "widen below 0.05 sd, 200 random cells too|tnas|--widen-sample 200"
           "warm start 2 edges apart, drawn from the best 3|tnas|--warm-start-distance 2 --warm-start-top 3"
-          "gp widened below 0.05 sd (gp's default: no widening)|gp|--widen-below 0.05")
+          "gp widened below 0.05 sd (gp's default: no widening)|gp|--widen-below 0.05"
+          "log parameter count as one more additive kernel family|tnas|--proxy-kernel params")
 peers=gp,bowl,random,evolution,local,params
 oracles=(fashion-mnist)
 [ -f "${TNAS_SHARED_DATA:-}/nb201/cifar10_test_acc_200ep.csv" ] && oracles=(cifar10 fashion-mnist)
@@ -82,7 +83,9 @@ def quartiles(values):  # linear interpolation between order statistics, as benc
 
 def cell(row):
     med, low, high = quartiles(row["final_regret"])
-    return (f"{med:.3f} [{low:.3f}, {high:.3f}]", f"{len(row['evals_to_optimum'])}/{seeds}",
+    top = row["evals_to_top_0_1pct"]
+    top_text = f"{len(top)}/{seeds}" + (f", {quartiles(top)[0]:.0f}" if top else "")
+    return (f"{med:.3f} [{low:.3f}, {high:.3f}]", f"{len(row['evals_to_optimum'])}/{seeds}", top_text,
             str(row["distinct_answers"]))
 
 runs = {o: {} for o in oracles}
@@ -93,10 +96,11 @@ for o in oracles:
         runs[o][row["method"]] = row
 head = "| method | setting |"
 for o in oracles:
-    head += f" {o}: median regret [quartiles] | {o}: seeds at the best cell | {o}: distinct answers |"
+    head += (f" {o}: median regret [quartiles] | {o}: seeds at the best cell | {o}: seeds in the top 0.1 %,"
+             f" median evaluations | {o}: distinct answers |")
 print(f"{seeds} seeds x {budget} evaluations per row; regret in accuracy points against each oracle's best cell\n")
 print(head)
-print("| --- | --- |" + " --- | --- | --- |" * len(oracles))
+print("| --- | --- |" + " --- | --- | --- | --- |" * len(oracles))
 for name in labels + peers:
     line = f"| {method_of.get(name, name)} | {name if name in labels else 'as in table 1'} |"
     for o in oracles:

@@ -63,6 +63,8 @@ int run(int argc, char** argv) {
       cxxopts::value<int>()->default_value(std::to_string(BayesOptSettings{}.warm_start_top)))(
       "widen-below", "tnas, gp: widen below this expected improvement (observed sd units; 0: never)",
       cxxopts::value<double>())(
+      "proxy-kernel", "tnas: none or params (a zero-cost proxy as an additive kernel family)",
+      cxxopts::value<std::string>()->default_value(enum_name(BayesOptSettings{}.proxy_kernel)))(
       "widen-sample", "tnas, gp: random cells of the pool among the wider candidates",
       cxxopts::value<int>()->default_value(std::to_string(BayesOptSettings{}.widen_sample)))(
       "mutation-parents", "BO methods: best cells whose neighbours are acquisition candidates",
@@ -138,6 +140,7 @@ int run(int argc, char** argv) {
       s.bo.warm_start_top = args["warm-start-top"].as<int>();
       s.bo.mutation_parents = args["mutation-parents"].as<int>();
       if (args.count("widen-below")) s.bo.widen_below = args["widen-below"].as<double>();
+      s.bo.proxy_kernel = enum_option<ProxyKernel>(args, "proxy-kernel");
       s.bo.widen_sample = args["widen-sample"].as<int>();
       s.bo.acquisition_pool = enum_option<AcquisitionPool>(args, "acquisition-pool");
       s.bo.warm_start_from = enum_option<WarmStartFrom>(args, "warm-start-from");

@@ -466,6 +466,28 @@ TEST(Search, TheWarmStartDrawsFromThePriorsTopWithTheSeed) {
   EXPECT_THROW(run_search(bad, [](const std::string&) {}), Error);
 }
 
+TEST(Search, AProxyKernelIsOneMoreFamilyOfTnasAdditiveKernel) {
+  const std::string checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
+  if (!std::filesystem::exists(checkpoint + "/manifest.json")) GTEST_SKIP() << checkpoint << " is absent";
+  const auto dir = test::scratch_dir("search_proxy_kernel");
+  const std::string table = test::synthetic_table(dir);  // accuracy grows with 3x3 convs, so does size
+  const std::string images = (dir / "target.bin").string();
+  test::write_cifar(test::synthetic_images(200, 3, 32, 32, 10), images, false);
+  auto s = settings("tnas", table, (dir / "params").string(), 12);
+  s.bo.checkpoint = checkpoint;
+  s.bo.dataset = "cifar10:" + images;
+  s.bo.proxy_kernel = ProxyKernel::kParams;
+  run_search(s, [](const std::string&) {});
+  int chose_params = 0;
+  std::ifstream in(s.out + "/trials.jsonl");
+  for (std::string line; std::getline(in, line);)
+    chose_params += nlohmann::json::parse(line).value("proposal", "").find("params") != std::string::npos;
+  EXPECT_GE(chose_params, 1);  // the marginal likelihood gave the size family a weight at least once
+  auto gp = settings("gp", table, (dir / "gp").string(), 6);
+  gp.bo.proxy_kernel = ProxyKernel::kParams;
+  EXPECT_THROW(run_search(gp, [](const std::string&) {}), Error);  // gp has no additive kernel
+}
+
 TEST(Search, ASecondSearchOnTheSameRunDirectoryIsRefused) {
   const auto dir = test::scratch_dir("search_lock");
   const std::string table = test::synthetic_table(dir);

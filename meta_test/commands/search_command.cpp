@@ -33,6 +33,7 @@ SearchSettings search_settings(const cxxopts::ParseResult& args) {
   s.bo.warm_start_distance = args["warm-start-distance"].as<int>();
   s.bo.warm_start_top = args["warm-start-top"].as<int>();
   if (args.count("widen-below")) s.bo.widen_below = args["widen-below"].as<double>();
+  s.bo.proxy_kernel = enum_option<ProxyKernel>(args, "proxy-kernel");
   s.bo.widen_sample = args["widen-sample"].as<int>();
   s.bo.warm_start_from = enum_option<WarmStartFrom>(args, "warm-start-from");
   s.bo.finetune_steps = args["finetune-steps"].as<int>();
@@ -213,6 +214,10 @@ cxxopts::Options search_options(const std::string& program) {
       "--widen-sample random cells compete too (0: never widen; default: tnas " +
           shortest_text(kTnasWidenBelow) + ", gp 0)",
       cxxopts::value<double>())(
+      "proxy-kernel",
+      "tnas: a zero-cost proxy of every cell as one more family of the additive kernel, weighted by the "
+      "target's marginal likelihood: none or params (log parameter count)",
+      cxxopts::value<std::string>()->default_value(enum_name(BayesOptSettings{}.proxy_kernel)))(
       "widen-sample", "tnas, gp: cells of the whole pool drawn with the seed when widening",
       cxxopts::value<int>()->default_value(std::to_string(BayesOptSettings{}.widen_sample)))(
       "warm-start", "Initial evaluations before BO", cxxopts::value<int>()->default_value("5"))(

@@ -98,6 +98,16 @@ Eigen::VectorXd meta_data_means(const SearchContext& context, const BayesOptSett
   return means;
 }
 
+// log(parameters) of each pool cell, standardized over the pool: the size proxy as a kernel feature.
+Eigen::VectorXd log_params(const SearchContext& context) {
+  Eigen::VectorXd values(static_cast<long>(context.pool.size()));
+  for (size_t i = 0; i < context.pool.size(); ++i)
+    values(static_cast<long>(i)) =
+        std::log(std::max<double>(1.0, static_cast<double>(context.space->cost(context.pool[i]).params)));
+  const double mean = values.mean(), sd = std::sqrt((values.array() - mean).square().mean());
+  return (values.array() - mean) / (sd > 1e-12 ? sd : 1.0);
+}
+
 class BayesOpt final : public SearchMethod, public AccuracyModel {
  public:
   BayesOpt(const SearchContext& context, const BayesOptSettings& settings)
@@ -146,6 +156,7 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
       const double mu = mean.mean(), sd = std::sqrt((mean.array() - mu).square().mean());
       prior_ = (mean.array() - mu) / (sd > 1e-12 ? sd : 1.0);
     }
+    if (settings.meta_trained && settings.proxy_kernel == ProxyKernel::kParams) proxy_ = log_params(context);
     surrogate_.emplace(std::move(*surrogate));
     setup_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
@@ -202,6 +213,7 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     // Recorded only when set, so that run directories from before the setting existed resume unchanged.
     if (s_.warm_start_top != 1) described["warm_start_top"] = s_.warm_start_top;
     if (widen_below() > 0) described["widen"] = {{"below_sd", widen_below()}, {"sample", s_.widen_sample}};
+    if (s_.proxy_kernel != ProxyKernel::kNone) described["proxy_kernel"] = enum_name(s_.proxy_kernel);
     return described;
   }
 
@@ -256,11 +268,23 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
         "deep", matern52_from_distances(train_distances, hyperparameters) / hyperparameters.outputscale(),
         matern52_from_distances(cross_distances, hyperparameters) / hyperparameters.outputscale(),
         Eigen::VectorXd::Ones(m)};
-    Eigen::VectorXd pr(n), pc(m);
-    for (long a = 0; a < n; ++a) pr(a) = prior_(rows[a]);
-    for (long c = 0; c < m; ++c) pc(c) = prior_(candidates[c]);
-    KernelBlock prior{"prior", pr * pr.transpose(), pr * pc.transpose(), pc.array().square()};
-    return {{{deep}, weights}, {{prior}, weights}, wl_.family(rows, candidates, weights)};
+    std::vector<KernelFamily> families = {{{deep}, weights},
+                                          {{linear_kernel("prior", prior_, rows, candidates)}, weights},
+                                          wl_.family(rows, candidates, weights)};
+    if (proxy_.size() > 0) families.push_back({{linear_kernel("params", proxy_, rows, candidates)}, weights});
+    return families;
+  }
+
+  // A linear kernel on one standardized feature of the pool's cells (the zero-shot prediction, a proxy).
+  static KernelBlock linear_kernel(const std::string& name, const Eigen::VectorXd& feature,
+                                   const std::vector<long>& rows, const std::vector<long>& candidates) {
+    Eigen::VectorXd at_rows(static_cast<long>(rows.size())),
+        at_candidates(static_cast<long>(candidates.size()));
+    for (size_t a = 0; a < rows.size(); ++a) at_rows(static_cast<long>(a)) = feature(rows[a]);
+    for (size_t c = 0; c < candidates.size(); ++c)
+      at_candidates(static_cast<long>(c)) = feature(candidates[c]);
+    return {name, at_rows * at_rows.transpose(), at_rows * at_candidates.transpose(),
+            at_candidates.array().square()};
   }
 
   double widen_below() const { return s_.widen_below.value_or(0.0); }  // set by deep_kernel_settings
@@ -562,6 +586,7 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
   Eigen::MatrixXd z_;
   Eigen::VectorXd zero_shot_;
   Eigen::VectorXd prior_;  // zero-shot mean over the pool, standardized (tnas only)
+  Eigen::VectorXd proxy_;  // a zero-cost proxy over the pool, standardized (empty: none)
   WlKernelCache wl_{pool_};
 };
 

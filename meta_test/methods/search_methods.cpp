@@ -49,6 +49,12 @@ const EnumNames<PendingTreatment>& enum_names<PendingTreatment>() {
   return names;
 }
 template <>
+const EnumNames<ProxyKernel>& enum_names<ProxyKernel>() {
+  static const EnumNames<ProxyKernel> names = {{ProxyKernel::kNone, "none"},
+                                               {ProxyKernel::kParams, "params"}};
+  return names;
+}
+template <>
 const EnumNames<MultiFidelityModel>& enum_names<MultiFidelityModel>() {
   static const EnumNames<MultiFidelityModel> names = {{MultiFidelityModel::kHighest, "highest"},
                                                       {MultiFidelityModel::kRung, "rung"}};
@@ -81,6 +87,9 @@ BayesOptSettings deep_kernel_settings(const BayesOptSettings& bo, bool meta_trai
   BayesOptSettings s = bo;
   s.meta_trained = meta_trained;
   if (!s.widen_below) s.widen_below = meta_trained ? kTnasWidenBelow : 0.0;
+  if (s.proxy_kernel != ProxyKernel::kNone && (!meta_trained || s.kernel != KernelChoice::kAdditive))
+    throw Error("--proxy-kernel " + enum_name(s.proxy_kernel) +
+                " is a family of tnas's additive kernel: use it with --method tnas --kernel additive");
   if (!s.meta_trained)
     s.kernel = KernelChoice::kDeep;  // gp: the deep kernel without meta-training, nothing to add
   if (s.meta_trained && s.checkpoint.empty()) throw Error("method tnas needs --checkpoint DIR");

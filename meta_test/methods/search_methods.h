@@ -103,6 +103,7 @@ enum class KernelChoice { kDeep, kAdditive };                  // deep, additive
 enum class ParegoModel { kBowl, kTnas };                       // bowl, tnas
 enum class PendingTreatment { kNone, kBeliever, kFantasies };  // none, believer, fantasies
 enum class MultiFidelityModel { kHighest, kRung };             // highest, rung
+enum class ProxyKernel { kNone, kParams };                     // none, params
 template <>
 const EnumNames<WarmStartFrom>& enum_names<WarmStartFrom>();
 template <>
@@ -119,6 +120,8 @@ template <>
 const EnumNames<PendingTreatment>& enum_names<PendingTreatment>();
 template <>
 const EnumNames<MultiFidelityModel>& enum_names<MultiFidelityModel>();
+template <>
+const EnumNames<ProxyKernel>& enum_names<ProxyKernel>();
 
 inline constexpr double kTnasWidenBelow = 0.05;
 
@@ -169,6 +172,10 @@ struct BayesOptSettings {
   // bench/RESULTS.md 1n's choice on two oracles: widening took gp's median regret on CIFAR-10 from 0.06 to
   // 0.61).
   std::optional<double> widen_below;
+  // tnas with the additive kernel: a zero-cost proxy of every pool cell as one more linear kernel family,
+  // weighted by the target's marginal likelihood like the others (issue 26 item 2): none or params (log
+  // parameter count).
+  ProxyKernel proxy_kernel = ProxyKernel::kNone;
   int widen_sample = 0;
 };
 
