@@ -23,11 +23,12 @@ fail() {
   failures=$((failures + 1))
 }
 pwned="$work/PWNED"
-no_pwned() { [ ! -e "$pwned" ] || fail "$1: a value ran as shell code ($pwned exists)"; }
+# (The file is removed after a report, so that with TNAS_TEST_KEEP_GOING each later case is judged on its own.)
+no_pwned() { [ ! -e "$pwned" ] || { fail "$1: a value ran as shell code ($pwned exists)" && rm -f "$pwned"; }; }
 refused() {  # PATTERN COMMAND...: exits 1 with one line holding PATTERN
   pattern=$1
   shift
-  if "$@" > "$work/out.txt" 2> "$work/err.txt"; then fail "accepted: $*" && return 0; fi
+  if "$@" > "$work/out.txt" 2> "$work/err.txt" < /dev/null; then fail "accepted: $*" && return 0; fi
   grep -q -- "$pattern" "$work/err.txt" || { fail "unclear error for $*: $(head -c 300 "$work/err.txt")" && return 0; }
   [ "$(wc -l < "$work/err.txt")" -le 2 ] || fail "more than one line for $*: $(cat "$work/err.txt")"
 }
@@ -46,7 +47,7 @@ for bad in 'semi;colon' 'dollar$(touch PWNED)x' 'back`touch PWNED`tick' "quote's
     fail "the scripts for --out '$bad' failed: $(tail -2 "$work/task.log")"
   [ -f "$dir/md.h5" ] || fail "no merged collection at --out '$bad'"
   no_pwned "collect --out '$bad'"
-  [ ! -e "$work/PWNED" ] && [ ! -e "$dir/PWNED" ] || fail "--out '$bad' ran a command"
+  [ ! -e "$work/PWNED" ] && [ ! -e "$dir/PWNED" ] || { fail "--out '$bad' ran a command" && rm -f "$work/PWNED" "$dir/PWNED"; }
   tried=$((tried + 1))
 done
 # A newline cannot be written into a script line safely, nor a double quote into an #SBATCH line: refused.
