@@ -98,14 +98,20 @@ Eigen::VectorXd meta_data_means(const SearchContext& context, const BayesOptSett
   return means;
 }
 
+// A feature of every pool cell, standardized over the pool (zero mean, unit variance; unchanged scale when
+// constant), so that it can serve as a linear kernel family.
+Eigen::VectorXd standardized_over_pool(const Eigen::VectorXd& values) {
+  const double mean = values.mean(), sd = std::sqrt((values.array() - mean).square().mean());
+  return (values.array() - mean) / (sd > 1e-12 ? sd : 1.0);
+}
+
 // log(parameters) of each pool cell, standardized over the pool: the size proxy as a kernel feature.
 Eigen::VectorXd log_params(const SearchContext& context) {
   Eigen::VectorXd values(static_cast<long>(context.pool.size()));
   for (size_t i = 0; i < context.pool.size(); ++i)
     values(static_cast<long>(i)) =
         std::log(std::max<double>(1.0, static_cast<double>(context.space->cost(context.pool[i]).params)));
-  const double mean = values.mean(), sd = std::sqrt((values.array() - mean).square().mean());
-  return (values.array() - mean) / (sd > 1e-12 ? sd : 1.0);
+  return standardized_over_pool(values);
 }
 
 class BayesOpt final : public SearchMethod, public AccuracyModel {
@@ -153,8 +159,7 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
       const Eigen::VectorXd& mean = setup->zero_shot_mean;
       if (settings.warm_start_from == WarmStartFrom::kZeroShot) zero_shot_ = mean;
       // The prior as a kernel feature of the additive GP: standardized over the pool.
-      const double mu = mean.mean(), sd = std::sqrt((mean.array() - mu).square().mean());
-      prior_ = (mean.array() - mu) / (sd > 1e-12 ? sd : 1.0);
+      prior_ = standardized_over_pool(mean);
     }
     if (settings.meta_trained && settings.proxy_kernel == ProxyKernel::kParams) proxy_ = log_params(context);
     surrogate_.emplace(std::move(*surrogate));
