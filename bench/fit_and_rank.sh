@@ -1,7 +1,8 @@
 # Sourced by the benchmarks that compare fits (fit_ranking.sh, protocol_transfer.sh); needs $build.
 # fit_and_rank DIR META EPOCHS SEED IMAGES_SPEC [FIT OPTIONS...]: `meta_train fit` into DIR (one thread,
 # --arch-hidden 128 as the default checkpoint), resumed when killed and skipped when complete, then the
-# checkpoint's zero-shot ranking of every cell on IMAGES_SPEC into DIR.rank.tsv. The fit's log is DIR.log.
+# checkpoint's zero-shot ranking of every cell on IMAGES_SPEC into DIR.rank.tsv (one thread too: two threads
+# beside another busy process run the small networks of zero-cost proxies 30x slower). The fit's log is DIR.log.
 fit_and_rank() {
   local dir=$1 meta=$2 epochs=$3 seed=$4 images=$5
   shift 5
@@ -11,7 +12,7 @@ fit_and_rank() {
       --arch-hidden 128 "$@" > "$dir.log" 2>&1 || { echo "fit failed: see $dir.log" >&2; return 1; }
     rm -rf "$dir/last"
   fi
-  "$build/meta_test/meta_test" rank --checkpoint "$dir" --dataset "$images" --top 0 --no-dedupe \
+  "$build/meta_test/meta_test" rank --checkpoint "$dir" --dataset "$images" --top 0 --no-dedupe --threads 1 \
     > "$dir.rank.tsv" 2> "$dir.rank.log"
 }
 

@@ -5,16 +5,21 @@
 # Spearman at the kept epoch and at the last epoch (the last one is not chosen on the held-out data, so it
 # is the unbiased comparison of losses), and the zero-shot Spearman of the kept checkpoint over the 15,625
 # cells of the NB201 CIFAR-10 table with the CIFAR-10 subset's images (a dataset none of the fits saw).
-#   bench/fit_ranking.sh --out DIR [--seeds N] [--epochs E] [--jobs J] [--quick] [META.h5 ...]
+# With --study proxies (issue 26 item 2) the variants are the best loss of the first study with zero-cost
+# proxies of each (cell, subtask) as surrogate inputs (meta_train fit --proxy-inputs): none, the size alone,
+# the four that rank NB201 best alone, all eight; the CIFAR-10 ranking then computes the proxies of all
+# 6,466 cells on the CIFAR-10 images once (cached for every fit).
+#   bench/fit_ranking.sh --out DIR [--study loss|proxies] [--seeds N] [--epochs E] [--jobs J] [--quick] [META.h5 ...]
 # Default meta-data: the complete shards of checkpoints/transfer-meta-data (listed below), merged.
 set -euo pipefail
-out=. seeds=3 epochs=30 jobs=2 quick=0 metas=()
+out=. seeds=3 epochs=30 jobs=2 quick=0 metas=() study=loss
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out=$2; shift ;;
     --seeds) seeds=$2; shift ;;
     --epochs) epochs=$2; shift ;;
     --jobs) jobs=$2; shift ;;
+    --study) study=$2; shift ;;
     --quick) quick=1 seeds=1 epochs=1 ;;
     -*) echo "fit_ranking.sh: unknown option '$1'" >&2; exit 2 ;;
     *) metas+=("$1") ;;
@@ -28,12 +33,18 @@ images=$shared/cifar10/train_500pc.bin
 for f in "$table" "$images" "$shared/imagenet/imagenet16" "$shared/imagenet/imagenet32"; do
   [ -e "$f" ] || { echo "fit_ranking.sh: needs $f" >&2; exit 2; }
 done
-work=$out/fit_ranking
+case "$study" in
+  loss) name=fit_ranking ;;
+  proxies) name=fit_ranking_proxies ;;
+  *) echo "fit_ranking.sh: --study must be loss or proxies, got '$study'" >&2; exit 2 ;;
+esac
+work=$out/$name
 mkdir -p "$work"
 # Default: the shards that were complete when this bench was written (a shard still being collected is being
 # written, and must not be read).
-[ ${#metas[@]} -gt 0 ] || metas=(checkpoints/transfer-meta-data/imagenet16-fast.shard0.h5
-  checkpoints/transfer-meta-data/imagenet16-fast.shard1.h5 checkpoints/transfer-meta-data/imagenet32-fast32.shard0.h5)
+shards=checkpoints/transfer-meta-data
+[ ${#metas[@]} -gt 0 ] || metas=("$shards/imagenet16-fast.shard0.h5" "$shards/imagenet16-fast.shard1.h5"
+  "$shards/imagenet16-fast.shard2.h5" "$shards/imagenet32-fast32.shard0.h5" "$shards/imagenet32-fast32.shard1.h5")
 meta=$work/meta.h5
 "$build/meta_train/meta_train" merge --out "$meta" "${metas[@]}" > "$work/merge.log" 2>&1  # written atomically
 sources=(--source "imagenet16=imagenet16:$shared/imagenet/imagenet16?classes=121-1000"
@@ -43,6 +54,13 @@ variants=("reference (-MLL, pooled selection)|"
   "-MLL, within-subtask selection|--select-by within"
   "-MLL + 1 x rank loss, within-subtask selection|--rank-loss 1 --select-by within"
   "-MLL + 3 x rank loss, within-subtask selection|--rank-loss 3 --select-by within")
+if [ "$study" = proxies ]; then
+  best="--rank-loss 1 --select-by within"
+  variants=("-MLL + 1 x rank loss, within (no proxies)|$best"
+    "same + proxy input: params|$best --proxy-inputs params"
+    "same + proxy inputs: synflow, naswot, jacov, params|$best --proxy-inputs synflow,naswot,jacov,params"
+    "same + proxy inputs: all eight|$best --proxy-inputs synflow,snip,grad_norm,fisher,naswot,jacov,params,flops")
+fi
 [ $quick = 1 ] && variants=("${variants[0]}" "${variants[2]}")
 source "$(dirname "$0")/fit_and_rank.sh"
 fit_one() {  # VARIANT_INDEX SEED
@@ -50,9 +68,12 @@ fit_one() {  # VARIANT_INDEX SEED
   fit_and_rank "$work/v$1/seed$2" "$meta" "$epochs" "$2" "cifar10:$images" "${sources[@]}" \
     $([ $quick = 1 ] && echo --featurizer-epochs 1) ${variants[$1]#*|}
 }
+# One fit that reads data-dependent proxies first, alone: it computes the proxies of the meta-data's pairs and
+# of every cell on the CIFAR-10 images into the cache, which then serves the fits that run side by side.
+if [ "$study" = proxies ]; then fit_one 2 0; fi
 run_fits "${#variants[@]}" "$seeds" "$jobs"
 printf '%s\n' "${variants[@]}" > "$work/variants.txt"
-TNAS_BENCH_DIR=$(cd "$(dirname "$0")" && pwd) python3 - "$table" "$work" "$seeds" "$epochs" "$out/fit_ranking.json" <<'PY'
+TNAS_BENCH_DIR=$(cd "$(dirname "$0")" && pwd) python3 - "$table" "$work" "$seeds" "$epochs" "$out/$name.json" <<'PY'
 import csv, json, os, sys
 sys.path.insert(0, os.environ["TNAS_BENCH_DIR"])
 from rank_stats import quantile, spearman

@@ -128,7 +128,7 @@ int run(int argc, char** argv) {
   const auto& args = *parsed;
   require_option(args, "meta", "FILE.h5");
   const Surrogate surrogate = Surrogate::load(args["checkpoint"].as<std::string>(), "nb201");
-  Scoring scoring{surrogate};
+  Scoring scoring{surrogate, {}};
   scoring.tasks_wanted = args["tasks"].as<int>();
   scoring.batch = args["batch"].as<int>();
   if (args.count("source"))

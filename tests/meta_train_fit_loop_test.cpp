@@ -118,7 +118,7 @@ struct SmallLoop {
     std::vector<EncoderInput> configs;
     for (const auto& a : md.archs) configs.push_back({make_op_graph(Nb201Cell::parse(a.string)), {}});
     embedder = std::make_unique<PairEmbedder>(surrogate->impl(), std::vector<TaskImages>(30), FeatureMatrix{},
-                                              configs, torch::kCPU);
+                                              configs, PairProxyInputs{}, torch::kCPU);
     loop =
         std::make_unique<FitLoop>(surrogate->impl(), *embedder, std::move(split),
                                   std::vector<std::string>{"a", "b"}, FitLoopOptions{epochs, 16, lr, 64, 0});

@@ -10,6 +10,7 @@
 #include "meta_test/bo/target_embedding.h"
 #include "meta_test/commands/commands.h"
 #include "meta_test/search/candidate_pool.h"
+#include "models/proxies/proxy_inputs.h"
 
 namespace tnas {
 
@@ -53,9 +54,11 @@ int run_rank_command(int argc, char** argv) {
   const std::unique_ptr<SearchSpace> space = make_search_space(surrogate.options().search_space);
   const std::vector<Arch> pool =
       draw_pool(*space, PoolSettings{!args.count("no-dedupe"), pool_size, args["seed"].as<uint64_t>()});
+  Eigen::MatrixXf g = surrogate.arch_embeddings(*space, pool);
+  append_proxy_inputs(g, surrogate.options().proxy_inputs, *space, pool,
+                      args.count("dataset") ? args["dataset"].as<std::string>() : "");
   Eigen::VectorXd mean, var;
-  zero_shot_posterior(surrogate, surrogate.kernel_features(d, surrogate.arch_embeddings(*space, pool)), mean,
-                      var);
+  zero_shot_posterior(surrogate, surrogate.kernel_features(d, g), mean, var);
   std::vector<size_t> order(pool.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return mean(a) > mean(b); });

@@ -19,6 +19,7 @@
 #include "meta_test/bo/target_embedding.h"
 #include "meta_test/bo/wl_kernel_cache.h"
 #include "meta_test/methods/search_methods.h"
+#include "models/proxies/proxy_inputs.h"
 #include "models/runtime/runtime.h"
 #include "models/surrogate/gp_regression.h"
 #include "models/surrogate/surrogate.h"
@@ -58,6 +59,9 @@ PoolEmbedding embed_pool_and_target(const SearchContext& context, const BayesOpt
                                     const Surrogate& surrogate) {
   PoolEmbedding setup;
   setup.arch_embeddings = surrogate.arch_embeddings(*context.space, context.pool);
+  if (settings.meta_trained)  // a checkpoint that reads zero-cost proxies gets them on the target's images
+    append_proxy_inputs(setup.arch_embeddings, surrogate.options().proxy_inputs, *context.space, context.pool,
+                        settings.dataset);
   setup.dataset_embedding = Eigen::VectorXf::Zero(surrogate.options().nz);
   if (!settings.meta_trained || !surrogate.options().dataset_embedding) return setup;
   // D needs images_per_class images per class: featurize only those, or, when D is redrawn every step, a
@@ -268,7 +272,7 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
                                               const std::vector<long>& candidates,
                                               const GpHyperparameters& hyperparameters) {
     const std::vector<double> weights = {0.0, 0.5, 1.0};
-    const long n = static_cast<long>(rows.size()), m = static_cast<long>(candidates.size());
+    const long m = static_cast<long>(candidates.size());
     KernelBlock deep{
         "deep", matern52_from_distances(train_distances, hyperparameters) / hyperparameters.outputscale(),
         matern52_from_distances(cross_distances, hyperparameters) / hyperparameters.outputscale(),

@@ -5,6 +5,7 @@
 #include "datasets/images/dataset_spec.h"
 #include "meta_train/commands/commands.h"
 #include "meta_train/fit/surrogate_fitter.h"
+#include "models/proxies/proxy_inputs.h"
 
 namespace tnas {
 
@@ -45,6 +46,11 @@ int run_fit_command(int argc, char** argv) {
       "arch-hidden", "DAG-GRU hidden size",
       cxxopts::value<int64_t>()->default_value(std::to_string(d.model.arch_hidden)))(
       "no-dataset-embedding", "Ablation: a constant dataset embedding")(
+      "proxy-inputs",
+      "Zero-cost proxies of each (cell, subtask) read beside D and G, comma-separated (synflow, snip, "
+      "grad_norm, fisher, naswot, jacov, params, flops), computed on 64 of the subtask's images and cached; "
+      "searches with the checkpoint compute them on the target's images. none: the reference model",
+      cxxopts::value<std::string>()->default_value("none"))(
       "rank-loss",
       "Weight of a within-subtask ranking loss beside the -MLL (1 - Pearson of each subtask's cells "
       "predicted "
@@ -85,6 +91,7 @@ int run_fit_command(int argc, char** argv) {
   o.model.nz = args["nz"].as<int64_t>();
   o.model.arch_hidden = args["arch-hidden"].as<int64_t>();
   o.model.dataset_embedding = args.count("no-dataset-embedding") == 0;
+  o.model.proxy_inputs = parse_zero_cost_proxy_list(args["proxy-inputs"].as<std::string>());
   if (args.count("source"))
     for (const auto& item : args["source"].as<std::vector<std::string>>()) {
       const size_t eq = item.find('=');

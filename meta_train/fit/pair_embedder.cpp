@@ -8,8 +8,12 @@ namespace tnas {
 
 PairEmbedder::PairEmbedder(SurrogateImpl& surrogate, std::vector<TaskImages> tasks,
                            const FeatureMatrix& features, std::vector<EncoderInput> configs,
-                           torch::Device device)
-    : s_(surrogate), tasks_(std::move(tasks)), configs_(std::move(configs)), device_(device) {
+                           PairProxyInputs proxies, torch::Device device)
+    : s_(surrogate),
+      tasks_(std::move(tasks)),
+      configs_(std::move(configs)),
+      proxies_(std::move(proxies)),
+      device_(device) {
   if (features.rows > 0)
     features_ = torch::from_blob(const_cast<float*>(features.values.data()), {features.rows, features.dim},
                                  torch::kFloat32)
@@ -51,7 +55,20 @@ torch::Tensor PairEmbedder::kernel_features(const std::vector<FitPair>& batch, R
   std::vector<int64_t> ti, ai;
   for (const auto& p : batch) ti.push_back(task_slot[p.task]), ai.push_back(arch_slot[p.arch]);
   auto d = torch::stack(ds).index_select(0, torch::tensor(ti));
-  return s_.net->kernel->features(d, g.index_select(0, torch::tensor(ai)));
+  auto pair_g = g.index_select(0, torch::tensor(ai).to(device_));
+  const int64_t count = static_cast<int64_t>(s_.options.proxy_inputs.size());
+  if (count == 0) return s_.net->kernel->features(d, pair_g);
+  std::vector<float> values;  // (B, P): each pair's proxies beside its G
+  for (const auto& p : batch) {
+    const auto it = proxies_.find({p.task, p.arch});
+    if (it == proxies_.end())
+      throw Error("no zero-cost proxies for task " + std::to_string(p.task) + ", cell " +
+                  std::to_string(p.arch));
+    values.insert(values.end(), it->second.begin(), it->second.end());
+  }
+  const auto proxies =
+      torch::from_blob(values.data(), {static_cast<int64_t>(batch.size()), count}, torch::kFloat32).clone();
+  return s_.net->kernel->features(d, torch::cat({pair_g, proxies.to(device_)}, 1));
 }
 
 torch::Tensor PairEmbedder::labels(const std::vector<FitPair>& batch) {

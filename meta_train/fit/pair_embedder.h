@@ -17,8 +17,9 @@ class PairEmbedder {
   // `features` rows are those the tasks' feature_rows name; unused (may be empty) without the dataset
   // embedding. `configs[a]`: what the encoder reads of the meta-dataset's configuration a
   // (graphs/spaces/search_space.h).
+  // `proxies`: each pair's proxy inputs when the surrogate reads them (SurrogateOptions::proxy_inputs).
   PairEmbedder(SurrogateImpl& surrogate, std::vector<TaskImages> tasks, const FeatureMatrix& features,
-               std::vector<EncoderInput> configs, torch::Device device);
+               std::vector<EncoderInput> configs, PairProxyInputs proxies, torch::Device device);
 
   // (B, joint) kernel features of a batch; draws each subtask's images from `rng`.
   torch::Tensor kernel_features(const std::vector<FitPair>& batch, Rng& rng) const;
@@ -39,6 +40,7 @@ class PairEmbedder {
   std::vector<TaskImages> tasks_;
   torch::Tensor features_;
   std::vector<EncoderInput> configs_;
+  PairProxyInputs proxies_;
   torch::Device device_;
 };
 

@@ -1,5 +1,6 @@
 #include "meta_train/fit/surrogate_fitter.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "basics/error.h"
@@ -55,14 +56,18 @@ bool restore_featurizer(Surrogate& surrogate, const FitOptions& options, const C
 // The surrogate, its featurizer trained (built-in one) or restored and the features of every task's images
 // computed (with the dataset embedding); `tasks` gets each task's images.
 Surrogate prepare_surrogate(const FitOptions& o, const MetaDataset& md, const CheckpointFolder& folder,
-                            std::vector<TaskImages>& tasks, FeatureMatrix& features,
+                            std::vector<TaskImages>& tasks, FeatureMatrix& features, PairProxyInputs& proxies,
                             const ProgressFn& progress) {
+  if (!o.model.proxy_inputs.empty() && !o.model.dataset_embedding)
+    throw Error("--proxy-inputs needs the subtasks' images, which --no-dataset-embedding does without");
   if (!o.model.dataset_embedding) {
     tasks.assign(md.tasks.size(), TaskImages{});
     return Surrogate(o.model, 1, o.seed, o.featurizer_path);
   }
   const std::vector<ImageDataset> sources = load_meta_sources(md, o.source_specs, o.meta_dataset, progress);
   tasks = list_task_images(md, sources, o.meta_dataset);
+  if (!o.model.proxy_inputs.empty())
+    proxies = pair_proxy_inputs(md, sources, tasks, o.model.proxy_inputs, progress);
   // The built-in featurizer learns the classes of the source with the most classes that have images.
   size_t featurizer_source = 0;
   for (size_t i = 0; i < sources.size(); ++i)
@@ -76,6 +81,26 @@ Surrogate prepare_surrogate(const FitOptions& o, const MetaDataset& md, const Ch
                              o.seed, progress);
   features = task_features(surrogate, md, sources, tasks, o.feature_cache_dir, progress);
   return surrogate;
+}
+
+// The deep kernel's standardization of its proxy inputs: each proxy's mean and standard deviation over the
+// meta-dataset's pairs (undefined values left out).
+void standardize_proxy_inputs(SurrogateImpl& surrogate, const PairProxyInputs& proxies) {
+  const size_t count = surrogate.options.proxy_inputs.size();
+  auto mean = torch::zeros({static_cast<int64_t>(count)}), std = torch::ones({static_cast<int64_t>(count)});
+  for (size_t p = 0; p < count; ++p) {
+    double sum = 0, sum_squares = 0;
+    int64_t n = 0;
+    for (const auto& [pair, values] : proxies)
+      if (std::isfinite(values[p])) sum += values[p], sum_squares += double(values[p]) * values[p], ++n;
+    if (n == 0) continue;
+    const double m = sum / static_cast<double>(n);
+    mean[static_cast<int64_t>(p)] = m;
+    std[static_cast<int64_t>(p)] = std::max(1e-6, std::sqrt(std::max(0.0, sum_squares / n - m * m)));
+  }
+  torch::NoGradGuard no_grad;
+  surrogate.net->kernel->proxy_mean.copy_(mean);
+  surrogate.net->kernel->proxy_std.copy_(std);
 }
 
 }  // namespace
@@ -100,7 +125,9 @@ FitMetrics fit_surrogate(const FitOptions& options, const std::function<void(con
 
   std::vector<TaskImages> tasks;
   FeatureMatrix features;
-  Surrogate surrogate = prepare_surrogate(o, md, folder, tasks, features, progress);
+  PairProxyInputs proxies;
+  Surrogate surrogate = prepare_surrogate(o, md, folder, tasks, features, proxies, progress);
+  if (!proxies.empty()) standardize_proxy_inputs(surrogate.impl(), proxies);
   std::vector<bool> embeddable(md.tasks.size(), true);
   if (o.model.dataset_embedding)  // a task none of whose classes has images is left out (the meta-dataset
                                   // says so)
@@ -115,7 +142,7 @@ FitMetrics fit_surrogate(const FitOptions& options, const std::function<void(con
   std::vector<std::string> source_names;
   for (const auto& s : md.sources) source_names.push_back(s.name);
   SurrogateImpl& s = surrogate.impl();
-  const PairEmbedder embedder(s, std::move(tasks), features, std::move(configs), device);
+  const PairEmbedder embedder(s, std::move(tasks), features, std::move(configs), std::move(proxies), device);
   FitLoop loop(s, embedder, std::move(split), source_names,
                FitLoopOptions{o.epochs, o.batch, o.learning_rate, o.context_size, o.seed, o.rank_loss_weight,
                               o.selection});

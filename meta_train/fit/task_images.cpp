@@ -1,13 +1,16 @@
 #include "meta_train/fit/task_images.h"
 
 #include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "basics/duration_text.h"
 #include "basics/error.h"
 #include "basics/memory_scope.h"
 #include "datasets/images/dataset_spec.h"
 #include "datasets/images/feature_cache.h"
 #include "datasets/images/subtask_sampler.h"
+#include "models/proxies/proxy_inputs.h"
 #include "models/surrogate/surrogate.h"
 
 namespace tnas {
@@ -147,6 +150,44 @@ FeatureMatrix task_features(const Surrogate& surrogate, const MetaDataset& md,
              (stats.path.empty() ? ", no cache" : ", cache " + stats.path) + ")");
   }
   return FeatureMatrix{std::move(all), rows_total, dim};
+}
+
+PairProxyInputs pair_proxy_inputs(const MetaDataset& md, const std::vector<ImageDataset>& sources,
+                                  const std::vector<TaskImages>& tasks,
+                                  const std::vector<ZeroCostProxy>& chosen, const ProgressFn& progress) {
+  std::vector<std::vector<int>> archs_of(tasks.size());
+  for (const auto& result : md.results) archs_of.at(result.task).push_back(result.arch);
+  size_t total = 0, done = 0;
+  for (auto& archs : archs_of) {
+    std::sort(archs.begin(), archs.end());
+    archs.erase(std::unique(archs.begin(), archs.end()), archs.end());
+    total += archs.size();
+  }
+  PairProxyInputs inputs;
+  const auto start = std::chrono::steady_clock::now();
+  auto last_report = start;
+  for (size_t t = 0; t < tasks.size(); ++t) {
+    if (tasks[t].classes == 0 || archs_of[t].empty()) continue;
+    const ImageDataset batch = proxy_input_batch(sources.at(tasks[t].source), tasks[t].feature_rows,
+                                                 tasks[t].labels, tasks[t].classes);
+    std::vector<std::string> cells;
+    for (int arch : archs_of[t]) cells.push_back(md.archs.at(arch).string);
+    const auto scores = zero_cost_scores_for(chosen, cells, batch, nullptr);
+    for (size_t i = 0; i < cells.size(); ++i) {
+      const Eigen::RowVectorXf row = proxy_input_row(scores[i], chosen);
+      inputs[{static_cast<int>(t), archs_of[t][i]}] = std::vector<float>(row.data(), row.data() + row.size());
+    }
+    done += cells.size();
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_report > std::chrono::seconds(10) || done == total) {
+      last_report = now;
+      const double seconds = std::chrono::duration<double>(now - start).count();
+      progress("zero-cost proxies: " + std::to_string(done) + "/" + std::to_string(total) + " pairs, " +
+               format_duration(seconds / static_cast<double>(done) * static_cast<double>(total - done)) +
+               " left");
+    }
+  }
+  return inputs;
 }
 
 }  // namespace tnas

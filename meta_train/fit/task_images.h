@@ -10,6 +10,7 @@
 
 #include "datasets/images/image_dataset.h"
 #include "datasets/meta/meta_dataset.h"
+#include "models/proxies/zero_cost_proxies.h"
 
 namespace tnas {
 
@@ -49,5 +50,16 @@ std::vector<TaskImages> list_task_images(const MetaDataset& md, const std::vecto
 FeatureMatrix task_features(const Surrogate& surrogate, const MetaDataset& md,
                             const std::vector<ImageDataset>& sources, std::vector<TaskImages>& tasks,
                             const std::string& cache_dir, const ProgressFn& progress);
+
+// The proxy inputs of each (task, cell) pair with a result: the chosen zero-cost proxies of the cell on its
+// task's training images (models/proxies/proxy_inputs.h), values of proxy_input_row.
+using PairProxyInputs = std::map<std::pair<int, int>, std::vector<float>>;
+
+// Computes (through the proxies' cache, with progress and ETA) the pairs' proxy inputs. Call it before
+// task_features, while each task's feature_rows still name images of its source. Tasks without images are
+// left out (their pairs are not fitted).
+PairProxyInputs pair_proxy_inputs(const MetaDataset& md, const std::vector<ImageDataset>& sources,
+                                  const std::vector<TaskImages>& tasks,
+                                  const std::vector<ZeroCostProxy>& chosen, const ProgressFn& progress);
 
 }  // namespace tnas

@@ -16,6 +16,8 @@ DeepKernel copy_of(const DeepKernel& source, const SurrogateOptions& options) {
   torch::NoGradGuard no_grad;
   const auto from = source->named_parameters();
   for (auto& p : copy->named_parameters()) p.value().copy_(from[p.key()]);
+  const auto buffers = source->named_buffers();  // the proxy inputs' standardization
+  for (auto& b : copy->named_buffers()) b.value().copy_(buffers[b.key()]);
   return copy;
 }
 
@@ -27,8 +29,9 @@ AdaptedKernel Surrogate::adapt_kernel(const Eigen::VectorXf& d, const Eigen::Mat
   const int64_t nz = impl_->options.nz;
   if (g_train.rows() != y.size() || g_train.rows() == 0)
     throw Error("adapt_kernel: needs one label per training cell");
-  if (d.size() != nz || g_train.cols() != nz || g_query.cols() != nz)
-    throw Error("adapt_kernel: D and G must have nz columns");
+  const int64_t columns = nz + static_cast<int64_t>(impl_->options.proxy_inputs.size());
+  if (d.size() != nz || g_train.cols() != columns || g_query.cols() != columns)
+    throw Error("adapt_kernel: D must have nz columns, G nz plus one per proxy input");
   DeepKernel kernel = copy_of(impl_->net->kernel, impl_->options);
   kernel->train();
   std::vector<torch::Tensor> mlp = kernel->mlp->parameters();

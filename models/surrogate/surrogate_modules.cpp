@@ -5,6 +5,7 @@
 
 #include "basics/error.h"
 #include "graphs/spaces/search_space.h"
+#include "models/proxies/proxy_inputs.h"
 
 namespace tnas {
 
@@ -131,9 +132,10 @@ torch::Tensor FeaturizerCnnImpl::features(const torch::Tensor& images) {
 
 torch::Tensor FeaturizerCnnImpl::forward(const torch::Tensor& images) { return head(features(images)); }
 
-DeepKernelImpl::DeepKernelImpl(const SurrogateOptions& options) {
+DeepKernelImpl::DeepKernelImpl(const SurrogateOptions& options)
+    : nz(options.nz), proxies(static_cast<int64_t>(options.proxy_inputs.size())) {
   mlp = register_module(
-      "mlp", torch::nn::Sequential(torch::nn::Linear(2 * options.nz, 99), torch::nn::ReLU(),
+      "mlp", torch::nn::Sequential(torch::nn::Linear(2 * options.nz + proxies, 99), torch::nn::ReLU(),
                                    torch::nn::Linear(99, 50), torch::nn::ReLU(), torch::nn::Linear(50, 179),
                                    torch::nn::ReLU(), torch::nn::Linear(179, 194)));
   auto opts = torch::TensorOptions().dtype(torch::kFloat64);
@@ -141,10 +143,23 @@ DeepKernelImpl::DeepKernelImpl(const SurrogateOptions& options) {
   raw_outputscale = register_parameter("raw_outputscale", torch::zeros({1}, opts));
   raw_lengthscale = register_parameter("raw_lengthscale", torch::zeros({1}, opts));
   raw_noise = register_parameter("raw_noise", torch::full({1}, -2.3, opts));
+  if (proxies > 0) {  // set by meta-training from its pairs' values; buffers, so that checkpoints keep them
+    proxy_mean = register_buffer("proxy_mean", torch::zeros({proxies}));
+    proxy_std = register_buffer("proxy_std", torch::ones({proxies}));
+  }
 }
 
 torch::Tensor DeepKernelImpl::features(const torch::Tensor& d, const torch::Tensor& g) {
-  return mlp->forward(torch::cat({d, g}, 1)).to(torch::kFloat64);
+  if (g.size(1) != nz + proxies)
+    throw Error("deep kernel: expected " + std::to_string(nz + proxies) + " columns of G and proxies, got " +
+                std::to_string(g.size(1)));
+  if (proxies == 0) return mlp->forward(torch::cat({d, g}, 1)).to(torch::kFloat64);
+  // Standardized by meta-training's statistics and clipped, so that an unusual dataset cannot push the MLP
+  // far outside what it was trained on; an undefined proxy (NaN) reads as far below every defined value.
+  const auto standardized =
+      torch::nan_to_num((g.narrow(1, nz, proxies) - proxy_mean) / proxy_std, -kProxyInputClip)
+          .clamp(-kProxyInputClip, kProxyInputClip);
+  return mlp->forward(torch::cat({d, g.narrow(1, 0, nz), standardized}, 1)).to(torch::kFloat64);
 }
 
 torch::Tensor DeepKernelImpl::noise() { return raw_noise.exp() + 1e-4; }
@@ -240,6 +255,10 @@ nlohmann::json to_json(const SurrogateOptions& options) {
                       {"featurizer", options.featurizer}};
   // Written only when the space has them, so that NB201 checkpoints keep the manifest they always had.
   if (options.arch_numeric_features > 0) j["arch_numeric_features"] = options.arch_numeric_features;
+  if (!options.proxy_inputs.empty()) {  // likewise: only a surrogate that reads proxies names them
+    j["proxy_inputs"] = nlohmann::json::array();
+    for (ZeroCostProxy proxy : options.proxy_inputs) j["proxy_inputs"].push_back(zero_cost_proxy_name(proxy));
+  }
   return j;
 }
 
@@ -247,7 +266,7 @@ SurrogateOptions surrogate_options_from_json(const nlohmann::json& j) {
   SurrogateOptions o;
   const nlohmann::json defaults = to_json(o);
   for (auto it = j.begin(); it != j.end(); ++it)
-    if (!defaults.contains(it.key()) && it.key() != "arch_numeric_features")
+    if (!defaults.contains(it.key()) && it.key() != "arch_numeric_features" && it.key() != "proxy_inputs")
       throw Error("unknown surrogate option '" + it.key() + "'");
   for (auto it = defaults.begin(); it != defaults.end(); ++it)
     if (!j.contains(it.key())) throw Error("surrogate option '" + it.key() + "' is missing");
@@ -265,6 +284,13 @@ SurrogateOptions surrogate_options_from_json(const nlohmann::json& j) {
   if (o.arch_numeric_features < 0 || o.arch_numeric_features > 1024)
     throw Error("surrogate option arch_numeric_features must be in 0..1024, got " +
                 std::to_string(o.arch_numeric_features));
+  if (j.contains("proxy_inputs")) {
+    std::string names;
+    for (const auto& name : j.at("proxy_inputs"))
+      names += (names.empty() ? "" : ",") + name.get<std::string>();
+    o.proxy_inputs = parse_zero_cost_proxy_list(names);
+    if (o.proxy_inputs.empty()) throw Error("surrogate option proxy_inputs is an empty list");
+  }
   o.featurizer = j.at("featurizer");
   if (o.featurizer != "builtin-cnn" && o.featurizer != "torchscript")
     throw Error("featurizer must be builtin-cnn or torchscript, got '" + o.featurizer + "'");

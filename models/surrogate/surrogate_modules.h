@@ -62,9 +62,14 @@ struct FeaturizerCnnImpl : torch::nn::Module {
 TORCH_MODULE(FeaturizerCnn);
 
 // The deep kernel: z = MLP([D; G]) and the GP hyperparameters (float64).
+// How many standard deviations a proxy input may lie from meta-training's mean (beyond: clipped).
+constexpr double kProxyInputClip = 5.0;
+
 struct DeepKernelImpl : torch::nn::Module {
   explicit DeepKernelImpl(const SurrogateOptions& options);
-  torch::Tensor features(const torch::Tensor& d, const torch::Tensor& g);  // (B, nz) x2 -> (B, 194) float64
+  // (B, nz) D and (B, nz + P) G with the P proxy inputs beside it (raw values of proxy_input_row) -> (B, 194)
+  // float64.
+  torch::Tensor features(const torch::Tensor& d, const torch::Tensor& g);
   // -log marginal likelihood / n of labels y (float64) at features z.
   torch::Tensor negative_mll(const torch::Tensor& z, const torch::Tensor& y);
   // Within-task ranking loss (issue 26): each point's mean predicted from the points of the other tasks
@@ -77,6 +82,8 @@ struct DeepKernelImpl : torch::nn::Module {
   torch::Tensor noise();
   torch::nn::Sequential mlp{nullptr};
   torch::Tensor mean, raw_outputscale, raw_lengthscale, raw_noise;  // exp() parameterisation
+  int64_t nz = 0, proxies = 0;
+  torch::Tensor proxy_mean, proxy_std;  // (P) float32; only with proxy inputs
 };
 TORCH_MODULE(DeepKernel);
 

@@ -2,8 +2,11 @@
 // Options of the Transfer-NAS surrogate (DESIGN section 6). Defaults are the reference values.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
+
+#include "models/proxies/zero_cost_proxies.h"
 
 namespace tnas {
 
@@ -20,6 +23,9 @@ struct SurrogateOptions {
   int64_t arch_numeric_features =
       0;                          // the space's numbers beside the graph (jahs: 6 hyperparameter features)
   bool dataset_embedding = true;  // false: D is a constant (the ablation)
+  // Zero-cost proxies of each (cell, dataset) read beside D and G (models/proxies/proxy_inputs.h; issue 26
+  // item 2); none by default. NB201 only.
+  std::vector<ZeroCostProxy> proxy_inputs;
   std::string search_space = "nb201";
   // builtin-cnn: a small CNN trained by meta_train fit on the source's classes, stored in model.pt.
   // torchscript: a TorchScript image backbone given by path at fit time, copied into the checkpoint
