@@ -39,11 +39,12 @@ int run(int argc, char** argv) {
                            {"fast (C=8, N=1, 16x16, batch 64)", fast, quick ? 256 : 4096},
                            {"tiny (C=8, N=1, 16x16, batch 32)", tiny, quick ? 256 : 4096}};
   nlohmann::json out = nlohmann::json::array();
-  const std::string device = resolve_device(args["device"].as<std::string>());
+  const ComputeDevice device =
+      resolve_device(parse_enum<ComputeDevice>(args["device"].as<std::string>(), "--device"));
   std::printf(
       "| network | strict images/s (%s) | fast images/s (%s) | fast mode | threads |\n| --- | --- | --- | "
       "--- | --- |\n",
-      device.c_str(), device.c_str());
+      enum_name(device).c_str(), enum_name(device).c_str());
   for (auto& r : rows) {
     // Random images: throughput does not depend on pixel values.
     Rng rng(1);
@@ -68,15 +69,15 @@ int run(int argc, char** argv) {
     for (int m = 0; m < 2; ++m) {
       TrainOptions o;
       o.device = device;
-      o.mode = m == 0 ? "strict" : "fast";
+      o.mode = m == 0 ? TrainingMode::kStrict : TrainingMode::kFast;
       train_and_evaluate(cell, {make(r.preset.batch_size), make(10), make(10), 3}, r.preset, o);  // warm-up
       const TrainResult t = train_and_evaluate(cell, data, r.preset, o);
       ips[m] = r.images / t.seconds;
-      row[o.mode] = {{"images_per_second", ips[m]},
-                     {"seconds", t.seconds},
-                     {"channels_last", t.channels_last},
-                     {"autocast", t.autocast},
-                     {"cuda_graphs", t.cuda_graphs}};
+      row[enum_name(o.mode)] = {{"images_per_second", ips[m]},
+                                {"seconds", t.seconds},
+                                {"channels_last", t.channels_last},
+                                {"autocast", t.autocast},
+                                {"cuda_graphs", t.cuda_graphs}};
       if (m == 1)
         fast_mode = std::string(t.channels_last ? "channels-last" : "") +
                     (t.autocast == "bf16" ? ", bf16" : "") + (t.cuda_graphs ? ", CUDA graphs" : "");

@@ -64,7 +64,7 @@ int run(int argc, char** argv) {
     for (const auto& cell : cells) {
       const std::clock_t c0 = std::clock();
       TrainOptions o;
-      o.device = "cpu";
+      o.device = ComputeDevice::kCpu;
       const TrainResult r = train_and_evaluate(cell, data, preset, o);
       const double c = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
       cpu += c;

@@ -341,7 +341,7 @@ TEST(MultiFidelitySearch, APromotedTrainTrialContinuesItsRunExactly) {
   o.spec = "train";
   o.dataset = "mnist";
   o.preset = "smoke";
-  o.device = "cpu";
+  o.device = ComputeDevice::kCpu;
   o.schedule_epochs = 3;
   o.state_dir = (dir / "states").string();
   auto objective = make_objective(o, space);
@@ -405,7 +405,7 @@ TEST(MultiFidelitySearch, ATrainingSearchKilledAndResumedRetrainsNothingFinished
   s.objective.spec = "train";
   s.objective.dataset = s.bo.dataset = "mnist";
   s.objective.preset = "smoke";
-  s.objective.device = "cpu";
+  s.objective.device = ComputeDevice::kCpu;
   s.mf.max_epochs = 9;
   s.budget = 3;
   s.seed = 2;

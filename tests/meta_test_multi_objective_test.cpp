@@ -153,7 +153,7 @@ TEST(MultiObjectiveSearch, TheTrainObjectiveReportsGroupFairnessAndLatency) {
   o.spec = "train";
   o.dataset = "mnist";
   o.preset = "smoke";
-  o.device = "cpu";
+  o.device = ComputeDevice::kCpu;
   o.measure_latency = true;
   const Arch arch =
       space.parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|none~1|skip_connect~2|");

@@ -687,7 +687,7 @@ TEST(Search, TheTrainObjectiveTrainsAtTheRequestedFidelity) {
   o.spec = "train";
   o.dataset = "mnist";
   o.preset = "smoke";  // C=4, N=1, 8x8, 1 epoch
-  o.device = "cpu";
+  o.device = ComputeDevice::kCpu;
   auto objective = make_objective(o, space);
   const Arch arch =
       space.parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|none~1|skip_connect~2|");
@@ -713,7 +713,7 @@ TEST(Search, TheTrainObjectiveTrainsJahsHyperparameters) {
   o.spec = "train";
   o.dataset = "mnist";
   o.preset = "smoke";
-  o.device = "cpu";
+  o.device = ComputeDevice::kCpu;
   auto objective = make_objective(o, space);
   const std::string cell = "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|none~1|skip_connect~2|";
   const auto loss = [&](const std::string& hp) {
@@ -796,7 +796,7 @@ TEST(Search, TheIncumbentIsTrainedOnceMoreAtTheFinalPreset) {
   s.objective.spec = "train";
   s.objective.dataset = "mnist";
   s.objective.preset = "smoke";
-  s.objective.device = "cpu";
+  s.objective.device = ComputeDevice::kCpu;
   s.budget = 2;
   s.seed = 4;
   s.final_preset = "tiny";  // a different preset from the search's: more images, wider cells

@@ -45,7 +45,7 @@ TEST(CellTrainer, SameSeedSameResultOnCpu) {
   const auto preset = test_preset();
   TrainOptions o;
   o.seed = 11;
-  o.device = "cpu";
+  o.device = ComputeDevice::kCpu;
   const auto data = prepare_evaluation_data(src, nullptr, preset, o.seed);
   EXPECT_EQ(data.train.size(), 4 * 30);
   EXPECT_EQ(data.valid.size(), 4 * 10);
@@ -77,7 +77,7 @@ TEST(CellTrainer, ANativeResolutionPresetTrainsAtTheSourcesOwnSide) {
   EXPECT_EQ(data.train.height, 16);
   EXPECT_EQ(data.test.width, 16);
   TrainOptions o;
-  o.device = "cpu";
+  o.device = ComputeDevice::kCpu;
   const auto result = train_and_evaluate(Nb201Cell::parse(kCell), data, preset, o);
   Nb201MacroConfig at_16 = preset.network(4);
   at_16.resolution = 16;
@@ -92,26 +92,26 @@ TEST(CellTrainer, FastModeIsDeterministicOnCpuAndSaysWhatItUsed) {
   const auto preset = test_preset();
   TrainOptions o;
   o.seed = 11;
-  o.device = "cpu";
-  o.mode = "fast";
+  o.device = ComputeDevice::kCpu;
+  o.mode = TrainingMode::kFast;
   const auto data = prepare_evaluation_data(src, nullptr, preset, o.seed);
   const auto a = train_and_evaluate(Nb201Cell::parse(kCell), data, preset, o);
   const auto b = train_and_evaluate(Nb201Cell::parse(kCell), data, preset, o);
   EXPECT_EQ(a.valid_acc, b.valid_acc);
   EXPECT_EQ(a.train_loss, b.train_loss);
   EXPECT_GT(a.test_acc, 50.0);
-  EXPECT_EQ(a.mode, "fast");
+  EXPECT_EQ(a.mode, TrainingMode::kFast);
   EXPECT_TRUE(a.channels_last);
   EXPECT_EQ(a.autocast, "off");  // bf16 autocast is for CUDA only
   EXPECT_FALSE(a.cuda_graphs);
-  o.mode = "auto";
-  EXPECT_EQ(train_and_evaluate(Nb201Cell::parse(kCell), data, preset, o).mode, "strict");
+  o.mode = TrainingMode::kAuto;
+  EXPECT_EQ(train_and_evaluate(Nb201Cell::parse(kCell), data, preset, o).mode, TrainingMode::kStrict);
 }
 
 TEST(CellTrainer, DisconnectedCellScoresChance) {
   const auto src = stripes(80, 4);
   TrainOptions o;
-  o.device = "cpu";
+  o.device = ComputeDevice::kCpu;
   const auto preset = test_preset();
   const auto r = train_and_evaluate(Nb201Cell(), prepare_evaluation_data(src, nullptr, preset, 0), preset, o);
   EXPECT_LE(r.test_acc, 40.0);  // all-none cell: the classifier sees a constant; ~25 % expected
@@ -121,13 +121,13 @@ TEST(CellTrainer, BadInputIsAClearError) {
   const auto one_class = test::synthetic_images(20, 1, 8, 8, 1);
   EXPECT_THROW(prepare_evaluation_data(one_class, nullptr, test_preset(), 0), Error);
   EXPECT_THROW(find_preset("ultra"), Error);
-  EXPECT_THROW(resolve_device("tpu"), Error);
-  if (resolve_device("auto") == "cpu") {
-    EXPECT_THROW(resolve_device("cuda"), Error);
+  EXPECT_THROW(parse_enum<ComputeDevice>("tpu", "--device"), Error);
+  if (resolve_device(ComputeDevice::kAuto) == ComputeDevice::kCpu) {
+    EXPECT_THROW(resolve_device(ComputeDevice::kCuda), Error);
   }
-  EXPECT_THROW(resolve_train_mode("turbo", "cpu"), Error);
-  EXPECT_EQ(resolve_train_mode("auto", "cpu"), "strict");
-  EXPECT_EQ(resolve_train_mode("auto", "cuda"), "fast");
+  EXPECT_THROW(parse_enum<TrainingMode>("turbo", "--mode"), Error);
+  EXPECT_EQ(resolve_train_mode(TrainingMode::kAuto, ComputeDevice::kCpu), TrainingMode::kStrict);
+  EXPECT_EQ(resolve_train_mode(TrainingMode::kAuto, ComputeDevice::kCuda), TrainingMode::kFast);
   auto small = stripes(10, 4);
   EXPECT_THROW(prepare_evaluation_data(small, nullptr, test_preset(), 0), Error);  // 60 images/class needed
 }
@@ -140,7 +140,7 @@ ProxyPreset at_epochs(ProxyPreset p, int epochs) {
 TrainOptions scheduled_options() {
   TrainOptions o;
   o.seed = 7;
-  o.device = "cpu";
+  o.device = ComputeDevice::kCpu;
   o.schedule_epochs = 4;
   return o;
 }

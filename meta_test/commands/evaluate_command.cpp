@@ -60,9 +60,8 @@ int run_evaluate_command(int argc, char** argv) {
   const ProxyPreset& preset = run.preset;
   TrainOptions train;
   train.seed = args["seed"].as<uint64_t>();
-  train.device = resolve_device(args["device"].as<std::string>());
-  train.mode = args["mode"].as<std::string>();
-  resolve_train_mode(train.mode, train.device);  // an unknown mode fails before the data loads
+  train.device = resolve_device(enum_option<ComputeDevice>(args, "device"));
+  train.mode = enum_option<TrainingMode>(args, "mode");
 
   const ImageDataset source = load_dataset(args["dataset"].as<std::string>());
   ImageDataset test_source;

@@ -20,9 +20,9 @@ SearchSettings search_settings(const cxxopts::ParseResult& args) {
   if (args.count("test-dataset")) s.objective.test_dataset = args["test-dataset"].as<std::string>();
   s.objective.preset = args["preset"].as<std::string>();
   s.final_preset = resolve_final_preset(args["final-preset"].as<std::string>(), s.objective.spec);
-  s.objective.device = args["device"].as<std::string>();
+  s.objective.device = enum_option<ComputeDevice>(args, "device");
   resolve_device(s.objective.device);  // checked now, whatever the objective (only train uses it)
-  s.objective.mode = args["mode"].as<std::string>();
+  s.objective.mode = enum_option<TrainingMode>(args, "mode");
   s.objective.timeout_seconds = args["timeout"].as<double>();
   s.bo.checkpoint = args["checkpoint"].as<std::string>();
   s.bo.acquisition = enum_option<Acquisition::Kind>(args, "acquisition");

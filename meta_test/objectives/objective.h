@@ -12,6 +12,7 @@
 
 #include "graphs/spaces/search_space.h"
 #include "meta_test/objectives/trial.h"
+#include "models/trainer/compute_device.h"
 
 namespace tnas {
 
@@ -38,14 +39,14 @@ class Objective {
 };
 
 struct ObjectiveSettings {
-  std::string spec;             // KIND[:ARGUMENT], a kind of objective_registry()
-  std::string dataset;          // for train
-  std::string test_dataset;     // for train (optional)
-  std::string preset = "tiny";  // for train
-  std::string device = "auto";
-  std::string mode = "auto";      // for train: strict | fast | auto (see TrainOptions)
-  double timeout_seconds = 3600;  // for command
-  uint64_t seed = 0;              // for train: the data draw (the same images for every cell)
+  std::string spec;                             // KIND[:ARGUMENT], a kind of objective_registry()
+  std::string dataset;                          // for train
+  std::string test_dataset;                     // for train (optional)
+  std::string preset = "tiny";                  // for train
+  ComputeDevice device = ComputeDevice::kAuto;  // for train
+  TrainingMode mode = TrainingMode::kAuto;      // for train
+  double timeout_seconds = 3600;                // for command
+  uint64_t seed = 0;                            // for train: the data draw (the same images for every cell)
   // Multi-fidelity (train): the learning-rate schedule spans this many epochs whatever a trial requests, so
   // a shorter run is a prefix of a longer one (0: each trial's own epochs); trained states are kept in
   // state_dir so that a promoted configuration continues its run ("" = none kept).

@@ -114,8 +114,8 @@ class TrainObjective final : public Objective {
                         {"dataset", settings_.dataset},
                         {"test_dataset", settings_.test_dataset},
                         {"preset", to_json(preset_)},
-                        {"device", device_},
-                        {"mode", mode_},
+                        {"device", enum_name(device_)},
+                        {"mode", enum_name(mode_)},
                         {"data_seed", data_seed_},
                         {"maximizes", "valid_acc"}};
     if (settings_.schedule_epochs > 0) j["schedule_epochs"] = settings_.schedule_epochs;
@@ -185,7 +185,8 @@ class TrainObjective final : public Objective {
   ObjectiveSettings settings_;
   ProxyPreset preset_;
   ImageDataset source_, test_;
-  std::string device_, mode_;
+  ComputeDevice device_ = ComputeDevice::kCpu;
+  TrainingMode mode_ = TrainingMode::kStrict;
   uint64_t data_seed_ = 0;
   std::vector<std::string> group_of_;  // per class
   const SearchSpace& space_;

@@ -91,7 +91,7 @@ std::string collect_config_json(const CollectOptions& options) {
   // Only another space says so, as only a fast-mode collection does: files from before keep their settings.
   if (options.space != "nb201") j["collect"]["space"] = options.space;
   // Only a fast-mode collection says so: strict is what files written before the option used.
-  if (resolve_train_mode(options.mode, resolve_device(options.device)) == "fast")
+  if (resolve_train_mode(options.mode, resolve_device(options.device)) == TrainingMode::kFast)
     j["collect"]["mode"] = "fast";
   return j.dump();
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "basics/enum_names.h"
+#include "models/trainer/compute_device.h"
 #include "models/trainer/proxy_preset.h"
 
 namespace tnas {
@@ -31,8 +32,8 @@ struct CollectOptions {
   ProxyPreset preset;
   uint64_t seed = 0;
   int shard = 0, shards = 1;  // this process does tasks t with t % shards == shard
-  std::string device = "auto";
-  std::string mode = "auto";  // strict | fast | auto (see TrainOptions)
+  ComputeDevice device = ComputeDevice::kAuto;
+  TrainingMode mode = TrainingMode::kAuto;
   std::string out;
 };
 

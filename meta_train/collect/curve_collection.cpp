@@ -34,7 +34,7 @@ std::string csv_field(const std::string& s) {
 
 // What makes two tables (or two shards) the same collection.
 nlohmann::json collection_settings(const CurveCollectOptions& options, int epochs) {
-  const std::string device = resolve_device(options.device);
+  const ComputeDevice device = resolve_device(options.device);
   return {{"kind", "learning curves"},
           {"source", options.source},
           {"space", options.space},
@@ -42,8 +42,8 @@ nlohmann::json collection_settings(const CurveCollectOptions& options, int epoch
           {"epochs", epochs},
           {"preset", to_json(options.preset)},
           {"seed", options.seed},
-          {"device", device},
-          {"mode", resolve_train_mode(options.mode, device)}};
+          {"device", enum_name(device)},
+          {"mode", enum_name(resolve_train_mode(options.mode, device))}};
 }
 
 nlohmann::json read_sidecar(const std::string& table) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "models/trainer/compute_device.h"
 #include "models/trainer/proxy_preset.h"
 
 namespace tnas {
@@ -23,8 +24,8 @@ struct CurveCollectOptions {
   ProxyPreset preset;
   uint64_t seed = 0;
   int shard = 0, shards = 1;  // this process trains configurations i with i % shards == shard
-  std::string device = "auto";
-  std::string mode = "auto";
+  ComputeDevice device = ComputeDevice::kAuto;
+  TrainingMode mode = TrainingMode::kAuto;
   std::string out;  // FILE.csv
 };
 

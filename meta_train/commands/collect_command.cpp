@@ -48,8 +48,8 @@ int run_curves(const cxxopts::ParseResult& args) {
   o.preset = find_preset(args["preset"].as<std::string>());
   o.seed = args["seed"].as<uint64_t>();
   std::tie(o.shard, o.shards) = parse_shard(args["shard"].as<std::string>());
-  o.device = args["device"].as<std::string>();
-  o.mode = args["mode"].as<std::string>();
+  o.device = enum_option<ComputeDevice>(args, "device");
+  o.mode = enum_option<TrainingMode>(args, "mode");
   o.out = args["out"].as<std::string>();
   const int trained = run_curve_collection(o, print_progress);
   std::printf("collect --curves: trained %d configurations, curves in %s\n", trained, o.out.c_str());
@@ -147,9 +147,9 @@ int run_collect_command(int argc, char** argv) {
   o.preset = find_preset(args["preset"].as<std::string>());
   o.seed = args["seed"].as<uint64_t>();
   std::tie(o.shard, o.shards) = parse_shard(args["shard"].as<std::string>());
-  o.device = args["device"].as<std::string>();
-  o.mode = args["mode"].as<std::string>();
-  resolve_train_mode(o.mode, resolve_device(o.device));
+  o.device = enum_option<ComputeDevice>(args, "device");
+  o.mode = enum_option<TrainingMode>(args, "mode");
+  resolve_device(o.device);  // cuda without CUDA fails before any work
   o.out = args["out"].as<std::string>();
   const int trained = run_collection(o, print_progress);
   std::printf("collect: trained %d pairs, results in %s\n", trained, o.out.c_str());

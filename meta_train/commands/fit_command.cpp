@@ -102,7 +102,7 @@ int run_fit_command(int argc, char** argv) {
   o.rank_loss_weight = args["rank-loss"].as<double>();
   o.selection = parse_fit_selection(args["select-by"].as<std::string>());
   o.seed = args["seed"].as<uint64_t>();
-  o.device = args["device"].as<std::string>();
+  o.device = enum_option<ComputeDevice>(args, "device");
   if (o.epochs < 1 || o.batch < 2 || !(o.learning_rate > 0))
     throw Error("--epochs >= 1, --batch >= 2 and --lr > 0 are required");
   // Every number checked here, before any work, with the option's name (a zero size would surface as a

@@ -121,7 +121,7 @@ FitMetrics fit_surrogate(const FitOptions& options, const std::function<void(con
   set_search_space(o.model, *space);
   if (md.results.size() < 10)
     throw Error(o.meta_dataset + ": too few results to fit (" + std::to_string(md.results.size()) + ")");
-  const torch::Device device(resolve_device(o.device) == "cuda" ? torch::kCUDA : torch::kCPU);
+  const torch::Device device(resolve_device(o.device) == ComputeDevice::kCuda ? torch::kCUDA : torch::kCPU);
 
   std::vector<TaskImages> tasks;
   FeatureMatrix features;

@@ -7,6 +7,7 @@
 
 #include "meta_train/fit/fit_metrics.h"
 #include "models/surrogate/surrogate_options.h"
+#include "models/trainer/compute_device.h"
 
 namespace tnas {
 
@@ -30,7 +31,7 @@ struct FitOptions {
   double rank_loss_weight = 0;  // FitLoopOptions::rank_loss_weight
   FitSelection selection = FitSelection::kPooled;  // what the best epoch is chosen by
   uint64_t seed = 0;
-  std::string device = "cpu";
+  ComputeDevice device = ComputeDevice::kCpu;
   SurrogateOptions model;
 };
 

@@ -235,25 +235,6 @@ EvaluationData evaluation_data_from_subtask(const ImageDataset& source, const Su
   return data;
 }
 
-std::string resolve_device(const std::string& requested) {
-  const bool cuda = torch::cuda::is_available();
-  if (requested == "auto") return cuda ? "cuda" : "cpu";
-  if (requested == "cpu") return "cpu";
-  if (requested == "cuda") {
-    if (!cuda)
-      throw Error("--device cuda: CUDA is not available (this LibTorch " TORCH_VERSION
-                  " build or machine has no GPU)");
-    return "cuda";
-  }
-  throw Error("--device must be auto, cpu or cuda, got '" + requested + "'");
-}
-
-std::string resolve_train_mode(const std::string& requested, const std::string& device) {
-  if (requested == "auto") return device == "cuda" ? "fast" : "strict";
-  if (requested == "strict" || requested == "fast") return requested;
-  throw Error("--mode must be auto, strict or fast, got '" + requested + "'");
-}
-
 namespace {
 
 // The normalised training, validation and test tensors of one evaluation (training images on the device).
@@ -370,16 +351,17 @@ Precision choose_precision(const TrainOptions& options, TrainResult& result) {
   result.device = resolve_device(options.device);
   result.mode = resolve_train_mode(options.mode, result.device);
   Precision precision;
-  precision.device = torch::Device(result.device == "cuda" ? torch::kCUDA : torch::kCPU);
-  precision.channels_last = result.mode == "fast";
+  const bool cuda = result.device == ComputeDevice::kCuda, fast = result.mode == TrainingMode::kFast;
+  precision.device = torch::Device(cuda ? torch::kCUDA : torch::kCPU);
+  precision.channels_last = fast;
   // bf16 autocast on CUDA only: on CPUs without bf16 units (this project's 2-core machines) it made the
   // tiny preset 8x slower, while channels-last alone gave 5-13 % more images/s (bench/RESULTS.md 3b).
-  precision.autocast = result.mode == "fast" && result.device == "cuda";
-  precision.cuda_graphs = result.mode == "fast" && result.device == "cuda" && CudaGraphStep::available();
+  precision.autocast = fast && cuda;
+  precision.cuda_graphs = fast && cuda && CudaGraphStep::available();
   result.cuda_graphs = precision.cuda_graphs;
   result.channels_last = precision.channels_last;
   result.autocast = precision.autocast ? "bf16" : "off";
-  if (result.device == "cuda") configure_cuda_numerics(result.mode == "fast");
+  if (cuda) configure_cuda_numerics(fast);
   return precision;
 }
 
@@ -472,8 +454,8 @@ nlohmann::json to_json(const TrainResult& result) {
                       {"flops_m", result.flops / 1e6},
                       {"seconds", result.seconds},
                       {"epochs", result.epochs},
-                      {"device", result.device},
-                      {"mode", result.mode},
+                      {"device", enum_name(result.device)},
+                      {"mode", enum_name(result.mode)},
                       {"channels_last", result.channels_last},
                       {"autocast", result.autocast},
                       {"cuda_graphs", result.cuda_graphs},
@@ -487,7 +469,7 @@ nlohmann::json to_json(const TrainResult& result) {
                     {"ms_per_image_batch64", result.latency64_ms},
                     {"cv_batch64", result.latency64_cv},
                     {"repeats", {30, 10}},
-                    {"device", result.device}};
+                    {"device", enum_name(result.device)}};
   if (!result.curve.empty()) {
     nlohmann::json curve = nlohmann::json::array();
     for (const auto& e : result.curve)

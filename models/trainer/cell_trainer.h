@@ -9,6 +9,7 @@
 #include "datasets/images/image_dataset.h"
 #include "datasets/images/subtask_sampler.h"
 #include "graphs/spaces/nb201/nb201_cell.h"
+#include "models/trainer/compute_device.h"
 #include "models/trainer/proxy_preset.h"
 
 namespace tnas {
@@ -32,13 +33,8 @@ EvaluationData evaluation_data_from_subtask(const ImageDataset& source, const Su
 
 struct TrainOptions {
   uint64_t seed = 0;
-  std::string device = "auto";  // auto | cpu | cuda
-  // strict: float32, contiguous tensors, deterministic cuDNN, no TF32.
-  // fast: channels-last; on CUDA also bf16 autocast, cuDNN autotuning, TF32 and one CUDA graph per step.
-  //   (On CPU, fast is channels-last only: 5-13 % more images/s on 2 cores (bench/RESULTS.md 3b), while bf16
-  //   autocast made it 8x slower on CPUs without bf16 units.)
-  // auto: fast on CUDA, strict on CPU. Both are deterministic on CPU for a seed, with different results.
-  std::string mode = "auto";
+  ComputeDevice device = ComputeDevice::kAuto;
+  TrainingMode mode = TrainingMode::kAuto;  // models/trainer/compute_device.h
   // Multi-fidelity. The cosine schedule spans schedule_epochs (0: the run's own), so that a run to fewer
   // epochs is exactly the first part of a longer one. resume_from: continue the state a run of the same cell,
   // data, preset, seed and schedule saved at fewer epochs (a mismatch is an error); save_to: save this run's
@@ -65,8 +61,8 @@ struct TrainResult {
   int epochs = 0;                      // trained to
   int start_epoch = 0;                 // continued from (0: from scratch); this run cost epochs - start_epoch
   int64_t params = 0, flops = 0;
-  std::string device;
-  std::string mode;  // strict | fast (resolved)
+  ComputeDevice device = ComputeDevice::kCpu;  // resolved
+  TrainingMode mode = TrainingMode::kStrict;   // resolved
   bool channels_last = false;
   std::string autocast = "off";  // off | bf16
   bool cuda_graphs = false;      // training steps replayed as CUDA graphs
@@ -76,12 +72,6 @@ struct TrainResult {
   double latency_ms = 0, latency64_ms = 0;  // with measure_latency: per image at batch 1 and 64
   double latency_cv = 0, latency64_cv = 0;  // their coefficients of variation over the timed passes
 };
-
-// Resolves "auto" and checks availability; throws tnas::Error for cuda in a CPU-only build.
-std::string resolve_device(const std::string& requested);
-
-// Resolves "auto" for a resolved device; throws tnas::Error for an unknown mode.
-std::string resolve_train_mode(const std::string& requested, const std::string& device);
 
 // Trains preset.seeds networks (seeds options.seed, options.seed + 1, ...). Deterministic on CPU for a
 // given seed and thread count.
