@@ -84,7 +84,7 @@ TEST(CellTrainer, ANativeResolutionPresetTrainsAtTheSourcesOwnSide) {
   EXPECT_EQ(result.flops, nb201_flops(Nb201Cell::parse(kCell), at_16));
   const ProxyPreset final_preset = find_preset("final");
   EXPECT_EQ(final_preset.resolution, 0);
-  EXPECT_EQ(final_preset.augment, "crop");  // no flips: a flipped digit is another class
+  EXPECT_EQ(final_preset.augment, CropAugment::kCrop);  // no flips: a flipped digit is another class
 }
 
 TEST(CellTrainer, FastModeIsDeterministicOnCpuAndSaysWhatItUsed) {

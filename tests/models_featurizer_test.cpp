@@ -49,7 +49,7 @@ ImageDataset random_rgb32(int n, int classes, uint64_t seed) {
 
 SurrogateOptions backbone_options() {
   SurrogateOptions o;
-  o.featurizer = "torchscript";
+  o.featurizer = FeaturizerKind::kTorchScript;
   o.arch_hidden = 32;
   o.set_hidden = 16;
   o.images_per_class = 5;
@@ -139,7 +139,7 @@ TEST(TorchScriptFeaturizer, UnusableFilesAreClearErrors) {
 
 TEST(TorchScriptFeaturizer, BuiltinFeaturizerIdFollowsItsWeights) {
   SurrogateOptions o = backbone_options();
-  o.featurizer = "builtin-cnn";
+  o.featurizer = FeaturizerKind::kBuiltinCnn;
   o.feature_dim = 8;
   Surrogate a(o, 3, 1), b(o, 3, 1), c(o, 3, 2);
   EXPECT_EQ(a.featurizer_id(), b.featurizer_id());  // same seed, same weights

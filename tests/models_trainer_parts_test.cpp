@@ -46,7 +46,7 @@ TEST(NesterovSgd, MatchesTorchSgdWithNesterovMomentum) {
 
 TEST(AugmentBatch, EqualsPerImageCropAndFlip) {
   const auto batch = torch::arange(5 * 2 * 8 * 8, torch::kFloat32).view({5, 2, 8, 8});
-  for (const std::string mode : {"crop", "crop+flip"}) {
+  for (const CropAugment mode : {CropAugment::kCrop, CropAugment::kCropFlip}) {
     Rng rng(17), replay(17);
     const auto out = augment_batch(batch, mode, rng);
     const int64_t pad = 1;
@@ -55,18 +55,18 @@ TEST(AugmentBatch, EqualsPerImageCropAndFlip) {
     for (int64_t i = 0; i < 5; ++i) {
       const int64_t dy = replay.uniform_int(3), dx = replay.uniform_int(3);
       auto expected = padded[i].narrow(1, dy, 8).narrow(2, dx, 8);
-      if (mode == "crop+flip" && replay.uniform_int(2)) {
+      if (mode == CropAugment::kCropFlip && replay.uniform_int(2)) {
         expected = expected.flip({2});
         ++flipped;
       }
-      EXPECT_TRUE(torch::equal(out[i], expected)) << mode << " image " << i;
+      EXPECT_TRUE(torch::equal(out[i], expected)) << enum_name(mode) << " image " << i;
     }
-    if (mode == "crop+flip") {
+    if (mode == CropAugment::kCropFlip) {
       EXPECT_GT(flipped, 0);
     }
   }
   Rng rng(1);
-  EXPECT_TRUE(torch::equal(augment_batch(batch, "none", rng), batch));
+  EXPECT_TRUE(torch::equal(augment_batch(batch, CropAugment::kNone, rng), batch));
 }
 
 // TrivialAugment: the published op list and magnitude ranges (TrivialAugmentWide), each op's effect on known

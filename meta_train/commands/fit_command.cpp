@@ -84,7 +84,7 @@ int run_fit_command(int argc, char** argv) {
   o.heldout_pair_fraction = args["heldout-pairs"].as<double>();
   o.featurizer_epochs = args["featurizer-epochs"].as<int>();
   if (const std::string f = args["featurizer"].as<std::string>(); f != "builtin-cnn") {
-    o.model.featurizer = "torchscript";
+    o.model.featurizer = FeaturizerKind::kTorchScript;
     o.featurizer_path = f;
   }
   o.feature_cache_dir = args.count("no-feature-cache") ? "" : args["feature-cache"].as<std::string>();

@@ -32,7 +32,8 @@ nlohmann::json fit_config(const FitOptions& o, const Surrogate& surrogate) {
                       {"context_size", o.context_size},
                       {"seed", o.seed},
                       {"model", to_json(surrogate.options())}};
-  if (surrogate.options().featurizer != "builtin-cnn") c["featurizer"] = surrogate.featurizer_id();
+  if (surrogate.options().featurizer != FeaturizerKind::kBuiltinCnn)
+    c["featurizer"] = surrogate.featurizer_id();
   if (!o.source_specs.empty()) c["sources"] = o.source_specs;
   // Recorded only when set, so that a fit without them resumes states written before they existed.
   if (o.rank_loss_weight > 0) c["rank_loss_weight"] = o.rank_loss_weight;
@@ -76,7 +77,8 @@ Surrogate prepare_surrogate(const FitOptions& o, const MetaDataset& md, const Ch
   const ImageDataset& src = sources[featurizer_source];
   const std::vector<int> classes = present_classes(src);
   Surrogate surrogate(o.model, static_cast<int>(classes.size()), o.seed, o.featurizer_path);
-  if (surrogate.options().featurizer == "builtin-cnn" && !restore_featurizer(surrogate, o, folder, progress))
+  if (surrogate.options().featurizer == FeaturizerKind::kBuiltinCnn &&
+      !restore_featurizer(surrogate, o, folder, progress))
     train_builtin_featurizer(surrogate, keep_classes(src, classes), o.featurizer_epochs, o.featurizer_images,
                              o.seed, progress);
   features = task_features(surrogate, md, sources, tasks, o.feature_cache_dir, progress);

@@ -22,7 +22,7 @@ struct FitOptions {
   double heldout_task_fraction = 0.15;  // subtasks never seen in training
   double heldout_pair_fraction = 0.1;   // pairs of training subtasks held out
   int featurizer_epochs = 3;            // built-in featurizer only
-  std::string featurizer_path;          // the TorchScript backbone when model.featurizer == "torchscript"
+  std::string featurizer_path;          // the TorchScript backbone when model.featurizer == kTorchScript
   std::string feature_cache_dir;        // per-source feature cache folder ("" = no cache)
   std::map<std::string, std::string>
       source_specs;  // source name -> dataset spec, overriding the recorded path

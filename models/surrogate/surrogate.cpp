@@ -77,7 +77,7 @@ std::vector<uint8_t> verified_file(const std::string& dir, const nlohmann::json&
 }  // namespace
 
 SurrogateNetImpl::SurrogateNetImpl(const SurrogateOptions& options, int featurizer_classes) {
-  if (options.featurizer == "builtin-cnn")
+  if (options.featurizer == FeaturizerKind::kBuiltinCnn)
     featurizer = register_module("featurizer", FeaturizerCnn(options.feature_dim, featurizer_classes));
   dataset_encoder = register_module("dataset_encoder", DatasetEncoder(options));
   arch_encoder = register_module("arch_encoder", ArchEncoder(options));
@@ -119,14 +119,12 @@ Surrogate::Surrogate(const SurrogateOptions& options, int featurizer_classes, ui
   torch::manual_seed(seed);
   impl_ = std::make_unique<SurrogateImpl>();
   impl_->options = options;
-  if (options.featurizer == "torchscript") {
+  if (options.featurizer == FeaturizerKind::kTorchScript) {
     if (backbone_path.empty()) throw Error("the torchscript featurizer needs the path of a TorchScript file");
     const auto bytes = read_file_bytes(backbone_path);
     impl_->backbone_bytes.assign(bytes.begin(), bytes.end());
     impl_->options.feature_dim = load_backbone(impl_->backbone_bytes, backbone_path, impl_->backbone);
     featurizer_classes = 0;
-  } else if (options.featurizer != "builtin-cnn") {
-    throw Error("featurizer must be builtin-cnn or torchscript, got '" + options.featurizer + "'");
   }
   impl_->featurizer_classes = featurizer_classes;
   impl_->net = SurrogateNet(impl_->options, featurizer_classes);
@@ -265,8 +263,9 @@ void Surrogate::save(const std::string& dir, const nlohmann::json& extra,
   m["tnas_version"] = TNAS_VERSION;
   m["search_space"] = impl_->options.search_space;
   m["options"] = to_json(impl_->options);
-  m["featurizer"] = {
-      {"id", impl_->options.featurizer}, {"classes", impl_->featurizer_classes}, {"hash", featurizer_id()}};
+  m["featurizer"] = {{"id", enum_name(impl_->options.featurizer)},
+                     {"classes", impl_->featurizer_classes},
+                     {"hash", featurizer_id()}};
   std::map<std::string, std::vector<uint8_t>> all = files;
   if (impl_->backbone) {
     all["featurizer.pt"] = std::vector<uint8_t>(impl_->backbone_bytes.begin(), impl_->backbone_bytes.end());
@@ -322,7 +321,7 @@ nlohmann::json read_manifest(const std::string& dir, const std::string& expected
                 expected_search_space + "'");
   try {
     impl.options = surrogate_options_from_json(field("options"));
-    if (field("featurizer").at("id") != impl.options.featurizer)
+    if (field("featurizer").at("id") != enum_name(impl.options.featurizer))
       throw Error("featurizer id differs from options");
     impl.featurizer_classes = field("featurizer").at("classes");
     impl.label_mean = field("label_mean");
@@ -373,7 +372,7 @@ Surrogate Surrogate::load(const std::string& dir, const std::string& expected_se
     throw Error(dir + "/model.pt: does not match the manifest's model (" + what.substr(0, what.find('\n')) +
                 ")");
   }
-  if (impl->options.featurizer == "torchscript") {
+  if (impl->options.featurizer == FeaturizerKind::kTorchScript) {
     const std::string file = dir + "/featurizer.pt";
     const auto bytes = read_file_bytes(file);
     impl->backbone_bytes.assign(bytes.begin(), bytes.end());

@@ -38,7 +38,7 @@ struct AdaptedKernel {
 class Surrogate {
  public:
   // A freshly initialised surrogate (seeded); `featurizer_classes` = classes of the built-in featurizer's
-  // head. With options.featurizer == "torchscript", `backbone_path` is the TorchScript file; its output
+  // head. With options.featurizer == kTorchScript, `backbone_path` is the TorchScript file; its output
   // size becomes options().feature_dim. Throws tnas::Error naming the file if it cannot be used.
   Surrogate(const SurrogateOptions& options, int featurizer_classes, uint64_t seed,
             const std::string& backbone_path = "");

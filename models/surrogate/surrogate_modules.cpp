@@ -220,6 +220,13 @@ torch::Tensor DeepKernelImpl::within_task_rank_loss(const torch::Tensor& z, cons
   return counted == 0 ? sum : sum / static_cast<double>(counted);
 }
 
+template <>
+const EnumNames<FeaturizerKind>& enum_names<FeaturizerKind>() {
+  static const EnumNames<FeaturizerKind> names = {{FeaturizerKind::kBuiltinCnn, "builtin-cnn"},
+                                                  {FeaturizerKind::kTorchScript, "torchscript"}};
+  return names;
+}
+
 void set_search_space(SurrogateOptions& options, const SearchSpace& space) {
   options.search_space = space.name();
   options.arch_node_types = space.graph_node_types();
@@ -252,7 +259,7 @@ nlohmann::json to_json(const SurrogateOptions& options) {
                       {"arch_nodes", options.arch_nodes},
                       {"dataset_embedding", options.dataset_embedding},
                       {"search_space", options.search_space},
-                      {"featurizer", options.featurizer}};
+                      {"featurizer", enum_name(options.featurizer)}};
   // Written only when the space has them, so that NB201 checkpoints keep the manifest they always had.
   if (options.arch_numeric_features > 0) j["arch_numeric_features"] = options.arch_numeric_features;
   if (!options.proxy_inputs.empty()) {  // likewise: only a surrogate that reads proxies names them
@@ -291,9 +298,7 @@ SurrogateOptions surrogate_options_from_json(const nlohmann::json& j) {
     o.proxy_inputs = parse_zero_cost_proxy_list(names);
     if (o.proxy_inputs.empty()) throw Error("surrogate option proxy_inputs is an empty list");
   }
-  o.featurizer = j.at("featurizer");
-  if (o.featurizer != "builtin-cnn" && o.featurizer != "torchscript")
-    throw Error("featurizer must be builtin-cnn or torchscript, got '" + o.featurizer + "'");
+  o.featurizer = parse_enum<FeaturizerKind>(j.at("featurizer").get<std::string>(), "featurizer");
   return o;
 }
 

@@ -6,9 +6,17 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "basics/enum_names.h"
 #include "models/proxies/zero_cost_proxies.h"
 
 namespace tnas {
+
+// builtin-cnn: a small CNN trained by meta_train fit on the source's classes, stored in model.pt.
+// torchscript: a TorchScript image backbone given by path at fit time, copied into the checkpoint
+// (featurizer.pt); it maps float RGB images (B, 3, 32, 32) in [0, 1] to (B, F) features.
+enum class FeaturizerKind { kBuiltinCnn, kTorchScript };  // builtin-cnn, torchscript
+template <>
+const EnumNames<FeaturizerKind>& enum_names<FeaturizerKind>();
 
 struct SurrogateOptions {
   int64_t feature_dim = 64;       // F: per-image feature size (a TorchScript backbone's output size)
@@ -27,10 +35,7 @@ struct SurrogateOptions {
   // item 2); none by default. NB201 only.
   std::vector<ZeroCostProxy> proxy_inputs;
   std::string search_space = "nb201";
-  // builtin-cnn: a small CNN trained by meta_train fit on the source's classes, stored in model.pt.
-  // torchscript: a TorchScript image backbone given by path at fit time, copied into the checkpoint
-  // (featurizer.pt); it maps float RGB images (B, 3, 32, 32) in [0, 1] to (B, F) features.
-  std::string featurizer = "builtin-cnn";
+  FeaturizerKind featurizer = FeaturizerKind::kBuiltinCnn;
 };
 
 class SearchSpace;

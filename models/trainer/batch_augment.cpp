@@ -4,9 +4,9 @@
 
 namespace tnas {
 
-torch::Tensor augment_batch(const torch::Tensor& batch, const std::string& mode, Rng& rng) {
-  if (mode == "none") return batch;
-  const bool flip = mode == "crop+flip";
+torch::Tensor augment_batch(const torch::Tensor& batch, CropAugment mode, Rng& rng) {
+  if (mode == CropAugment::kNone) return batch;
+  const bool flip = mode == CropAugment::kCropFlip;
   const int64_t b = batch.size(0), c = batch.size(1), r = batch.size(2), pad = std::max<int64_t>(1, r / 8);
   const int64_t padded_side = r + 2 * pad;
   // Flat source index (into the padded image) of every output pixel, per image.

@@ -5,13 +5,13 @@
 #include <string>
 
 #include "basics/rng.h"
+#include "models/trainer/proxy_preset.h"
 
 namespace tnas {
 
-// mode "crop": random crop from the zero-padded image (pad = resolution / 8, at least 1);
-// "crop+flip": and a horizontal flip with probability 1/2; "none": the batch unchanged.
+// CropAugment (models/trainer/proxy_preset.h); kNone: the batch unchanged.
 // Offsets and flips are drawn from `rng` per image in the order dy, dx[, flip], so runs are reproducible
 // whatever the device. batch: (B, C, R, R).
-torch::Tensor augment_batch(const torch::Tensor& batch, const std::string& mode, Rng& rng);
+torch::Tensor augment_batch(const torch::Tensor& batch, CropAugment mode, Rng& rng);
 
 }  // namespace tnas

@@ -379,8 +379,6 @@ TrainResult train_and_evaluate(const Nb201Cell& cell, const EvaluationData& data
   result.flops = nb201_flops(cell, net_config);
   result.epochs = preset.epochs_for(data.source_channels);
   if (data.train.size() == 0) throw Error("no training images");
-  if (preset.augment != "none" && preset.augment != "crop" && preset.augment != "crop+flip")
-    throw Error("preset " + preset.name + ": augment must be none, crop or crop+flip");
   const int schedule_epochs = options.schedule_epochs > 0 ? options.schedule_epochs : result.epochs;
   if (result.epochs > schedule_epochs)
     throw Error("training to " + std::to_string(result.epochs) + " epochs beyond the schedule's " +

@@ -7,6 +7,13 @@
 #include "basics/error.h"
 
 namespace tnas {
+
+template <>
+const EnumNames<CropAugment>& enum_names<CropAugment>() {
+  static const EnumNames<CropAugment> names = {
+      {CropAugment::kNone, "none"}, {CropAugment::kCrop, "crop"}, {CropAugment::kCropFlip, "crop+flip"}};
+  return names;
+}
 namespace {
 
 std::vector<ProxyPreset> all_presets() {
@@ -58,7 +65,7 @@ std::vector<ProxyPreset> all_presets() {
   final_preset.batch_size = 64;
   final_preset.images_per_class = 0;
   final_preset.test_images_per_class = 0;
-  final_preset.augment = "crop";
+  final_preset.augment = CropAugment::kCrop;
   p.push_back(final_preset);
 
   ProxyPreset smoke;  // a few seconds on CPU: for tests and demos, not for decisions
@@ -121,7 +128,7 @@ nlohmann::json to_json(const ProxyPreset& preset) {
                       {"momentum", preset.momentum},
                       {"weight_decay", preset.weight_decay},
                       {"seeds", preset.seeds},
-                      {"augment", preset.augment},
+                      {"augment", enum_name(preset.augment)},
                       {"optimizer", "SGD Nesterov, cosine decay to 0 per step, cross-entropy"}};
   // Recorded only when set, so that the protocols of existing meta-datasets and run directories read the
   // same.

@@ -6,9 +6,16 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "basics/enum_names.h"
 #include "graphs/spaces/nb201/network_cost.h"
 
 namespace tnas {
+
+// The trainer's per-batch augmentation: a random crop from the zero-padded image (pad = resolution / 8, at
+// least 1), and with crop+flip a horizontal flip with probability 1/2.
+enum class CropAugment { kNone, kCrop, kCropFlip };  // none, crop, crop+flip
+template <>
+const EnumNames<CropAugment>& enum_names<CropAugment>();
 
 struct ProxyPreset {
   std::string name;
@@ -24,9 +31,9 @@ struct ProxyPreset {
   double learning_rate = 0.1;     // SGD Nesterov, cosine decay to 0
   double momentum = 0.9;
   double weight_decay = 5e-4;
-  int seeds = 1;                      // training runs averaged per evaluation
-  std::string augment = "crop+flip";  // random 4-px-padded crop (+ horizontal flip)
-  bool trivial_augment = false;       // and TrivialAugment after it (models/trainer/trivial_augment.h; JAHS)
+  int seeds = 1;  // training runs averaged per evaluation
+  CropAugment augment = CropAugment::kCropFlip;
+  bool trivial_augment = false;  // and TrivialAugment after it (models/trainer/trivial_augment.h; JAHS)
   Activation activation = Activation::kReLU;  // of the network (JAHS)
 
   Nb201MacroConfig network(int num_classes) const;
