@@ -12,8 +12,10 @@ fit_and_rank() {
       --arch-hidden 128 "$@" > "$dir.log" 2>&1 || { echo "fit failed: see $dir.log" >&2; return 1; }
     rm -rf "$dir/last"
   fi
+  # A ranking newer than its checkpoint is kept (a rerun of the step then redoes nothing).
+  [ -s "$dir.rank.tsv" ] && [ "$dir.rank.tsv" -nt "$dir/manifest.json" ] && return 0
   "$build/meta_test/meta_test" rank --checkpoint "$dir" --dataset "$images" --top 0 --no-dedupe --threads 1 \
-    > "$dir.rank.tsv" 2> "$dir.rank.log"
+    > "$dir.rank.tmp" 2> "$dir.rank.log" && mv "$dir.rank.tmp" "$dir.rank.tsv"
 }
 
 # run_fits VARIANTS SEEDS JOBS: the caller's `fit_one V SEED` for every variant and seed, JOBS at a time;

@@ -8,7 +8,7 @@
 # --only reruns the named steps at full size and rewrites RESULTS.md with the other steps' last results,
 # each section dated by its own run. --jobs N runs N steps at once (their timings then share the cores). Steps: data_loading bo_step bo_step_python evaluator_speed
 # proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration
-# zero_shot zero_cost_proxies proxies_within_subtask fit_ranking protocol_transfer real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real
+# zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies protocol_transfer real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real
 # parallel_search_oracle parallel_search_real (this one measures wall-clock time: run it with --jobs 1).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -84,8 +84,9 @@ if [ $quick = 1 ]; then
     if [ -d "$TNAS_SHARED_DATA/imagenet/imagenet16" ]; then
       step proxies_within_subtask "$b/proxies_within_subtask" --meta checkpoints/transfer-meta-data/imagenet16-fast.shard0.h5 "${transfer_sources[@]}" --tasks 2 --threads 1 --out "$out"
       step fit_ranking bench/fit_ranking.sh --quick --out "$out"
+      step fit_ranking_proxies bench/fit_ranking.sh --study proxies --quick --out "$out"
     else
-      log "downsampled-ImageNet images absent ($TNAS_SHARED_DATA/imagenet/imagenet16): proxies_within_subtask and fit_ranking skipped"
+      log "downsampled-ImageNet images absent ($TNAS_SHARED_DATA/imagenet/imagenet16): proxies_within_subtask and fit_ranking (both studies) skipped"
     fi
   else
     log "reference data absent ($TNAS_SHARED_DATA): proxy_fidelity and search_quality skipped"
@@ -140,6 +141,7 @@ full_step() {
       --meta checkpoints/transfer-meta-data/imagenet32-fast32.shard0.h5 "${transfer_sources[@]}" --threads 1 --out "$out" ;;
     zero_cost_proxies) step zero_cost_proxies bench/zero_cost_proxies.sh --sample 1000 --out "$out" ;;
     fit_ranking) step fit_ranking bench/fit_ranking.sh --seeds 5 --out "$out" ;;
+    fit_ranking_proxies) step fit_ranking_proxies bench/fit_ranking.sh --study proxies --seeds 3 --jobs 1 --out "$out" ;;
     protocol_transfer) step protocol_transfer bench/protocol_transfer.sh --seeds 3 --out "$out" ;;
     jahs_surrogate_quality) step jahs_surrogate_quality bench/jahs_surrogate_quality.sh --out "$out" ;;
     real_training_search)
@@ -158,7 +160,7 @@ full_step() {
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
   esac
 }
-all_steps="data_loading bo_step tnas_step bo_step_python evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration zero_shot zero_cost_proxies proxies_within_subtask fit_ranking protocol_transfer real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real"
+all_steps="data_loading bo_step tnas_step bo_step_python evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies protocol_transfer real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real"
 steps=${only//,/ }
 steps=${steps:-$all_steps}
 for s in $steps; do [[ " $all_steps " == *" $s "* ]] || { echo "run_all: unknown step '$s' (steps: $all_steps)" >&2; exit 2; }; done
