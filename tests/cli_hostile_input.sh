@@ -92,6 +92,27 @@ grep -qxF "$work/sub'; touch $pwned; '.h5.sbatch" "$work/bin/calls" || fail "the
 no_pwned "collect --slurm-array submission"
 tried=$((tried + 1))
 
+# A worker job that ends without ever writing its log (a bad partition, an account without time): after five
+# in a row the search stops naming the log, instead of resubmitting a job every two seconds forever. (A
+# stand-in sbatch that hands out job ids and runs nothing; squeue lists no job.)
+mkdir -p "$work/silent-bin"
+cat > "$work/silent-bin/sbatch" << 'SB'
+#!/bin/sh
+next="$(dirname "$0")/next"
+id=$(cat "$next" 2> /dev/null || echo 100)
+echo $((id + 1)) > "$next"
+echo "$id"
+SB
+printf '#!/bin/sh\nexit 0\n' > "$work/silent-bin/squeue"
+printf '#!/bin/sh\nexit 0\n' > "$work/silent-bin/scancel"
+chmod +x "$work/silent-bin/sbatch" "$work/silent-bin/squeue" "$work/silent-bin/scancel"
+if env PATH="$work/silent-bin:$PATH" timeout 120 "$meta_test" search --method random --objective "table:$table" --budget 2 \
+  --workers 1 --executor slurm --out "$work/silent-slurm" > /dev/null 2> "$work/silent.err" < /dev/null; then
+  fail "a search whose worker jobs never start succeeded"
+fi
+tail -1 "$work/silent.err" | grep -q 'error: 5 worker jobs in a row ended without starting (no log at .*slurm-10[0-9].log)' ||
+  fail "worker jobs that never start: not stopped with a clear error: $(tail -1 "$work/silent.err")"
+
 # 3. A run directory whose name holds quotes and \$(...): the search, its plot and its report run nothing.
 run="$work/run'; system(\"touch PWNED\"); print '\$(touch PWNED)\`touch PWNED\`"
 "$meta_test" search --method random --objective "table:$table" --budget 2 --out "$run" --threads 1 > /dev/null 2>&1 || fail "search in an odd folder"
@@ -110,6 +131,12 @@ refused 'is not a finite number' "$meta_test" search --method nsga2 --objective 
 refused 'is not a finite number' "$meta_test" search --method nsga2 --objective "table:$table" --objectives acc,params --reference-point 0,inf --out "$work/o4"
 refused '--pending must be believer, fantasies or none' "$meta_test" search --method random --objective "table:$table" --pending bogus --out "$work/o5"
 refused 'optimizes several objectives' "$meta_test" search --method nsga2 --objective "table:$table" --out "$work/o6"
+# Resuming with another --threads is said (floating-point sums then run in another order), not silent.
+"$meta_test" search --method random --objective "table:$table" --budget 2 --threads 1 --out "$work/threads" > /dev/null 2>&1 ||
+  fail "search with --threads 1"
+"$meta_test" search --method random --objective "table:$table" --budget 3 --threads 2 --out "$work/threads" > /dev/null 2> "$work/threads.err" ||
+  fail "resuming with --threads 2: $(tail -1 "$work/threads.err")"
+grep -q 'resuming with 2 threads where the run used 1' "$work/threads.err" || fail "resuming with another --threads was silent"
 # A checkpoint whose manifest is a FIFO (it would block a reader forever) or holds an impossible label mean.
 mkdir -p "$work/fifo-checkpoint" "$work/edited-checkpoint"
 cp "$checkpoint"/* "$work/fifo-checkpoint/" && rm "$work/fifo-checkpoint/manifest.json" && mkfifo "$work/fifo-checkpoint/manifest.json"
@@ -180,4 +207,4 @@ else
   echo "cli_hostile_input: full-disk case skipped: cannot mount a tmpfs here (not root)"
 fi
 [ "$failures" -eq 0 ] || { echo "cli_hostile_input: $failures checks failed" >&2; exit 1; }
-echo "cli_hostile_input: ok: $tried metacharacter cases ran nothing; 15 refusals named their option or file"
+echo "cli_hostile_input: ok: $tried metacharacter cases ran nothing; 16 refusals named their option or file"
