@@ -2,11 +2,15 @@
 # Values a hostile or careless user gives (issue 27): shell metacharacters through every option that reaches a
 # generated script or a started program run nothing; absurd sizes and unknown names are refused with one line;
 # a full disk is one line naming the file, leaves no temporary file, and a rerun with room resumes.
-#   tests/cli_hostile_input.sh META_TRAIN META_TEST WORKDIR
+#   tests/cli_hostile_input.sh META_TRAIN META_TEST WORKDIR [DISK_FULL_SHIM]
+# The full disk is a small tmpfs where this user may mount one, else (CI without root) DISK_FULL_SHIM
+# (tests/disk_full_shim.cpp) preloaded to make writes under the folder fail with ENOSPC past a byte budget;
+# TNAS_TEST_DISK_FULL_SHIM_ONLY=1 takes the shim even where a tmpfs could be mounted (to check the shim).
 set -eu
 absolute() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 tests=$(cd "$(dirname "$0")" && pwd)
-meta_train=$(absolute "$1") meta_test=$(absolute "$2") work=$3
+meta_train=$(absolute "$1") meta_test=$(absolute "$2") work=$3 shim=""
+[ -z "${4:-}" ] || shim=$(absolute "$4")
 checkpoint=$(cd "$(dirname "$0")/../checkpoints/default" && pwd)
 rm -rf "$work" && mkdir -p "$work/bin"
 work=$(cd "$work" && pwd)
@@ -155,15 +159,38 @@ refused 'is a folder' "$meta_train" data convert mnist "$work/existing-folder"
 # 5. A full disk: one line naming the file, exit 1, no .tmp left; with room again, the same command resumes.
 disk="$work/disk"
 mkdir -p "$disk"
-if mount -t tmpfs -o size=256k tmpfs "$disk" 2> /dev/null; then
+mode=""
+if [ -z "${TNAS_TEST_DISK_FULL_SHIM_ONLY:-}" ] && mount -t tmpfs -o size=8m tmpfs "$disk" 2> /dev/null; then
+  mode=tmpfs
   trap 'umount "$disk" 2> /dev/null || true' EXIT
-  head -c 229376 /dev/zero > "$disk/filler"  # 32 KiB left: room for one 21 KB file, not for it and its successor 2> /dev/null || true
+elif [ -n "$shim" ] && [ -f "$shim" ]; then
+  mode=shim
+fi
+room=""
+# leave_room BYTES: the next commands run through on_disk find only BYTES free on $disk (until free_room).
+leave_room() {
+  room=$1
+  [ $mode = tmpfs ] || return 0
+  rm -f "$disk/filler"
+  head -c $(( $(df -B1 --output=avail "$disk" | tail -1) - room )) /dev/zero > "$disk/filler"
+}
+free_room() { room=""; rm -f "$disk/filler"; }
+on_disk() {
+  if [ $mode = shim ] && [ -n "$room" ]; then
+    (export LD_PRELOAD="$shim" TNAS_DISK_FULL_DIR="$disk" TNAS_DISK_FULL_BYTES="$room"; "$@")
+  else
+    "$@"
+  fi
+}
+if [ -n "$mode" ]; then
+  # collect: room for one 21 KB result file, not for it and its successor.
+  leave_room 32768
   full="--source mnist --tasks 3 --classes-per-task 2 --images-per-class 20 --archs-per-task 2 --preset smoke --seed 4 --threads 1"
-  if "$meta_train" collect $full --out "$disk/c.h5" > /dev/null 2> "$work/full.err"; then fail "collect on a full disk succeeded"; fi
+  if on_disk "$meta_train" collect $full --out "$disk/c.h5" > /dev/null 2> "$work/full.err"; then fail "collect on a full disk succeeded"; fi
   grep -q "$disk/c.h5.*No space left on device" "$work/full.err" || fail "full disk: unclear error: $(cat "$work/full.err")"
   [ "$(wc -l < "$work/full.err")" -le 3 ] || fail "full disk: more than one error line: $(cat "$work/full.err")"
   ls "$disk" | grep -q '\.tmp$' && fail "full disk: a .tmp was left: $(ls "$disk")"
-  rm "$disk/filler"
+  free_room
   "$meta_train" collect $full --out "$disk/c.h5" > "$work/full2.out" 2> "$work/full2.err" || fail "collect after freeing space: $(tail -1 "$work/full2.err")"
   grep -q ', 1 already in ' "$work/full2.err" || fail "the rerun did not resume from the result written before the disk filled: $(head -1 "$work/full2.err")"
   "$meta_train" collect $full --out "$work/whole.h5" > /dev/null 2>&1
@@ -171,13 +198,13 @@ if mount -t tmpfs -o size=256k tmpfs "$disk" 2> /dev/null; then
   [ "$(summary "$disk/c.h5")" = "$(summary "$work/whole.h5")" ] || fail "full disk: the resumed collection differs from an uninterrupted one"
   # A search whose run directory fills the disk: one line naming a file of it, no .tmp; with room again the
   # same command resumes and ends with the uninterrupted search's trials.
-  rm -rf "$disk"/*
-  head -c 253952 /dev/zero > "$disk/filler"  # 8 KiB left
+  rm -rf "${disk:?}"/*
+  leave_room 8192
   run_search() { "$meta_test" search --method evolution --objective "table:$table" --budget 30 --seed 2 --threads 1 --out "$1"; }
-  if run_search "$disk/run" > /dev/null 2> "$work/full-search.err"; then fail "a search on a full disk succeeded"; fi
+  if on_disk run_search "$disk/run" > /dev/null 2> "$work/full-search.err"; then fail "a search on a full disk succeeded"; fi
   grep -q "$disk/run/.*No space left on device" "$work/full-search.err" || fail "full disk search: unclear error: $(cat "$work/full-search.err")"
   ls "$disk/run" | grep -q '\.tmp$' && fail "full disk search: a .tmp was left: $(ls "$disk/run")"
-  rm "$disk/filler"
+  free_room
   run_search "$disk/run" > /dev/null 2> "$work/full-search2.err" || fail "search after freeing space: $(tail -1 "$work/full-search2.err")"
   run_search "$work/whole-run" > /dev/null 2>&1
   python3 -c 'import json, sys
@@ -185,26 +212,25 @@ a, b = ([json.loads(l)["arch"] for l in open(d + "/trials.jsonl")] for d in sys.
 sys.exit(a != b)' "$disk/run" "$work/whole-run" || fail "full disk search: the resumed trials differ from the uninterrupted ones"
   # A fit whose checkpoint folder fills the disk (about 2.5 MB left of the 4 MB the fit writes): one line naming
   # the file, no .tmp; with room again the same command ends with the uninterrupted fit's files, byte for byte.
-  umount "$disk"
-  mount -t tmpfs -o size=8m tmpfs "$disk"
+  rm -rf "${disk:?}"/*
   "$meta_train" collect --source mnist --tasks 6 --classes-per-task 2 --images-per-class 20 --archs-per-task 4 \
     --preset smoke --seed 4 --threads 1 --out "$work/fit-meta.h5" > /dev/null 2>&1
   run_fit() { "$meta_train" fit --meta "$work/fit-meta.h5" --epochs 3 --featurizer-epochs 1 --arch-hidden 16 \
     --heldout-tasks 0.2 --threads 1 --no-feature-cache --out "$1"; }
-  head -c $((8 * 1024 * 1024 - 2600 * 1024)) /dev/zero > "$disk/filler"
-  if run_fit "$disk/ck" > /dev/null 2> "$work/full-fit.err"; then fail "a fit on a full disk succeeded"; fi
+  leave_room $((2600 * 1024))
+  if on_disk run_fit "$disk/ck" > /dev/null 2> "$work/full-fit.err"; then fail "a fit on a full disk succeeded"; fi
   tail -1 "$work/full-fit.err" | grep -q "^meta_train fit: error: $disk/ck/.*No space left on device" ||
     fail "full disk fit: unclear error: $(tail -2 "$work/full-fit.err")"
   find "$disk" -name '*.tmp*' | grep -q . && fail "full disk fit: a .tmp was left: $(find "$disk" -name '*.tmp*')"
-  rm "$disk/filler"
+  free_room
   run_fit "$disk/ck" > /dev/null 2> "$work/full-fit2.err" || fail "fit after freeing space: $(tail -1 "$work/full-fit2.err")"
   run_fit "$work/whole-fit" > /dev/null 2>&1
   python3 -c 'import json, sys
 a, b = (json.load(open(d + "/manifest.json"))["files"] for d in sys.argv[1:])
 sys.exit(a != b)' "$disk/ck" "$work/whole-fit" || fail "full disk fit: the rerun's checkpoint differs from the uninterrupted one"
-  echo "cli_hostile_input: full disk: one line, no .tmp, the rerun resumed to the uninterrupted result (collect, search and fit)"
+  echo "cli_hostile_input: full disk ($mode): one line, no .tmp, the rerun resumed to the uninterrupted result (collect, search and fit)"
 else
-  echo "cli_hostile_input: full-disk case skipped: cannot mount a tmpfs here (not root)"
+  fail "no full disk to test on: cannot mount a tmpfs here and no shim was given"
 fi
 [ "$failures" -eq 0 ] || { echo "cli_hostile_input: $failures checks failed" >&2; exit 1; }
 echo "cli_hostile_input: ok: $tried metacharacter cases ran nothing; 16 refusals named their option or file"
