@@ -152,6 +152,25 @@ refused 'label_mean must be an accuracy in 0..100' "$meta_test" rank --checkpoin
 printf '0,low\n1,low\n2,low\n3,low\n4,low\n5,high\n6,high\n7,high\n8,high\n9,high\n' > "$work/groups.csv"
 refused 'only the fairness objectives use groups' "$meta_test" search --method random --objective train --dataset mnist \
   --preset smoke --groups "$work/groups.csv" --out "$work/o7"
+# A command printing 300 MB: the objective keeps a bounded tail of its output, not all of it (7ab698f: 1.04 GB).
+loud="command:head -c 300000000 /dev/zero | tr '\\0' x; echo; echo '{\"accuracy\": 50}' # {arch}"
+peak_kb=$(python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$meta_test" search --method random --objective "$loud" \
+  --budget 1 --threads 1 --out "$work/loud")
+grep -q '"ok":true' "$work/loud/trials.jsonl" 2> /dev/null || fail "the command printing 300 MB was not recorded"
+[ "$peak_kb" -lt 600000 ] || fail "a command printing 300 MB took $peak_kb KB"
+mkdir -p "$work/groups-folder"
+refused 'groups-folder: not a file of "class name,group" lines (--groups)' "$meta_test" search --method random \
+  --objective train --dataset mnist --preset smoke --objectives acc,fairness --groups "$work/groups-folder" --out "$work/o8"
+# A killed parallel search resumes with any --workers, 1 included, and ends with each trial once.
+slow="command:sleep 0.4; echo '{\"accuracy\": 50}' # {arch}"
+timeout -s KILL 3 "$meta_test" search --method random --objective "$slow" --budget 12 --workers 2 --threads 1 \
+  --out "$work/killed-parallel" > /dev/null 2>&1 < /dev/null || true
+"$meta_test" search --method random --objective "$slow" --budget 12 --workers 1 --threads 1 --out "$work/killed-parallel" \
+  > /dev/null 2> "$work/killed-parallel.err" < /dev/null || fail "a killed parallel search resumed with --workers 1: $(tail -1 "$work/killed-parallel.err")"
+[ "$(grep -c '"ok":true' "$work/killed-parallel/trials.jsonl" 2> /dev/null)" = 12 ] ||
+  fail "the killed parallel search resumed with --workers 1 did not end with its 12 trials"
 mkdir -p "$work/existing-folder"
 refused 'is a folder' "$meta_train" data convert mnist "$work/existing-folder"
 [ -z "$(ls "$work/existing-folder")" ] || fail "data convert left files in the folder"
@@ -233,4 +252,4 @@ else
   fail "no full disk to test on: cannot mount a tmpfs here and no shim was given"
 fi
 [ "$failures" -eq 0 ] || { echo "cli_hostile_input: $failures checks failed" >&2; exit 1; }
-echo "cli_hostile_input: ok: $tried metacharacter cases ran nothing; 16 refusals named their option or file"
+echo "cli_hostile_input: ok: $tried metacharacter cases ran nothing; 17 refusals named their option or file"
