@@ -131,7 +131,7 @@ TEST(ProxyInputs, GetsTheTargetsProxiesBesideGOncePerIsomorphismClass) {
   ASSERT_EQ(g.cols(), 4);
   EXPECT_EQ(g.leftCols(2), Eigen::MatrixXf::Constant(3, 2, 7.0f));
   EXPECT_EQ(g.row(0), g.row(1));
-  const ImageDataset batch = proxy_input_batch(resize_area(to_rgb(load_dataset("cifar10:" + images)), 32));
+  const ImageDataset batch = proxy_input_batch(load_dataset("cifar10:" + images));
   const auto scores = cached_zero_cost_scores({space.format(configs[2])}, batch, nullptr);
   EXPECT_EQ(g.block(2, 2, 1, 2), proxy_input_row(scores[0], chosen));
   EXPECT_GT(g(2, 3), g(0, 3));  // six convolutions are more parameters than one

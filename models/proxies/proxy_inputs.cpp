@@ -90,7 +90,7 @@ std::vector<ZeroCostProxy> parse_zero_cost_proxy_list(const std::string& text) {
   return chosen;
 }
 
-ImageDataset proxy_input_batch(const ImageDataset& rgb32, const std::vector<int64_t>& rows,
+ImageDataset proxy_input_batch(const ImageDataset& images, const std::vector<int64_t>& rows,
                                const std::vector<int32_t>& row_labels, int classes) {
   if (rows.size() != row_labels.size() || classes < 1)
     throw Error("proxy batch: one label per image and at least one class are needed");
@@ -110,17 +110,19 @@ ImageDataset proxy_input_batch(const ImageDataset& rgb32, const std::vector<int6
       }
     if (!any) break;  // fewer images than a batch: all of them
   }
-  if (picked.empty()) throw Error(rgb32.source + ": no images for the zero-cost proxies");
-  ImageDataset batch = select_images(rgb32, picked);
+  if (picked.empty()) throw Error(images.source + ": no images for the zero-cost proxies");
+  // Made featurizer input (RGB 32x32; unchanged for images that are already) after the draw, so that a large
+  // target is not converted whole for 64 images.
+  ImageDataset batch = resize_area(to_rgb(select_images(images, picked)), 32);
   batch.labels = labels;
   batch.class_names = numbered_class_names(classes);
-  return resize_area(batch, find_preset(kPreset).input_resolution(rgb32.height));
+  return resize_area(batch, find_preset(kPreset).input_resolution(batch.height));
 }
 
-ImageDataset proxy_input_batch(const ImageDataset& rgb32) {
-  std::vector<int64_t> rows(static_cast<size_t>(rgb32.size()));
+ImageDataset proxy_input_batch(const ImageDataset& images) {
+  std::vector<int64_t> rows(static_cast<size_t>(images.size()));
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<int64_t>(i);
-  return proxy_input_batch(rgb32, rows, rgb32.labels, rgb32.num_classes());
+  return proxy_input_batch(images, rows, images.labels, images.num_classes());
 }
 
 std::vector<ZeroCostScores> cached_zero_cost_scores(const std::vector<std::string>& cells,
@@ -202,7 +204,7 @@ void append_proxy_inputs(Eigen::MatrixXf& g, const std::vector<ZeroCostProxy>& c
     throw Error("this surrogate reads zero-cost proxies of the target's images: give --dataset");
   if (g.rows() != static_cast<Eigen::Index>(configs.size()))
     throw Error("append_proxy_inputs: one row of G per configuration");
-  const ImageDataset batch = proxy_input_batch(resize_area(to_rgb(load_dataset(dataset_spec)), 32));
+  const ImageDataset batch = proxy_input_batch(load_dataset(dataset_spec));
   // One computation per isomorphism class: isomorphic cells are one network.
   std::vector<std::string> cells;
   std::vector<size_t> cell_of(configs.size());

@@ -26,13 +26,13 @@ std::optional<ZeroCostProxy> parse_zero_cost_proxy(const std::string& name);
 // repeated one and listing the known ones.
 std::vector<ZeroCostProxy> parse_zero_cost_proxy_list(const std::string& text);
 
-// The proxies' batch from `rgb32` (featurizer input): of the images `rows` (labels `row_labels`, in
-// 0..classes-1), kProxyInputImages drawn round-robin over the classes with a fixed seed, relabelled
-// 0..classes-1, at the fast preset's resolution.
-ImageDataset proxy_input_batch(const ImageDataset& rgb32, const std::vector<int64_t>& rows,
+// The proxies' batch: of the images `rows` of `images` (labels `row_labels`, in 0..classes-1),
+// kProxyInputImages drawn round-robin over the classes with a fixed seed, relabelled 0..classes-1, made
+// featurizer input (RGB 32x32) and then area-resized to the fast preset's resolution.
+ImageDataset proxy_input_batch(const ImageDataset& images, const std::vector<int64_t>& rows,
                                const std::vector<int32_t>& row_labels, int classes);
 // The same from every image of a dataset (the target of a search).
-ImageDataset proxy_input_batch(const ImageDataset& rgb32);
+ImageDataset proxy_input_batch(const ImageDataset& images);
 
 using ProxyProgressFn = std::function<void(size_t done, size_t total)>;
 
