@@ -237,13 +237,18 @@ std::vector<std::string> search_args(const std::string& table, const std::string
 }
 
 // The workers alive now: name -> pid (from their lock files, "pid@host").
+// None before the coordinator has made the folder (a loaded machine can take seconds to start it).
 std::map<std::string, pid_t> live_workers(const std::string& run_dir) {
   std::map<std::string, pid_t> pids;
-  for (const auto& e : fs::directory_iterator(run_dir + "/workers")) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(run_dir + "/workers", ec)) {
     const std::string name = e.path().filename().string();
     if (e.path().extension() != ".lock" || name == "coordinator.lock" || !is_alive(e.path().string()))
       continue;
-    pids[e.path().stem().string()] = static_cast<pid_t>(std::stol(test::read_text(e.path().string())));
+    try {
+      pids[e.path().stem().string()] = static_cast<pid_t>(std::stol(test::read_text(e.path().string())));
+    } catch (const std::exception&) {  // its worker left between listing and reading
+    }
   }
   return pids;
 }
@@ -312,7 +317,10 @@ TEST(ParallelSearch, KilledWorkersAndCoordinatorLoseNoTrialAndDuplicateNone) {
   std::set<int> hit;  // trials whose worker was killed
   for (int round = 0; round < 3; ++round) {
     const pid_t coordinator = spawn(args, log);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    // Kills land once workers run: wait for them (a fixed delay missed them on a loaded CI machine).
+    for (int i = 0; i < 600 && live_workers(out).empty(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
     for (int k = 0; k < 3; ++k) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200 + static_cast<int>(rng.uniform_int(400))));
       // A random live worker, but each trial lost at most once (five losses mark a trial as one that crashes
