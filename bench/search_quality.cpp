@@ -60,13 +60,13 @@ int run(int argc, char** argv) {
                                                                  "tnas: edges between warm-start cells",
                                                                  cxxopts::value<int>()->default_value("1"))(
       "warm-start-top", "tnas: warm-start cells drawn from this many of the best",
-      cxxopts::value<int>()->default_value(std::to_string(BayesOptSettings{}.warm_start_top)))(
+      cxxopts::value<int>()->default_value(std::to_string(DeepKernelSettings{}.warm_start_top)))(
       "widen-below", "tnas, gp: widen below this expected improvement (observed sd units; 0: never)",
       cxxopts::value<double>())(
       "proxy-kernel", "tnas: none or params (a zero-cost proxy as an additive kernel family)",
-      cxxopts::value<std::string>()->default_value(enum_name(BayesOptSettings{}.proxy_kernel)))(
+      cxxopts::value<std::string>()->default_value(enum_name(DeepKernelSettings{}.proxy_kernel)))(
       "widen-sample", "tnas, gp: random cells of the pool among the wider candidates",
-      cxxopts::value<int>()->default_value(std::to_string(BayesOptSettings{}.widen_sample)))(
+      cxxopts::value<int>()->default_value(std::to_string(DeepKernelSettings{}.widen_sample)))(
       "mutation-parents", "BO methods: best cells whose neighbours are acquisition candidates",
       cxxopts::value<int>()->default_value("1"))("warm-start", "BO methods: initial evaluations",
                                                  cxxopts::value<int>()->default_value("5"))(
@@ -96,6 +96,23 @@ int run(int argc, char** argv) {
   }
   if (objective.empty()) objective = "table:" + table + ":test_acc";
   if (dataset.empty()) dataset = "cifar10:" + images;
+  // The methods' settings, read once (each method reads its part).
+  MethodSettings method_settings;
+  method_settings.deep_kernel.dataset_embedding = enum_option<DatasetEmbedding>(args, "dataset-embedding");
+  method_settings.deep_kernel.dataset = dataset;
+  method_settings.deep_kernel.kernel = enum_option<KernelChoice>(args, "kernel");
+  method_settings.deep_kernel.warm_start_distance = args["warm-start-distance"].as<int>();
+  method_settings.proposal.warm_start = args["warm-start"].as<int>();
+  method_settings.deep_kernel.warm_start_top = args["warm-start-top"].as<int>();
+  method_settings.proposal.mutation_parents = args["mutation-parents"].as<int>();
+  if (args.count("widen-below")) method_settings.deep_kernel.widen_below = args["widen-below"].as<double>();
+  method_settings.deep_kernel.proxy_kernel = enum_option<ProxyKernel>(args, "proxy-kernel");
+  method_settings.deep_kernel.widen_sample = args["widen-sample"].as<int>();
+  method_settings.proposal.acquisition_pool = enum_option<AcquisitionPool>(args, "acquisition-pool");
+  method_settings.deep_kernel.warm_start_from = enum_option<WarmStartFrom>(args, "warm-start-from");
+  method_settings.deep_kernel.adapt = enum_option<Adaptation>(args, "adapt");
+  method_settings.deep_kernel.mlp_lr = args["mlp-lr"].as<double>();
+  method_settings.deep_kernel.finetune_steps = args["finetune-steps"].as<int>();
   const double optimum = oracle_optimum(objective);
   const int seeds = args["seeds"].as<int>(), budget = args["budget"].as<int>();
   const std::string out = args["out"].as<std::string>();
@@ -131,22 +148,8 @@ int run(int argc, char** argv) {
       SearchSettings s;
       s.method = base;
       s.objective.spec = objective;
-      s.bo.checkpoint = checkpoint;
-      s.bo.dataset_embedding = enum_option<DatasetEmbedding>(args, "dataset-embedding");
-      s.bo.dataset = dataset;
-      s.bo.kernel = enum_option<KernelChoice>(args, "kernel");
-      s.bo.warm_start_distance = args["warm-start-distance"].as<int>();
-      s.bo.warm_start = args["warm-start"].as<int>();
-      s.bo.warm_start_top = args["warm-start-top"].as<int>();
-      s.bo.mutation_parents = args["mutation-parents"].as<int>();
-      if (args.count("widen-below")) s.bo.widen_below = args["widen-below"].as<double>();
-      s.bo.proxy_kernel = enum_option<ProxyKernel>(args, "proxy-kernel");
-      s.bo.widen_sample = args["widen-sample"].as<int>();
-      s.bo.acquisition_pool = enum_option<AcquisitionPool>(args, "acquisition-pool");
-      s.bo.warm_start_from = enum_option<WarmStartFrom>(args, "warm-start-from");
-      s.bo.adapt = enum_option<Adaptation>(args, "adapt");
-      s.bo.mlp_lr = args["mlp-lr"].as<double>();
-      s.bo.finetune_steps = args["finetune-steps"].as<int>();
+      s.method_settings = method_settings;
+      s.method_settings.deep_kernel.checkpoint = checkpoint;
       s.budget = budget;
       s.seed = static_cast<uint64_t>(seed);
       s.out = out + "/runs/" + label + "_" + std::to_string(seed);

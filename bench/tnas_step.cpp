@@ -70,12 +70,12 @@ int run(int argc, char** argv) {
   nlohmann::json rows = nlohmann::json::array();
   std::vector<std::unique_ptr<SearchMethod>> methods;
   for (const auto& m : modes) {
-    BayesOptSettings bo;
-    bo.checkpoint = args["checkpoint"].as<std::string>();
-    bo.dataset = args["dataset"].as<std::string>();
-    bo.adapt = parse_enum<Adaptation>(m.adapt, "adapt");
-    bo.kernel = parse_enum<KernelChoice>(m.kernel, "kernel");
-    methods.push_back(make_search_method("tnas", {&space, pool, 0}, bo));
+    MethodSettings method_settings;
+    method_settings.deep_kernel.checkpoint = args["checkpoint"].as<std::string>();
+    method_settings.deep_kernel.dataset = args["dataset"].as<std::string>();
+    method_settings.deep_kernel.adapt = parse_enum<Adaptation>(m.adapt, "adapt");
+    method_settings.deep_kernel.kernel = parse_enum<KernelChoice>(m.kernel, "kernel");
+    methods.push_back(make_search_method("tnas", {&space, pool, 0}, method_settings));
   }
   for (int n : ns) {
     Rng history_rng(static_cast<uint64_t>(n));

@@ -56,11 +56,11 @@ SearchSettings mf_settings(const std::string& method, const std::string& table, 
   s.budget = budget;
   s.seed = 4;
   s.out = out;
-  s.mf.min_epochs = 1;
-  s.mf.max_epochs = 27;
-  s.mf.eta = 3;
-  s.bo.checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
-  s.bo.dataset = "mnist";
+  s.method_settings.multi_fidelity.min_epochs = 1;
+  s.method_settings.multi_fidelity.max_epochs = 27;
+  s.method_settings.multi_fidelity.eta = 3;
+  s.method_settings.deep_kernel.checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
+  s.method_settings.deep_kernel.dataset = "mnist";
   return s;
 }
 
@@ -379,7 +379,7 @@ TEST(MultiFidelitySearch, ACommandReceivesTheFidelityAndThePreviousEpochs) {
   SearchSettings s;
   s.method = "hyperband";
   s.objective.spec = "command:echo '{\"accuracy\": {epochs}, \"from\": {previous_epochs}}'; true {arch}";
-  s.mf.max_epochs = 9;
+  s.method_settings.multi_fidelity.max_epochs = 9;
   s.budget = 4;
   s.out = (dir / "run").string();
   const nlohmann::json summary = run_search(s, [](const std::string&) {});
@@ -403,10 +403,10 @@ TEST(MultiFidelitySearch, ATrainingSearchKilledAndResumedRetrainsNothingFinished
   SearchSettings s;
   s.method = "sh";
   s.objective.spec = "train";
-  s.objective.dataset = s.bo.dataset = "mnist";
+  s.objective.dataset = s.method_settings.deep_kernel.dataset = "mnist";
   s.objective.preset = "smoke";
   s.objective.device = ComputeDevice::kCpu;
-  s.mf.max_epochs = 9;
+  s.method_settings.multi_fidelity.max_epochs = 9;
   s.budget = 3;
   s.seed = 2;
   s.out = (dir / "reference").string();
@@ -438,15 +438,15 @@ TEST(MultiFidelitySearch, BadSettingsAreRefused) {
   const auto dir = test::scratch_dir("mf_bad");
   const std::string table = synthetic_curves(dir);
   auto s = mf_settings("hyperband", table, (dir / "a").string(), 5);
-  s.mf.max_epochs = 30;  // the table has 27
+  s.method_settings.multi_fidelity.max_epochs = 30;  // the table has 27
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
-  s.mf.max_epochs = 27;
-  s.mf.eta = 1;
+  s.method_settings.multi_fidelity.max_epochs = 27;
+  s.method_settings.multi_fidelity.eta = 1;
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
-  s.mf.eta = 3;
+  s.method_settings.multi_fidelity.eta = 3;
   s.method = "hyperband";
   s.objective.spec = "command:echo {arch}";
-  s.mf.max_epochs = 0;  // a command has no longest fidelity of its own
+  s.method_settings.multi_fidelity.max_epochs = 0;  // a command has no longest fidelity of its own
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
 }
 

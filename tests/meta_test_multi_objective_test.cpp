@@ -44,12 +44,12 @@ SearchSettings mo_settings(const std::string& method, const std::string& table, 
   SearchSettings s;
   s.method = method;
   s.objective.spec = "table:" + table + ":acc";
-  s.objectives = "acc,params";
+  s.objectives = parse_objectives("acc,params");
   s.budget = budget;
   s.seed = 5;
   s.out = out;
-  s.bo.checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
-  s.bo.dataset = "mnist";
+  s.method_settings.deep_kernel.checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
+  s.method_settings.deep_kernel.dataset = "mnist";
   return s;
 }
 
@@ -70,17 +70,18 @@ TEST(Objectives, SpecsDirectionsAndReferencePoints) {
   EXPECT_THROW(parse_objectives("acc,,params"), Error);
   const Nb201Space space;
   const auto pool = space.enumerate();
-  const auto ref = reference_point(parse_objectives("acc,params,flops"), space, pool, "");
+  const auto ref = reference_point(parse_objectives("acc,params,flops"), space, pool, {});
   EXPECT_EQ(ref[0], 0);
   EXPECT_EQ(ref[1],
             static_cast<double>(space
                                     .cost(space.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_"
                                                       "conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|"))
                                     .params));
-  EXPECT_EQ(reference_point(specs, space, pool, "1,2,3,4"), (std::vector<double>{1, 2, 3, 4}));
-  EXPECT_THROW(reference_point(specs, space, pool, ""), Error);  // -latency_ms has no natural reference
-  EXPECT_THROW(reference_point(specs, space, pool, "1,2"), Error);
-  EXPECT_THROW(reference_point(specs, space, pool, "1,2,x,4"), Error);
+  EXPECT_EQ(reference_point(specs, space, pool, {1, 2, 3, 4}), (std::vector<double>{1, 2, 3, 4}));
+  EXPECT_THROW(reference_point(specs, space, pool, {}), Error);  // -latency_ms has no natural reference
+  EXPECT_THROW(reference_point(specs, space, pool, {1, 2}), Error);
+  EXPECT_THROW(parse_reference_point("1,2,x,4"), Error);
+  EXPECT_EQ(parse_reference_point("0,2e6"), (std::vector<double>{0, 2e6}));
 }
 
 // Every method yields a front whose members no trial dominates, whose hypervolume the run reports after every
@@ -218,8 +219,8 @@ TEST(MultiObjectiveSearch, ACommandsMetricsAreObjectivesByName) {
   s.objective.spec =
       "command:a={arch}; n=$(printf %s \"$a\" | grep -o nor_conv_3x3 | wc -l); "
       "echo \"{\\\"accuracy\\\": $((50 + 5 * n)), \\\"energy\\\": $((10 * n + ${#a} % 7))}\"";
-  s.objectives = "acc,-energy";
-  s.reference_point = "0,100";
+  s.objectives = parse_objectives("acc,-energy");
+  s.reference_point = {0, 100};
   s.budget = 15;
   s.out = (dir / "run").string();
   const nlohmann::json summary = run_search(s, [](const std::string&) {});
@@ -237,13 +238,13 @@ TEST(MultiObjectiveSearch, BadSettingsAreRefused) {
   const auto dir = test::scratch_dir("mo_bad");
   const std::string table = tradeoff_table(dir);
   auto s = mo_settings("parego", table, (dir / "a").string(), 5);
-  s.objectives = "acc";
+  s.objectives = parse_objectives("acc");
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);  // parego needs two objectives
   s.method = "tnas-mo";
-  s.objectives = "params,flops";
+  s.objectives = parse_objectives("params,flops");
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);  // nothing for tnas-mo to model
   s.method = "nsga2";
-  s.objectives = "acc,-loss";
+  s.objectives = parse_objectives("acc,-loss");
   EXPECT_THROW(run_search(s, [](const std::string&) {}),
                Error);  // a minimized metric needs a reference point
 }

@@ -104,15 +104,16 @@ TEST(PendingEvaluations, NoMethodProposesAConfigurationThatIsStillRunning) {
        {"random", "evolution", "local", "params", "bowl", "gp", "tnas", "nsga2", "parego", "tnas-mo"}) {
     for (const std::string pending : {"believer", "fantasies", "none"}) {
       if (pending != "believer" && method != "tnas" && method != "gp") continue;
-      BayesOptSettings bo;
-      bo.checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
-      bo.dataset = "fashion-mnist";
-      bo.pending = parse_enum<PendingTreatment>(pending, "--pending");
-      bo.warm_start = 2;
+      MethodSettings method_settings;
+      method_settings.deep_kernel.checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
+      method_settings.deep_kernel.dataset = "fashion-mnist";
+      method_settings.proposal.pending = parse_enum<PendingTreatment>(pending, "--pending");
+      method_settings.proposal.warm_start = 2;
       const bool two =
           method == "nsga2" || method == "parego" || method == "tnas-mo";  // accuracy x parameters
       const auto m = make_search_method(
-          method, {&space, pool, 1, parse_objectives(two ? "acc,params" : "acc"), {0, largest}}, bo);
+          method, {&space, pool, 1, parse_objectives(two ? "acc,params" : "acc"), {0, largest}},
+          method_settings);
       std::vector<Observation> h;
       for (int i = 0; i < 12; ++i) {
         const Arch& a = pool[static_cast<size_t>(i)];
@@ -147,12 +148,13 @@ TEST(PendingEvaluations, TheBelieverKeepsThePosteriorMeanAndShrinksItsVariance) 
   std::vector<Arch> pool;
   for (int64_t id = 0; id < 80; ++id) pool.push_back(space.parse(Nb201Cell::from_id(id * 191).to_string()));
   for (const std::string kernel : {"additive", "deep"}) {
-    BayesOptSettings bo;
-    bo.checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
-    bo.dataset = "fashion-mnist";
-    bo.kernel = parse_enum<KernelChoice>(kernel, "--kernel");
-    bo.pending = PendingTreatment::kBeliever;
-    const auto model = make_deep_kernel_model({&space, pool, 1, parse_objectives("acc"), {}}, bo);
+    MethodSettings method_settings;
+    method_settings.deep_kernel.checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
+    method_settings.deep_kernel.dataset = "fashion-mnist";
+    method_settings.deep_kernel.kernel = parse_enum<KernelChoice>(kernel, "--kernel");
+    method_settings.proposal.pending = PendingTreatment::kBeliever;
+    const auto model = make_deep_kernel_model({&space, pool, 1, parse_objectives("acc"), {}},
+                                              method_settings.proposal, method_settings.deep_kernel);
     std::vector<Observation> finished;
     for (int i = 0; i < 10; ++i)
       finished.push_back({pool[static_cast<size_t>(i)], 40.0 + 3 * (i % 4) + i, true, 0, {}});

@@ -206,15 +206,16 @@ TEST(Search, TheBayesianSearchWidensOnlyWhenTheNeighboursPromiseLittle) {
     return widened;
   };
   auto s = settings("gp", table, (dir / "always").string(), 14);
-  s.bo.widen_below = 10;  // every expected improvement is below 10 sd: every BO step widens
+  s.method_settings.deep_kernel.widen_below =
+      10;  // every expected improvement is below 10 sd: every BO step widens
   run_search(s, [](const std::string&) {});
-  EXPECT_EQ(count_widened(s.out), 14 - s.bo.warm_start);
+  EXPECT_EQ(count_widened(s.out), 14 - s.method_settings.proposal.warm_start);
   s.out = (dir / "never").string();
-  s.bo.widen_below = 0;
+  s.method_settings.deep_kernel.widen_below = 0;
   run_search(s, [](const std::string&) {});
   EXPECT_EQ(count_widened(s.out), 0);
   s.out = (dir / "bad").string();
-  s.bo.widen_below = -1;
+  s.method_settings.deep_kernel.widen_below = -1;
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
 }
 
@@ -314,11 +315,12 @@ TEST(Search, TnasIsReproducibleAndResumesWithFixedAndPerStepDatasetEmbedding) {
            {"fixed", "hyperparameters"}, {"per-step", "hyperparameters"}, {"per-step", "mlp"}}) {
     SCOPED_TRACE(mode + " " + adapt);
     auto s = settings("tnas", table, (dir / (mode + "_" + adapt + "_a")).string(), 9);
-    s.bo.checkpoint = checkpoint;
-    s.bo.dataset = "cifar10:" + images;
-    s.bo.warm_start = 3;
-    s.bo.dataset_embedding = parse_enum<DatasetEmbedding>(mode, "--dataset-embedding");
-    s.bo.adapt = parse_enum<Adaptation>(adapt, "--adapt");
+    s.method_settings.deep_kernel.checkpoint = checkpoint;
+    s.method_settings.deep_kernel.dataset = "cifar10:" + images;
+    s.method_settings.proposal.warm_start = 3;
+    s.method_settings.deep_kernel.dataset_embedding =
+        parse_enum<DatasetEmbedding>(mode, "--dataset-embedding");
+    s.method_settings.deep_kernel.adapt = parse_enum<Adaptation>(adapt, "--adapt");
     const auto first = run_search(s, [](const std::string&) {});
     EXPECT_EQ(first.at("evaluations"), 9);
     const auto archs = trial_archs(s.out);
@@ -333,11 +335,11 @@ TEST(Search, TnasIsReproducibleAndResumesWithFixedAndPerStepDatasetEmbedding) {
     EXPECT_EQ(trial_archs(s.out), archs);
   }
   auto s = settings("tnas", table, (dir / "bad").string(), 3);
-  s.bo.checkpoint = checkpoint;
-  s.bo.dataset = "cifar10:" + images;
-  s.bo.dataset_embedding = DatasetEmbedding::kFixed;
-  s.bo.adapt = Adaptation::kMlp;
-  s.bo.mlp_lr = 0;
+  s.method_settings.deep_kernel.checkpoint = checkpoint;
+  s.method_settings.deep_kernel.dataset = "cifar10:" + images;
+  s.method_settings.deep_kernel.dataset_embedding = DatasetEmbedding::kFixed;
+  s.method_settings.deep_kernel.adapt = Adaptation::kMlp;
+  s.method_settings.deep_kernel.mlp_lr = 0;
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
 }
 
@@ -397,8 +399,8 @@ TEST(Search, ThePoolEmbeddingIsCachedAndADamagedEntryIsRecomputed) {
   for (const std::string method : {"tnas", "gp"}) {
     SCOPED_TRACE(method);
     auto s = settings(method, table, (dir / (method + "_1")).string(), 4);
-    s.bo.checkpoint = checkpoint;
-    s.bo.dataset = "cifar10:" + images;
+    s.method_settings.deep_kernel.checkpoint = checkpoint;
+    s.method_settings.deep_kernel.dataset = "cifar10:" + images;
     run_search(s, [](const std::string&) {});
     EXPECT_FALSE(cached(s.out));
     const auto archs = trial_archs(s.out);
@@ -445,9 +447,9 @@ TEST(Search, TheWarmStartDrawsFromThePriorsTopWithTheSeed) {
   std::set<std::string> first_cells;
   for (uint64_t seed = 0; seed < 4; ++seed) {
     auto s = settings("tnas", table, (dir / ("top_" + std::to_string(seed))).string(), 2);
-    s.bo.checkpoint = checkpoint;
-    s.bo.dataset = "cifar10:" + images;
-    s.bo.warm_start_top = 20;
+    s.method_settings.deep_kernel.checkpoint = checkpoint;
+    s.method_settings.deep_kernel.dataset = "cifar10:" + images;
+    s.method_settings.deep_kernel.warm_start_top = 20;
     s.seed = seed;
     run_search(s, [](const std::string&) {});
     const auto archs = trial_archs(s.out);
@@ -460,9 +462,9 @@ TEST(Search, TheWarmStartDrawsFromThePriorsTopWithTheSeed) {
   }
   EXPECT_GE(first_cells.size(), 2u);
   auto bad = settings("tnas", table, (dir / "bad").string(), 2);
-  bad.bo.checkpoint = checkpoint;
-  bad.bo.dataset = "cifar10:" + images;
-  bad.bo.warm_start_top = 0;
+  bad.method_settings.deep_kernel.checkpoint = checkpoint;
+  bad.method_settings.deep_kernel.dataset = "cifar10:" + images;
+  bad.method_settings.deep_kernel.warm_start_top = 0;
   EXPECT_THROW(run_search(bad, [](const std::string&) {}), Error);
 }
 
@@ -474,9 +476,9 @@ TEST(Search, AProxyKernelIsOneMoreFamilyOfTnasAdditiveKernel) {
   const std::string images = (dir / "target.bin").string();
   test::write_cifar(test::synthetic_images(200, 3, 32, 32, 10), images, false);
   auto s = settings("tnas", table, (dir / "params").string(), 12);
-  s.bo.checkpoint = checkpoint;
-  s.bo.dataset = "cifar10:" + images;
-  s.bo.proxy_kernel = ProxyKernel::kParams;
+  s.method_settings.deep_kernel.checkpoint = checkpoint;
+  s.method_settings.deep_kernel.dataset = "cifar10:" + images;
+  s.method_settings.deep_kernel.proxy_kernel = ProxyKernel::kParams;
   run_search(s, [](const std::string&) {});
   int chose_params = 0;
   std::ifstream in(s.out + "/trials.jsonl");
@@ -484,7 +486,7 @@ TEST(Search, AProxyKernelIsOneMoreFamilyOfTnasAdditiveKernel) {
     chose_params += nlohmann::json::parse(line).value("proposal", "").find("params") != std::string::npos;
   EXPECT_GE(chose_params, 1);  // the marginal likelihood gave the size family a weight at least once
   auto gp = settings("gp", table, (dir / "gp").string(), 6);
-  gp.bo.proxy_kernel = ProxyKernel::kParams;
+  gp.method_settings.deep_kernel.proxy_kernel = ProxyKernel::kParams;
   EXPECT_THROW(run_search(gp, [](const std::string&) {}), Error);  // gp has no additive kernel
 }
 
@@ -667,8 +669,8 @@ TEST(Search, TheJahsSpaceRunsEveryMethodOnASampledPool) {
   tnas.space = "jahs";
   tnas.pool_size = 100;
   tnas.objective.spec = "command:sh " + script + " {arch}";
-  tnas.bo.checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
-  tnas.bo.dataset = "mnist";
+  tnas.method_settings.deep_kernel.checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
+  tnas.method_settings.deep_kernel.dataset = "mnist";
   try {
     run_search(tnas, [](const std::string&) {});
     ADD_FAILURE() << "an nb201 checkpoint searched the jahs space";
@@ -765,7 +767,7 @@ TEST(Search, BadInputIsRefused) {
   s.method = "bayes";
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
   s.method = "tnas";
-  s.bo.checkpoint = (dir / "no_checkpoint").string();
+  s.method_settings.deep_kernel.checkpoint = (dir / "no_checkpoint").string();
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);
   s.method = "random";
   s.objective.spec = "table:" + (dir / "missing.csv").string();

@@ -12,52 +12,82 @@
 
 namespace tnas {
 
+namespace {
+
+// The command line, read once into each concept's typed settings (the enums checked as they are read).
+
+ProposalSettings proposal_settings(const cxxopts::ParseResult& args) {
+  ProposalSettings proposal;
+  proposal.warm_start = args["warm-start"].as<int>();
+  proposal.acquisition = enum_option<Acquisition::Kind>(args, "acquisition");
+  proposal.acquisition_pool = enum_option<AcquisitionPool>(args, "acquisition-pool");
+  proposal.mutation_parents = args["mutation-parents"].as<int>();
+  proposal.pending = enum_option<PendingTreatment>(args, "pending");
+  return proposal;
+}
+
+DeepKernelSettings deep_kernel_settings(const cxxopts::ParseResult& args) {
+  DeepKernelSettings deep_kernel;
+  deep_kernel.checkpoint = args["checkpoint"].as<std::string>();
+  if (args.count("dataset")) deep_kernel.dataset = args["dataset"].as<std::string>();
+  deep_kernel.kernel = enum_option<KernelChoice>(args, "kernel");
+  deep_kernel.warm_start_distance = args["warm-start-distance"].as<int>();
+  deep_kernel.warm_start_top = args["warm-start-top"].as<int>();
+  if (args.count("widen-below")) deep_kernel.widen_below = args["widen-below"].as<double>();
+  deep_kernel.proxy_kernel = enum_option<ProxyKernel>(args, "proxy-kernel");
+  deep_kernel.widen_sample = args["widen-sample"].as<int>();
+  deep_kernel.warm_start_from = enum_option<WarmStartFrom>(args, "warm-start-from");
+  deep_kernel.finetune_steps = args["finetune-steps"].as<int>();
+  deep_kernel.adapt = enum_option<Adaptation>(args, "adapt");
+  deep_kernel.mlp_lr = args["mlp-lr"].as<double>();
+  deep_kernel.dataset_embedding = enum_option<DatasetEmbedding>(args, "dataset-embedding");
+  return deep_kernel;
+}
+
+MultiFidelitySettings multi_fidelity_settings(const cxxopts::ParseResult& args) {
+  MultiFidelitySettings multi_fidelity;
+  multi_fidelity.min_epochs = args["min-fidelity"].as<int>();
+  multi_fidelity.max_epochs = args["max-fidelity"].as<int>();
+  multi_fidelity.eta = args["eta"].as<double>();
+  multi_fidelity.model = enum_option<MultiFidelityModel>(args, "mf-model");
+  return multi_fidelity;
+}
+
+ObjectiveSettings objective_settings(const cxxopts::ParseResult& args) {
+  ObjectiveSettings objective;
+  objective.spec = args["objective"].as<std::string>();
+  if (args.count("dataset")) objective.dataset = args["dataset"].as<std::string>();
+  if (args.count("test-dataset")) objective.test_dataset = args["test-dataset"].as<std::string>();
+  objective.preset = args["preset"].as<std::string>();
+  objective.device = enum_option<ComputeDevice>(args, "device");
+  resolve_device(objective.device);  // checked now, whatever the objective (only train uses it)
+  objective.mode = enum_option<TrainingMode>(args, "mode");
+  objective.timeout_seconds = args["timeout"].as<double>();
+  if (args.count("groups")) objective.groups = args["groups"].as<std::string>();
+  return objective;
+}
+
+}  // namespace
+
 SearchSettings search_settings(const cxxopts::ParseResult& args) {
   SearchSettings s;
+  s.space = args["space"].as<std::string>();
   s.method = args["method"].as<std::string>();
-  s.objective.spec = args["objective"].as<std::string>();
-  if (args.count("dataset")) s.objective.dataset = s.bo.dataset = args["dataset"].as<std::string>();
-  if (args.count("test-dataset")) s.objective.test_dataset = args["test-dataset"].as<std::string>();
-  s.objective.preset = args["preset"].as<std::string>();
+  s.objective = objective_settings(args);
   s.final_preset = resolve_final_preset(args["final-preset"].as<std::string>(), s.objective.spec);
-  s.objective.device = enum_option<ComputeDevice>(args, "device");
-  resolve_device(s.objective.device);  // checked now, whatever the objective (only train uses it)
-  s.objective.mode = enum_option<TrainingMode>(args, "mode");
-  s.objective.timeout_seconds = args["timeout"].as<double>();
-  s.bo.checkpoint = args["checkpoint"].as<std::string>();
-  s.bo.acquisition = enum_option<Acquisition::Kind>(args, "acquisition");
-  s.bo.acquisition_pool = enum_option<AcquisitionPool>(args, "acquisition-pool");
-  s.bo.mutation_parents = args["mutation-parents"].as<int>();
-  s.bo.kernel = enum_option<KernelChoice>(args, "kernel");
-  s.bo.warm_start = args["warm-start"].as<int>();
-  s.bo.warm_start_distance = args["warm-start-distance"].as<int>();
-  s.bo.warm_start_top = args["warm-start-top"].as<int>();
-  if (args.count("widen-below")) s.bo.widen_below = args["widen-below"].as<double>();
-  s.bo.proxy_kernel = enum_option<ProxyKernel>(args, "proxy-kernel");
-  s.bo.widen_sample = args["widen-sample"].as<int>();
-  s.bo.warm_start_from = enum_option<WarmStartFrom>(args, "warm-start-from");
-  s.bo.finetune_steps = args["finetune-steps"].as<int>();
-  s.bo.adapt = enum_option<Adaptation>(args, "adapt");
-  s.bo.mlp_lr = args["mlp-lr"].as<double>();
-  s.bo.dataset_embedding = enum_option<DatasetEmbedding>(args, "dataset-embedding");
-  s.mf.min_epochs = args["min-fidelity"].as<int>();
-  s.mf.max_epochs = args["max-fidelity"].as<int>();
-  s.mf.eta = args["eta"].as<double>();
-  s.mf.model = enum_option<MultiFidelityModel>(args, "mf-model");
-  s.objectives = args["objectives"].as<std::string>();
-  if (args.count("groups")) s.objective.groups = args["groups"].as<std::string>();
-  s.bo.parego_model = enum_option<ParegoModel>(args, "parego-model");
-  s.reference_point = args["reference-point"].as<std::string>();
+  s.method_settings = {proposal_settings(args), deep_kernel_settings(args),
+                       ParegoSettings{enum_option<ParegoModel>(args, "parego-model")},
+                       multi_fidelity_settings(args)};
+  s.objectives = parse_objectives(args["objectives"].as<std::string>());
+  s.reference_point = parse_reference_point(args["reference-point"].as<std::string>());
   s.budget = args["budget"].as<int>();
   s.max_cost_seconds = args["max-cost-seconds"].as<double>();
   s.max_epochs_total = args["max-epochs-total"].as<int>();
-  s.space = args["space"].as<std::string>();
   s.pool_size = args["pool-size"].as<int>();
   s.seed = args["seed"].as<uint64_t>();
   s.dedupe = args.count("no-dedupe") == 0;
   s.out = args["out"].as<std::string>();
   s.force = args.count("force") > 0;
-  s.bo.pending = enum_option<PendingTreatment>(args, "pending");
   s.simulated_seconds = args["simulated-seconds"].as<double>();
   s.workers = args["workers"].as<int>();
   s.executor = enum_option<Executor>(args, "executor");
@@ -207,7 +237,7 @@ cxxopts::Options search_options(const std::string& program) {
       "warm-start-top",
       "tnas: each zero-shot warm-start cell is drawn with the seed from this many of the best (1 = the best, "
       "the same for every seed)",
-      cxxopts::value<int>()->default_value(std::to_string(BayesOptSettings{}.warm_start_top)))(
+      cxxopts::value<int>()->default_value(std::to_string(DeepKernelSettings{}.warm_start_top)))(
       "widen-below",
       "tnas, gp: when the incumbent's neighbours promise less expected improvement than this many standard "
       "deviations of the observed accuracies, its two-edit neighbours, the next-best cells' neighbours and "
@@ -217,9 +247,9 @@ cxxopts::Options search_options(const std::string& program) {
       "proxy-kernel",
       "tnas: a zero-cost proxy of every cell as one more family of the additive kernel, weighted by the "
       "target's marginal likelihood: none or params (log parameter count)",
-      cxxopts::value<std::string>()->default_value(enum_name(BayesOptSettings{}.proxy_kernel)))(
+      cxxopts::value<std::string>()->default_value(enum_name(DeepKernelSettings{}.proxy_kernel)))(
       "widen-sample", "tnas, gp: cells of the whole pool drawn with the seed when widening",
-      cxxopts::value<int>()->default_value(std::to_string(BayesOptSettings{}.widen_sample)))(
+      cxxopts::value<int>()->default_value(std::to_string(DeepKernelSettings{}.widen_sample)))(
       "warm-start", "Initial evaluations before BO", cxxopts::value<int>()->default_value("5"))(
       "warm-start-from",
       "zero-shot (tnas: the surrogate's top cells), meta-data (best cells of the meta-training data) or "

@@ -131,7 +131,7 @@ class Perceptron {
 
 class BananasSearch final : public SearchMethod {
  public:
-  BananasSearch(const SearchContext& context, const BayesOptSettings& settings)
+  BananasSearch(const SearchContext& context, const ProposalSettings& settings)
       : pool_(*context.space, context.pool), s_(settings) {
     // The vocabulary: every path of every pool configuration, in a fixed (sorted) order.
     std::map<std::string, int> vocabulary;
@@ -213,7 +213,7 @@ class BananasSearch final : public SearchMethod {
   }
 
   CandidatePool pool_;
-  BayesOptSettings s_;
+  ProposalSettings s_;
   std::vector<std::vector<std::string>> paths_;  // per pool configuration
   std::map<std::string, int> vocabulary_;        // path -> feature column
   int numeric_features_ = 0;
@@ -221,8 +221,9 @@ class BananasSearch final : public SearchMethod {
 
 }  // namespace
 
-std::unique_ptr<SearchMethod> make_bananas_search(const SearchContext& context, const BayesOptSettings& bo) {
-  return std::make_unique<BananasSearch>(context, bo);
+std::unique_ptr<SearchMethod> make_bananas_search(const SearchContext& context,
+                                                  const ProposalSettings& proposal) {
+  return std::make_unique<BananasSearch>(context, proposal);
 }
 
 }  // namespace tnas

@@ -17,7 +17,7 @@ namespace {
 
 class BowlSearch final : public SearchMethod {
  public:
-  BowlSearch(const SearchContext& context, const BayesOptSettings& settings)
+  BowlSearch(const SearchContext& context, const ProposalSettings& settings)
       : pool_(*context.space, context.pool),
         s_(settings),
         acquisition_(settings.acquisition, settings.ucb_beta),
@@ -64,15 +64,16 @@ class BowlSearch final : public SearchMethod {
   }
 
   CandidatePool pool_;
-  BayesOptSettings s_;
+  ProposalSettings s_;
   Acquisition acquisition_;
   WlKernelCache wl_;
 };
 
 }  // namespace
 
-std::unique_ptr<SearchMethod> make_bowl_search(const SearchContext& context, const BayesOptSettings& bo) {
-  return std::make_unique<BowlSearch>(context, bo);
+std::unique_ptr<SearchMethod> make_bowl_search(const SearchContext& context,
+                                               const ProposalSettings& proposal) {
+  return std::make_unique<BowlSearch>(context, proposal);
 }
 
 }  // namespace tnas

@@ -30,14 +30,14 @@ namespace {
 // How many times the images D needs are featurized when D is redrawn every step, so that the draws differ.
 constexpr size_t kPerStepReservoir = 5;
 
-bool redraws_dataset_embedding(const BayesOptSettings& settings) {
+bool redraws_dataset_embedding(const DeepKernelSettings& settings) {
   return settings.meta_trained && settings.dataset_embedding == DatasetEmbedding::kPerStep;
 }
 
 // Everything the pool embedding is computed from, or "" when it cannot be cached (a checkpoint without
 // content hashes). The runtime (versions, threads) is part of it, because another thread count can round
 // the embeddings differently.
-std::string pool_embedding_key(const SearchContext& context, const BayesOptSettings& settings,
+std::string pool_embedding_key(const SearchContext& context, const DeepKernelSettings& settings,
                                const Surrogate& surrogate) {
   std::string pool;
   for (const Arch& config : context.pool) pool += context.space->format(config) + "\n";
@@ -55,7 +55,7 @@ std::string pool_embedding_key(const SearchContext& context, const BayesOptSetti
 
 // The pool's architecture embeddings, and for tnas with a dataset encoder the featurized target images and
 // the first D.
-PoolEmbedding embed_pool_and_target(const SearchContext& context, const BayesOptSettings& settings,
+PoolEmbedding embed_pool_and_target(const SearchContext& context, const DeepKernelSettings& settings,
                                     const Surrogate& surrogate) {
   PoolEmbedding setup;
   setup.arch_embeddings = surrogate.arch_embeddings(*context.space, context.pool);
@@ -79,7 +79,7 @@ PoolEmbedding embed_pool_and_target(const SearchContext& context, const BayesOpt
 
 // The reference's warm start: each pool row's mean accuracy in the checkpoint's meta-training data (-1e300
 // for a cell it never saw), so that the warm start takes the best of those.
-Eigen::VectorXd meta_data_means(const SearchContext& context, const BayesOptSettings& settings,
+Eigen::VectorXd meta_data_means(const SearchContext& context, const DeepKernelSettings& settings,
                                 const Surrogate& surrogate) {
   const auto manifest = surrogate.manifest();
   std::string path = manifest.contains("meta_dataset") ? manifest["meta_dataset"].value("path", "") : "";
@@ -118,12 +118,14 @@ Eigen::VectorXd log_params(const SearchContext& context) {
   return standardized_over_pool(values);
 }
 
-class BayesOpt final : public SearchMethod, public AccuracyModel {
+class DeepKernelBo final : public SearchMethod, public AccuracyModel {
  public:
-  BayesOpt(const SearchContext& context, const BayesOptSettings& settings)
+  DeepKernelBo(const SearchContext& context, const ProposalSettings& proposal,
+               const DeepKernelSettings& settings)
       : pool_(*context.space, context.pool),
+        proposal_(proposal),
         s_(settings),
-        acquisition_(settings.acquisition, settings.ucb_beta),
+        acquisition_(proposal.acquisition, proposal.ucb_beta),
         seed_(context.seed) {
     std::optional<Surrogate> surrogate;
     if (settings.meta_trained) {
@@ -177,7 +179,7 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     // first proposals can outnumber the warm start before any has finished).
     bool any_ok = false;
     for (const auto& o : history) any_ok = any_ok || o.ok;
-    const bool warm = history.size() < static_cast<size_t>(s_.warm_start) || !any_ok;
+    const bool warm = history.size() < static_cast<size_t>(proposal_.warm_start) || !any_ok;
     last_note = warm ? "warm start" : "";
     Arch next = warm ? warm_start(history, done, rng) : acquire(history, done, rng);
     last_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -188,7 +190,7 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
                std::vector<double>& mean, std::vector<double>& sd) override {
     // Evaluations still running count as their predicted means (kriging believer) unless --pending none: one
     // posterior is asked for here, so fantasies are represented by their mean too.
-    const Posterior p = has_pending(history) && s_.pending != PendingTreatment::kNone
+    const Posterior p = has_pending(history) && proposal_.pending != PendingTreatment::kNone
                             ? conditioned_posteriors(history, candidates, rng, 0)[0]
                             : posterior(history, candidates, rng);
     mean.resize(candidates.size());
@@ -205,9 +207,9 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
         {"method", s_.meta_trained ? "tnas" : "gp"},
         {"checkpoint", s_.meta_trained ? s_.checkpoint : ""},
         {"acquisition", acquisition_.describe()},
-        {"acquisition_pool", enum_name(s_.acquisition_pool)},
-        {"mutation_parents", s_.mutation_parents},
-        {"warm_start", s_.warm_start},
+        {"acquisition_pool", enum_name(proposal_.acquisition_pool)},
+        {"mutation_parents", proposal_.mutation_parents},
+        {"warm_start", proposal_.warm_start},
         {"warm_start_distance", s_.warm_start_distance},
         {"kernel", enum_name(s_.kernel)},
         {"warm_start_from", enum_name(s_.meta_trained ? s_.warm_start_from : WarmStartFrom::kRandom)},
@@ -485,9 +487,9 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
   // observed accuracies. The wider cells are drawn with a generator of the seed and the history's length,
   // so that the per-step generator (D's draws) is consumed as without widening.
   Arch acquire(const std::vector<Observation>& history, const std::vector<bool>& done, Rng& rng) {
-    const bool mutations = s_.acquisition_pool == AcquisitionPool::kMutations;
+    const bool mutations = proposal_.acquisition_pool == AcquisitionPool::kMutations;
     std::vector<long> candidates =
-        pool_.acquisition_candidates(history, done, mutations, s_.mutation_parents);
+        pool_.acquisition_candidates(history, done, mutations, proposal_.mutation_parents);
     if (candidates.empty()) throw PoolExhausted();
     const size_t local = candidates.size();
     if (mutations && widen_below() > 0) {
@@ -517,8 +519,9 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
     if (n < 2) return false;
     mean /= n;
     const double sd = std::sqrt(std::max(0.0, square / n - mean * mean));
-    const double gain =
-        s_.acquisition == Acquisition::Kind::kExpectedImprovement ? std::exp(best_value) : best_value - best;
+    const double gain = proposal_.acquisition == Acquisition::Kind::kExpectedImprovement
+                            ? std::exp(best_value)
+                            : best_value - best;
     return sd > 0 && gain < widen_below() * sd;
   }
 
@@ -542,12 +545,12 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
   }
 
   // The acquisition at the candidates, accounting for the evaluations still running
-  // (BayesOptSettings::pending), in accuracy units (Acquisition::in_accuracy_units).
+  // (ProposalSettings::pending), in accuracy units (Acquisition::in_accuracy_units).
   std::vector<double> acquisition_values(const std::vector<Observation>& history,
                                          const std::vector<long>& candidates, Rng& rng) {
-    if (!has_pending(history) || s_.pending == PendingTreatment::kNone)
+    if (!has_pending(history) || proposal_.pending == PendingTreatment::kNone)
       return in_accuracy_units(posterior(history, candidates, rng));
-    if (s_.pending == PendingTreatment::kBeliever)
+    if (proposal_.pending == PendingTreatment::kBeliever)
       return in_accuracy_units(conditioned_posteriors(history, candidates, rng, 0)[0]);
     // fantasies: log EI averaged over draws of the running ones' values.
     std::vector<std::vector<double>> per_fantasy(candidates.size());
@@ -580,7 +583,8 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
   static constexpr int kWidenParents = 4;
 
   CandidatePool pool_;
-  BayesOptSettings s_;
+  ProposalSettings proposal_;
+  DeepKernelSettings s_;
   Acquisition acquisition_;
   uint64_t seed_;
   double label_mean_ = 0, label_std_ = 1, setup_seconds_ = 0;
@@ -601,13 +605,16 @@ class BayesOpt final : public SearchMethod, public AccuracyModel {
 
 }  // namespace
 
-std::unique_ptr<SearchMethod> make_deep_kernel_bo(const SearchContext& context, const BayesOptSettings& bo) {
-  return std::make_unique<BayesOpt>(context, bo);
+std::unique_ptr<SearchMethod> make_deep_kernel_bo(const SearchContext& context,
+                                                  const ProposalSettings& proposal,
+                                                  const DeepKernelSettings& deep_kernel) {
+  return std::make_unique<DeepKernelBo>(context, proposal, deep_kernel);
 }
 
 std::unique_ptr<AccuracyModel> make_deep_kernel_model(const SearchContext& context,
-                                                      const BayesOptSettings& bo) {
-  return std::make_unique<BayesOpt>(context, bo);
+                                                      const ProposalSettings& proposal,
+                                                      const DeepKernelSettings& deep_kernel) {
+  return std::make_unique<DeepKernelBo>(context, proposal, deep_kernel);
 }
 
 }  // namespace tnas

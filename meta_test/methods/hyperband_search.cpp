@@ -33,15 +33,15 @@ int largest_fidelity_with(const std::vector<Observation>& history, size_t needed
 
 class HyperbandSearch final : public SearchMethod {
  public:
-  HyperbandSearch(std::string name, const SearchContext& context, const BayesOptSettings& bo,
-                  const MultiFidelitySettings& mf)
+  HyperbandSearch(std::string name, const SearchContext& context, const ProposalSettings& proposal,
+                  const DeepKernelSettings& deep_kernel, const MultiFidelitySettings& mf)
       : name_(std::move(name)),
         space_(*context.space),
         pool_(*context.space, context.pool),
         mf_(mf),
-        bo_(bo),
+        proposal_(proposal),
         schedule_(mf.min_epochs, mf.max_epochs, mf.eta, name_ == "sh") {
-    if (name_ == "tnas-hb") model_ = make_deep_kernel_bo(context, bo);
+    if (name_ == "tnas-hb") model_ = make_deep_kernel_bo(context, proposal, deep_kernel);
   }
 
   Proposal propose_trial(const std::vector<Observation>& history, Rng& rng) override {
@@ -116,7 +116,7 @@ class HyperbandSearch final : public SearchMethod {
   // any fidelity); the ones that are not fitting points are marked not ok, which the BO skips when fitting.
   std::vector<Observation> model_history(const std::vector<Observation>& history) const {
     const int rung = mf_.model == MultiFidelityModel::kRung
-                         ? largest_fidelity_with(history, static_cast<size_t>(bo_.warm_start) + 2)
+                         ? largest_fidelity_with(history, static_cast<size_t>(proposal_.warm_start) + 2)
                          : 0;
     std::map<std::string, size_t> slot;  // isomorphism key -> position in h (first appearance order)
     std::vector<Observation> h;
@@ -143,7 +143,7 @@ class HyperbandSearch final : public SearchMethod {
   const SearchSpace& space_;
   CandidatePool pool_;
   MultiFidelitySettings mf_;
-  BayesOptSettings bo_;
+  ProposalSettings proposal_;
   HyperbandSchedule schedule_;
   std::unique_ptr<SearchMethod> model_;  // tnas-hb
 };
@@ -151,8 +151,10 @@ class HyperbandSearch final : public SearchMethod {
 }  // namespace
 
 std::unique_ptr<SearchMethod> make_hyperband(const std::string& name, const SearchContext& context,
-                                             const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
-  return std::make_unique<HyperbandSearch>(name, context, bo, mf);
+                                             const ProposalSettings& proposal,
+                                             const DeepKernelSettings& deep_kernel,
+                                             const MultiFidelitySettings& multi_fidelity) {
+  return std::make_unique<HyperbandSearch>(name, context, proposal, deep_kernel, multi_fidelity);
 }
 
 }  // namespace tnas

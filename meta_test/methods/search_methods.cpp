@@ -63,37 +63,44 @@ const EnumNames<MultiFidelityModel>& enum_names<MultiFidelityModel>() {
 
 namespace {
 
-void validate_bo(const BayesOptSettings& bo) {
-  if (bo.mutation_parents < 1)
-    throw Error("--mutation-parents must be >= 1, got " + std::to_string(bo.mutation_parents));
-  if (bo.warm_start_top < 1 || bo.warm_start_top > 10000)
-    throw Error("--warm-start-top must be in 1..10000, got " + std::to_string(bo.warm_start_top));
-  if (bo.warm_start_distance < 1 || bo.warm_start_distance > kNb201NumEdges)
-    throw Error("--warm-start-distance must be in 1..6, got " + std::to_string(bo.warm_start_distance));
-  if (bo.warm_start < 0) throw Error("--warm-start must be >= 0, got " + std::to_string(bo.warm_start));
-  if (bo.widen_below && !(*bo.widen_below >= 0 && *bo.widen_below <= 10))
+// Every range of the methods' settings, checked whatever the method (a bad value is an error even where the
+// method would not read it).
+void validate_ranges(const MethodSettings& settings) {
+  const ProposalSettings& proposal = settings.proposal;
+  const DeepKernelSettings& deep_kernel = settings.deep_kernel;
+  if (proposal.mutation_parents < 1)
+    throw Error("--mutation-parents must be >= 1, got " + std::to_string(proposal.mutation_parents));
+  if (deep_kernel.warm_start_top < 1 || deep_kernel.warm_start_top > 10000)
+    throw Error("--warm-start-top must be in 1..10000, got " + std::to_string(deep_kernel.warm_start_top));
+  if (deep_kernel.warm_start_distance < 1 || deep_kernel.warm_start_distance > kNb201NumEdges)
+    throw Error("--warm-start-distance must be in 1..6, got " +
+                std::to_string(deep_kernel.warm_start_distance));
+  if (proposal.warm_start < 0)
+    throw Error("--warm-start must be >= 0, got " + std::to_string(proposal.warm_start));
+  if (deep_kernel.widen_below && !(*deep_kernel.widen_below >= 0 && *deep_kernel.widen_below <= 10))
     throw Error("--widen-below must be in 0..10 (standard deviations of the observed accuracies), got " +
-                std::to_string(*bo.widen_below));
-  if (bo.widen_sample < 0 || bo.widen_sample > 100000)
-    throw Error("--widen-sample must be in 0..100000, got " + std::to_string(bo.widen_sample));
+                std::to_string(*deep_kernel.widen_below));
+  if (deep_kernel.widen_sample < 0 || deep_kernel.widen_sample > 100000)
+    throw Error("--widen-sample must be in 0..100000, got " + std::to_string(deep_kernel.widen_sample));
 }
 
-// The deep-kernel BO's settings for `tnas` (meta_trained) or `gp`, checked.
-BayesOptSettings deep_kernel_settings(const BayesOptSettings& bo, bool meta_trained) {
-  if (bo.finetune_steps < 0)
-    throw Error("--finetune-steps must be >= 0, got " + std::to_string(bo.finetune_steps));
-  if (!(bo.mlp_lr > 0 && bo.mlp_lr < 1))
-    throw Error("--mlp-lr must be in (0, 1), got " + std::to_string(bo.mlp_lr));
-  BayesOptSettings s = bo;
-  s.meta_trained = meta_trained;
-  if (!s.widen_below) s.widen_below = meta_trained ? kTnasWidenBelow : 0.0;
-  if (s.proxy_kernel != ProxyKernel::kNone && (!meta_trained || s.kernel != KernelChoice::kAdditive))
-    throw Error("--proxy-kernel " + enum_name(s.proxy_kernel) +
+// The deep-kernel BO's settings for `tnas` (meta_trained) or `gp`, checked, the method's defaults filled in.
+DeepKernelSettings deep_kernel_settings(const DeepKernelSettings& given, bool meta_trained) {
+  if (given.finetune_steps < 0)
+    throw Error("--finetune-steps must be >= 0, got " + std::to_string(given.finetune_steps));
+  if (!(given.mlp_lr > 0 && given.mlp_lr < 1))
+    throw Error("--mlp-lr must be in (0, 1), got " + std::to_string(given.mlp_lr));
+  DeepKernelSettings settings = given;
+  settings.meta_trained = meta_trained;
+  if (!settings.widen_below) settings.widen_below = meta_trained ? kTnasWidenBelow : 0.0;
+  if (settings.proxy_kernel != ProxyKernel::kNone &&
+      (!meta_trained || settings.kernel != KernelChoice::kAdditive))
+    throw Error("--proxy-kernel " + enum_name(settings.proxy_kernel) +
                 " is a family of tnas's additive kernel: use it with --method tnas --kernel additive");
-  if (!s.meta_trained)
-    s.kernel = KernelChoice::kDeep;  // gp: the deep kernel without meta-training, nothing to add
-  if (s.meta_trained && s.checkpoint.empty()) throw Error("method tnas needs --checkpoint DIR");
-  return s;
+  if (!settings.meta_trained)
+    settings.kernel = KernelChoice::kDeep;  // gp: the deep kernel without meta-training, nothing to add
+  if (settings.meta_trained && settings.checkpoint.empty()) throw Error("method tnas needs --checkpoint DIR");
+  return settings;
 }
 
 void validate_multi_fidelity(const MultiFidelitySettings& mf) {
@@ -105,9 +112,18 @@ void validate_multi_fidelity(const MultiFidelitySettings& mf) {
   if (!(mf.eta > 1 && std::isfinite(mf.eta))) throw Error("--eta must be > 1, got " + std::to_string(mf.eta));
 }
 
-}  // namespace
+// A multi-fidelity method's maker: the fidelities checked, then Hyperband's brackets with `name`'s sampler.
+std::unique_ptr<SearchMethod> make_checked_hyperband(const std::string& name, const SearchContext& context,
+                                                     const MethodSettings& settings,
+                                                     bool meta_trained_model) {
+  validate_multi_fidelity(settings.multi_fidelity);
+  return make_hyperband(
+      name, context, settings.proposal,
+      meta_trained_model ? deep_kernel_settings(settings.deep_kernel, true) : settings.deep_kernel,
+      settings.multi_fidelity);
+}
 
-std::unique_ptr<SearchMethod> make_bananas_search(const SearchContext& context, const BayesOptSettings& bo);
+}  // namespace
 
 // The registry: one row per method (name, family, one-line help, maker), in the order --help, the error for
 // an unknown name and the README's method table list them. A new method is its own file plus one row here.
@@ -116,89 +132,72 @@ const std::vector<MethodEntry>& search_method_registry() {
   static const std::vector<MethodEntry> methods = {
       {"tnas", Family::kSingleObjective,
        "Bayesian optimization with the meta-learned surrogate, fine-tuned after every evaluation",
-       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings&) {
-         validate_bo(bo);
-         return make_deep_kernel_bo(context, deep_kernel_settings(bo, true));
+       [](const SearchContext& context, const MethodSettings& settings) {
+         return make_deep_kernel_bo(context, settings.proposal,
+                                    deep_kernel_settings(settings.deep_kernel, true));
        }},
       {"gp", Family::kSingleObjective,
        "the same deep-kernel GP without meta-training, fitted on the target only",
-       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings&) {
-         validate_bo(bo);
-         return make_deep_kernel_bo(context, deep_kernel_settings(bo, false));
+       [](const SearchContext& context, const MethodSettings& settings) {
+         return make_deep_kernel_bo(context, settings.proposal,
+                                    deep_kernel_settings(settings.deep_kernel, false));
        }},
       {"bowl", Family::kSingleObjective,
        "NAS-BOWL: a GP with the Weisfeiler-Lehman kernel on the cell's graph",
-       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings&) {
-         validate_bo(bo);
-         return make_bowl_search(context, bo);
+       [](const SearchContext& context, const MethodSettings& settings) {
+         return make_bowl_search(context, settings.proposal);
        }},
       {"bananas", Family::kSingleObjective,
        "BANANAS: an ensemble of neural networks on the op graph's paths, Thompson sampling over mutations",
-       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings&) {
-         validate_bo(bo);
-         return make_bananas_search(context, bo);
+       [](const SearchContext& context, const MethodSettings& settings) {
+         return make_bananas_search(context, settings.proposal);
        }},
       {"random", Family::kSingleObjective, "uniform over the (de-duplicated) pool",
-       [](const SearchContext& context, const BayesOptSettings&, const MultiFidelitySettings&) {
-         return make_random_search(context);
-       }},
+       [](const SearchContext& context, const MethodSettings&) { return make_random_search(context); }},
       {"evolution", Family::kSingleObjective, "regularized evolution: population 10, tournament 3, aging",
-       [](const SearchContext& context, const BayesOptSettings&, const MultiFidelitySettings&) {
+       [](const SearchContext& context, const MethodSettings&) {
          return make_regularized_evolution(context);
        }},
       {"local", Family::kSingleObjective,
        "local search: a random unevaluated neighbour of the incumbent, random restarts",
-       [](const SearchContext& context, const BayesOptSettings&, const MultiFidelitySettings&) {
-         return make_local_search(context);
-       }},
+       [](const SearchContext& context, const MethodSettings&) { return make_local_search(context); }},
       {"params", Family::kSingleObjective, "the largest cells first (the zero-cost proxy; not adaptive)",
-       [](const SearchContext& context, const BayesOptSettings&, const MultiFidelitySettings&) {
-         return make_params_search(context);
-       }},
+       [](const SearchContext& context, const MethodSettings&) { return make_params_search(context); }},
       {"sh", Family::kMultiFidelity, "successive halving: Hyperband's most aggressive bracket, over and over",
-       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
-         validate_bo(bo);
-         validate_multi_fidelity(mf);
-         return make_hyperband("sh", context, bo, mf);
+       [](const SearchContext& context, const MethodSettings& settings) {
+         return make_checked_hyperband("sh", context, settings, false);
        }},
       {"hyperband", Family::kMultiFidelity, "Hyperband: every bracket in turn, new configurations at random",
-       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
-         validate_bo(bo);
-         validate_multi_fidelity(mf);
-         return make_hyperband("hyperband", context, bo, mf);
+       [](const SearchContext& context, const MethodSettings& settings) {
+         return make_checked_hyperband("hyperband", context, settings, false);
        }},
       {"bohb", Family::kMultiFidelity,
        "BOHB: Hyperband's brackets, new configurations from a TPE model of the largest fidelity with data",
-       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
-         validate_bo(bo);
-         validate_multi_fidelity(mf);
-         return make_hyperband("bohb", context, bo, mf);
+       [](const SearchContext& context, const MethodSettings& settings) {
+         return make_checked_hyperband("bohb", context, settings, false);
        }},
       {"tnas-hb", Family::kMultiFidelity,
        "Hyperband's brackets, new configurations from tnas's surrogate fitted on every fidelity (--mf-model)",
-       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings& mf) {
-         validate_bo(bo);
-         validate_multi_fidelity(mf);
-         return make_hyperband("tnas-hb", context, deep_kernel_settings(bo, true), mf);
+       [](const SearchContext& context, const MethodSettings& settings) {
+         return make_checked_hyperband("tnas-hb", context, settings, true);
        }},
       {"nsga2", Family::kMultiObjective,
        "steady-state NSGA-II: non-dominated sorting, crowding, crossover, mutation",
-       [](const SearchContext& context, const BayesOptSettings&, const MultiFidelitySettings&) {
-         return make_nsga2_search(context);
-       }},
+       [](const SearchContext& context, const MethodSettings&) { return make_nsga2_search(context); }},
       {"parego", Family::kMultiObjective,
        "ParEGO: a random augmented-Chebyshev scalarization each step, maximized by a GP (--parego-model)",
-       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings&) {
-         validate_bo(bo);
-         return make_parego_search(context, bo.parego_model == ParegoModel::kTnas
-                                                ? make_deep_kernel_bo(context, deep_kernel_settings(bo, true))
-                                                : make_bowl_search(context, bo));
+       [](const SearchContext& context, const MethodSettings& settings) {
+         return make_parego_search(context,
+                                   settings.parego.model == ParegoModel::kTnas
+                                       ? make_deep_kernel_bo(context, settings.proposal,
+                                                             deep_kernel_settings(settings.deep_kernel, true))
+                                       : make_bowl_search(context, settings.proposal));
        }},
       {"tnas-mo", Family::kMultiObjective,
        "tnas's surrogate models accuracy, params and FLOPs are exact; expected hypervolume improvement",
-       [](const SearchContext& context, const BayesOptSettings& bo, const MultiFidelitySettings&) {
-         validate_bo(bo);
-         return make_tnas_mo_search(context, deep_kernel_settings(bo, true));
+       [](const SearchContext& context, const MethodSettings& settings) {
+         return make_tnas_mo_search(context, settings.proposal,
+                                    deep_kernel_settings(settings.deep_kernel, true));
        }},
   };
   return methods;
@@ -246,12 +245,12 @@ bool is_multi_fidelity_method(const std::string& name) {
 }
 
 std::unique_ptr<SearchMethod> make_search_method(const std::string& name, const SearchContext& context,
-                                                 const BayesOptSettings& bo,
-                                                 const MultiFidelitySettings& mf) {
+                                                 const MethodSettings& settings) {
   const MethodEntry& method = find_search_method(name);
   if (method.family == MethodFamily::kMultiObjective && context.objectives.size() < 2)
     throw Error("--method " + name + " optimizes several objectives: give --objectives, e.g. acc,params");
-  return method.make(context, bo, mf);
+  validate_ranges(settings);
+  return method.make(context, settings);
 }
 
 }  // namespace tnas

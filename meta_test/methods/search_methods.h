@@ -25,7 +25,7 @@
 // leads to exactly the proposals of the uninterrupted run. Every method lives in its own file.
 // In a parallel search the history also holds the evaluations still running (Observation::pending, in trial
 // order with the finished ones): no method proposes one of them again; the deep-kernel BO can also condition
-// on them (BayesOptSettings::pending), and Hyperband's brackets wait for a rung's results before promoting
+// on them (ProposalSettings::pending), and Hyperband's brackets wait for a rung's results before promoting
 // (WaitForResults).
 #include <functional>
 #include <memory>
@@ -125,12 +125,32 @@ const EnumNames<ProxyKernel>& enum_names<ProxyKernel>();
 
 inline constexpr double kTnasWidenBelow = 0.05;
 
-struct BayesOptSettings {
-  std::string checkpoint;  // tnas: the meta-trained surrogate; gp: used only for its options
-  std::string dataset;     // images of the target dataset (for D)
+// The settings of the model-based methods, one struct per concept; each method's maker takes the ones it
+// reads (the registry row hands them over), and the command line fills each once (search_command.cpp).
+
+// How a model-based method proposes (tnas, gp, bowl, bananas, parego, tnas-mo, tnas-hb, bohb's warm start).
+struct ProposalSettings {
+  int warm_start = 5;  // evaluations before the model is used
   Acquisition::Kind acquisition = Acquisition::Kind::kExpectedImprovement;
   double ucb_beta = 2.0;
-  int warm_start = 5;
+  // Where the acquisition is maximized: mutations (the unevaluated neighbours of the best `mutation_parents`
+  // cells, as BANANAS and NAS-BOWL do) or all (every unevaluated cell of the pool, the reference's way).
+  AcquisitionPool acquisition_pool = AcquisitionPool::kMutations;
+  int mutation_parents = 1;
+  // Evaluations still running (a parallel search's pending observations): none (only never proposed again;
+  // the default: at equal trials it matched the sequential search on both oracles of bench/RESULTS.md 1h, the
+  // other two lost on NAS-Bench-201), believer (kriging believer: each observed at the GP's mean, the model
+  // fitted on the finished ones, so the variance around them shrinks and the next proposal goes elsewhere) or
+  // fantasies (log EI averaged over 8 draws of their values from their predictive distributions).
+  PendingTreatment pending = PendingTreatment::kNone;
+};
+
+// The deep-kernel GP of tnas (meta-trained) and gp (freshly initialised), also the model of tnas-hb, tnas-mo
+// and parego --parego-model tnas.
+struct DeepKernelSettings {
+  std::string checkpoint;    // tnas: the meta-trained surrogate; gp: used only for its options
+  std::string dataset;       // images of the target dataset (for D)
+  bool meta_trained = true;  // false: the `gp` baseline (set by the registry row, not an option)
   // tnas's zero-shot warm start: each cell at least this many edges away from the cells evaluated before
   // (1 = the plain top cells, the reference's way).
   int warm_start_distance = 1;
@@ -149,22 +169,10 @@ struct BayesOptSettings {
   // way) or mlp (the deep kernel's MLP as well, as FSBO does; learning rate mlp_lr).
   Adaptation adapt = Adaptation::kHyperparameters;
   double mlp_lr = 1e-3;
-  // Where the acquisition is maximized: mutations (the unevaluated neighbours of the best `mutation_parents`
-  // cells, as BANANAS and NAS-BOWL do) or all (every unevaluated cell of the pool, the reference's way).
-  AcquisitionPool acquisition_pool = AcquisitionPool::kMutations;
-  int mutation_parents = 1;
   // tnas: deep (the meta-learned deep kernel alone, the reference's model) or additive (deep kernel + the
   // zero-shot prediction + the WL kernel, weights chosen by marginal likelihood on the target's
   // observations).
   KernelChoice kernel = KernelChoice::kAdditive;
-  bool meta_trained = true;                       // false: the `gp` baseline
-  ParegoModel parego_model = ParegoModel::kBowl;  // parego: the GP that maximizes each scalarization
-  // Evaluations still running (a parallel search's pending observations): none (only never proposed again;
-  // the default: at equal trials it matched the sequential search on both oracles of bench/RESULTS.md 1h, the
-  // other two lost on NAS-Bench-201), believer (kriging believer: each observed at the GP's mean, the model
-  // fitted on the finished ones, so the variance around them shrinks and the next proposal goes elsewhere) or
-  // fantasies (log EI averaged over 8 draws of their values from their predictive distributions).
-  PendingTreatment pending = PendingTreatment::kNone;
   // tnas, gp (issue 26): widen the acquisition when the incumbent's neighbourhood promises less expected
   // improvement than this many standard deviations of the observed accuracies (0: never): the incumbent's
   // two-edit neighbours, the next-best cells' neighbours and widen_sample cells of the whole pool drawn with
@@ -172,11 +180,16 @@ struct BayesOptSettings {
   // bench/RESULTS.md 1n's choice on two oracles: widening took gp's median regret on CIFAR-10 from 0.06 to
   // 0.61).
   std::optional<double> widen_below;
+  int widen_sample = 0;
   // tnas with the additive kernel: a zero-cost proxy of every pool cell as one more linear kernel family,
   // weighted by the target's marginal likelihood like the others (issue 26 item 2): none or params (log
   // parameter count).
   ProxyKernel proxy_kernel = ProxyKernel::kNone;
-  int widen_sample = 0;
+};
+
+// parego: the GP that maximizes each scalarization.
+struct ParegoSettings {
+  ParegoModel model = ParegoModel::kBowl;
 };
 
 // The fidelities of a multi-fidelity method, in training epochs.
@@ -189,6 +202,14 @@ struct MultiFidelitySettings {
   MultiFidelityModel model = MultiFidelityModel::kHighest;
 };
 
+// What the command line gives the methods: every method's part, each read only by the methods it names.
+struct MethodSettings {
+  ProposalSettings proposal;
+  DeepKernelSettings deep_kernel;
+  ParegoSettings parego;
+  MultiFidelitySettings multi_fidelity;
+};
+
 // The method registry (search_methods.cpp): one row per method; --help, the error for an unknown name and the
 // README's method table are written from it.
 enum class MethodFamily { kSingleObjective, kMultiFidelity, kMultiObjective };
@@ -196,9 +217,7 @@ struct MethodEntry {
   std::string name;
   MethodFamily family;
   std::string help;  // one line
-  std::function<std::unique_ptr<SearchMethod>(const SearchContext&, const BayesOptSettings&,
-                                              const MultiFidelitySettings&)>
-      make;
+  std::function<std::unique_ptr<SearchMethod>(const SearchContext&, const MethodSettings&)> make;
 };
 const std::vector<MethodEntry>& search_method_registry();
 // Throws tnas::Error naming every method for an unknown name.
@@ -212,8 +231,7 @@ std::string search_methods_markdown();
 bool is_multi_fidelity_method(const std::string& name);
 
 std::unique_ptr<SearchMethod> make_search_method(const std::string& name, const SearchContext& context,
-                                                 const BayesOptSettings& bo,
-                                                 const MultiFidelitySettings& mf = {});
+                                                 const MethodSettings& settings);
 
 // Every method's own maker (one file each); make_search_method picks by name.
 std::unique_ptr<SearchMethod> make_random_search(const SearchContext& context);
@@ -223,12 +241,23 @@ std::unique_ptr<SearchMethod> make_params_search(const SearchContext& context);
 std::unique_ptr<SearchMethod> make_nsga2_search(const SearchContext& context);
 std::unique_ptr<SearchMethod> make_parego_search(const SearchContext& context,
                                                  std::unique_ptr<SearchMethod> model);
-std::unique_ptr<SearchMethod> make_tnas_mo_search(const SearchContext& context, const BayesOptSettings& bo);
-std::unique_ptr<SearchMethod> make_bowl_search(const SearchContext& context, const BayesOptSettings& bo);
-std::unique_ptr<SearchMethod> make_deep_kernel_bo(const SearchContext& context, const BayesOptSettings& bo);
+std::unique_ptr<SearchMethod> make_tnas_mo_search(const SearchContext& context,
+                                                  const ProposalSettings& proposal,
+                                                  const DeepKernelSettings& deep_kernel);
+std::unique_ptr<SearchMethod> make_bowl_search(const SearchContext& context,
+                                               const ProposalSettings& proposal);
+std::unique_ptr<SearchMethod> make_bananas_search(const SearchContext& context,
+                                                  const ProposalSettings& proposal);
+std::unique_ptr<SearchMethod> make_deep_kernel_bo(const SearchContext& context,
+                                                  const ProposalSettings& proposal,
+                                                  const DeepKernelSettings& deep_kernel);
 std::unique_ptr<AccuracyModel> make_deep_kernel_model(const SearchContext& context,
-                                                      const BayesOptSettings& bo);
+                                                      const ProposalSettings& proposal,
+                                                      const DeepKernelSettings& deep_kernel);
+// sh, hyperband, bohb; tnas-hb with its model's settings (`deep_kernel` is read only by tnas-hb).
 std::unique_ptr<SearchMethod> make_hyperband(const std::string& name, const SearchContext& context,
-                                             const BayesOptSettings& bo, const MultiFidelitySettings& mf);
+                                             const ProposalSettings& proposal,
+                                             const DeepKernelSettings& deep_kernel,
+                                             const MultiFidelitySettings& multi_fidelity);
 
 }  // namespace tnas

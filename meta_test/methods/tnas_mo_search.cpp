@@ -48,8 +48,12 @@ bool is_exact(const ObjectiveSpec& spec) { return spec.metric == "params" || spe
 
 class TnasMoSearch final : public SearchMethod {
  public:
-  TnasMoSearch(const SearchContext& context, const BayesOptSettings& bo)
-      : space_(*context.space), pool_(*context.space, context.pool), specs_(context.objectives), bo_(bo) {
+  TnasMoSearch(const SearchContext& context, const ProposalSettings& proposal,
+               const DeepKernelSettings& deep_kernel)
+      : space_(*context.space),
+        pool_(*context.space, context.pool),
+        specs_(context.objectives),
+        proposal_(proposal) {
     if (specs_.size() < 2) throw Error("--method tnas-mo needs two or more --objectives");
     for (size_t k = 0; k < specs_.size(); ++k)
       if (!is_exact(specs_[k])) modelled_.push_back(k);
@@ -58,14 +62,14 @@ class TnasMoSearch final : public SearchMethod {
     if (modelled_.size() > 3) throw Error("--method tnas-mo models at most 3 measured objectives");
     reference_ = to_maximized(specs_, context.reference);
     quadrature_ = normal_points(modelled_.size() == 1 ? 16 : modelled_.size() == 2 ? 8 : 4);
-    model_ =
-        make_deep_kernel_model(context, bo);  // after the checks: loading it featurizes the target's images
+    model_ = make_deep_kernel_model(
+        context, proposal, deep_kernel);  // after the checks: loading it featurizes the target's images
   }
 
   Arch propose(const std::vector<Observation>& history, Rng& rng) override {
     size_t ok = 0;
     for (const auto& o : history) ok += o.ok && o.objectives.size() == specs_.size();
-    if (ok < static_cast<size_t>(std::max(1, bo_.warm_start))) {
+    if (ok < static_cast<size_t>(std::max(1, proposal_.warm_start))) {
       const Arch a = model_->as_method().propose(history, rng);
       last_note = "warm start", last_seconds = model_->as_method().last_seconds;
       return a;
@@ -171,7 +175,7 @@ class TnasMoSearch final : public SearchMethod {
   const SearchSpace& space_;
   CandidatePool pool_;
   std::vector<ObjectiveSpec> specs_;
-  BayesOptSettings bo_;
+  ProposalSettings proposal_;
   std::vector<size_t> modelled_;  // objectives the GP models
   std::vector<std::pair<double, double>>
       quadrature_;  // standard normal points and probabilities, per dimension
@@ -181,8 +185,10 @@ class TnasMoSearch final : public SearchMethod {
 
 }  // namespace
 
-std::unique_ptr<SearchMethod> make_tnas_mo_search(const SearchContext& context, const BayesOptSettings& bo) {
-  return std::make_unique<TnasMoSearch>(context, bo);
+std::unique_ptr<SearchMethod> make_tnas_mo_search(const SearchContext& context,
+                                                  const ProposalSettings& proposal,
+                                                  const DeepKernelSettings& deep_kernel) {
+  return std::make_unique<TnasMoSearch>(context, proposal, deep_kernel);
 }
 
 }  // namespace tnas

@@ -93,21 +93,27 @@ ObjectiveVector to_maximized(const std::vector<ObjectiveSpec>& specs, const std:
   return v;
 }
 
-std::vector<double> reference_point(const std::vector<ObjectiveSpec>& specs, const SearchSpace& space,
-                                    const std::vector<Arch>& pool, const std::string& given) {
-  std::vector<double> ref;
-  if (!given.empty()) {
-    std::stringstream in(given);
-    for (std::string item; std::getline(in, item, ',');) {
-      const std::optional<double> value = parse_finite_double(item);
-      if (!value) throw Error("--reference-point: '" + item + "' is not a finite number");
-      ref.push_back(*value);
-    }
-    if (ref.size() != specs.size())
-      throw Error("--reference-point: " + std::to_string(ref.size()) + " values for " +
-                  std::to_string(specs.size()) + " objectives");
-    return ref;
+std::vector<double> parse_reference_point(const std::string& text) {
+  std::vector<double> point;
+  if (text.empty()) return point;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    const std::optional<double> value = parse_finite_double(item);
+    if (!value) throw Error("--reference-point: '" + item + "' is not a finite number");
+    point.push_back(*value);
   }
+  return point;
+}
+
+std::vector<double> reference_point(const std::vector<ObjectiveSpec>& specs, const SearchSpace& space,
+                                    const std::vector<Arch>& pool, const std::vector<double>& given) {
+  if (!given.empty()) {
+    if (given.size() != specs.size())
+      throw Error("--reference-point: " + std::to_string(given.size()) + " values for " +
+                  std::to_string(specs.size()) + " objectives");
+    return given;
+  }
+  std::vector<double> ref;
   for (const auto& s : specs) {
     const KnownObjective* known = known_by_metric(s.metric);
     if (s.maximize) {

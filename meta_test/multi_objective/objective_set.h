@@ -37,9 +37,12 @@ ObjectiveVector to_maximized(const std::vector<ObjectiveSpec>& specs, const std:
 
 // The hypervolume's reference point, in reported units: 0 for a maximized objective bounded below by 0
 // (accuracy, a metric); for params and flops the largest of `pool` (every configuration the search may
-// propose, so every trial counts); 100 for fairness; `given` (comma-separated, one per objective) overrides.
-// Throws tnas::Error for a malformed `given` or a minimized metric without one.
+// propose, so every trial counts); 100 for fairness; `given` (one value per objective) overrides.
+// Throws tnas::Error for a `given` of another length or a minimized metric without one.
 std::vector<double> reference_point(const std::vector<ObjectiveSpec>& specs, const SearchSpace& space,
-                                    const std::vector<Arch>& pool, const std::string& given);
+                                    const std::vector<Arch>& pool, const std::vector<double>& given);
+// --reference-point's text ("0,2e6"; "" for none). Throws tnas::Error for a value that is not a finite
+// number.
+std::vector<double> parse_reference_point(const std::string& text);
 
 }  // namespace tnas

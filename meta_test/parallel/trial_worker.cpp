@@ -17,7 +17,7 @@ int run_trial_worker(const SearchSettings& settings, const std::string& id,
   const LivenessLock alive(
       queue.worker_lock_path(id));  // before the first claim: a claim's holder is always visible
   const SearchBlackbox b = make_search_blackbox(settings);
-  const std::vector<ObjectiveSpec> objectives = parse_objectives(settings.objectives);
+  const std::vector<ObjectiveSpec>& objectives = settings.objectives;
   progress("worker " + id + " (" + process_name() + ") ready on " + settings.out);
   int finished = 0;
   while (!queue.stopped()) {

@@ -16,19 +16,19 @@ struct SearchSettings {
   std::string space = "nb201";  // the search space (graphs/spaces/search_space.h)
   std::string method = "tnas";
   ObjectiveSettings objective;
-  BayesOptSettings bo;
-  // Multi-fidelity methods (sh, hyperband, bohb, tnas-hb); max_epochs 0: the objective's longest (a curve
-  // table's epochs, the train preset's). Their budget is training cost: --max-epochs-total, or, when that is
-  // 0, `budget` full-fidelity evaluations' worth of epochs (budget x max_epochs). A single-fidelity method
-  // with max_epochs > 0 trains every trial for max_epochs.
-  MultiFidelitySettings mf{1, 0, 3, MultiFidelityModel::kHighest};
+  // Each method's own settings (meta_test/methods/search_methods.h). Multi-fidelity methods (sh, hyperband,
+  // bohb, tnas-hb): multi_fidelity.max_epochs 0 is the objective's longest (a curve table's epochs, the train
+  // preset's), and their budget is training cost: --max-epochs-total, or, when that is 0, `budget`
+  // full-fidelity evaluations' worth of epochs (budget x max_epochs). A single-fidelity method with
+  // multi_fidelity.max_epochs > 0 trains every trial for max_epochs.
+  MethodSettings method_settings{{}, {}, {}, {1, 0, 3, MultiFidelityModel::kHighest}};
   // Multi-objective (meta_test/multi_objective/objective_set.h): with more than one objective every trial
   // records them, and the run the Pareto front (pareto.csv, pareto.png, summary "pareto") and the hypervolume
   // after every trial (trajectory.csv) against reference_point ("": objective_set.h's default), which
   // config.json records.
-  std::string objectives = "acc";
-  std::string reference_point;
-  int budget = 30;              // evaluations at most
+  std::vector<ObjectiveSpec> objectives = parse_objectives("acc");
+  std::vector<double> reference_point;  // empty: objective_set.h's default
+  int budget = 30;                      // evaluations at most
   double max_cost_seconds = 0;  // and, when > 0, stop once the evaluations have cost this many seconds
   int max_epochs_total = 0;     // and, when > 0, once they have trained this many epochs in all
   uint64_t seed = 0;

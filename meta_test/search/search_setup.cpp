@@ -22,7 +22,7 @@ namespace {
 // The longest fidelity of a multi-fidelity search: --max-fidelity, else the objective's longest (a curve
 // table's epochs), else the train preset's epochs. Throws tnas::Error when the objective records fewer.
 int max_fidelity(const SearchSettings& settings, const Objective& objective) {
-  int e = settings.mf.max_epochs;
+  int e = settings.method_settings.multi_fidelity.max_epochs;
   if (e <= 0) e = objective.max_epochs();
   if (e <= 0 && find_objective_kind(settings.objective.spec).trains)
     e = find_preset(settings.objective.preset).epochs;  // (not its grayscale_epochs)
@@ -59,7 +59,7 @@ SearchBlackbox make_search_blackbox(const SearchSettings& settings) {
   b.multi_fidelity = is_multi_fidelity_method(settings.method);
   b.objective_settings = settings.objective;
   b.objective_settings.seed = settings.seed;
-  for (const auto& o : parse_objectives(settings.objectives))
+  for (const ObjectiveSpec& o : settings.objectives)
     b.objective_settings.measure_latency |= o.metric == "latency_ms" || o.metric == "latency64_ms";
   b.objective = make_objective(b.objective_settings, space);
   if (b.multi_fidelity) {
@@ -84,7 +84,7 @@ SearchSetup set_up(const SearchSettings& settings, const std::function<void(cons
   SearchSetup u;
   static_cast<SearchBlackbox&>(u) = make_search_blackbox(settings);
   const SearchSpace& space = *u.space;
-  u.objectives = parse_objectives(settings.objectives);
+  u.objectives = settings.objectives;
   require_reported(u.objectives, *u.objective);
   const bool fairness = std::any_of(u.objectives.begin(), u.objectives.end(), [](const ObjectiveSpec& spec) {
     return spec.metric == "fairness_gap" || spec.metric == "worst_group_acc";
@@ -93,7 +93,8 @@ SearchSetup set_up(const SearchSettings& settings, const std::function<void(cons
     throw Error(
         "--groups " + settings.objective.groups +
         ": only the fairness objectives use groups; add fairness to --objectives (e.g. acc,fairness)");
-  MultiFidelitySettings mf = settings.mf;
+  MethodSettings method_settings = settings.method_settings;
+  MultiFidelitySettings& mf = method_settings.multi_fidelity;
   if (u.multi_fidelity) mf.max_epochs = u.max_epochs;
   if (settings.max_epochs_total > 0 && !u.objective->reports_epochs())
     throw Error("--max-epochs-total: the " + u.objective->describe().value("kind", std::string("?")) +
@@ -112,7 +113,7 @@ SearchSetup set_up(const SearchSettings& settings, const std::function<void(cons
   if (u.multi_objective())
     u.reference = reference_point(u.objectives, space, u.pool, settings.reference_point);
   u.method = make_search_method(settings.method, {&space, u.pool, settings.seed, u.objectives, u.reference},
-                                settings.bo, mf);
+                                method_settings);
 
   const nlohmann::json pool_config =
       u.pool_sampled
@@ -127,7 +128,8 @@ SearchSetup set_up(const SearchSettings& settings, const std::function<void(cons
               {"seed", settings.seed},
               {"pool", pool_config},
               {"versions", runtime_versions()}};
-  if (!u.multi_fidelity && settings.mf.max_epochs > 0) u.config["fidelity_epochs"] = settings.mf.max_epochs;
+  if (!u.multi_fidelity && settings.method_settings.multi_fidelity.max_epochs > 0)
+    u.config["fidelity_epochs"] = settings.method_settings.multi_fidelity.max_epochs;
   if (u.multi_objective()) {
     u.config["objectives"] = pareto_json({}, {}, u.objectives, u.reference).at("objectives");
     u.config["reference_point"] = u.reference;
@@ -137,7 +139,7 @@ SearchSetup set_up(const SearchSettings& settings, const std::function<void(cons
   if (settings.workers > 1 || settings.executor != Executor::kLocal)
     u.config["workers"] = {{"count", settings.workers},
                            {"executor", enum_name(settings.executor)},
-                           {"pending", enum_name(settings.bo.pending)}};
+                           {"pending", enum_name(settings.method_settings.proposal.pending)}};
   u.effective = settings;
   u.effective.max_epochs_total = u.max_epochs_total;
   if (!u.multi_fidelity) u.effective.budget = u.budget;
@@ -150,8 +152,9 @@ TrialRequest trial_request(const SearchSettings& settings, const SearchBlackbox&
                        settings.seed * 1000ULL + static_cast<uint64_t>(number - 1)};
   if (blackbox.multi_fidelity)
     request.seed = settings.seed * 1000ULL + stable_hash(blackbox.space->iso_key(proposal.config)) % 1000;
-  request.fidelity.epochs =
-      !blackbox.multi_fidelity && proposal.epochs == 0 ? settings.mf.max_epochs : proposal.epochs;
+  request.fidelity.epochs = !blackbox.multi_fidelity && proposal.epochs == 0
+                                ? settings.method_settings.multi_fidelity.max_epochs
+                                : proposal.epochs;
   request.previous_epochs = proposal.previous_epochs;
   return request;
 }
