@@ -102,6 +102,21 @@ TEST(MetaDataset, MergeJoinsShards) {
   }
 }
 
+// The same images labelled by two presets (a collection at fast and one at fast-long): the second source is
+// kept apart as NAME@PRESET, so that each label keeps its protocol.
+TEST(MetaDataset, MergeNamesASecondPresetsSourceAfterItsPreset) {
+  MetaDataset a = small_meta(4, 5), b = small_meta(4, 5);
+  a.proxy_config = R"({"preset":{"name":"fast","epochs":10}})";
+  b.proxy_config = R"({"preset":{"name":"fast-long","epochs":40}})";
+  const MetaDataset m = merge_meta_datasets({a, b}, {"a.h5", "b.h5"});
+  ASSERT_EQ(m.sources.size(), 2u);
+  EXPECT_EQ(m.sources[0].name, "fashion-mnist");
+  EXPECT_EQ(m.sources[1].name, "fashion-mnist@fast-long");
+  EXPECT_EQ(m.proxy_config_of(1), b.proxy_config);
+  EXPECT_EQ(m.tasks.size(), 4u);    // the same draws, once per protocol
+  EXPECT_EQ(m.results.size(), 8u);  // every label kept
+}
+
 // Sources labelled under different protocols (MetaD2A's import next to a collection) join into one file
 // that keeps each protocol with its source, through a write and a read, and merges again.
 TEST(MetaDataset, MergeKeepsEachSourcesProtocol) {

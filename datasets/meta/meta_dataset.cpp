@@ -4,6 +4,8 @@
 #include <map>
 #include <tuple>
 
+#include <nlohmann/json.hpp>
+
 #include "basics/error.h"
 #include "datasets/formats/h5_io.h"
 
@@ -201,6 +203,23 @@ MetaDataset read_meta_dataset(const std::string& path) {
   return d;
 }
 
+namespace {
+
+// The name a source keeps in a merge of several protocols: its own, or, when a source of that name is
+// already recorded with another protocol (the same images labelled by another preset), NAME@PRESET.
+std::string protocol_source_name(const MetaDataset& merged, const MetaSource& source) {
+  for (const MetaSource& recorded : merged.sources) {
+    if (recorded.name != source.name || recorded.proxy_config == source.proxy_config) continue;
+    const nlohmann::json config = nlohmann::json::parse(source.proxy_config, nullptr, false);
+    if (config.is_object() && config.contains("preset") && config["preset"].contains("name") &&
+        config["preset"]["name"].is_string())
+      return source.name + "@" + config["preset"]["name"].get<std::string>();
+  }
+  return source.name;
+}
+
+}  // namespace
+
 MetaDataset merge_meta_datasets(const std::vector<MetaDataset>& shards,
                                 const std::vector<std::string>& names) {
   if (shards.empty()) throw Error("merge: no shards given");
@@ -227,7 +246,10 @@ MetaDataset merge_meta_datasets(const std::vector<MetaDataset>& shards,
     std::vector<int32_t> source_map, task_map, arch_map;
     for (size_t i = 0; i < in.sources.size(); ++i) {
       MetaSource src = in.sources[i];
-      if (mixed) src.proxy_config = in.proxy_config_of(static_cast<int32_t>(i));
+      if (mixed) {
+        src.proxy_config = in.proxy_config_of(static_cast<int32_t>(i));
+        src.name = protocol_source_name(out, src);
+      }
       try {
         source_map.push_back(out.source_index(src));
       } catch (const Error& e) {

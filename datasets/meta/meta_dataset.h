@@ -76,7 +76,9 @@ MetaDataset read_meta_dataset(const std::string& path);
 // Joins shards written by parallel collectors, or meta-data of several sources: sources and archs are matched
 // by name / string, tasks by (source, classes, seed, n). All shards must share the search space. Shards with
 // different proxy configs (e.g. MetaD2A's import and our own collection) keep each config with their sources;
-// a source that appears under two configs is an error.
+// a source whose name is already taken by another protocol's becomes NAME@PRESET (the same images labelled
+// by another preset, e.g. imagenet16@fast-long), and one that appears under two configs otherwise is an
+// error.
 MetaDataset merge_meta_datasets(const std::vector<MetaDataset>& shards,
                                 const std::vector<std::string>& names);
 

@@ -10,6 +10,7 @@
 #include "meta_test/bo/target_embedding.h"
 #include "meta_test/commands/commands.h"
 #include "meta_test/search/candidate_pool.h"
+#include "models/protocol/training_protocol.h"
 #include "models/proxies/proxy_inputs.h"
 
 namespace tnas {
@@ -31,7 +32,11 @@ int run_rank_command(int argc, char** argv) {
       "pool-size",
       "For a space too large to enumerate (jahs): distinct configurations drawn (with --seed) and ranked",
       cxxopts::value<int>()->default_value("20000"))(
-      "no-dedupe", "Rank every one of the 15,625 cells, isomorphic ones included");
+      "no-dedupe", "Rank every one of the 15,625 cells, isomorphic ones included")(
+      "target-protocol",
+      "For a checkpoint conditioned on the training protocol (fit --protocol-inputs): the protocol the "
+      "ranking is for, a preset and/or epochs=,resolution=,channels=,cells=,images= (e.g. paper,images=5000)",
+      cxxopts::value<std::string>()->default_value(""));
   add_common_options(options);
   const auto parsed = parse_command_line(options, argc, argv);
   if (!parsed) return 0;
@@ -57,6 +62,8 @@ int run_rank_command(int argc, char** argv) {
   Eigen::MatrixXf g = surrogate.arch_embeddings(*space, pool);
   append_proxy_inputs(g, surrogate.options().proxy_inputs, *space, pool,
                       args.count("dataset") ? args["dataset"].as<std::string>() : "");
+  if (surrogate.options().protocol_inputs)
+    append_protocol_inputs(g, target_training_protocol(args["target-protocol"].as<std::string>()));
   Eigen::VectorXd mean, var;
   zero_shot_posterior(surrogate, surrogate.kernel_features(d, g), mean, var);
   std::vector<size_t> order(pool.size());

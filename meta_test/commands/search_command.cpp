@@ -41,6 +41,7 @@ DeepKernelSettings deep_kernel_settings(const cxxopts::ParseResult& args) {
   deep_kernel.adapt = enum_option<Adaptation>(args, "adapt");
   deep_kernel.mlp_lr = args["mlp-lr"].as<double>();
   deep_kernel.dataset_embedding = enum_option<DatasetEmbedding>(args, "dataset-embedding");
+  deep_kernel.target_protocol = args["target-protocol"].as<std::string>();
   return deep_kernel;
 }
 
@@ -78,6 +79,9 @@ SearchSettings search_settings(const cxxopts::ParseResult& args) {
   s.method_settings = {proposal_settings(args), deep_kernel_settings(args),
                        ParegoSettings{enum_option<ParegoModel>(args, "parego-model")},
                        multi_fidelity_settings(args)};
+  // A training objective's accuracies come from its own preset: the default protocol of the target.
+  if (s.method_settings.deep_kernel.target_protocol.empty() && find_objective_kind(s.objective.spec).trains)
+    s.method_settings.deep_kernel.target_protocol = s.objective.preset;
   s.objectives = parse_objectives(args["objectives"].as<std::string>());
   s.reference_point = parse_reference_point(args["reference-point"].as<std::string>());
   s.budget = args["budget"].as<int>();
@@ -267,8 +271,12 @@ cxxopts::Options search_options(const std::string& program) {
       "tnas: fixed (one draw of target images for the whole search) or per-step (a fresh draw before every "
       "BO step, as the reference)",
       cxxopts::value<std::string>()->default_value("per-step"))(
-      "no-dedupe", "Keep isomorphic cells in the pool")("device", "auto, cpu or cuda (train objective)",
-                                                        cxxopts::value<std::string>()->default_value("auto"))(
+      "target-protocol",
+      "tnas with a checkpoint conditioned on the training protocol (fit --protocol-inputs): the protocol "
+      "the target's accuracies come from, a preset and/or epochs=,resolution=,channels=,cells=,images= "
+      "(e.g. paper,images=5000 for NAS-Bench-201's CIFAR-10 table; default: the train objective's --preset)",
+      cxxopts::value<std::string>()->default_value(""))("no-dedupe", "Keep isomorphic cells in the pool")(
+      "device", "auto, cpu or cuda (train objective)", cxxopts::value<std::string>()->default_value("auto"))(
       "mode",
       "Train objective: "
       "strict (float32, contiguous), fast (channels-last; on CUDA also bf16 autocast, TF32, CUDA graphs) or "

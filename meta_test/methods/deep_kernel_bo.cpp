@@ -19,6 +19,7 @@
 #include "meta_test/bo/target_embedding.h"
 #include "meta_test/bo/wl_kernel_cache.h"
 #include "meta_test/methods/search_methods.h"
+#include "models/protocol/training_protocol.h"
 #include "models/proxies/proxy_inputs.h"
 #include "models/runtime/runtime.h"
 #include "models/surrogate/gp_regression.h"
@@ -47,6 +48,7 @@ std::string pool_embedding_key(const SearchContext& context, const DeepKernelSet
   const nlohmann::json manifest = surrogate.manifest();
   if (!manifest.contains("files")) return "";
   key += "|checkpoint " + manifest.dump();
+  if (surrogate.options().protocol_inputs) key += "|protocol " + settings.target_protocol;
   if (surrogate.options().dataset_embedding)
     key += "|dataset " + dataset_identity(parse_dataset_spec(settings.dataset)) + "|reservoir " +
            std::to_string(redraws_dataset_embedding(settings) ? kPerStepReservoir : 1);
@@ -62,6 +64,8 @@ PoolEmbedding embed_pool_and_target(const SearchContext& context, const DeepKern
   if (settings.meta_trained)  // a checkpoint that reads zero-cost proxies gets them on the target's images
     append_proxy_inputs(setup.arch_embeddings, surrogate.options().proxy_inputs, *context.space, context.pool,
                         settings.dataset);
+  if (settings.meta_trained && surrogate.options().protocol_inputs)  // and its protocol, the target's
+    append_protocol_inputs(setup.arch_embeddings, target_training_protocol(settings.target_protocol));
   setup.dataset_embedding = Eigen::VectorXf::Zero(surrogate.options().nz);
   if (!settings.meta_trained || !surrogate.options().dataset_embedding) return setup;
   // D needs images_per_class images per class: featurize only those, or, when D is redrawn every step, a
@@ -141,6 +145,8 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
     }
     if (settings.meta_trained && surrogate->options().dataset_embedding && settings.dataset.empty())
       throw Error("method tnas needs --dataset (its images condition the surrogate)");
+    if (settings.meta_trained && surrogate->options().protocol_inputs)  // checked before any work
+      target_protocol_ = tnas::describe(target_training_protocol(settings.target_protocol));
     const auto start = std::chrono::steady_clock::now();
     const std::string key = pool_embedding_key(context, settings, *surrogate);
     const std::string cache = key.empty() ? "" : pool_embedding_cache_path(key);
@@ -225,6 +231,7 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
     if (s_.warm_start_top != 1) described["warm_start_top"] = s_.warm_start_top;
     if (widen_below() > 0) described["widen"] = {{"below_sd", widen_below()}, {"sample", s_.widen_sample}};
     if (s_.proxy_kernel != ProxyKernel::kNone) described["proxy_kernel"] = enum_name(s_.proxy_kernel);
+    if (!target_protocol_.empty()) described["target_protocol"] = target_protocol_;
     return described;
   }
 
@@ -587,6 +594,7 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
   DeepKernelSettings s_;
   Acquisition acquisition_;
   uint64_t seed_;
+  std::string target_protocol_;  // the target's protocol, for a checkpoint conditioned on it ("" otherwise)
   double label_mean_ = 0, label_std_ = 1, setup_seconds_ = 0;
   bool setup_cached_ = false;  // the pool embedding came from the data cache
   GpHyperparameters initial_;

@@ -148,8 +148,11 @@ struct ProposalSettings {
 // The deep-kernel GP of tnas (meta-trained) and gp (freshly initialised), also the model of tnas-hb, tnas-mo
 // and parego --parego-model tnas.
 struct DeepKernelSettings {
-  std::string checkpoint;    // tnas: the meta-trained surrogate; gp: used only for its options
-  std::string dataset;       // images of the target dataset (for D)
+  std::string checkpoint;  // tnas: the meta-trained surrogate; gp: used only for its options
+  std::string dataset;     // images of the target dataset (for D)
+  // The protocol the target's accuracies come from, for a checkpoint conditioned on it
+  // (models/protocol/training_protocol.h; "": none given).
+  std::string target_protocol;
   bool meta_trained = true;  // false: the `gp` baseline (set by the registry row, not an option)
   // tnas's zero-shot warm start: each cell at least this many edges away from the cells evaluated before
   // (1 = the plain top cells, the reference's way).

@@ -8,6 +8,22 @@
 #include "models/proxies/proxy_inputs.h"
 
 namespace tnas {
+namespace {
+
+// A repeatable NAME=VALUE option as a map; throws tnas::Error naming the option for a malformed item.
+std::map<std::string, std::string> named_values(const cxxopts::ParseResult& args, const std::string& option) {
+  std::map<std::string, std::string> values;
+  if (!args.count(option)) return values;
+  for (const auto& item : args[option].as<std::vector<std::string>>()) {
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+      throw Error("--" + option + " must be NAME=VALUE, got '" + item + "'");
+    values[item.substr(0, eq)] = item.substr(eq + 1);
+  }
+  return values;
+}
+
+}  // namespace
 
 int run_fit_command(int argc, char** argv) {
   FitOptions d;
@@ -51,6 +67,14 @@ int run_fit_command(int argc, char** argv) {
       "grad_norm, fisher, naswot, jacov, params, flops), computed on 64 of the subtask's images and cached; "
       "searches with the checkpoint compute them on the target's images. none: the reference model",
       cxxopts::value<std::string>()->default_value("none"))(
+      "protocol-inputs",
+      "Condition the surrogate on the training protocol of each label (epochs, resolution, channels, cells, "
+      "images per class, from each source's recorded preset); searches then state their target's protocol "
+      "(--target-protocol)")(
+      "source-protocol",
+      "NAME=PROTOCOL: the training protocol of source NAME where the meta-dataset records none (e.g. "
+      "MetaD2A's import): a preset and/or epochs=,resolution=,channels=,cells=,images= (repeatable)",
+      cxxopts::value<std::vector<std::string>>())(
       "rank-loss",
       "Weight of a within-subtask ranking loss beside the -MLL (1 - Pearson of each subtask's cells "
       "predicted "
@@ -92,13 +116,11 @@ int run_fit_command(int argc, char** argv) {
   o.model.arch_hidden = args["arch-hidden"].as<int64_t>();
   o.model.dataset_embedding = args.count("no-dataset-embedding") == 0;
   o.model.proxy_inputs = parse_zero_cost_proxy_list(args["proxy-inputs"].as<std::string>());
-  if (args.count("source"))
-    for (const auto& item : args["source"].as<std::vector<std::string>>()) {
-      const size_t eq = item.find('=');
-      if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
-        throw Error("--source must be NAME=SPEC, got '" + item + "'");
-      o.source_specs[item.substr(0, eq)] = item.substr(eq + 1);
-    }
+  o.model.protocol_inputs = args.count("protocol-inputs") > 0;
+  o.source_specs = named_values(args, "source");
+  o.source_protocols = named_values(args, "source-protocol");
+  if (!o.source_protocols.empty() && !o.model.protocol_inputs)
+    throw Error("--source-protocol states a source's protocol for --protocol-inputs: add --protocol-inputs");
   o.rank_loss_weight = args["rank-loss"].as<double>();
   o.selection = parse_fit_selection(args["select-by"].as<std::string>());
   o.seed = args["seed"].as<uint64_t>();

@@ -56,13 +56,13 @@ torch::Tensor PairEmbedder::kernel_features(const std::vector<FitPair>& batch, R
   for (const auto& p : batch) ti.push_back(task_slot[p.task]), ai.push_back(arch_slot[p.arch]);
   auto d = torch::stack(ds).index_select(0, torch::tensor(ti));
   auto pair_g = g.index_select(0, torch::tensor(ai).to(device_));
-  const int64_t count = static_cast<int64_t>(s_.options.proxy_inputs.size());
+  const int64_t count = kernel_extra_inputs(s_.options);
   if (count == 0) return s_.net->kernel->features(d, pair_g);
-  std::vector<float> values;  // (B, P): each pair's proxies beside its G
+  std::vector<float> values;  // (B, P): each pair's proxy and protocol inputs beside its G
   for (const auto& p : batch) {
     const auto it = proxies_.find({p.task, p.arch});
-    if (it == proxies_.end())
-      throw Error("no zero-cost proxies for task " + std::to_string(p.task) + ", cell " +
+    if (it == proxies_.end() || static_cast<int64_t>(it->second.size()) != count)
+      throw Error("no proxy or protocol inputs for task " + std::to_string(p.task) + ", cell " +
                   std::to_string(p.arch));
     values.insert(values.end(), it->second.begin(), it->second.end());
   }

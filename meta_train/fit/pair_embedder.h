@@ -17,7 +17,8 @@ class PairEmbedder {
   // `features` rows are those the tasks' feature_rows name; unused (may be empty) without the dataset
   // embedding. `configs[a]`: what the encoder reads of the meta-dataset's configuration a
   // (graphs/spaces/search_space.h).
-  // `proxies`: each pair's proxy inputs when the surrogate reads them (SurrogateOptions::proxy_inputs).
+  // `proxies`: each pair's extra inputs when the surrogate reads them (kernel_extra_inputs: its proxy inputs,
+  // then its protocol inputs).
   PairEmbedder(SurrogateImpl& surrogate, std::vector<TaskImages> tasks, const FeatureMatrix& features,
                std::vector<EncoderInput> configs, PairProxyInputs proxies, torch::Device device);
 

@@ -35,6 +35,7 @@ nlohmann::json fit_config(const FitOptions& o, const Surrogate& surrogate) {
   if (surrogate.options().featurizer != FeaturizerKind::kBuiltinCnn)
     c["featurizer"] = surrogate.featurizer_id();
   if (!o.source_specs.empty()) c["sources"] = o.source_specs;
+  if (!o.source_protocols.empty()) c["source_protocols"] = o.source_protocols;
   // Recorded only when set, so that a fit without them resumes states written before they existed.
   if (o.rank_loss_weight > 0) c["rank_loss_weight"] = o.rank_loss_weight;
   if (o.selection != FitSelection::kPooled) c["select_by"] = fit_selection_name(o.selection);
@@ -63,12 +64,14 @@ Surrogate prepare_surrogate(const FitOptions& o, const MetaDataset& md, const Ch
     throw Error("--proxy-inputs needs the subtasks' images, which --no-dataset-embedding does without");
   if (!o.model.dataset_embedding) {
     tasks.assign(md.tasks.size(), TaskImages{});
+    if (o.model.protocol_inputs) append_protocol_inputs(proxies, md, o.source_protocols, o.meta_dataset);
     return Surrogate(o.model, 1, o.seed, o.featurizer_path);
   }
   const std::vector<ImageDataset> sources = load_meta_sources(md, o.source_specs, o.meta_dataset, progress);
   tasks = list_task_images(md, sources, o.meta_dataset);
   if (!o.model.proxy_inputs.empty())
     proxies = pair_proxy_inputs(md, sources, tasks, o.model.proxy_inputs, progress);
+  if (o.model.protocol_inputs) append_protocol_inputs(proxies, md, o.source_protocols, o.meta_dataset);
   // The built-in featurizer learns the classes of the source with the most classes that have images.
   size_t featurizer_source = 0;
   for (size_t i = 0; i < sources.size(); ++i)
@@ -85,10 +88,13 @@ Surrogate prepare_surrogate(const FitOptions& o, const MetaDataset& md, const Ch
   return surrogate;
 }
 
-// The deep kernel's standardization of its proxy inputs: each proxy's mean and standard deviation over the
-// meta-dataset's pairs (undefined values left out).
-void standardize_proxy_inputs(SurrogateImpl& surrogate, const PairProxyInputs& proxies) {
-  const size_t count = surrogate.options.proxy_inputs.size();
+// The deep kernel's standardization of its extra inputs: each one's mean and standard deviation over the
+// meta-dataset's pairs (undefined values left out). A protocol input's deviation is at least 1 (a factor of
+// 2: they are log2), so that a protocol the meta-data never varies (one channel count, say) does not turn
+// a target's other value into a value 10^6 deviations away.
+void standardize_extra_inputs(SurrogateImpl& surrogate, const PairProxyInputs& proxies) {
+  const size_t count = static_cast<size_t>(kernel_extra_inputs(surrogate.options));
+  const size_t first_protocol = surrogate.options.proxy_inputs.size();
   auto mean = torch::zeros({static_cast<int64_t>(count)}), std = torch::ones({static_cast<int64_t>(count)});
   for (size_t p = 0; p < count; ++p) {
     double sum = 0, sum_squares = 0;
@@ -98,7 +104,8 @@ void standardize_proxy_inputs(SurrogateImpl& surrogate, const PairProxyInputs& p
     if (n == 0) continue;
     const double m = sum / static_cast<double>(n);
     mean[static_cast<int64_t>(p)] = m;
-    std[static_cast<int64_t>(p)] = std::max(1e-6, std::sqrt(std::max(0.0, sum_squares / n - m * m)));
+    std[static_cast<int64_t>(p)] =
+        std::max(p >= first_protocol ? 1.0 : 1e-6, std::sqrt(std::max(0.0, sum_squares / n - m * m)));
   }
   torch::NoGradGuard no_grad;
   surrogate.net->kernel->proxy_mean.copy_(mean);
@@ -129,7 +136,7 @@ FitMetrics fit_surrogate(const FitOptions& options, const std::function<void(con
   FeatureMatrix features;
   PairProxyInputs proxies;
   Surrogate surrogate = prepare_surrogate(o, md, folder, tasks, features, proxies, progress);
-  if (!proxies.empty()) standardize_proxy_inputs(surrogate.impl(), proxies);
+  if (!proxies.empty()) standardize_extra_inputs(surrogate.impl(), proxies);
   std::vector<bool> embeddable(md.tasks.size(), true);
   if (o.model.dataset_embedding)  // a task none of whose classes has images is left out (the meta-dataset
                                   // says so)

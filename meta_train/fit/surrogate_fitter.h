@@ -26,6 +26,9 @@ struct FitOptions {
   std::string feature_cache_dir;        // per-source feature cache folder ("" = no cache)
   std::map<std::string, std::string>
       source_specs;  // source name -> dataset spec, overriding the recorded path
+  // With model.protocol_inputs: a source's training protocol where its config records none (e.g. MetaD2A's
+  // import), text of parse_training_protocol (models/protocol/training_protocol.h).
+  std::map<std::string, std::string> source_protocols;
   int featurizer_images = 12000;
   int context_size = 512;       // meta-training points kept in the checkpoint for zero-shot predictions
   double rank_loss_weight = 0;  // FitLoopOptions::rank_loss_weight

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 
 #include "basics/duration_text.h"
 #include "basics/error.h"
@@ -10,6 +12,7 @@
 #include "datasets/images/dataset_spec.h"
 #include "datasets/images/feature_cache.h"
 #include "datasets/images/subtask_sampler.h"
+#include "models/protocol/training_protocol.h"
 #include "models/proxies/proxy_inputs.h"
 #include "models/surrogate/surrogate.h"
 
@@ -188,6 +191,41 @@ PairProxyInputs pair_proxy_inputs(const MetaDataset& md, const std::vector<Image
     }
   }
   return inputs;
+}
+
+void append_protocol_inputs(PairProxyInputs& inputs, const MetaDataset& md,
+                            const std::map<std::string, std::string>& given, const std::string& meta_path) {
+  std::vector<std::optional<TrainingProtocol>> of_source(md.sources.size());
+  for (size_t s = 0; s < md.sources.size(); ++s)
+    if (const auto it = given.find(md.sources[s].name); it != given.end())
+      of_source[s] = parse_training_protocol(it->second, "--source-protocol " + it->first);
+  for (const auto& [name, text] : given) {
+    const bool known = std::any_of(md.sources.begin(), md.sources.end(),
+                                   [&](const MetaSource& source) { return source.name == name; });
+    if (!known) throw Error("--source-protocol " + name + ": " + meta_path + " has no source of that name");
+  }
+  std::map<int, Eigen::RowVectorXf> row_of_task;
+  std::set<std::pair<int, int>> appended;  // a pair with several results gets its inputs once
+  for (const MetaResult& result : md.results) {
+    if (!appended.insert({result.task, result.arch}).second) continue;
+    auto row = row_of_task.find(result.task);
+    if (row == row_of_task.end()) {
+      const MetaTask& task = md.tasks.at(result.task);
+      std::optional<TrainingProtocol> protocol = of_source.at(task.source);
+      if (!protocol)
+        protocol = recorded_training_protocol(nlohmann::json::parse(md.proxy_config_of(task.source)),
+                                              task.images_per_class);
+      if (!protocol)
+        throw Error(meta_path + ": source " + md.sources.at(task.source).name +
+                    " records no training protocol: give it with --source-protocol " +
+                    md.sources.at(task.source).name +
+                    "=SPEC (e.g. epochs=200,resolution=32,channels=16,"
+                    "cells=5,images=1300)");
+      row = row_of_task.emplace(result.task, protocol_input_row(*protocol)).first;
+    }
+    std::vector<float>& values = inputs[{result.task, result.arch}];
+    values.insert(values.end(), row->second.data(), row->second.data() + row->second.size());
+  }
 }
 
 }  // namespace tnas

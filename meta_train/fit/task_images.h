@@ -62,4 +62,11 @@ PairProxyInputs pair_proxy_inputs(const MetaDataset& md, const std::vector<Image
                                   const std::vector<TaskImages>& tasks,
                                   const std::vector<ZeroCostProxy>& chosen, const ProgressFn& progress);
 
+// Appends to each (task, cell) pair with a result the protocol inputs of its task (protocol_input_row of its
+// source's recorded protocol, with the task's images per class; models/protocol/training_protocol.h), adding
+// the pairs `inputs` lacks. `given` names the protocol of sources whose config records none. Throws
+// tnas::Error naming `meta_path` and the source when one has no protocol.
+void append_protocol_inputs(PairProxyInputs& inputs, const MetaDataset& md,
+                            const std::map<std::string, std::string>& given, const std::string& meta_path);
+
 }  // namespace tnas

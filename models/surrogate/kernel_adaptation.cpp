@@ -29,9 +29,9 @@ AdaptedKernel Surrogate::adapt_kernel(const Eigen::VectorXf& d, const Eigen::Mat
   const int64_t nz = impl_->options.nz;
   if (g_train.rows() != y.size() || g_train.rows() == 0)
     throw Error("adapt_kernel: needs one label per training cell");
-  const int64_t columns = nz + static_cast<int64_t>(impl_->options.proxy_inputs.size());
+  const int64_t columns = nz + kernel_extra_inputs(impl_->options);
   if (d.size() != nz || g_train.cols() != columns || g_query.cols() != columns)
-    throw Error("adapt_kernel: D must have nz columns, G nz plus one per proxy input");
+    throw Error("adapt_kernel: D must have nz columns, G nz plus one per proxy and protocol input");
   DeepKernel kernel = copy_of(impl_->net->kernel, impl_->options);
   kernel->train();
   std::vector<torch::Tensor> mlp = kernel->mlp->parameters();

@@ -5,6 +5,7 @@
 
 #include "basics/error.h"
 #include "graphs/spaces/search_space.h"
+#include "models/protocol/training_protocol.h"
 #include "models/proxies/proxy_inputs.h"
 
 namespace tnas {
@@ -133,7 +134,7 @@ torch::Tensor FeaturizerCnnImpl::features(const torch::Tensor& images) {
 torch::Tensor FeaturizerCnnImpl::forward(const torch::Tensor& images) { return head(features(images)); }
 
 DeepKernelImpl::DeepKernelImpl(const SurrogateOptions& options)
-    : nz(options.nz), proxies(static_cast<int64_t>(options.proxy_inputs.size())) {
+    : nz(options.nz), proxies(kernel_extra_inputs(options)) {
   mlp = register_module(
       "mlp", torch::nn::Sequential(torch::nn::Linear(2 * options.nz + proxies, 99), torch::nn::ReLU(),
                                    torch::nn::Linear(99, 50), torch::nn::ReLU(), torch::nn::Linear(50, 179),
@@ -248,6 +249,10 @@ void require_search_space(const SurrogateOptions& options, const SearchSpace& sp
   differs("numeric features", options.arch_numeric_features, space.numeric_feature_count());
 }
 
+int64_t kernel_extra_inputs(const SurrogateOptions& options) {
+  return static_cast<int64_t>(options.proxy_inputs.size()) + (options.protocol_inputs ? kProtocolInputs : 0);
+}
+
 nlohmann::json to_json(const SurrogateOptions& options) {
   nlohmann::json j = {{"feature_dim", options.feature_dim},
                       {"images_per_class", options.images_per_class},
@@ -266,6 +271,7 @@ nlohmann::json to_json(const SurrogateOptions& options) {
     j["proxy_inputs"] = nlohmann::json::array();
     for (ZeroCostProxy proxy : options.proxy_inputs) j["proxy_inputs"].push_back(zero_cost_proxy_name(proxy));
   }
+  if (options.protocol_inputs) j["protocol_inputs"] = true;
   return j;
 }
 
@@ -273,7 +279,8 @@ SurrogateOptions surrogate_options_from_json(const nlohmann::json& j) {
   SurrogateOptions o;
   const nlohmann::json defaults = to_json(o);
   for (auto it = j.begin(); it != j.end(); ++it)
-    if (!defaults.contains(it.key()) && it.key() != "arch_numeric_features" && it.key() != "proxy_inputs")
+    if (!defaults.contains(it.key()) && it.key() != "arch_numeric_features" && it.key() != "proxy_inputs" &&
+        it.key() != "protocol_inputs")
       throw Error("unknown surrogate option '" + it.key() + "'");
   for (auto it = defaults.begin(); it != defaults.end(); ++it)
     if (!j.contains(it.key())) throw Error("surrogate option '" + it.key() + "' is missing");
@@ -298,6 +305,7 @@ SurrogateOptions surrogate_options_from_json(const nlohmann::json& j) {
     o.proxy_inputs = parse_zero_cost_proxy_list(names);
     if (o.proxy_inputs.empty()) throw Error("surrogate option proxy_inputs is an empty list");
   }
+  o.protocol_inputs = j.value("protocol_inputs", false);
   o.featurizer = parse_enum<FeaturizerKind>(j.at("featurizer").get<std::string>(), "featurizer");
   return o;
 }

@@ -67,8 +67,8 @@ constexpr double kProxyInputClip = 5.0;
 
 struct DeepKernelImpl : torch::nn::Module {
   explicit DeepKernelImpl(const SurrogateOptions& options);
-  // (B, nz) D and (B, nz + P) G with the P proxy inputs beside it (raw values of proxy_input_row) -> (B, 194)
-  // float64.
+  // (B, nz) D and (B, nz + P) G with the P extra inputs beside it (kernel_extra_inputs: the raw values of
+  // proxy_input_row, then of protocol_input_row) -> (B, 194) float64.
   torch::Tensor features(const torch::Tensor& d, const torch::Tensor& g);
   // -log marginal likelihood / n of labels y (float64) at features z.
   torch::Tensor negative_mll(const torch::Tensor& z, const torch::Tensor& y);
@@ -82,8 +82,10 @@ struct DeepKernelImpl : torch::nn::Module {
   torch::Tensor noise();
   torch::nn::Sequential mlp{nullptr};
   torch::Tensor mean, raw_outputscale, raw_lengthscale, raw_noise;  // exp() parameterisation
-  int64_t nz = 0, proxies = 0;
-  torch::Tensor proxy_mean, proxy_std;  // (P) float32; only with proxy inputs
+  int64_t nz = 0, proxies = 0;  // proxies: the extra inputs (proxies and protocol)
+  // (P) float32, only with extra inputs: meta-training's mean and standard deviation of each (the buffer
+  // names date from when proxies were the only extra inputs; checkpoints keep them).
+  torch::Tensor proxy_mean, proxy_std;
 };
 TORCH_MODULE(DeepKernel);
 

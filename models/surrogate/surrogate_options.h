@@ -34,9 +34,15 @@ struct SurrogateOptions {
   // Zero-cost proxies of each (cell, dataset) read beside D and G (models/proxies/proxy_inputs.h; issue 26
   // item 2); none by default. NB201 only.
   std::vector<ZeroCostProxy> proxy_inputs;
+  // The training protocol of each label read beside them (models/protocol/training_protocol.h; issue 26
+  // item 7): meta-training gives each pair its source's protocol, a search its target's. Off by default.
+  bool protocol_inputs = false;
   std::string search_space = "nb201";
   FeaturizerKind featurizer = FeaturizerKind::kBuiltinCnn;
 };
+
+// The columns the deep kernel reads beside G: the proxy inputs, then the protocol inputs.
+int64_t kernel_extra_inputs(const SurrogateOptions& options);
 
 class SearchSpace;
 // Sets the fields that describe the space's configurations: its name, its graphs' node types and most nodes,

@@ -155,18 +155,26 @@ def covariance(self, a: Tensor, b: Tensor) -> Tensor:
     u = (5.0 ** 0.5) * d2.sqrt() / self.kernel_raw_lengthscale.exp()
     return self.kernel_raw_outputscale.exp() * (1.0 + u + u.pow(2) / 3.0) * torch.exp(-u)
 )JIT" << featurize_source(s, m);
-  const bool numeric = s.options.arch_numeric_features > 0, proxies = !s.options.proxy_inputs.empty();
+  const bool numeric = s.options.arch_numeric_features > 0, proxies = !s.options.proxy_inputs.empty(),
+             protocol = s.options.protocol_inputs;
   src << "\ndef forward(self, features: Tensor, node_types: Tensor" << (numeric ? ", numeric: Tensor" : "")
-      << (proxies ? ", proxies: Tensor" : "") << ") -> Tuple[Tensor, Tensor]:\n"
+      << (proxies ? ", proxies: Tensor" : "") << (protocol ? ", protocol: Tensor" : "")
+      << ") -> Tuple[Tensor, Tensor]:\n"
       << "    g = self.arch_embedding(node_types, " << (numeric ? "numeric" : "torch.zeros(0)") << ")\n"
       << "    d = self.dataset_embedding(features)\n";
-  if (proxies)  // standardized and clipped as DeepKernelImpl::features does
-    src << "    p = torch.nan_to_num((proxies - self.kernel_proxy_mean) / self.kernel_proxy_std, "
+  if (proxies || protocol) {  // beside G, standardized and clipped as DeepKernelImpl::features does
+    const std::string extra =
+        proxies && protocol
+            ? "torch.cat([proxies, protocol.unsqueeze(0).expand(g.size(0), protocol.size(0))], 1)"
+        : proxies ? "proxies"
+                  : "protocol.unsqueeze(0).expand(g.size(0), protocol.size(0))";
+    src << "    p = torch.nan_to_num((" << extra << " - self.kernel_proxy_mean) / self.kernel_proxy_std, "
         << std::to_string(-kProxyInputClip) << ").clamp(" << std::to_string(-kProxyInputClip) << ", "
         << std::to_string(kProxyInputClip) << ")\n"
         << "    h = torch.cat([d.unsqueeze(0).expand(g.size(0), d.size(0)), g, p], 1)\n";
-  else
+  } else {
     src << "    h = torch.cat([d.unsqueeze(0).expand(g.size(0), d.size(0)), g], 1)\n";
+  }
   for (int layer = 0; layer < 4; ++layer) {
     const std::string w = "self.kernel_mlp_" + std::to_string(2 * layer);
     src << "    h = torch.linear(h, " << w << "_weight, " << w << "_bias)\n";

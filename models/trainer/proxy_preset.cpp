@@ -43,6 +43,14 @@ std::vector<ProxyPreset> all_presets() {
   fast32.test_images_per_class = 10;
   p.push_back(fast32);
 
+  // The fast protocol trained four times longer (issue 26 item 7): labels from a second number of epochs on
+  // the same subtasks and cells, so that a surrogate conditioned on the protocol can learn what longer
+  // training rewards. About 4x the fast protocol's cost per result.
+  ProxyPreset fast_long = fast;
+  fast_long.name = "fast-long";
+  fast_long.epochs = fast_long.grayscale_epochs = 40;
+  p.push_back(fast_long);
+
   ProxyPreset tiny = fast;  // cheaper still; small batches keep enough SGD steps on small subtasks
   tiny.name = "tiny";
   tiny.epochs = tiny.grayscale_epochs = 5;
