@@ -3,6 +3,7 @@
 # --arch-hidden 128 as the default checkpoint), resumed when killed and skipped when complete, then the
 # checkpoint's zero-shot ranking of every cell on IMAGES_SPEC into DIR.rank.tsv (one thread too: two threads
 # beside another busy process run the small networks of zero-cost proxies 30x slower). The fit's log is DIR.log.
+# The caller's array rank_options, when set, goes to `meta_test rank` (e.g. --target-protocol fast).
 fit_and_rank() {
   local dir=$1 meta=$2 epochs=$3 seed=$4 images=$5
   shift 5
@@ -15,7 +16,7 @@ fit_and_rank() {
   # A ranking newer than its checkpoint is kept (a rerun of the step then redoes nothing).
   [ -s "$dir.rank.tsv" ] && [ "$dir.rank.tsv" -nt "$dir/manifest.json" ] && return 0
   "$build/meta_test/meta_test" rank --checkpoint "$dir" --dataset "$images" --top 0 --no-dedupe --threads 1 \
-    > "$dir.rank.tmp" 2> "$dir.rank.log" && mv "$dir.rank.tmp" "$dir.rank.tsv"
+    ${rank_options[@]+"${rank_options[@]}"} > "$dir.rank.tmp" 2> "$dir.rank.log" && mv "$dir.rank.tmp" "$dir.rank.tsv"
 }
 
 # run_fits VARIANTS SEEDS JOBS: the caller's `fit_one V SEED` for every variant and seed, JOBS at a time;

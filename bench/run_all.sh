@@ -8,7 +8,7 @@
 # --only reruns the named steps at full size and rewrites RESULTS.md with the other steps' last results,
 # each section dated by its own run. --jobs N runs N steps at once (their timings then share the cores). Steps: data_loading bo_step bo_step_python evaluator_speed
 # proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration
-# zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies protocol_transfer real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real
+# zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real
 # parallel_search_oracle parallel_search_real (this one measures wall-clock time: run it with --jobs 1).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -143,6 +143,7 @@ full_step() {
     fit_ranking) step fit_ranking bench/fit_ranking.sh --seeds 5 --out "$out" ;;
     fit_ranking_proxies) step fit_ranking_proxies bench/fit_ranking.sh --study proxies --seeds 3 --jobs 1 --out "$out" ;;
     protocol_transfer) step protocol_transfer bench/protocol_transfer.sh --seeds 3 --out "$out" ;;
+    protocol_conditioning) step protocol_conditioning bench/protocol_conditioning.sh --seeds 3 --out "$out" ;;
     jahs_surrogate_quality) step jahs_surrogate_quality bench/jahs_surrogate_quality.sh --out "$out" ;;
     real_training_search)
       # Both spaces; tnas on jahs with TNAS_REAL_JAHS_CHECKPOINT (default: jahs_surrogate_quality's fit when it
@@ -160,7 +161,7 @@ full_step() {
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
   esac
 }
-all_steps="data_loading bo_step tnas_step bo_step_python evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies protocol_transfer real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real"
+all_steps="data_loading bo_step tnas_step bo_step_python evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real"
 steps=${only//,/ }
 steps=${steps:-$all_steps}
 for s in $steps; do [[ " $all_steps " == *" $s "* ]] || { echo "run_all: unknown step '$s' (steps: $all_steps)" >&2; exit 2; }; done

@@ -59,6 +59,10 @@ int run(int argc, char** argv) {
       cxxopts::value<std::string>()->default_value("zero-shot"))("warm-start-distance",
                                                                  "tnas: edges between warm-start cells",
                                                                  cxxopts::value<int>()->default_value("1"))(
+      "target-protocol",
+      "tnas with a checkpoint conditioned on the training protocol: the protocol of the oracle's accuracies "
+      "(e.g. paper,images=5000 for NAS-Bench-201's CIFAR-10 table)",
+      cxxopts::value<std::string>()->default_value(""))(
       "warm-start-top", "tnas: warm-start cells drawn from this many of the best",
       cxxopts::value<int>()->default_value(std::to_string(DeepKernelSettings{}.warm_start_top)))(
       "widen-below", "tnas, gp: widen below this expected improvement (observed sd units; 0: never)",
@@ -97,13 +101,16 @@ int run(int argc, char** argv) {
   if (objective.empty()) objective = "table:" + table + ":test_acc";
   if (dataset.empty()) dataset = "cifar10:" + images;
   // The methods' settings, read once (each method reads its part).
-  MethodSettings method_settings;
+  // From a search's defaults (a single-fidelity search trains at the objective's own fidelity), not
+  // MethodSettings{}'s (whose multi-fidelity defaults are Hyperband's own).
+  MethodSettings method_settings = SearchSettings{}.method_settings;
   method_settings.deep_kernel.dataset_embedding = enum_option<DatasetEmbedding>(args, "dataset-embedding");
   method_settings.deep_kernel.dataset = dataset;
   method_settings.deep_kernel.kernel = enum_option<KernelChoice>(args, "kernel");
   method_settings.deep_kernel.warm_start_distance = args["warm-start-distance"].as<int>();
   method_settings.proposal.warm_start = args["warm-start"].as<int>();
   method_settings.deep_kernel.warm_start_top = args["warm-start-top"].as<int>();
+  method_settings.deep_kernel.target_protocol = args["target-protocol"].as<std::string>();
   method_settings.proposal.mutation_parents = args["mutation-parents"].as<int>();
   if (args.count("widen-below")) method_settings.deep_kernel.widen_below = args["widen-below"].as<double>();
   method_settings.deep_kernel.proxy_kernel = enum_option<ProxyKernel>(args, "proxy-kernel");
@@ -163,6 +170,13 @@ int run(int argc, char** argv) {
       for (std::string line; std::getline(in, line);) {
         const auto t = nlohmann::json::parse(line);
         ++i;
+        // A table oracle answers every configuration of its pool: a failed trial is a broken setup, and a
+        // regret computed around it would be a number about nothing.
+        if (!t.at("ok").get<bool>()) {
+          std::fprintf(stderr, "search_quality: %s, seed %d: trial %d failed: %s\n", label.c_str(), seed, i,
+                       t.value("error", std::string("?")).c_str());
+          return 2;
+        }
         if (t.at("ok") && t.at("accuracy").get<double>() > best)
           best = t.at("accuracy").get<double>(), answer = t.at("arch").get<std::string>();
         if (first_opt < 0 && best >= optimum - 1e-9) first_opt = i;

@@ -5,6 +5,10 @@
 #      250 images per class, preset fast (16 px), seed 2028, 8 shards of 30 tasks
 #   B: imagenet32, the same labels, 64 tasks x 16 cells, k = 5..20, 60 images per class, preset fast32
 #      (32 px), seed 2029, 2 shards of 32 tasks
+#   C: imagenet16, 12 of A's subtasks (shards 0 and 1 of 40: tasks 0, 40, ..., 200 and 1, 41, ..., 201) with
+#      the same 16 cells, preset fast-long (the fast protocol trained 40 epochs), seed 2028: labels of a second
+#      protocol on the same cells, for a surrogate conditioned on the protocol (issue 26 item 7); about 40
+#      CPU-seconds per result. Kept beside transfer.meta.h5, not merged into it.
 # Measured on this 2-core machine: 11.9 CPU-seconds per result over the first 410 (k = 5..20 classes), so
 # 4,864 results take about 16 CPU-hours in all.
 # Every shard is its own resumable collection (killed at any moment, the same command continues it), so the
@@ -33,10 +37,15 @@ shard() {  # NAME INDEX COUNT -- collect options
 }
 a_options=(--source "imagenet16:$shared/imagenet/imagenet16?classes=121-1000" --tasks 240 --images-per-class 250 --preset fast --seed 2028)
 b_options=(--source "imagenet32:$shared/imagenet/imagenet32?classes=121-1000" --tasks 64 --images-per-class 60 --preset fast32 --seed 2029)
-plan=("a 0" "b 0" "a 1" "a 2" "b 1" "a 3" "a 4" "a 5" "a 6" "a 7")
+c_options=(--source "imagenet16:$shared/imagenet/imagenet16?classes=121-1000" --tasks 240 --images-per-class 250 --preset fast-long --seed 2028)
+plan=("a 0" "b 0" "a 1" "a 2" "b 1" "a 3" "a 4" "a 5" "c 0" "c 1" "a 6" "a 7")
 run_entry() {
   set -- $1
-  if [ "$1" = a ]; then shard imagenet16-fast "$2" 8 -- "${a_options[@]}"; else shard imagenet32-fast32 "$2" 2 -- "${b_options[@]}"; fi
+  case "$1" in
+    a) shard imagenet16-fast "$2" 8 -- "${a_options[@]}" ;;
+    b) shard imagenet32-fast32 "$2" 2 -- "${b_options[@]}" ;;
+    c) shard imagenet16-fast-long "$2" 40 -- "${c_options[@]}" ;;
+  esac
 }
 running=0
 for entry in "${plan[@]}"; do
