@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cmath>
 #include <map>
 #include <set>
 
 #include "basics/error.h"
 #include "graphs/spaces/grammar/derivation.h"
 #include "graphs/spaces/grammar/grammar.h"
+#include "graphs/spaces/grammar/hierarchical_wl.h"
 #include "graphs/spaces/nb201/nb201_cell.h"
 
 namespace tnas {
@@ -169,6 +171,54 @@ TEST(Grammar, MutationAndCrossoverStayInTheSpace) {
     first = mutated;
   }
   EXPECT_EQ(crossed, 10000);  // the same start symbol: some node of the second always fits
+}
+
+// The hierarchical WL kernel against a hand computation (one WL round, three levels):
+//   x = Seq(a, Pair(c, d)), y = Seq(b, Pair(c, c))
+//   level 1: Seq and Seq; rounds 0 and 1 both {Seq}: kernel 1
+//   level 2: x = Seq(a, Pair) {0:Seq 0:a 0:Pair 1:Seq(a,Pair) 1:a 1:Pair}, y likewise with b:
+//            <x, y> = 0:Seq + 0:Pair + 1:Pair = 3, |x|^2 = |y|^2 = 6: kernel 0.5
+//   level 3: x {0:Seq 0:a 0:Pair 0:c 0:d 1:Seq(a,Pair) 1:a 1:Pair(c,d) 1:c 1:d},
+//            y {0:Seq 0:b 0:Pair 0:c x2 1:Seq(b,Pair) 1:b 1:Pair(c,c) 1:c x2}:
+//            <x, y> = 1 + 1 + 2 + 2 = 6, |x|^2 = 10, |y|^2 = 14: kernel 6 / sqrt(140)
+TEST(HierarchicalWl, MatchesAHandComputation) {
+  const Grammar grammar =
+      Grammar::parse("S ::= Seq(A, A) | Res(A, A)\nA ::= a | b | Pair(B, B)\nB ::= c | d\n", "h.grammar");
+  const Derivation x = parse_derivation(grammar, "Seq(a, Pair(c, d))");
+  const Derivation y = parse_derivation(grammar, "Seq(b, Pair(c, c))");
+  EXPECT_EQ(term_depth(grammar, x), 3);
+  const auto fx = hierarchical_wl_features(grammar, x, 3, 1), fy = hierarchical_wl_features(grammar, y, 3, 1);
+  EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fy, {1, 0, 0}), 1.0);
+  EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fy, {0, 1, 0}), 0.5);
+  EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fy, {0, 0, 1}), 6 / std::sqrt(140.0));
+  EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fy), (1 + 0.5 + 6 / std::sqrt(140.0)) / 3);
+  EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fx), 1.0);
+  EXPECT_EQ(fx.levels[2].at("1:Pair(c,d)"), 1);
+  // The order of a Sequential's parts matters: Seq(a, b) and Seq(b, a) differ from level 2 on.
+  const auto ab = hierarchical_wl_features(grammar, parse_derivation(grammar, "Seq(a, b)"), 2, 1);
+  const auto ba = hierarchical_wl_features(grammar, parse_derivation(grammar, "Seq(b, a)"), 2, 1);
+  EXPECT_LT(hierarchical_wl_kernel(ab, ba), 1.0);
+  EXPECT_THROW(hierarchical_wl_kernel(fx, ab), Error);  // other levels
+}
+
+// On the hierarchical NB201 grammar: symmetric, 1 on the diagonal, and an architecture is closer to its
+// mutation than to an unrelated draw more often than not.
+TEST(HierarchicalWl, IsAKernelThatSeesSmallChangesAsSmall) {
+  const Grammar grammar = Grammar::read(grammar_path("hierarchical_nb201"));
+  Rng rng(5);
+  int closer = 0;
+  for (int i = 0; i < 40; ++i) {
+    const Derivation a = sample_derivation(grammar, 0, grammar.max_depth(), rng);
+    const Derivation mutated = mutate_derivation(grammar, a, grammar.max_depth(), rng);
+    const Derivation other = sample_derivation(grammar, 0, grammar.max_depth(), rng);
+    const auto fa = hierarchical_wl_features(grammar, a, 5, 2),
+               fm = hierarchical_wl_features(grammar, mutated, 5, 2),
+               fo = hierarchical_wl_features(grammar, other, 5, 2);
+    EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fa, fa), 1.0);
+    EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fa, fm), hierarchical_wl_kernel(fm, fa));
+    closer += hierarchical_wl_kernel(fa, fm) > hierarchical_wl_kernel(fa, fo);
+  }
+  EXPECT_GE(closer, 30);
 }
 
 }  // namespace

@@ -1,0 +1,35 @@
+#pragma once
+// The hierarchical Weisfeiler-Lehman kernel of BOHNAS (Schrodi et al., NeurIPS 2023) on derivation trees
+// (issue 28 item 4): NAS-BOWL's WL subtree kernel applied at every level of abstraction of an architecture.
+// Level l is the architecture's term tree (the terminals of its string applied to their arguments; unit
+// productions leave no trace) cut below depth l: for Sequential(Residual(conv, id, conv), Residual(conv, id,
+// conv), linear), level 1 is Sequential, level 2 Sequential(Residual, Residual, linear), level 3 the whole.
+// On each level, `iterations` rounds of WL relabelling (a node's next label is its label with its children's
+// labels in order: the order of a Sequential's parts is part of the network), the label counts of every round
+// (round 0 included) are the level's features, and the level's kernel is their normalized dot product. The
+// kernel is the weighted mean of the levels' kernels.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "graphs/spaces/grammar/derivation.h"
+
+namespace tnas {
+
+struct HierarchicalWlFeatures {
+  // Per level (1 .. levels), label -> count; a label is prefixed with its round ("1:Seq(a,Pair)").
+  std::vector<std::map<std::string, double>> levels;
+};
+
+// Levels 1 .. `levels` (a tree shallower than a level gives its whole self there), rounds 0 .. iterations.
+HierarchicalWlFeatures hierarchical_wl_features(const Grammar& grammar, const Derivation& derivation,
+                                                int levels, int iterations);
+// sum_l weights[l] <a_l, b_l> / (|a_l| |b_l|) / sum_l weights[l]; `weights` has one entry per level (empty:
+// equal weights). In [0, 1]; 1 for equal architectures.
+double hierarchical_wl_kernel(const HierarchicalWlFeatures& first, const HierarchicalWlFeatures& second,
+                              const std::vector<double>& weights = {});
+// The depth of a derivation's term tree (the deepest nesting of terminals; a leaf: 1): the most levels
+// hierarchical_wl_features can tell apart.
+int term_depth(const Grammar& grammar, const Derivation& derivation);
+
+}  // namespace tnas
