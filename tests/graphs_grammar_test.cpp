@@ -11,6 +11,7 @@
 #include "basics/error.h"
 #include "graphs/spaces/grammar/derivation.h"
 #include "graphs/spaces/grammar/grammar.h"
+#include "graphs/spaces/grammar/grammar_space.h"
 #include "graphs/spaces/grammar/hierarchical_wl.h"
 #include "graphs/spaces/nb201/nb201_cell.h"
 
@@ -219,6 +220,63 @@ TEST(HierarchicalWl, IsAKernelThatSeesSmallChangesAsSmall) {
     closer += hierarchical_wl_kernel(fa, fm) > hierarchical_wl_kernel(fa, fo);
   }
   EXPECT_GE(closer, 30);
+}
+
+// The hierarchical NB201 grammar behind the SearchSpace interface: configurations decode to derivations
+// and round-trip through their text, neighbours differ in one choice and stay in the space, the graph is the
+// term tree within the declared bounds, and what needs the network builder says so.
+TEST(GrammarSpace, TheHierarchicalNb201SpaceIsASearchSpace) {
+  const GrammarSpace space("hnb201",
+                           Grammar::parse(shipped_grammar("hierarchical_nb201"), "hierarchical_nb201"));
+  EXPECT_EQ(space.size(), -1);  // 7e375
+  EXPECT_EQ(space.grammar().size(),
+            Grammar::read(grammar_path("hierarchical_nb201")).size());  // the same file
+  Rng rng(9);
+  for (int i = 0; i < 50; ++i) {
+    const Arch arch = space.sample(rng);
+    const std::string text = space.format(arch);
+    ASSERT_EQ(space.parse(text), arch);
+    const OpGraph graph = space.to_graph(arch);
+    EXPECT_LE(graph.num_nodes(), space.graph_max_nodes());
+    EXPECT_EQ(graph.node_type.front(), kNodeTypeInput);
+    EXPECT_EQ(graph.node_type.back(), kNodeTypeOutput);
+    for (int v = 1; v < graph.num_nodes(); ++v) {
+      EXPECT_LT(graph.node_type[v], space.graph_node_types());
+      for (int p : graph.predecessors[v]) EXPECT_LT(p, v);  // built in topological order
+    }
+    const std::vector<Arch> neighbours = space.neighbours(arch);
+    ASSERT_FALSE(neighbours.empty());
+    for (size_t n = 0; n < neighbours.size(); n += 37) {
+      EXPECT_EQ(space.parse(space.format(neighbours[n])), neighbours[n]);
+      int differing = 0;
+      for (size_t k = 0; k < arch.choices.size(); ++k)
+        differing += arch.choices[k] != neighbours[n].choices[k];
+      EXPECT_EQ(differing, 1);
+    }
+    const Arch mutated = space.mutate(arch, rng);
+    EXPECT_NE(space.format(mutated), text);
+    EXPECT_EQ(space.parse(space.format(mutated)), mutated);
+  }
+  EXPECT_THROW(space.decode(Arch{{0, 99}}), Error);
+  EXPECT_THROW(space.cost(space.sample(rng)), Error);
+  EXPECT_THROW(space.choice_counts(), Error);
+  EXPECT_THROW(shipped_grammar("nb301"), Error);
+}
+
+TEST(GrammarSpace, TheFlatNb201GrammarEnumeratesItsCellsAndARecursiveOneNeedsADepth) {
+  const GrammarSpace cells("nb201-grammar", Grammar::parse(shipped_grammar("nb201_cell"), "nb201_cell"));
+  EXPECT_EQ(cells.size(), 15625);
+  const std::vector<Arch> all = cells.enumerate();
+  ASSERT_EQ(all.size(), 15625u);
+  EXPECT_EQ(cells.format(all[0]), "Cell(none, none, none, none, none, none)");
+  EXPECT_EQ(cells.neighbours(all[0]).size(), 24u);  // 6 edges x 4 other operations, as NB201's own space
+  EXPECT_EQ(cells.graph_max_nodes(), 2 + 7);        // input, output, the Cell and its six operations
+  const Grammar recursive = Grammar::parse("E ::= Add(E, E) | x\n", "r.grammar");
+  EXPECT_THROW(GrammarSpace("r", recursive, 0), Error);
+  const GrammarSpace bounded("r", recursive, 4);
+  EXPECT_EQ(bounded.size(), 26);
+  EXPECT_THROW(bounded.parse("Add(Add(Add(Add(x, x), x), x), x)"), Error);  // deeper than 4
+  EXPECT_EQ(bounded.format(bounded.parse("Add(Add(x, x), x)")), "Add(Add(x, x), x)");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "basics/enum_names.h"
 #include "basics/error.h"
+#include "graphs/spaces/grammar/grammar_space.h"
 #include "graphs/spaces/jahs/jahs_space.h"
 #include "graphs/spaces/nb201/nb201_space.h"
 
@@ -10,11 +11,23 @@ namespace tnas {
 const std::vector<SearchSpaceEntry>& search_space_registry() {
   static const std::vector<SearchSpaceEntry> spaces = {
       {"nb201", "the NAS-Bench-201 cell: 6 edges, each one of 5 operations (15,625 cells)",
-       [] { return std::make_unique<Nb201Space>(); }},
+       [](const std::string&) { return std::make_unique<Nb201Space>(); }},
       {"jahs",
        "the NB201 cell with its training hyperparameters (activation, learning rate, weight decay, "
        "TrivialAugment), each trained with its own",
-       [] { return std::make_unique<JahsSpace>(); }},
+       [](const std::string&) { return std::make_unique<JahsSpace>(); }},
+      {"hnb201",
+       "the hierarchical NAS-Bench-201 space of the seed talk as a grammar (7.03e375 architectures; no "
+       "network "
+       "builder yet: search it with a command objective)",
+       [](const std::string&) {
+         return std::make_unique<GrammarSpace>(
+             "hnb201", Grammar::parse(shipped_grammar("hierarchical_nb201"), "hierarchical_nb201.grammar"));
+       }},
+      {"grammar:FILE", "the architectures of a context-free grammar in FILE (docs/spaces.md)",
+       [](const std::string& file) {
+         return std::make_unique<GrammarSpace>("grammar:" + file, Grammar::read(file));
+       }},
   };
   return spaces;
 }
@@ -33,8 +46,13 @@ std::string search_spaces_markdown() {
 }
 
 std::unique_ptr<SearchSpace> make_search_space(const std::string& name) {
-  for (const SearchSpaceEntry& space : search_space_registry())
-    if (space.name == name) return space.make();
+  for (const SearchSpaceEntry& space : search_space_registry()) {
+    const size_t file = space.name.find(":FILE");
+    if (file == std::string::npos && space.name == name) return space.make("");
+    if (file != std::string::npos && name.size() > file + 1 &&
+        name.compare(0, file + 1, space.name, 0, file + 1) == 0)
+      return space.make(name.substr(file + 1));
+  }
   throw Error("unknown search space '" + name + "' (known: " + search_spaces_help() + ")");
 }
 

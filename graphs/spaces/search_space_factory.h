@@ -12,9 +12,10 @@
 namespace tnas {
 
 struct SearchSpaceEntry {
-  std::string name;  // what --space takes
+  std::string name;  // what --space takes; "PREFIX:FILE" for a space made from a file (grammar:FILE)
   std::string help;  // one line
-  std::function<std::unique_ptr<SearchSpace>()> make;
+  // `argument`: what follows PREFIX: (the file), "" for a plain name.
+  std::function<std::unique_ptr<SearchSpace>(const std::string& argument)> make;
 };
 const std::vector<SearchSpaceEntry>& search_space_registry();
 

@@ -1,0 +1,59 @@
+#pragma once
+// A grammar's architectures behind the SearchSpace interface (issue 28 item 2): --space grammar:FILE, or
+// --space hnb201 for the shipped hierarchical NAS-Bench-201 grammar. A configuration is its derivation tree
+// written as the alternatives chosen in pre-order (the grammar tells which nonterminal comes next, so the
+// list is the whole tree); its text is the derivation's canonical string
+// (graphs/spaces/grammar/derivation.h). Sampling is exactly uniform; a neighbour swaps one node's alternative
+// for another with the same parts (zero for id, relu for mish, Sequential3 for Residual2 over the same three
+// cells); mutation re-derives a uniformly chosen subtree; the surrogate's graph is the term tree (leaves fed
+// by the input, the root feeding the output). Not yet: params and FLOPs, which need the network builder.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "graphs/spaces/grammar/derivation.h"
+#include "graphs/spaces/search_space.h"
+
+namespace tnas {
+
+class GrammarSpace final : public SearchSpace {
+ public:
+  // `max_depth` limits a recursive grammar's derivations (ignored, and the grammar's own depth used, for
+  // one that is not recursive).
+  GrammarSpace(std::string name, Grammar grammar, int max_depth = 12);
+
+  std::string name() const override { return name_; }
+  int64_t size() const override;  // -1 beyond 2^62 (the exact count: grammar().size())
+  Arch sample(Rng& rng) const override;
+  std::vector<Arch> enumerate() const override;
+  std::vector<Arch> neighbours(const Arch& arch) const override;
+  Arch mutate(const Arch& arch, Rng& rng) const override;
+  OpGraph to_graph(const Arch& arch) const override;
+  int graph_node_types() const override { return kNodeTypeFirstOp + static_cast<int>(terminals_.size()); }
+  int graph_max_nodes() const override { return max_nodes_; }
+  Arch parse(std::string_view text) const override;
+  std::string format(const Arch& arch) const override;
+  std::string iso_key(const Arch& arch) const override { return format(arch); }
+  std::vector<int> choice_counts() const override;  // throws: a derivation has no fixed list of choices
+  ArchCost cost(const Arch& arch) const override;   // throws until the network builder exists
+
+  const Grammar& grammar() const { return grammar_; }
+  int max_depth() const { return max_depth_; }
+  Derivation decode(const Arch& arch) const;
+  Arch encode(const Derivation& derivation) const;
+  // A child of two configurations (crossover_derivations); nullopt when none fits.
+  std::optional<Arch> crossover(const Arch& first, const Arch& second, Rng& rng) const;
+
+ private:
+  std::string name_;
+  Grammar grammar_;
+  int max_depth_ = 0;
+  std::vector<std::string> terminals_;  // sorted: a terminal's node type is kNodeTypeFirstOp + its index
+  int max_nodes_ = 0;
+};
+
+// The shipped grammars (graphs/spaces/grammar/grammars/), embedded in the binary: "hierarchical_nb201",
+// "nb201_cell", "activation_functions". Throws tnas::Error for another name.
+const std::string& shipped_grammar(const std::string& name);
+
+}  // namespace tnas
