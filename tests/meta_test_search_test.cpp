@@ -16,6 +16,8 @@
 #include "graphs/spaces/jahs/jahs_space.h"
 #include "graphs/spaces/nb201/nb201_space.h"
 #include "graphs/spaces/nb201/network_cost.h"
+#include "graphs/spaces/search_space_factory.h"
+#include "meta_test/search/candidate_pool.h"
 #include "meta_test/search/final_training.h"
 #include "meta_test/search/search_loop.h"
 #include "tests/dataset_files.h"
@@ -835,6 +837,58 @@ TEST(Search, TheIncumbentIsTrainedOnceMoreAtTheFinalPreset) {
   EXPECT_EQ(resolve_final_preset("auto", "train"), "final");
   EXPECT_EQ(resolve_final_preset("auto", "table:x.csv"), "");
   EXPECT_EQ(resolve_final_preset("none", "train"), "");
+}
+
+// BOHNAS on a grammar space (issue 28): a random warm start, then proposals from the hierarchical-WL GP over
+// mutations and crossovers of the best — architectures from the whole space, not only the sampled pool — the
+// same for the same seed; on a space that is not a grammar it is an error.
+TEST(Search, BohnasSearchesAGrammarSpaceBeyondItsPool) {
+  const auto dir = test::scratch_dir("bohnas");
+  SearchSettings s;
+  s.space = std::string("grammar:") + TNAS_SOURCE_DIR +
+            "/graphs/spaces/grammar/grammars/activation_functions.grammar";
+  s.method = "bohnas";
+  s.objective.spec =
+      "command:sh -c 'r=$(printf %s \"$0\" | grep -o relu | wc -l); echo \"{\\\"accuracy\\\": $((r * "
+      "20))}\"' {arch}";
+  s.method_settings.proposal.warm_start = 3;
+  s.pool_size = 5;
+  s.budget = 5;  // capped at the pool's size, as for every method: the pool still bounds the budget
+  s.out = (dir / "a").string();
+  const auto summary = run_search(s, [](const std::string&) {});
+  const auto trials = test::read_trials(s.out);
+  ASSERT_EQ(trials.size(), 5u);
+  std::set<std::string> pool;
+  for (const auto& trial : trials) {
+    EXPECT_TRUE(trial.at("ok").get<bool>()) << trial.dump();
+    pool.insert(trial.at("arch").get<std::string>());
+  }
+  EXPECT_EQ(pool.size(), 5u);  // five distinct architectures
+  // The sampled pool (5 draws with the search's seed) and the model's proposals, which lie outside it.
+  const auto space = make_search_space(s.space);
+  std::set<std::string> drawn;
+  for (const Arch& config : draw_pool(*space, {true, 5, 0})) drawn.insert(space->format(config));
+  int from_model = 0, outside = 0;
+  for (const auto& trial : trials)
+    if (trial.at("proposal").get<std::string>().find("hwl(h=") != std::string::npos) {
+      ++from_model;
+      outside += drawn.count(trial.at("arch").get<std::string>()) == 0;
+    }
+  EXPECT_EQ(from_model, 2);  // after the 3 warm-start draws
+  EXPECT_EQ(outside, 2);
+  s.out = (dir / "b").string();
+  run_search(s, [](const std::string&) {});
+  const auto again = test::read_trials(s.out);
+  for (size_t i = 0; i < trials.size(); ++i) EXPECT_EQ(again[i].at("arch"), trials[i].at("arch"));
+  s.space = "nb201";
+  s.out = (dir / "c").string();
+  try {
+    run_search(s, [](const std::string&) {});
+    ADD_FAILURE() << "bohnas ran on nb201";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--method bohnas searches grammar spaces"), std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

@@ -152,6 +152,12 @@ const std::vector<MethodEntry>& search_method_registry() {
        [](const SearchContext& context, const MethodSettings& settings) {
          return make_bananas_search(context, settings.proposal);
        }},
+      {"bohnas", Family::kSingleObjective,
+       "BOHNAS on a grammar space: a GP with the hierarchical WL kernel, EI over mutations and crossovers of "
+       "the best",
+       [](const SearchContext& context, const MethodSettings& settings) {
+         return make_bohnas_search(context, settings.proposal);
+       }},
       {"random", Family::kSingleObjective, "uniform over the (de-duplicated) pool",
        [](const SearchContext& context, const MethodSettings&) { return make_random_search(context); }},
       {"evolution", Family::kSingleObjective, "regularized evolution: population 10, tournament 3, aging",

@@ -249,6 +249,8 @@ std::unique_ptr<SearchMethod> make_tnas_mo_search(const SearchContext& context,
                                                   const DeepKernelSettings& deep_kernel);
 std::unique_ptr<SearchMethod> make_bowl_search(const SearchContext& context,
                                                const ProposalSettings& proposal);
+std::unique_ptr<SearchMethod> make_bohnas_search(const SearchContext& context,
+                                                 const ProposalSettings& proposal);
 std::unique_ptr<SearchMethod> make_bananas_search(const SearchContext& context,
                                                   const ProposalSettings& proposal);
 std::unique_ptr<SearchMethod> make_deep_kernel_bo(const SearchContext& context,

@@ -1,0 +1,170 @@
+// BOHNAS (Schrodi et al., NeurIPS 2023): Bayesian optimization on a grammar space (graphs/spaces/grammar/)
+// with the hierarchical Weisfeiler-Lehman kernel. After a random warm start, a GP on the observed
+// architectures (the hWL kernel's WL rounds h in 0..2 and the noise chosen by marginal likelihood, as
+// NAS-BOWL chooses its h) and expected improvement maximized over an evolutionary candidate set: mutations of
+// the best observed architectures and crossovers among them, as the reference does. Its proposals come from
+// the whole space, not from the sampled pool.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "basics/error.h"
+#include "graphs/spaces/grammar/grammar_space.h"
+#include "graphs/spaces/grammar/hierarchical_wl.h"
+#include "meta_test/bo/acquisition.h"
+#include "meta_test/bo/additive_gp.h"
+#include "meta_test/methods/search_methods.h"
+
+namespace tnas {
+namespace {
+
+// The reference's defaults: the best 10 observed are the parents, each mutated 20 times, and 50 crossovers.
+constexpr int kParents = 10;
+constexpr int kMutationsPerParent = 20;
+constexpr int kCrossovers = 50;
+constexpr int kMaxRounds = 2;  // WL rounds h in 0..kMaxRounds, chosen by marginal likelihood
+
+class BohnasSearch final : public SearchMethod {
+ public:
+  BohnasSearch(const SearchContext& context, const ProposalSettings& proposal)
+      : space_(dynamic_cast<const GrammarSpace*>(context.space)),
+        proposal_(proposal),
+        acquisition_(proposal.acquisition, proposal.ucb_beta) {
+    if (!space_)
+      throw Error("--method bohnas searches grammar spaces (--space hnb201 or grammar:FILE), not '" +
+                  context.space->name() + "'");
+    levels_ = std::min(space_->max_depth(), 8);
+  }
+
+  Arch propose(const std::vector<Observation>& history, Rng& rng) override {
+    const auto start = std::chrono::steady_clock::now();
+    std::set<std::string> taken;
+    std::vector<const Observation*> observed;
+    for (const Observation& o : history) {
+      taken.insert(space_->iso_key(o.config));
+      if (o.ok) observed.push_back(&o);
+    }
+    Arch next = observed.size() < static_cast<size_t>(std::max(2, proposal_.warm_start))
+                    ? random_untaken(taken, rng)
+                    : acquire(observed, taken, rng);
+    last_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return next;
+  }
+
+  nlohmann::json describe() const override {
+    return {{"method", "bohnas"},
+            {"kernel", "hierarchical WL on the derivation's term tree, " + std::to_string(levels_) +
+                           " levels, rounds h in 0.." + std::to_string(kMaxRounds) +
+                           " and noise by marginal likelihood"},
+            {"acquisition", acquisition_.describe()},
+            {"warm_start", proposal_.warm_start},
+            {"candidates",
+             {{"parents", kParents},
+              {"mutations_per_parent", kMutationsPerParent},
+              {"crossovers", kCrossovers}}}};
+  }
+
+ private:
+  Arch random_untaken(const std::set<std::string>& taken, Rng& rng) {
+    last_note = "random start";
+    for (int attempt = 0; attempt < 1000; ++attempt) {
+      Arch a = space_->sample(rng);
+      if (!taken.count(space_->iso_key(a))) return a;
+    }
+    throw Error("bohnas: no unevaluated architecture in 1,000 draws of " + space_->name());
+  }
+
+  // Mutations of the best observed and crossovers among them, each once and none evaluated before.
+  std::vector<Arch> candidates(const std::vector<const Observation*>& best,
+                               const std::set<std::string>& taken, Rng& rng) const {
+    std::vector<Arch> out;
+    std::set<std::string> seen = taken;
+    const auto add = [&](Arch a) {
+      if (seen.insert(space_->iso_key(a)).second) out.push_back(std::move(a));
+    };
+    for (const Observation* parent : best)
+      for (int m = 0; m < kMutationsPerParent; ++m) add(space_->mutate(parent->config, rng));
+    for (int c = 0; c < kCrossovers && best.size() > 1; ++c) {
+      const size_t first = rng.uniform_int(best.size()), second = rng.uniform_int(best.size());
+      if (first == second) continue;
+      if (auto child = space_->crossover(best[first]->config, best[second]->config, rng))
+        add(std::move(*child));
+    }
+    return out;
+  }
+
+  const HierarchicalWlFeatures& observed_features(const Arch& config, int rounds) {
+    const std::string key = std::to_string(rounds) + "|" + space_->iso_key(config);
+    auto it = features_.find(key);
+    if (it == features_.end())
+      it = features_
+               .emplace(key,
+                        hierarchical_wl_features(space_->grammar(), space_->decode(config), levels_, rounds))
+               .first;
+    return it->second;
+  }
+
+  Arch acquire(std::vector<const Observation*> observed, const std::set<std::string>& taken, Rng& rng) {
+    std::vector<double> accuracies;
+    for (const Observation* o : observed) accuracies.push_back(o->accuracy);
+    const Eigen::VectorXd y = standardized(accuracies);
+    std::vector<const Observation*> best = observed;
+    std::stable_sort(best.begin(), best.end(),
+                     [](const Observation* a, const Observation* b) { return a->accuracy > b->accuracy; });
+    if (best.size() > static_cast<size_t>(kParents)) best.resize(kParents);
+    const std::vector<Arch> pool = candidates(best, taken, rng);
+    if (pool.empty()) return random_untaken(taken, rng);
+    KernelFamily family;
+    family.weights = {1.0};
+    for (int rounds = 0; rounds <= kMaxRounds; ++rounds)
+      family.alternatives.push_back(kernel_block(observed, pool, rounds));
+    const AdditiveGpPrediction gp = fit_additive_gp(y, {family}, {1e-3, 1e-2, 1e-1, 3e-1});
+    size_t pick = 0;
+    double pick_value = -1e300;
+    for (size_t c = 0; c < pool.size(); ++c) {
+      const double value = acquisition_(gp.mean(c), std::sqrt(gp.variance(c)), y.maxCoeff());
+      if (value > pick_value) pick_value = value, pick = c;
+    }
+    last_note = "kernel " + gp.kernel + ", best of " + std::to_string(pool.size()) + " candidates";
+    return pool[pick];
+  }
+
+  // The hWL kernel with `rounds` WL rounds among the observed (their features kept for the whole search) and
+  // from them to the candidates (computed for this step only: a hierarchical architecture's features are
+  // hundreds of labels per level).
+  KernelBlock kernel_block(const std::vector<const Observation*>& observed, const std::vector<Arch>& pool,
+                           int rounds) {
+    const size_t n = observed.size(), m = pool.size();
+    KernelBlock block{"hwl(h=" + std::to_string(rounds) + ")", Eigen::MatrixXd(n, n), Eigen::MatrixXd(n, m),
+                      Eigen::VectorXd::Ones(static_cast<long>(m))};
+    std::vector<HierarchicalWlFeatures> candidates;
+    for (const Arch& config : pool)
+      candidates.push_back(
+          hierarchical_wl_features(space_->grammar(), space_->decode(config), levels_, rounds));
+    for (size_t i = 0; i < n; ++i) {
+      const HierarchicalWlFeatures& fi = observed_features(observed[i]->config, rounds);
+      for (size_t j = 0; j <= i; ++j)
+        block.train(i, j) = block.train(j, i) =
+            hierarchical_wl_kernel(fi, observed_features(observed[j]->config, rounds));
+      for (size_t c = 0; c < m; ++c) block.cross(i, c) = hierarchical_wl_kernel(fi, candidates[c]);
+    }
+    return block;
+  }
+
+  const GrammarSpace* space_;
+  ProposalSettings proposal_;
+  Acquisition acquisition_;
+  int levels_ = 1;
+  std::map<std::string, HierarchicalWlFeatures> features_;  // of the observed, by rounds and configuration
+};
+
+}  // namespace
+
+std::unique_ptr<SearchMethod> make_bohnas_search(const SearchContext& context,
+                                                 const ProposalSettings& proposal) {
+  return std::make_unique<BohnasSearch>(context, proposal);
+}
+
+}  // namespace tnas
