@@ -204,14 +204,14 @@ void Grammar::check(const std::vector<int>& lines) {
   const auto where = [&](size_t i) { return source_ + ":" + std::to_string(lines[i]) + ": "; };
   // Reached from the start symbol.
   std::vector<bool> reached(n, false);
-  std::vector<int> todo = {0};
+  std::vector<int> to_visit = {0};
   reached[0] = true;
-  while (!todo.empty()) {
-    const int at = todo.back();
-    todo.pop_back();
+  while (!to_visit.empty()) {
+    const int at = to_visit.back();
+    to_visit.pop_back();
     for (const GrammarAlternative& alternative : productions_[at].alternatives)
       for (int child : alternative.children())
-        if (!reached[child]) reached[child] = true, todo.push_back(child);
+        if (!reached[child]) reached[child] = true, to_visit.push_back(child);
   }
   for (size_t i = 0; i < n; ++i)
     if (!reached[i])
