@@ -12,6 +12,11 @@ tests=$(cd "$(dirname "$0")" && pwd)
 meta_train=$(absolute "$1") meta_test=$(absolute "$2") work=$3 shim=""
 [ -z "${4:-}" ] || shim=$(absolute "$4")
 checkpoint=$(cd "$(dirname "$0")/../checkpoints/default" && pwd)
+# A run killed while its tmpfs was mounted (the EXIT trap never ran) leaves the mount: unmount it first, or
+# the next run could not clear its folder.
+if [ -d "$work/disk" ] && grep -q " $(cd "$work/disk" && pwd) " /proc/mounts 2> /dev/null; then
+  umount "$work/disk" 2> /dev/null || { echo "cli_hostile_input: $work/disk is still mounted (umount it)" >&2; exit 1; }
+fi
 rm -rf "$work" && mkdir -p "$work/bin"
 work=$(cd "$work" && pwd)
 cd "$work"
