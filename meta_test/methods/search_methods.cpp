@@ -157,7 +157,8 @@ const std::vector<MethodEntry>& search_method_registry() {
        "the best",
        [](const SearchContext& context, const MethodSettings& settings) {
          return make_bohnas_search(context, settings.proposal);
-       }},
+       },
+       MethodSpaces::kGrammar},
       {"random", Family::kSingleObjective, "uniform over the (de-duplicated) pool",
        [](const SearchContext& context, const MethodSettings&) { return make_random_search(context); }},
       {"evolution", Family::kSingleObjective, "regularized evolution: population 10, tournament 3, aging",

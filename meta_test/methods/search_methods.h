@@ -216,11 +216,15 @@ struct MethodSettings {
 // The method registry (search_methods.cpp): one row per method; --help, the error for an unknown name and the
 // README's method table are written from it.
 enum class MethodFamily { kSingleObjective, kMultiFidelity, kMultiObjective };
+// The spaces a method searches: any (through the SearchSpace interface) or only grammar spaces (bohnas:
+// derivation trees, graphs/spaces/grammar/).
+enum class MethodSpaces { kAny, kGrammar };
 struct MethodEntry {
   std::string name;
   MethodFamily family;
   std::string help;  // one line
   std::function<std::unique_ptr<SearchMethod>(const SearchContext&, const MethodSettings&)> make;
+  MethodSpaces spaces = MethodSpaces::kAny;
 };
 const std::vector<MethodEntry>& search_method_registry();
 // Throws tnas::Error naming every method for an unknown name.
