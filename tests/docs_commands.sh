@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every ```bash block of docs/*.md as written (```bash notest blocks are skipped: they need a Slurm
-# cluster), in a scratch folder where build/, checkpoints/ and bench/ are the checkout's, so that what a block
-# writes (runs/...) stays out of the checkout. A block fails the test naming its page and line.
+# cluster), in a scratch folder where build/, checkpoints/, bench/ and examples/ are the checkout's, so that
+# what a block writes (runs/...) stays out of the checkout. A block fails the test naming its page and line.
 #   tests/docs_commands.sh BUILD_DIR REPO_DIR WORKDIR
 set -euo pipefail
 build=$(cd "$1" && pwd) repo=$(cd "$2" && pwd) work=$3
@@ -10,6 +10,7 @@ work=$(cd "$work" && pwd)
 ln -s "$build" "$work/build"
 ln -s "$repo/checkpoints" "$work/checkpoints"
 ln -s "$repo/bench" "$work/bench"
+ln -s "$repo/examples" "$work/examples"
 blocks=0
 for page in "$repo"/docs/*.md; do
   # One file per block: BLOCK_LINE<TAB>command lines.

@@ -24,29 +24,10 @@
 #include "tests/dataset_files.h"
 #include "tests/run_files.h"
 #include "tests/shared_data.h"
+#include "tests/synthetic_table.h"
 
 namespace tnas {
 namespace {
-
-// A learning-curve table of 400 cells x 27 epochs: a cell's final accuracy grows with its 3x3 convs, its
-// curve saturates at a cell-specific speed (so low fidelities rank cells imperfectly), an epoch costs 0.5 s
-// plus 0.1 s per conv.
-std::string synthetic_curves(const std::filesystem::path& dir) {
-  const std::string path = (dir / "curves.csv").string();
-  std::ofstream out(path);
-  out << "arch,epoch,valid_acc,test_acc,seconds\n";
-  for (int64_t id = 0; id < kNb201NumCells; id += 39) {
-    const Nb201Cell c = Nb201Cell::from_id(id);
-    int convs = 0;
-    for (Nb201Op op : c.ops()) convs += op == Nb201Op::kConv3x3;
-    const double final_acc = 60 + 5 * convs + (id % 13) * 0.1, tau = 1 + (id % 7);
-    for (int e = 1; e <= 27; ++e) {
-      const double v = final_acc * (1 - std::exp(-e / tau));
-      out << c.to_string() << "," << e << "," << v << "," << v - 1 << "," << 0.5 + 0.1 * convs << "\n";
-    }
-  }
-  return path;
-}
 
 SearchSettings mf_settings(const std::string& method, const std::string& table, const std::string& out,
                            int budget) {
@@ -226,7 +207,7 @@ TEST(LearningCurveTable, TheObjectiveChargesOnlyTheEpochsATrialAdds) {
   const auto dir = test::scratch_dir("curve_objective");
   const Nb201Space space;
   ObjectiveSettings settings;
-  settings.spec = "table-curves:" + synthetic_curves(dir);
+  settings.spec = "table-curves:" + test::synthetic_curves(dir);
   auto objective = make_objective(settings, space);
   EXPECT_EQ(objective->max_epochs(), 27);
   EXPECT_GT(objective->candidates().size(), 300u);  // 401 cells, one per isomorphism class
@@ -260,7 +241,7 @@ TEST(LearningCurveTable, TheObjectiveChargesOnlyTheEpochsATrialAdds) {
 // each promotion continues the run of the rung below, and the incumbent is at the highest fidelity reached.
 TEST(MultiFidelitySearch, EveryMethodRunsWithinItsEpochBudgetAndContinuesPromotions) {
   const auto dir = test::scratch_dir("mf_methods");
-  const std::string table = synthetic_curves(dir);
+  const std::string table = test::synthetic_curves(dir);
   for (const std::string method : {"sh", "hyperband", "bohb", "tnas-hb"}) {
     const std::string out = (dir / method).string();
     const nlohmann::json summary = run_search(mf_settings(method, table, out, 12), [](const std::string&) {});
@@ -304,7 +285,7 @@ TEST(MultiFidelitySearch, EveryMethodRunsWithinItsEpochBudgetAndContinuesPromoti
 
 TEST(MultiFidelitySearch, ResumesAfterSigkillWithTheSameTrials) {
   const auto dir = test::scratch_dir("mf_kill");
-  const std::string table = synthetic_curves(dir);
+  const std::string table = test::synthetic_curves(dir);
   // Each lookup takes a few milliseconds (simulated), and the kills come after counted trials, not after a
   // share of a measured duration, so that they land mid-search however loaded the machine is.
   const auto killable = [&](const std::string& out) {
@@ -436,7 +417,7 @@ TEST(MultiFidelitySearch, ATrainingSearchKilledAndResumedRetrainsNothingFinished
 
 TEST(MultiFidelitySearch, BadSettingsAreRefused) {
   const auto dir = test::scratch_dir("mf_bad");
-  const std::string table = synthetic_curves(dir);
+  const std::string table = test::synthetic_curves(dir);
   auto s = mf_settings("hyperband", table, (dir / "a").string(), 5);
   s.method_settings.multi_fidelity.max_epochs = 30;  // the table has 27
   EXPECT_THROW(run_search(s, [](const std::string&) {}), Error);

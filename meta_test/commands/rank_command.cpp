@@ -7,11 +7,9 @@
 #include "basics/cli/cli_options.h"
 #include "graphs/spaces/search_space.h"
 #include "graphs/spaces/search_space_factory.h"
-#include "meta_test/bo/target_embedding.h"
+#include "meta_test/bo/zero_shot_prediction.h"
 #include "meta_test/commands/commands.h"
 #include "meta_test/search/candidate_pool.h"
-#include "models/protocol/training_protocol.h"
-#include "models/proxies/proxy_inputs.h"
 
 namespace tnas {
 
@@ -48,35 +46,23 @@ int run_rank_command(int argc, char** argv) {
   if (pool_size < 1 || pool_size > 10000000)
     throw Error("--pool-size must be in 1..10000000, got " + std::to_string(pool_size));
   const Surrogate surrogate = Surrogate::load(checkpoint, "");  // its own space
-  Eigen::VectorXf d = Eigen::VectorXf::Zero(surrogate.options().nz);
-  if (surrogate.options().dataset_embedding) {
-    require_option(args, "dataset", "SPEC (this checkpoint conditions on the dataset's images)");
-    Rng rng(args["seed"].as<uint64_t>() + 99);  // the draw tnas makes for the same seed
-    const TargetFeatures t = featurize_target(surrogate, args["dataset"].as<std::string>(),
-                                              static_cast<size_t>(surrogate.options().images_per_class), rng);
-    d = surrogate.dataset_embedding(t.features, t.labels, t.classes, rng);
-  }
   const std::unique_ptr<SearchSpace> space = make_search_space(surrogate.options().search_space);
   const std::vector<Arch> pool =
       draw_pool(*space, PoolSettings{!args.count("no-dedupe"), pool_size, args["seed"].as<uint64_t>()});
-  Eigen::MatrixXf g = surrogate.arch_embeddings(*space, pool);
-  append_proxy_inputs(g, surrogate.options().proxy_inputs, *space, pool,
-                      args.count("dataset") ? args["dataset"].as<std::string>() : "");
-  if (surrogate.options().protocol_inputs)
-    append_protocol_inputs(g, target_training_protocol(args["target-protocol"].as<std::string>()));
-  Eigen::VectorXd mean, var;
-  zero_shot_posterior(surrogate, surrogate.kernel_features(d, g), mean, var);
+  const ZeroShotPrediction prediction =
+      zero_shot_prediction(surrogate, *space, pool,
+                           {args.count("dataset") ? args["dataset"].as<std::string>() : "",
+                            args["seed"].as<uint64_t>(), args["target-protocol"].as<std::string>()});
   std::vector<size_t> order(pool.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return mean(a) > mean(b); });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return prediction.mean[a] > prediction.mean[b]; });
   const size_t shown = top == 0 ? order.size() : std::min(order.size(), static_cast<size_t>(top));
   std::printf("rank\tpredicted_acc\tsd\tparams_m\t%s\n", space->name() == "nb201" ? "cell" : "configuration");
   for (size_t r = 0; r < shown; ++r) {
     const size_t i = order[r];
-    std::printf("%zu\t%.2f\t%.2f\t%.3f\t%s\n", r + 1,
-                mean(i) * surrogate.label_std() + surrogate.label_mean(),
-                std::sqrt(std::max(0.0, var(i))) * surrogate.label_std(), space->cost(pool[i]).params / 1e6,
-                space->format(pool[i]).c_str());
+    std::printf("%zu\t%.2f\t%.2f\t%.3f\t%s\n", r + 1, prediction.mean[i], prediction.sd[i],
+                space->cost(pool[i]).params / 1e6, space->format(pool[i]).c_str());
   }
   std::fprintf(stderr, "%zu of %zu %s configurations shown (checkpoint %s)\n", shown, pool.size(),
                space->name().c_str(), checkpoint.c_str());

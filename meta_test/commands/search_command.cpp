@@ -99,6 +99,23 @@ SearchSettings search_settings(const cxxopts::ParseResult& args) {
   return s;
 }
 
+ParsedSearchCommand parse_search_words(const std::vector<std::string>& words, const std::string& source) {
+  std::vector<std::string> args = {"meta_test search"};
+  args.insert(args.end(), words.begin(), words.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  cxxopts::Options options = search_options("meta_test search");
+  const std::string prefix = source.empty() ? "" : source + ": ";
+  std::optional<cxxopts::ParseResult> parsed;
+  try {
+    parsed = parse_command_line(options, static_cast<int>(argv.size()), argv.data());
+  } catch (const Error& e) {
+    throw Error(prefix + e.what());
+  }
+  if (!parsed) throw Error(prefix + "the command line asks for --help");
+  return {search_settings(*parsed), parsed->count("threads") > 0};
+}
+
 namespace {
 
 // The search's answer on stdout (exit 0), or, when every evaluation failed, why on stderr (exit 1, so that

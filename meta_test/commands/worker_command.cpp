@@ -34,18 +34,12 @@ SearchSettings recorded_search(const std::string& run_dir, int threads) {
     throw Error(path + ": corrupt (" + e.what() + ")");
   }
   const auto words = command.at("argv").get<std::vector<std::string>>();
-  std::vector<std::string> args = {"meta_test search"};
-  args.insert(args.end(), words.begin(), words.end());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
   const std::string folder = command.at("working_directory").get<std::string>();
   if (::chdir(folder.c_str()) != 0) throw Error(path + ": cannot enter the search's folder " + folder);
-  cxxopts::Options options = search_options("meta_test search");
-  const auto parsed = parse_command_line(options, static_cast<int>(argv.size()), argv.data());
-  if (!parsed) throw Error(path + ": the recorded command line asks for --help");
-  SearchSettings s = search_settings(*parsed);
+  const ParsedSearchCommand parsed = parse_search_words(words, path);
+  SearchSettings s = parsed.settings;
   // Threads: this command's --threads, else the search's, else a share of the cores (Slurm: the job's CPUs).
-  if (threads <= 0 && !parsed->count("threads")) {
+  if (threads <= 0 && !parsed.threads_given) {
     const char* slurm_cpus = std::getenv("SLURM_CPUS_PER_TASK");
     threads = slurm_cpus ? std::atoi(slurm_cpus) : std::max(1, available_cores() / std::max(1, s.workers));
   }

@@ -48,6 +48,13 @@ const std::vector<ObjectiveEntry>& objective_registry() {
        [](const std::string& argument, const ObjectiveSettings& settings, const SearchSpace& space) {
          return make_command_objective(argument, settings.timeout_seconds, space);
        }},
+      {"external", "external",
+       "the caller evaluates: trials are asked and told through the ask/tell API (include/tnas/ask_tell.h, "
+       "Python); meta_test search refuses it",
+       false,
+       [](const std::string&, const ObjectiveSettings&, const SearchSpace&) {
+         return make_external_objective();
+       }},
   };
   return kinds;
 }
@@ -97,6 +104,10 @@ TrialResult run_trial(Objective& objective, const TrialRequest& request) {
     const std::string what = e.what();
     return TrialResult::failure(what.substr(0, what.find('\n')));  // LibTorch errors append a stack trace
   }
+  return checked_result(std::move(r));
+}
+
+TrialResult checked_result(TrialResult r) {
   if (!r.ok) return r;
   const auto it = r.metrics.find("accuracy");
   if (it == r.metrics.end()) return TrialResult::failure("the objective reported no accuracy");

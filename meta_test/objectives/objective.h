@@ -1,7 +1,7 @@
 #pragma once
 // The blackbox a search optimizes: a TrialRequest (a configuration of the search space at a fidelity) ->
 // a TrialResult (meta_test/objectives/trial.h). Each kind lives in its own file and has one row in the
-// registry below (objective_registry(): train, table, table-curves, command).
+// registry below (objective_registry(): train, table, table-curves, command, external).
 #include <functional>
 #include <memory>
 #include <optional>
@@ -86,6 +86,10 @@ std::unique_ptr<Objective> make_objective(const ObjectiveSettings& settings, con
 // One trial, whatever happens in it: an exception (a torch error, CUDA out of memory, bad_alloc) or an
 // accuracy outside [0, 100] is that trial's failure, with the reason; never an exception.
 TrialResult run_trial(Objective& objective, const TrialRequest& request);
+// A successful result without an accuracy, or with one outside [0, 100], made that trial's failure (with the
+// reason); any other result as it is. What run_trial does with an objective's result, and the ask/tell API
+// with a told one.
+TrialResult checked_result(TrialResult result);
 
 // Each kind's maker (one file each); make_objective picks by the spec.
 std::unique_ptr<Objective> make_table_objective(const std::string& path, const std::string& column,
@@ -94,6 +98,7 @@ std::unique_ptr<Objective> make_train_objective(const ObjectiveSettings& setting
 std::unique_ptr<Objective> make_curve_table_objective(const std::string& path, const SearchSpace& space);
 std::unique_ptr<Objective> make_command_objective(const std::string& command, double timeout_seconds,
                                                   const SearchSpace& space);
+std::unique_ptr<Objective> make_external_objective();
 
 // `inner` (a table lookup) made to take as long as training would, for benchmarks of parallel search: each
 // trial waits seconds x (its network's FLOPs / the pool's largest network's FLOPs) and records that as its

@@ -107,29 +107,18 @@ class Coordinator {
     finished_[number] = record_trial(run_, u_, tally_, evaluations, trial, progress_);
   }
 
-  // Trials finished and in flight can go over no budget: trials, epochs (those in flight counted as
-  // requested), cost seconds (only finished ones are known).
   bool budget_left() const {
     if (exhausted_) return false;
-    if (finished_.size() + running_.size() >= static_cast<size_t>(u_.budget)) return false;
-    long epochs = tally_.epochs;
-    for (const auto& q : running_)
-      epochs += q.request.value("epochs", 0) - q.request.value("previous_epochs", 0);
-    return tally_.budget_left(s_.max_cost_seconds, 0) &&
-           (u_.max_epochs_total <= 0 || epochs < u_.max_epochs_total);
+    std::vector<Proposal> in_flight;
+    for (const auto& q : running_) in_flight.push_back(proposal_from_json(*u_.space, q.request));
+    return trials_budget_left(s_, u_, tally_, finished_.size(), in_flight);
   }
 
   // Finished and running trials in trial order, the running ones pending.
   std::vector<Observation> history() const {
     std::map<int, Observation> by_number = finished_;
-    for (const auto& q : running_) {
-      const Proposal p = proposal_from_json(*u_.space, q.request);
-      Observation o;
-      o.config = p.config;
-      o.epochs = p.epochs;
-      o.pending = true;
-      by_number[q.trial] = o;
-    }
+    for (const auto& q : running_)
+      by_number[q.trial] = pending_observation(proposal_from_json(*u_.space, q.request));
     std::vector<Observation> h;
     for (auto& [number, o] : by_number) h.push_back(std::move(o));
     return h;

@@ -81,6 +81,7 @@ SearchBlackbox make_search_blackbox(const SearchSettings& settings) {
 }
 
 SearchSetup set_up(const SearchSettings& settings, const std::function<void(const std::string&)>& progress) {
+  check_search_settings(settings);
   SearchSetup u;
   static_cast<SearchBlackbox&>(u) = make_search_blackbox(settings);
   const SearchSpace& space = *u.space;
@@ -144,6 +145,21 @@ SearchSetup set_up(const SearchSettings& settings, const std::function<void(cons
   u.effective.max_epochs_total = u.max_epochs_total;
   if (!u.multi_fidelity) u.effective.budget = u.budget;
   return u;
+}
+
+void check_search_settings(const SearchSettings& settings) {
+  if (settings.budget < 1) throw Error("--budget must be >= 1, got " + std::to_string(settings.budget));
+  if (!(settings.max_cost_seconds >= 0))
+    throw Error("--max-cost-seconds must be >= 0, got " + std::to_string(settings.max_cost_seconds));
+  if (settings.max_epochs_total < 0)
+    throw Error("--max-epochs-total must be >= 0, got " + std::to_string(settings.max_epochs_total));
+  if (settings.objective.timeout_seconds <= 0)
+    throw Error("--timeout must be > 0 seconds, got " + std::to_string(settings.objective.timeout_seconds));
+  if (!(settings.simulated_seconds >= 0))
+    throw Error("--simulated-seconds must be >= 0, got " + std::to_string(settings.simulated_seconds));
+  if (settings.out.empty()) throw Error("missing --out DIR");
+  if (!settings.final_preset.empty())
+    resolve_final_preset(settings.final_preset, settings.objective.spec);  // before any trial
 }
 
 TrialRequest trial_request(const SearchSettings& settings, const SearchBlackbox& blackbox, int number,
@@ -217,6 +233,23 @@ Observation observation(const SearchSetup& setup, const nlohmann::json& t) {
     if (const auto values = objective_values(setup.objectives, t, *setup.space))
       o.objectives = to_maximized(setup.objectives, *values);
   return o;
+}
+
+Observation pending_observation(const Proposal& proposal) {
+  Observation o;
+  o.config = proposal.config;
+  o.epochs = proposal.epochs;
+  o.pending = true;
+  return o;
+}
+
+bool trials_budget_left(const SearchSettings& settings, const SearchSetup& setup, const SearchTally& tally,
+                        size_t finished, const std::vector<Proposal>& in_flight) {
+  if (finished + in_flight.size() >= static_cast<size_t>(setup.budget)) return false;
+  long epochs = tally.epochs;
+  for (const Proposal& p : in_flight) epochs += p.epochs - p.previous_epochs;
+  return tally.budget_left(settings.max_cost_seconds, 0) &&
+         (setup.max_epochs_total <= 0 || epochs < setup.max_epochs_total);
 }
 
 void SearchTally::add(const nlohmann::json& t) {

@@ -32,6 +32,10 @@ struct SearchBlackbox {
 };
 SearchBlackbox make_search_blackbox(const SearchSettings& settings);
 
+// The checks of the settings that need nothing built (set_up makes them first): budgets and limits in range,
+// --out given, the final preset known. Throws tnas::Error naming the option.
+void check_search_settings(const SearchSettings& settings);
+
 // Everything a search needs before its first trial: the blackbox, the budget, the method and the
 // configuration the run directory records.
 struct SearchSetup : SearchBlackbox {
@@ -67,6 +71,9 @@ nlohmann::json trial_record(const SearchBlackbox& blackbox, const std::vector<Ob
 
 // A trials.jsonl record as the methods see it.
 Observation observation(const SearchSetup& setup, const nlohmann::json& t);
+// A trial asked and not yet finished as the methods see it: pending (never proposed again; the deep-kernel BO
+// may condition on it).
+Observation pending_observation(const Proposal& proposal);
 
 // What the trials so far add up to: time, cost and the incumbent (from trials.jsonl records).
 struct SearchTally {
@@ -79,6 +86,12 @@ struct SearchTally {
   nlohmann::json summary(const SearchSettings& settings, size_t evaluations,
                          const std::vector<nlohmann::json>& trials) const;
 };
+
+// Whether another trial may be asked, with `finished` trials told and `in_flight` asked but not told: none
+// goes over the trials, the epochs (those in flight counted as requested) or the cost seconds (only finished
+// ones are known).
+bool trials_budget_left(const SearchSettings& settings, const SearchSetup& setup, const SearchTally& tally,
+                        size_t finished, const std::vector<Proposal>& in_flight);
 
 // "[ 7/30]" or, for a multi-fidelity search (budget in epochs), "[ 7 | 45/270 ep] @9ep".
 std::string progress_line(const SearchSetup& setup, const nlohmann::json& trial, const SearchTally& tally);
