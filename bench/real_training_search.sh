@@ -11,11 +11,11 @@
 # hyperparameters, with the methods of --jahs-methods (default: --methods). tnas on jahs needs a JAHS
 # checkpoint (--jahs-checkpoint); without one it is skipped, and its finished runs are still reported.
 #   bench/real_training_search.sh [--quick] [--seeds N | --seeds mnist=N,imagenet16=M] [--budget N]
-#       [--targets mnist,imagenet16] [--methods tnas,random,local] [--spaces nb201,jahs]
+#       [--targets mnist,imagenet16] [--methods tnas,bowl,random,local] [--spaces nb201,jahs]
 #       [--jahs-methods random,tnas] [--jahs-checkpoint DIR] [--threads N] --out DIR
 # Finished runs in DIR are replayed, not retrained (meta_test search resumes), so a target can be added later.
 set -euo pipefail
-quick=0; out=.; seeds=5; budget=30; targets=mnist,imagenet16; methods=tnas,random,local; spaces=nb201; jahs_methods=; jahs_checkpoint=; threads=$(nproc)
+quick=0; out=.; seeds=5; budget=30; targets=mnist,imagenet16; methods=tnas,bowl,random,local; spaces=nb201; jahs_methods=; jahs_checkpoint=; threads=$(nproc)
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;; --out) out=$2; shift ;; --seeds) seeds=$2; shift ;; --budget) budget=$2; shift ;;

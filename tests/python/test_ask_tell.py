@@ -234,3 +234,42 @@ def test_the_space_parses_samples_and_mutates_configurations():
     assert space.isomorphism_key(silent) != space.isomorphism_key(cell)
     with pytest.raises(tnas.Error):
         tnas.Space("no-such-space")
+
+
+def test_the_pytorch_example_searches_at_a_tiny_size(tmp_path):
+    example = [sys.executable, "examples/python_pytorch.py", "--out", str(tmp_path / "run"), "--budget", "3",
+               "--epochs", "1", "--images-per-class", "20"]
+    first = subprocess.run(example, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("%  |") == 3 and "best cell: |" in first.stdout
+    trials = tnas.read_trials(tmp_path / "run")
+    assert [t["ok"] for t in trials] == [True, True, True]
+    assert all(0 <= t["accuracy"] <= 100 for t in trials)
+    again = subprocess.run(example, capture_output=True, text=True)  # resumes: trains nothing again
+    assert again.returncode == 0 and again.stdout.count("%  |") == 0
+    bad = subprocess.run(example[:2] + ["--out", str(tmp_path / "bad"), "--method", "nope"], capture_output=True,
+                         text=True)
+    assert bad.returncode == 1 and bad.stderr.startswith("python_pytorch.py: error: unknown --method 'nope'")
+
+
+def test_a_larger_budget_extends_a_finished_search(tmp_path):
+    search = tnas.Search(tmp_path / "run", method="local", budget=4, seed=3, threads=1)
+    while (trial := search.ask()) is not None:
+        search.tell(trial, accuracy=made_up_accuracy(trial.config))
+    first = [t["arch"] for t in search.trials()]
+    del search
+    search = tnas.Search(tmp_path / "run", method="local", budget=7, seed=3, threads=1)
+    numbers = []
+    while (trial := search.ask()) is not None:
+        numbers.append(trial.number)
+        search.tell(trial, accuracy=made_up_accuracy(trial.config))
+    assert numbers == [5, 6, 7]
+    assert [t["arch"] for t in search.trials()][:4] == first
+
+
+def test_trials_as_a_dataframe(tmp_path):
+    pandas = pytest.importorskip("pandas", reason="pandas is not installed (python3-pandas)")
+    tnas.optimize(lambda trial: made_up_accuracy(trial.config), tmp_path / "run", method="random", budget=3,
+                  threads=1)
+    frame = tnas.trials_dataframe(tmp_path / "run")
+    assert isinstance(frame, pandas.DataFrame) and list(frame["trial"]) == [1, 2, 3]
