@@ -7,7 +7,7 @@
 # A full run keeps every step's outputs in bench/results/ (committed) and writes bench/RESULTS.md from them;
 # --only reruns the named steps at full size and rewrites RESULTS.md with the other steps' last results,
 # each section dated by its own run. --jobs N runs N steps at once (their timings then share the cores). Steps: data_loading bo_step bo_step_python ask_tell_overhead evaluator_speed
-# proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration
+# proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration constraints_oracle
 # zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real
 # parallel_search_oracle parallel_search_real (this one measures wall-clock time: run it with --jobs 1).
 set -euo pipefail
@@ -81,6 +81,7 @@ if [ $quick = 1 ]; then
     step zero_shot bench/zero_shot.sh --out "$out" default=checkpoints/default
     step zero_cost_proxies bench/zero_cost_proxies.sh --quick --out "$out"
     step ask_tell_overhead env PYTHONPATH="$build/python" /usr/bin/python3 bench/ask_tell_overhead.py --quick --out "$out"
+    step constraints_oracle env PYTHONPATH="$build/python" /usr/bin/python3 bench/constraints_oracle.py --quick --out "$out"
     # An `[ ] && step` here would end the if with status 1 when the images are absent, and set -e would stop.
     if [ -d "$TNAS_SHARED_DATA/imagenet/imagenet16" ]; then
       step proxies_within_subtask "$b/proxies_within_subtask" --meta checkpoints/transfer-meta-data/imagenet16-fast.shard0.h5 "${transfer_sources[@]}" --tasks 2 --threads 1 --out "$out"
@@ -141,6 +142,7 @@ full_step() {
     proxies_within_subtask) step proxies_within_subtask "$b/proxies_within_subtask" --meta checkpoints/transfer-meta-data/imagenet16-fast.shard0.h5 \
       --meta checkpoints/transfer-meta-data/imagenet32-fast32.shard0.h5 "${transfer_sources[@]}" --threads 1 --out "$out" ;;
     zero_cost_proxies) step zero_cost_proxies bench/zero_cost_proxies.sh --sample 1000 --out "$out" ;;
+    constraints_oracle) step constraints_oracle env PYTHONPATH="$build/python" /usr/bin/python3 bench/constraints_oracle.py --seeds 20 --budget 30 --out "$out" ;;
     ask_tell_overhead) step ask_tell_overhead env PYTHONPATH="$build/python" /usr/bin/python3 bench/ask_tell_overhead.py --seeds 5 --budget 30 --out "$out" ;;
     fit_ranking) step fit_ranking bench/fit_ranking.sh --seeds 5 --out "$out" ;;
     fit_ranking_proxies) step fit_ranking_proxies bench/fit_ranking.sh --study proxies --seeds 3 --jobs 1 --out "$out" ;;
@@ -163,7 +165,7 @@ full_step() {
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
   esac
 }
-all_steps="data_loading bo_step tnas_step bo_step_python ask_tell_overhead evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real"
+all_steps="data_loading bo_step tnas_step bo_step_python ask_tell_overhead evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration constraints_oracle zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real"
 steps=${only//,/ }
 steps=${steps:-$all_steps}
 for s in $steps; do [[ " $all_steps " == *" $s "* ]] || { echo "run_all: unknown step '$s' (steps: $all_steps)" >&2; exit 2; }; done

@@ -84,6 +84,8 @@ SearchSettings search_settings(const cxxopts::ParseResult& args) {
     s.method_settings.deep_kernel.target_protocol = s.objective.preset;
   s.objectives = parse_objectives(args["objectives"].as<std::string>());
   s.reference_point = parse_reference_point(args["reference-point"].as<std::string>());
+  if (args.count("constraint"))
+    s.constraints = parse_constraints(args["constraint"].as<std::vector<std::string>>());
   s.budget = args["budget"].as<int>();
   s.max_cost_seconds = args["max-cost-seconds"].as<double>();
   s.max_epochs_total = args["max-epochs-total"].as<int>();
@@ -145,6 +147,15 @@ int print_answer(const nlohmann::json& summary, const std::string& out) {
         out.c_str());
   } else {
     // Nothing to answer with: say why the trials failed and exit non-zero, so scripts do not read on.
+    if (summary.value("infeasible_trials", 0) > 0 &&
+        summary.value("failed_trials", 0) + summary.value("infeasible_trials", 0) ==
+            summary.value("evaluations", 0)) {
+      std::fprintf(stderr,
+                   "meta_test search: error: no trial satisfied the constraints (%d infeasible, %d failed); "
+                   "see %s/trials.jsonl\n",
+                   summary.value("infeasible_trials", 0), summary.value("failed_trials", 0), out.c_str());
+      return 1;
+    }
     std::fprintf(stderr, "meta_test search: error: every evaluation failed (%d of %d); see %s/trials.jsonl\n",
                  summary.value("failed_trials", 0), summary.value("evaluations", 0), out.c_str());
     if (summary.contains("failure_reasons"))
@@ -210,6 +221,14 @@ cxxopts::Options search_options(const std::string& program) {
       "for "
       "accuracy, the pool's largest params / FLOPs)",
       cxxopts::value<std::string>()->default_value(""))(
+      "constraint",
+      "A bound a feasible configuration satisfies, METRIC<=VALUE or METRIC>=VALUE on a metric named as in "
+      "--objectives (repeatable): params and flops leave the pool with only configurations that satisfy "
+      "them; a "
+      "measured metric (latency, fairness, any reported one) makes a trial that violates it infeasible: "
+      "recorded, "
+      "treated as failed by the methods, never the answer nor on the Pareto front",
+      cxxopts::value<std::vector<std::string>>())(
       "budget",
       "Evaluations (multi-fidelity methods: the epochs of this many full-fidelity evaluations, unless "
       "--max-epochs-total)",

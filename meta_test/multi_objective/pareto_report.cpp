@@ -19,7 +19,7 @@ ParetoReport pareto_report(const std::vector<nlohmann::json>& trials, const std:
   for (size_t i = 0; i < trials.size(); ++i) {
     const auto v = objective_values(specs, trials[i], space);
     r.values.push_back(v ? *v : std::vector<double>{});
-    if (v) {
+    if (v && trials[i].value("feasible", true)) {  // the front holds only feasible trials
       points.push_back(to_maximized(specs, *v));
       owner.push_back(i);
     }

@@ -129,7 +129,7 @@ void RunDirectory::append_trial(const nlohmann::json& trial) {
 }
 
 bool Incumbent::offer(const nlohmann::json& t) {
-  if (!t.at("ok").get<bool>()) return false;
+  if (!t.at("ok").get<bool>() || !t.value("feasible", true)) return false;  // never an infeasible trial
   const int f = t.value("fidelity_epochs", 0);
   const double a = t.at("accuracy").get<double>();
   if (trial > 0 && (f < fidelity || (f == fidelity && a <= accuracy))) return false;

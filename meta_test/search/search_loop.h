@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "meta_test/constraints/constraint.h"
 #include "meta_test/methods/search_methods.h"
 #include "meta_test/objectives/objective.h"
 #include "meta_test/parallel/executor.h"
@@ -28,6 +29,9 @@ struct SearchSettings {
   // config.json records.
   std::vector<ObjectiveSpec> objectives = parse_objectives("acc");
   std::vector<double> reference_point;  // empty: objective_set.h's default
+  // What a feasible configuration satisfies (meta_test/constraints/constraint.h): params and flops filter the
+  // pool; measured metrics make a trial that violates them infeasible (never the incumbent, never on the front).
+  std::vector<Constraint> constraints;
   int budget = 30;                      // evaluations at most
   double max_cost_seconds = 0;  // and, when > 0, stop once the evaluations have cost this many seconds
   int max_epochs_total = 0;     // and, when > 0, once they have trained this many epochs in all

@@ -36,7 +36,8 @@ int max_fidelity(const SearchSettings& settings, const Objective& objective) {
 
 // An objective that no trial of this blackbox can have (a typo, fairness from a table) would give every trial
 // ok and an empty front: refused up front, naming what the blackbox reports.
-void require_reported(const std::vector<ObjectiveSpec>& objectives, const Objective& objective) {
+void require_reported(const std::vector<ObjectiveSpec>& objectives, const Objective& objective,
+                      const std::string& option) {
   const auto reported = objective.reported_metrics();
   if (!reported) return;  // a command: known only from its trials
   for (const ObjectiveSpec& spec : objectives) {
@@ -44,7 +45,7 @@ void require_reported(const std::vector<ObjectiveSpec>& objectives, const Object
     if (from_space || std::find(reported->begin(), reported->end(), spec.metric) != reported->end()) continue;
     std::string names;
     for (const std::string& metric : *reported) names += (names.empty() ? "" : ", ") + metric;
-    throw Error("--objectives: '" + spec.name + "' is not reported by the " +
+    throw Error(option + ": '" + spec.name + "' is not reported by the " +
                 objective.describe().value("kind", std::string("?")) + " objective (it reports " + names +
                 "; params and flops come from the space)");
   }
@@ -75,6 +76,9 @@ SearchBlackbox make_search_blackbox(const SearchSettings& settings) {
   b.pool = b.objective->candidates().empty()
                ? draw_pool(space, {settings.dedupe, settings.pool_size, settings.seed})
                : b.objective->candidates();
+  b.unconstrained_pool = b.pool.size();
+  b.constraints = settings.constraints;
+  b.pool = feasible_configurations(b.constraints, space, b.pool);
   if (settings.simulated_seconds > 0)
     b.objective = simulate_durations(std::move(b.objective), space, b.pool, settings.simulated_seconds);
   return b;
@@ -86,7 +90,9 @@ SearchSetup set_up(const SearchSettings& settings, const std::function<void(cons
   static_cast<SearchBlackbox&>(u) = make_search_blackbox(settings);
   const SearchSpace& space = *u.space;
   u.objectives = settings.objectives;
-  require_reported(u.objectives, *u.objective);
+  require_reported(u.objectives, *u.objective, "--objectives");
+  for (const Constraint& c : u.constraints)
+    require_reported({c.metric}, *u.objective, "--constraint " + c.text());
   const bool fairness = std::any_of(u.objectives.begin(), u.objectives.end(), [](const ObjectiveSpec& spec) {
     return spec.metric == "fairness_gap" || spec.metric == "worst_group_acc";
   });
@@ -111,6 +117,9 @@ SearchSetup set_up(const SearchSettings& settings, const std::function<void(cons
   if (!u.multi_fidelity && u.budget < settings.budget)
     progress("--budget " + std::to_string(settings.budget) + " is more than the " +
              std::to_string(u.pool.size()) + " cells of the pool: capped at " + std::to_string(u.budget));
+  if (u.pool.size() < u.unconstrained_pool)
+    progress("--constraint: " + std::to_string(u.pool.size()) + " of the pool's " +
+             std::to_string(u.unconstrained_pool) + " configurations satisfy the constraints on size");
   if (u.multi_objective())
     u.reference = reference_point(u.objectives, space, u.pool, settings.reference_point);
   u.method = make_search_method(settings.method, {&space, u.pool, settings.seed, u.objectives, u.reference},
@@ -129,6 +138,10 @@ SearchSetup set_up(const SearchSettings& settings, const std::function<void(cons
               {"seed", settings.seed},
               {"pool", pool_config},
               {"versions", runtime_versions()}};
+  if (!u.constraints.empty()) {
+    u.config["constraints"] = nlohmann::json::array();
+    for (const Constraint& c : u.constraints) u.config["constraints"].push_back(c.text());
+  }
   if (!u.multi_fidelity && settings.method_settings.multi_fidelity.max_epochs > 0)
     u.config["fidelity_epochs"] = settings.method_settings.multi_fidelity.max_epochs;
   if (u.multi_objective()) {
@@ -217,6 +230,14 @@ nlohmann::json trial_record(const SearchBlackbox& blackbox, const std::vector<Ob
   if (outcome.cost.seconds > 0) trial["cost_seconds"] = outcome.cost.seconds;
   if (!outcome.details.is_null()) trial["details"] = outcome.details;
   if (!proposal.note.empty()) trial["proposal"] = proposal.note;
+  if (outcome.ok && !blackbox.constraints.empty()) {
+    const std::vector<std::string> violations =
+        constraint_violations(blackbox.constraints, trial, *blackbox.space);
+    if (!violations.empty()) {
+      trial["feasible"] = false;
+      trial["violations"] = violations;
+    }
+  }
   if (objectives.size() > 1)
     if (const auto values = objective_values(objectives, trial, *blackbox.space))
       for (size_t k = 0; k < values->size(); ++k) trial["objectives"][objectives[k].name] = (*values)[k];
@@ -226,7 +247,7 @@ nlohmann::json trial_record(const SearchBlackbox& blackbox, const std::vector<Ob
 Observation observation(const SearchSetup& setup, const nlohmann::json& t) {
   Observation o{setup.space->parse(t.at("arch").get<std::string>()),
                 t.value("accuracy", 0.0),
-                t.at("ok").get<bool>(),
+                feasible_success(t),  // an infeasible trial is a failure to the methods
                 t.value("fidelity_epochs", 0),
                 {}};
   if (setup.multi_objective())
@@ -287,6 +308,10 @@ nlohmann::json SearchTally::summary(const SearchSettings& settings, size_t evalu
     if (!t.at("ok").get<bool>()) ++failed, ++reasons[t.value("error", std::string("unknown"))];
   j["failed_trials"] = failed;
   if (failed > 0) j["failure_reasons"] = reasons;
+  if (!settings.constraints.empty())
+    j["infeasible_trials"] = std::count_if(trials.begin(), trials.end(), [](const nlohmann::json& t) {
+      return t.at("ok").get<bool>() && !feasible_success(t);
+    });
   return j;
 }
 
@@ -303,11 +328,16 @@ std::string progress_line(const SearchSetup& setup, const nlohmann::json& trial,
   const int number = trial.at("trial").get<int>();
   const std::string arch = trial.at("arch").get<std::string>();
   char line[900];
+  const std::string infeasible =
+      trial.contains("violations") ? " INFEASIBLE: " + trial.at("violations").at(0).get<std::string>() : "";
+  char best[64] = "best: none feasible yet";
+  if (tally.incumbent.trial > 0)
+    std::snprintf(best, sizeof best, "best %.2f%% (trial %d)", tally.incumbent.accuracy,
+                  tally.incumbent.trial);
   if (trial.at("ok").get<bool>())
-    std::snprintf(line, sizeof line,
-                  "[%2d%s]%s %6.2f%%  %s | best %.2f%% (trial %d) | eval %.1fs, propose %.0f ms%s", number,
+    std::snprintf(line, sizeof line, "[%2d%s]%s %6.2f%%  %s%s | %s | eval %.1fs, propose %.0f ms%s", number,
                   of.c_str(), at.c_str(), trial.at("accuracy").get<double>(), arch.c_str(),
-                  tally.incumbent.accuracy, tally.incumbent.trial, trial.at("seconds").get<double>(),
+                  infeasible.c_str(), best, trial.at("seconds").get<double>(),
                   1000 * trial.value("propose_seconds", 0.0), worker.c_str());
   else
     std::snprintf(line, sizeof line, "[%2d%s]%s FAILED  %s: %s%s", number, of.c_str(), at.c_str(),

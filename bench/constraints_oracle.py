@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Constrained search on the NB201 CIFAR-10 table (issue 30): each method with `--constraint params<=P`, P the
+median parameter count of the 15,625 cells, beside the same method unconstrained, 20 seeds x 30 evaluations.
+Reports whether every answer is feasible, the constrained regret against the best feasible cell, and the
+unconstrained regret against the best cell.
+
+    PYTHONPATH=build/python python3 bench/constraints_oracle.py --out bench/out [--seeds 20] [--budget 30]
+"""
+import argparse
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+import tnas
+
+
+def quartiles(values):
+    q = statistics.quantiles(values, n=4, method="inclusive") if len(values) > 1 else [values[0]] * 3
+    return f"{q[1]:.3f} [{q[0]:.3f}, {q[2]:.3f}]"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--budget", type=int, default=30)
+    parser.add_argument("--methods", default="tnas,bowl,gp,random,evolution,local,params")
+    parser.add_argument("--quick", action="store_true", help="2 seeds x 8 evaluations, three methods")
+    args = parser.parse_args()
+    if args.quick:
+        args.seeds, args.budget, args.methods = 2, 8, "tnas,bowl,random"
+    shared = os.environ.get("TNAS_SHARED_DATA", os.path.join(os.path.dirname(os.getcwd()), "shared", "data"))
+    table_path = os.path.join(shared, "nb201", "cifar10_test_acc_200ep.csv")
+    images = os.path.join(shared, "cifar10", "train_500pc.bin")
+    if not (os.path.exists(table_path) and os.path.exists(images)):
+        sys.exit(f"constraints_oracle: needs {table_path} and {images} (set TNAS_SHARED_DATA)")
+    meta_test = os.path.join(os.environ.get("TNAS_BUILD_DIR", "build"), "meta_test", "meta_test")
+    table = {row["arch_str"]: float(row["test_acc"]) for row in csv.DictReader(open(table_path))}
+    space = tnas.Space("nb201")
+    params = {cell: space.params(cell) for cell in table}
+    bound = int(statistics.median(params.values()))
+    best = max(table.values())
+    best_feasible = max(acc for cell, acc in table.items() if params[cell] <= bound)
+    work = os.path.join(args.out, "constraints_oracle")
+
+    rows, results = [], []
+    for method in args.methods.split(","):
+        row = {"method": method}
+        for kind, extra in (("constrained", ["--constraint", f"params<={bound}"]), ("unconstrained", [])):
+            regrets, feasible = [], 0
+            for seed in range(args.seeds):
+                out = os.path.join(work, f"{method}_{kind}_{seed}")
+                # Rerunning a finished run with the same settings evaluates nothing: the step resumes.
+                subprocess.run([meta_test, "search", "--method", method, "--objective", f"table:{table_path}",
+                                "--dataset", f"cifar10:{images}", "--budget", str(args.budget), "--seed",
+                                str(seed), "--threads", "1", "--out", out] + extra, check=True, capture_output=True)
+                answer = json.load(open(os.path.join(out, "summary.json")))["best_arch"]
+                feasible += params[answer] <= bound
+                regrets.append((best_feasible if kind == "constrained" else best) - table[answer])
+            row[kind] = {"median_regret": statistics.median(regrets), "feasible_answers": feasible}
+            row[kind + "_cell"] = quartiles(regrets)
+        results.append(row)
+        rows.append(f"| {method} | {row['constrained']['feasible_answers']}/{args.seeds} | {row['constrained_cell']} | "
+                    f"{row['unconstrained']['feasible_answers']}/{args.seeds} | {row['unconstrained_cell']} |")
+    feasible_cells = sum(p <= bound for p in params.values())
+    print(f"Bound: params <= {bound:,} (the median of the 15,625 cells; {feasible_cells:,} satisfy it); best feasible "
+          f"cell {best_feasible:.3f} %, best cell {best:.3f} %. {args.seeds} seeds x {args.budget} evaluations; regret "
+          f"in accuracy points, median [quartiles]\n")
+    print("| method | constrained: feasible answers | constrained: regret against the best feasible cell "
+          "| unconstrained: answers within the bound | unconstrained: regret against the best cell |")
+    print("| --- | --- | --- | --- | --- |")
+    print("\n".join(rows))
+    json.dump({"bound": bound, "best_feasible": best_feasible, "best": best, "rows": results},
+              open(os.path.join(args.out, "constraints_oracle.json"), "w"), indent=2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+#include "meta_test/constraints/constraint.h"
+
+#include <cstdio>
+
+#include "basics/error.h"
+#include "basics/strict_number.h"
+
+namespace tnas {
+
+std::string Constraint::text() const {
+  char number[32];
+  std::snprintf(number, sizeof number, "%.10g", value);
+  return metric.name + (bound == ConstraintBound::kAtMost ? "<=" : ">=") + number;
+}
+
+bool Constraint::known_in_advance() const { return metric.metric == "params" || metric.metric == "flops"; }
+
+bool Constraint::satisfied_by(double measured) const {
+  return bound == ConstraintBound::kAtMost ? measured <= value : measured >= value;
+}
+
+Constraint parse_constraint(const std::string& text) {
+  const auto fail = [&](const std::string& why) {
+    return Error("--constraint '" + text + "': " + why + " (e.g. params<=2e6, latency<=5, acc>=60)");
+  };
+  size_t at = text.find("<=");
+  ConstraintBound bound = ConstraintBound::kAtMost;
+  if (at == std::string::npos) {
+    at = text.find(">=");
+    bound = ConstraintBound::kAtLeast;
+  }
+  if (at == std::string::npos) throw fail("give METRIC<=VALUE or METRIC>=VALUE");
+  const std::string name = text.substr(0, at);
+  if (name.empty() || name[0] == '-') throw fail("name a metric before the bound");
+  const auto value = parse_finite_double(text.substr(at + 2));
+  if (!value) throw fail("'" + text.substr(at + 2) + "' is not a finite number");
+  return {parse_objectives(name).front(), bound, *value};
+}
+
+std::vector<Constraint> parse_constraints(const std::vector<std::string>& texts) {
+  std::vector<Constraint> constraints;
+  for (const std::string& text : texts) constraints.push_back(parse_constraint(text));
+  return constraints;
+}
+
+namespace {
+
+double known_value(const Constraint& constraint, const SearchSpace& space, const Arch& config) {
+  const ArchCost cost = space.cost(config);
+  return static_cast<double>(constraint.metric.metric == "params" ? cost.params : cost.flops);
+}
+
+}  // namespace
+
+std::vector<Arch> feasible_configurations(const std::vector<Constraint>& constraints,
+                                          const SearchSpace& space, const std::vector<Arch>& pool) {
+  std::vector<Arch> feasible;
+  std::string known;
+  for (const Constraint& c : constraints)
+    if (c.known_in_advance()) known += (known.empty() ? "" : ", ") + c.text();
+  if (known.empty()) return pool;
+  for (const Arch& config : pool) {
+    bool ok = true;
+    for (const Constraint& c : constraints)
+      ok = ok && (!c.known_in_advance() || c.satisfied_by(known_value(c, space, config)));
+    if (ok) feasible.push_back(config);
+  }
+  if (feasible.empty())
+    throw Error("--constraint " + known + ": none of the " + std::to_string(pool.size()) +
+                " configurations of the pool satisfies it");
+  return feasible;
+}
+
+std::vector<std::string> constraint_violations(const std::vector<Constraint>& constraints,
+                                               const nlohmann::json& trial_record, const SearchSpace& space) {
+  std::vector<std::string> violations;
+  for (const Constraint& c : constraints) {
+    const auto value = objective_values({c.metric}, trial_record, space);
+    if (!value) {
+      violations.push_back(c.text() + " (not measured)");
+    } else if (!c.satisfied_by(value->front())) {
+      char measured[48];
+      std::snprintf(measured, sizeof measured, " (measured %.6g)", value->front());
+      violations.push_back(c.text() + measured);
+    }
+  }
+  return violations;
+}
+
+}  // namespace tnas

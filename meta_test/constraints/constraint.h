@@ -1,0 +1,51 @@
+#pragma once
+// What a feasible configuration must satisfy (--constraint 'params<=2e6', 'latency<=5', 'acc>=60'): a bound
+// on one metric, named as --objectives names them (meta_test/multi_objective/objective_set.h). Constraints on
+// the network's size (params, flops) are known before any evaluation: the candidate pool holds only
+// configurations that satisfy them. The others are measured: a trial that violates one is recorded as
+// infeasible (with the violations), the methods treat it as a failed trial, and neither the incumbent nor the
+// Pareto front is ever an infeasible trial.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "graphs/spaces/search_space.h"
+#include "meta_test/multi_objective/objective_set.h"
+
+namespace tnas {
+
+enum class ConstraintBound { kAtMost, kAtLeast };
+
+struct Constraint {
+  ObjectiveSpec metric;  // the metric (its direction is not used)
+  ConstraintBound bound = ConstraintBound::kAtMost;
+  double value = 0;
+
+  std::string text() const;  // "params<=2000000"
+  // params and flops: from the space's cost model, known before the configuration is evaluated.
+  bool known_in_advance() const;
+  bool satisfied_by(double measured) const;
+};
+
+// "METRIC<=VALUE" or "METRIC>=VALUE". Throws tnas::Error naming the text for anything else.
+Constraint parse_constraint(const std::string& text);
+std::vector<Constraint> parse_constraints(const std::vector<std::string>& texts);
+
+// The configurations of `pool` that satisfy every constraint known in advance, in their order. Throws
+// tnas::Error naming the constraints when none does.
+std::vector<Arch> feasible_configurations(const std::vector<Constraint>& constraints,
+                                          const SearchSpace& space, const std::vector<Arch>& pool);
+
+// What a successful trial's record violates, e.g. "latency<=5 (measured 7.2)" or "latency<=5 (not
+// measured)"; empty when it is feasible.
+std::vector<std::string> constraint_violations(const std::vector<Constraint>& constraints,
+                                               const nlohmann::json& trial_record, const SearchSpace& space);
+
+// Whether a trials.jsonl record is a feasible success (records without "feasible" are: no constraints).
+inline bool feasible_success(const nlohmann::json& trial_record) {
+  return trial_record.at("ok").get<bool>() && trial_record.value("feasible", true);
+}
+
+}  // namespace tnas
