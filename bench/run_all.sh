@@ -179,7 +179,11 @@ for s in $steps; do [ ! -f "$out/$s.failed" ] || { echo "run_all: step $s failed
 results=bench/results
 mkdir -p "$results"
 for s in $steps; do rm -f "$results/$s".* ; done
-cp "$out"/*.md "$out"/*.md.time "$out"/*.md.date "$out"/*.json "$results"/ 2>/dev/null || true
+# Only the steps that ran: another step's file in $out may be a killed run's (empty or partial).
+for s in $steps; do
+  cp "$out/$s".md "$out/$s".md.time "$out/$s".md.date "$results"/
+  if [ -f "$out/$s.json" ]; then cp "$out/$s.json" "$results"/; fi
+done
 [ -f "$out/search_quality_curves.csv" ] && cp "$out/search_quality_curves.csv" "$results"/
 bench/plots.sh "$results"
 mkdir -p bench/plots && mv "$results"/*.png bench/plots/ 2>/dev/null || true
