@@ -8,6 +8,7 @@
 #include "graphs/spaces/nb201/nb201_space.h"
 #include "meta_test/constraints/constraint.h"
 #include "meta_test/search/search_loop.h"
+#include "models/trainer/compute_device.h"
 #include "tests/run_files.h"
 #include "tests/shared_data.h"
 #include "tests/synthetic_table.h"
@@ -136,6 +137,27 @@ TEST(Constraint, AnUnreportedMetricOrAnEmptyPoolIsRefused) {
             "params and flops come from the space)");
   EXPECT_EQ(message({"params<=1"}),
             "--constraint params<=1: none of the 6466 configurations of the pool satisfies it");
+}
+
+// A constraint on a measured metric has it measured: the train objective times inference only when latency is
+// named, by an objective or, here, by a constraint.
+TEST(Constraint, AConstraintOnLatencyHasItMeasured) {
+  const auto dir = test::scratch_dir("constraint_latency");
+  SearchSettings s;
+  s.method = "random";
+  s.objective.spec = "train";
+  s.objective.dataset = "mnist";
+  s.objective.preset = "smoke";
+  s.objective.device = ComputeDevice::kCpu;
+  s.budget = 1;
+  s.seed = 1;
+  s.out = (dir / "run").string();
+  s.constraints = parse_constraints({"latency<=100000"});
+  run_search(s, [](const std::string&) {});
+  const auto trial = test::read_trials(s.out).at(0);
+  ASSERT_TRUE(trial.at("ok").get<bool>()) << trial.dump();
+  EXPECT_GT(trial.at("metrics").at("latency_ms").get<double>(), 0);
+  EXPECT_FALSE(trial.contains("feasible"));
 }
 
 }  // namespace
