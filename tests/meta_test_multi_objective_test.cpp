@@ -145,8 +145,8 @@ TEST(MultiObjectiveSearch, ResumesAfterSigkillWithTheSameFront) {
   for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].at("arch"), b[i].at("arch")) << i;
 }
 
-// The train objective's fairness metrics over groups of classes (a file, or each class its own group) and
-// its latency metrics; a bad groups file is refused naming the file and line.
+// The train objective's fairness metrics over groups of classes (a file, or each class its own group), its
+// latency and calibration metrics; a bad groups file is refused naming the file and line.
 TEST(MultiObjectiveSearch, TheTrainObjectiveReportsGroupFairnessAndLatency) {
   const auto dir = test::scratch_dir("mo_train_metrics");
   const Nb201Space space;
@@ -168,6 +168,11 @@ TEST(MultiObjectiveSearch, TheTrainObjectiveReportsGroupFairnessAndLatency) {
   EXPECT_DOUBLE_EQ(per_class.metrics.at("worst_group_acc"), lo);
   EXPECT_GT(per_class.metrics.at("latency_ms"), 0);
   EXPECT_GT(per_class.metrics.at("latency64_ms"), 0);
+  // Calibration from the same validation pass: an expected calibration error in percent, in the details too.
+  const double ece = per_class.metrics.at("calibration_error");
+  EXPECT_GT(ece, 0);  // a smoke-trained network is not perfectly calibrated
+  EXPECT_LE(ece, 100);
+  EXPECT_EQ(per_class.details.at("calibration_error").get<double>(), ece);
   // One group of all classes: no gap; two groups: the gap between their mean class accuracies.
   const auto groups_file = [&](const std::string& name, const std::string& text) {
     const std::string path = (dir / name).string();

@@ -5,12 +5,31 @@
 
 #include "basics/error.h"
 #include "models/trainer/batch_augment.h"
+#include "models/trainer/calibration.h"
 #include "models/trainer/nb201_network_module.h"
 #include "models/trainer/nesterov_sgd.h"
 #include "models/trainer/trivial_augment.h"
 
 namespace tnas {
 namespace {
+
+// ECE by hand: ten predictions at confidence 0.95 of which 8 are right (|0.8 - 0.95| = 0.15) and ten at 0.55
+// of which 5 are (|0.5 - 0.55| = 0.05), each bin half the images: (0.15 + 0.05) / 2 = 10 %.
+TEST(CalibrationBins, ExpectedCalibrationErrorIsTheWeightedGapPerBin) {
+  CalibrationBins bins;
+  EXPECT_EQ(bins.expected_calibration_error(), 0);
+  for (int i = 0; i < 10; ++i) bins.add(0.95, i < 8);
+  for (int i = 0; i < 10; ++i) bins.add(0.55, i < 5);
+  EXPECT_NEAR(bins.expected_calibration_error(), 10.0, 1e-9);
+  CalibrationBins perfect;  // confidence equal to accuracy in every bin
+  for (int i = 0; i < 4; ++i) perfect.add(0.75, i < 3);
+  perfect.add(1.0, true);
+  EXPECT_NEAR(perfect.expected_calibration_error(), 0.0, 1e-12);
+  CalibrationBins edges;  // 1/15 belongs to the first bin, 0 too: one bin, |0 - 1/30| for the two
+  edges.add(0.0, false);
+  edges.add(1.0 / 15, false);
+  EXPECT_NEAR(edges.expected_calibration_error(), 100.0 / 30, 1e-9);
+}
 
 TEST(NesterovSgd, MatchesTorchSgdWithNesterovMomentum) {
   torch::manual_seed(5);

@@ -27,6 +27,7 @@ const std::vector<KnownObjective>& known_objectives() {
       {"fairness", "fairness_gap", true, SpaceSize::kNone, 100.0},  // no gap in percent exceeds 100 points
       {"latency", "latency_ms", true, SpaceSize::kNone, std::nullopt},
       {"latency64", "latency64_ms", true, SpaceSize::kNone, std::nullopt},
+      {"calibration", "calibration_error", true, SpaceSize::kNone, 100.0},  // ECE in percent
   };
   return rows;
 }

@@ -102,6 +102,7 @@ class TrainObjective final : public Objective {
                  {"params", static_cast<double>(t.params)},
                  {"flops", static_cast<double>(t.flops)}};
     add_group_metrics(t.valid_acc_per_class, r.metrics);
+    r.metrics["calibration_error"] = t.calibration_error;
     if (t.latency_ms > 0) r.metrics["latency_ms"] = t.latency_ms, r.metrics["latency64_ms"] = t.latency64_ms;
     r.cost.epochs = t.epochs - t.start_epoch;
     r.cost.seconds = t.seconds;
@@ -127,7 +128,7 @@ class TrainObjective final : public Objective {
   }
   bool needs_images() const override { return true; }
   std::optional<std::vector<std::string>> reported_metrics() const override {
-    std::vector<std::string> metrics = {"accuracy", "fairness_gap", "worst_group_acc"};
+    std::vector<std::string> metrics = {"accuracy", "fairness_gap", "worst_group_acc", "calibration_error"};
     if (settings_.measure_latency) metrics.insert(metrics.end(), {"latency_ms", "latency64_ms"});
     return metrics;
   }

@@ -11,6 +11,7 @@
 #include "basics/rng.h"
 #include "datasets/images/subtask_sampler.h"
 #include "models/trainer/batch_augment.h"
+#include "models/trainer/calibration.h"
 #include "models/trainer/cuda_graph_step.h"
 #include "models/trainer/image_tensors.h"
 #include "models/trainer/nb201_network_module.h"
@@ -106,9 +107,10 @@ void configure_cuda_numerics(bool fast) {
   context.setAllowTF32CuDNN(fast);
 }
 
-// Correct predictions and images per class.
+// Correct predictions and images per class, and the predictions' calibration.
 struct ClassCounts {
   std::vector<int64_t> correct, total;
+  CalibrationBins calibration;
   double accuracy() const {  // percent over all images
     int64_t c = 0, n = 0;
     for (size_t k = 0; k < total.size(); ++k) c += correct[k], n += total[k];
@@ -131,6 +133,11 @@ ClassCounts evaluate_counts(Nb201Network& net, const torch::Tensor& x, const tor
     }
     const auto labels = y.narrow(0, start, n).to(precision.device);
     const auto hit = logits.argmax(1).eq(labels).to(torch::kInt64);
+    const auto confidence = logits.to(torch::kFloat32).softmax(1).amax(1).to(torch::kCPU);
+    const auto hit_cpu = hit.to(torch::kCPU);
+    const auto confidence_of = confidence.accessor<float, 1>();
+    const auto hit_of = hit_cpu.accessor<int64_t, 1>();
+    for (int64_t i = 0; i < n; ++i) counts.calibration.add(confidence_of[i], hit_of[i] != 0);
     const auto correct = torch::zeros({classes}, hit.options()).index_add_(0, labels, hit).to(torch::kCPU);
     const auto total = torch::bincount(labels, {}, classes).to(torch::kCPU);
     const auto c = correct.accessor<int64_t, 1>(), t = total.accessor<int64_t, 1>();
@@ -422,6 +429,7 @@ TrainResult train_and_evaluate(const Nb201Cell& cell, const EvaluationData& data
   for (auto& seed : seeds) {
     const ClassCounts valid = seed->valid_counts(tensors, classes);
     result.per_seed_valid_acc.push_back(valid.accuracy());
+    result.calibration_error += valid.calibration.expected_calibration_error() / preset.seeds;
     for (int k = 0; k < classes; ++k)
       if (valid.total[k] > 0)
         result.valid_acc_per_class[k] += 100.0 * valid.correct[k] / valid.total[k] / preset.seeds;
@@ -461,6 +469,7 @@ nlohmann::json to_json(const TrainResult& result) {
                       {"per_seed_test_acc", result.per_seed_test_acc}};
   if (result.start_epoch > 0) j["continued_from_epoch"] = result.start_epoch;
   if (!result.valid_acc_per_class.empty()) j["valid_acc_per_class"] = result.valid_acc_per_class;
+  j["calibration_error"] = result.calibration_error;
   if (result.latency_ms > 0)
     j["latency"] = {{"ms_per_image_batch1", result.latency_ms},
                     {"cv_batch1", result.latency_cv},

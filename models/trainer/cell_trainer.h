@@ -69,6 +69,10 @@ struct TrainResult {
   std::vector<double> per_seed_test_acc, per_seed_valid_acc;
   std::vector<EpochRecord> curve;           // with learning_curve: epochs start_epoch+1 .. epochs
   std::vector<double> valid_acc_per_class;  // percent, mean over seeds (what group fairness is computed from)
+  // Expected calibration error of the validation predictions (percent, 15 bins;
+  // models/trainer/calibration.h), mean over seeds: measured in the validation pass, no other pass over the
+  // data.
+  double calibration_error = 0;
   double latency_ms = 0, latency64_ms = 0;  // with measure_latency: per image at batch 1 and 64
   double latency_cv = 0, latency64_cv = 0;  // their coefficients of variation over the timed passes
 };
