@@ -156,6 +156,7 @@ TEST(MultiObjectiveSearch, TheTrainObjectiveReportsGroupFairnessAndLatency) {
   o.preset = "smoke";
   o.device = ComputeDevice::kCpu;
   o.measure_latency = true;
+  o.measure_robustness = true;
   const Arch arch =
       space.parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|none~1|skip_connect~2|");
   const TrialResult per_class = make_objective(o, space)->evaluate({arch, Fidelity{}, 1});
@@ -173,6 +174,12 @@ TEST(MultiObjectiveSearch, TheTrainObjectiveReportsGroupFairnessAndLatency) {
   EXPECT_GT(ece, 0);  // a smoke-trained network is not perfectly calibrated
   EXPECT_LE(ece, 100);
   EXPECT_EQ(per_class.details.at("calibration_error").get<double>(), ece);
+  // Robustness: the mean of the validation accuracies under the three corruptions.
+  const auto& under = per_class.details.at("robustness").at("valid_acc_under");
+  ASSERT_EQ(under.size(), 3u);
+  double mean = 0;
+  for (const auto& [name, acc] : under.items()) mean += acc.get<double>() / 3;
+  EXPECT_NEAR(per_class.metrics.at("robust_accuracy"), mean, 1e-9);
   // One group of all classes: no gap; two groups: the gap between their mean class accuracies.
   const auto groups_file = [&](const std::string& name, const std::string& text) {
     const std::string path = (dir / name).string();
@@ -184,10 +191,12 @@ TEST(MultiObjectiveSearch, TheTrainObjectiveReportsGroupFairnessAndLatency) {
     all += std::to_string(c) + ",all\n",
         halves += std::to_string(c) + (c < 5 ? ",low\n" : ",high  # a comment\n");
   o.measure_latency = false;
+  o.measure_robustness = false;
   o.groups = groups_file("all.csv", all);
   const TrialResult one = make_objective(o, space)->evaluate({arch, Fidelity{}, 1});
   EXPECT_EQ(one.metrics.at("fairness_gap"), 0);
   EXPECT_EQ(one.metrics.count("latency_ms"), 0u);
+  EXPECT_EQ(one.metrics.count("robust_accuracy"), 0u);  // measured only when asked for
   o.groups = groups_file("halves.csv", halves);
   const TrialResult two = make_objective(o, space)->evaluate({arch, Fidelity{}, 1});
   double low = 0, high = 0;

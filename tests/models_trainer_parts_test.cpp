@@ -6,6 +6,7 @@
 #include "basics/error.h"
 #include "models/trainer/batch_augment.h"
 #include "models/trainer/calibration.h"
+#include "models/trainer/corruptions.h"
 #include "models/trainer/nb201_network_module.h"
 #include "models/trainer/nesterov_sgd.h"
 #include "models/trainer/trivial_augment.h"
@@ -29,6 +30,32 @@ TEST(CalibrationBins, ExpectedCalibrationErrorIsTheWeightedGapPerBin) {
   edges.add(0.0, false);
   edges.add(1.0 / 15, false);
   EXPECT_NEAR(edges.expected_calibration_error(), 100.0 / 30, 1e-9);
+}
+
+// The robustness corruptions: fixed (the same noise every time), pixels kept in [0, 1], a constant image
+// unchanged by blur and contrast, contrast scaling each image's deviations from its mean by 0.4.
+TEST(Corruptions, AreFixedBoundedAndDoWhatTheySay) {
+  torch::manual_seed(3);
+  const torch::Tensor images = torch::rand({4, 3, 8, 8}).mul(0.5).add(0.25);  // away from the clamp
+  const auto& corruptions = validation_corruptions();
+  ASSERT_EQ(corruptions.size(), 3u);
+  for (const Corruption& c : corruptions) {
+    SCOPED_TRACE(c.name);
+    const torch::Tensor once = c.apply(images), twice = c.apply(images);
+    EXPECT_TRUE(torch::equal(once, twice));
+    EXPECT_EQ(once.sizes(), images.sizes());
+    EXPECT_GE(once.min().item<float>(), 0.0f);
+    EXPECT_LE(once.max().item<float>(), 1.0f);
+    EXPECT_FALSE(torch::allclose(once, images));
+  }
+  const torch::Tensor flat = torch::full({1, 1, 5, 5}, 0.3);
+  EXPECT_TRUE(torch::allclose(corruptions[1].apply(flat), flat));  // box blur
+  EXPECT_TRUE(torch::allclose(corruptions[2].apply(flat), flat));  // contrast
+  const torch::Tensor low = corruptions[2].apply(images);
+  const torch::Tensor mean = images.mean({1, 2, 3}, true);
+  EXPECT_TRUE(torch::allclose(low - mean, (images - mean) * 0.4, 1e-5, 1e-6));
+  const double noise = (corruptions[0].apply(images) - images).std().item<double>();
+  EXPECT_NEAR(noise, 0.08, 0.01);
 }
 
 TEST(NesterovSgd, MatchesTorchSgdWithNesterovMomentum) {

@@ -205,8 +205,9 @@ cxxopts::Options search_options(const std::string& program) {
       "Comma-separated: acc (validation accuracy, max), params, flops (network size, min; exact), fairness "
       "(train: "
       "the largest gap between groups' validation accuracies, min), latency, latency64 (train: inference ms "
-      "per image at batch 1 / 64, min), calibration (train: expected calibration error, %, min), or any "
-      "metric the "
+      "per image at batch 1 / 64, min), calibration (train: expected calibration error, %, min), robustness "
+      "(train: "
+      "validation accuracy under noise, blur and contrast, max), or any metric the "
       "objective reports (max; '-NAME': min). More than one: a multi-objective search (pareto.csv, "
       "pareto.png, hypervolume)",
       cxxopts::value<std::string>()->default_value("acc"))(

@@ -28,6 +28,7 @@ const std::vector<KnownObjective>& known_objectives() {
       {"latency", "latency_ms", true, SpaceSize::kNone, std::nullopt},
       {"latency64", "latency64_ms", true, SpaceSize::kNone, std::nullopt},
       {"calibration", "calibration_error", true, SpaceSize::kNone, 100.0},  // ECE in percent
+      {"robustness", "robust_accuracy", false, SpaceSize::kNone, 0.0},
   };
   return rows;
 }

@@ -4,7 +4,8 @@
 // size, minimized; exact from the space's cost model when the trial does not report them), fairness (the
 // train objective's fairness_gap: the best group's validation accuracy minus the worst's, minimized), latency
 // and latency64 (inference ms per image at batch 1 and 64 on the search's device, minimized), calibration
-// (the train objective's expected calibration error of its validation predictions, percent, minimized). Any
+// (the train objective's expected calibration error of its validation predictions, percent, minimized),
+// robustness (its validation accuracy under fixed corruptions, models/trainer/corruptions.h, maximized). Any
 // other name is a metric the objective reports (a command prints it in its JSON line), maximized, or
 // minimized when written with a leading '-' (e.g. -latency_ms).
 #include <optional>

@@ -56,6 +56,7 @@ struct ObjectiveSettings {
   // own group), and whether to time the trained network's inference (latency metrics).
   std::string groups;
   bool measure_latency = false;
+  bool measure_robustness = false;  // train: accuracy under fixed corruptions of the validation images
 };
 
 // The registry: one row per kind of objective, in the order --help, --list-objectives, the error for an

@@ -87,6 +87,7 @@ class TrainObjective final : public Objective {
     o.mode = mode_;
     o.schedule_epochs = settings_.schedule_epochs;
     o.measure_latency = settings_.measure_latency;
+    o.measure_robustness = settings_.measure_robustness;
     if (!settings_.state_dir.empty()) {
       o.save_to = state_path(request, preset.epochs);
       // A state that is gone (a deleted folder) means training from scratch: the same result, at full cost;
@@ -103,6 +104,7 @@ class TrainObjective final : public Objective {
                  {"flops", static_cast<double>(t.flops)}};
     add_group_metrics(t.valid_acc_per_class, r.metrics);
     r.metrics["calibration_error"] = t.calibration_error;
+    if (settings_.measure_robustness) r.metrics["robust_accuracy"] = t.robust_accuracy;
     if (t.latency_ms > 0) r.metrics["latency_ms"] = t.latency_ms, r.metrics["latency64_ms"] = t.latency64_ms;
     r.cost.epochs = t.epochs - t.start_epoch;
     r.cost.seconds = t.seconds;
@@ -124,12 +126,14 @@ class TrainObjective final : public Objective {
     if (!settings_.groups.empty())
       j["groups"] = settings_.groups;  // else each class its own group, as before
     if (settings_.measure_latency) j["latency"] = "measured";
+    if (settings_.measure_robustness) j["robustness"] = "measured";
     return j;
   }
   bool needs_images() const override { return true; }
   std::optional<std::vector<std::string>> reported_metrics() const override {
     std::vector<std::string> metrics = {"accuracy", "fairness_gap", "worst_group_acc", "calibration_error"};
     if (settings_.measure_latency) metrics.insert(metrics.end(), {"latency_ms", "latency64_ms"});
+    if (settings_.measure_robustness) metrics.push_back("robust_accuracy");
     return metrics;
   }
   bool reports_epochs() const override { return true; }

@@ -60,11 +60,14 @@ SearchBlackbox make_search_blackbox(const SearchSettings& settings) {
   b.multi_fidelity = is_multi_fidelity_method(settings.method);
   b.objective_settings = settings.objective;
   b.objective_settings.seed = settings.seed;
-  // What the objectives and the constraints name is measured (latency costs timed passes: only when named).
+  // What the objectives and the constraints name is measured (latency and robustness cost passes of their
+  // own: only when named).
   std::vector<ObjectiveSpec> named = settings.objectives;
   for (const Constraint& c : settings.constraints) named.push_back(c.metric);
-  for (const ObjectiveSpec& o : named)
+  for (const ObjectiveSpec& o : named) {
     b.objective_settings.measure_latency |= o.metric == "latency_ms" || o.metric == "latency64_ms";
+    b.objective_settings.measure_robustness |= o.metric == "robust_accuracy";
+  }
   b.objective = make_objective(b.objective_settings, space);
   if (b.multi_fidelity) {
     // The schedule spans the longest fidelity, and every trained state is kept, so that promotions continue.

@@ -12,6 +12,7 @@
 #include "datasets/images/subtask_sampler.h"
 #include "models/trainer/batch_augment.h"
 #include "models/trainer/calibration.h"
+#include "models/trainer/corruptions.h"
 #include "models/trainer/cuda_graph_step.h"
 #include "models/trainer/image_tensors.h"
 #include "models/trainer/nb201_network_module.h"
@@ -332,6 +333,9 @@ class SeedTraining {
   ClassCounts valid_counts(const TrainingTensors& tensors, int classes) {
     return evaluate_counts(net_, tensors.valid_x, tensors.valid_y, precision_, classes);
   }
+  double corrupted_valid_accuracy(const TrainingTensors& tensors, const Corruption& corruption) {
+    return accuracy(net_, corruption.apply(tensors.valid_x), tensors.valid_y, precision_);
+  }
   std::pair<double, double> latency(const TrainingTensors& tensors, int64_t batch, int repeats) {
     return inference_latency(net_, tensors.train_x, batch, precision_, repeats);
   }
@@ -436,6 +440,14 @@ TrainResult train_and_evaluate(const Nb201Cell& cell, const EvaluationData& data
     result.per_seed_test_acc.push_back(seed->test_accuracy(tensors));
     result.train_loss += seed->last_loss() / preset.seeds;
   }
+  if (options.measure_robustness) {
+    for (auto& seed : seeds)
+      for (const Corruption& corruption : validation_corruptions())
+        result.corrupted_valid_acc[corruption.name] +=
+            seed->corrupted_valid_accuracy(tensors, corruption) / preset.seeds;
+    for (const auto& [name, acc] : result.corrupted_valid_acc)
+      result.robust_accuracy += acc / static_cast<double>(result.corrupted_valid_acc.size());
+  }
   if (options.measure_latency) {  // the first seed's network: the architecture decides, not the weights
     std::tie(result.latency_ms, result.latency_cv) = seeds[0]->latency(tensors, 1, 30);
     std::tie(result.latency64_ms, result.latency64_cv) = seeds[0]->latency(tensors, 64, 10);
@@ -470,6 +482,8 @@ nlohmann::json to_json(const TrainResult& result) {
   if (result.start_epoch > 0) j["continued_from_epoch"] = result.start_epoch;
   if (!result.valid_acc_per_class.empty()) j["valid_acc_per_class"] = result.valid_acc_per_class;
   j["calibration_error"] = result.calibration_error;
+  if (!result.corrupted_valid_acc.empty())
+    j["robustness"] = {{"valid_acc_under", result.corrupted_valid_acc}, {"mean", result.robust_accuracy}};
   if (result.latency_ms > 0)
     j["latency"] = {{"ms_per_image_batch1", result.latency_ms},
                     {"cv_batch1", result.latency_cv},

@@ -1,6 +1,7 @@
 #pragma once
 // The real objective: train an NB201 network with a given cell on a dataset and report its accuracy.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,9 @@ struct TrainOptions {
   // Inference latency of the trained network (ms per image at batch 1 and 64; median of 30 and 10 timed
   // passes).
   bool measure_latency = false;
+  // Accuracy on the validation images under fixed corruptions (models/trainer/corruptions.h): one more
+  // validation pass per corruption.
+  bool measure_robustness = false;
 };
 
 // One epoch of a learning curve (means over the preset's seeds).
@@ -73,6 +77,10 @@ struct TrainResult {
   // models/trainer/calibration.h), mean over seeds: measured in the validation pass, no other pass over the
   // data.
   double calibration_error = 0;
+  // With measure_robustness: validation accuracy (percent, mean over seeds) under each corruption, and their
+  // mean.
+  std::map<std::string, double> corrupted_valid_acc;
+  double robust_accuracy = 0;
   double latency_ms = 0, latency64_ms = 0;  // with measure_latency: per image at batch 1 and 64
   double latency_cv = 0, latency64_cv = 0;  // their coefficients of variation over the timed passes
 };
