@@ -30,9 +30,10 @@ struct SearchSettings {
   std::vector<ObjectiveSpec> objectives = parse_objectives("acc");
   std::vector<double> reference_point;  // empty: objective_set.h's default
   // What a feasible configuration satisfies (meta_test/constraints/constraint.h): params and flops filter the
-  // pool; measured metrics make a trial that violates them infeasible (never the incumbent, never on the front).
+  // pool; measured metrics make a trial that violates them infeasible (never the incumbent, never on the
+  // front).
   std::vector<Constraint> constraints;
-  int budget = 30;                      // evaluations at most
+  int budget = 30;              // evaluations at most
   double max_cost_seconds = 0;  // and, when > 0, stop once the evaluations have cost this many seconds
   int max_epochs_total = 0;     // and, when > 0, once they have trained this many epochs in all
   uint64_t seed = 0;

@@ -27,8 +27,8 @@ struct SearchBlackbox {
   int max_epochs = 0;                    // multi-fidelity: the longest fidelity
   ObjectiveSettings objective_settings;  // as the user gave them (the final training uses these)
   std::unique_ptr<Objective> objective;
-  std::vector<Arch> pool;       // only configurations that satisfy the constraints known in advance
-  bool pool_sampled = false;    // drawn from a space too large to enumerate
+  std::vector<Arch> pool;         // only configurations that satisfy the constraints known in advance
+  bool pool_sampled = false;      // drawn from a space too large to enumerate
   size_t unconstrained_pool = 0;  // the pool's size before the constraints known in advance
   std::vector<Constraint> constraints;
 };
