@@ -9,7 +9,6 @@ its pace alone just before (the GIL is released while tnas computes).
     PYTHONPATH=build/python python3 bench/ask_tell_overhead.py --out bench/out [--seeds 5] [--budget 30]
 """
 import argparse
-import csv
 import json
 import os
 import shutil
@@ -20,6 +19,7 @@ import threading
 import time
 
 import tnas
+from nb201_oracle import Nb201Oracle
 
 
 def quartiles(values):
@@ -59,13 +59,8 @@ def main():
     args = parser.parse_args()
     if args.quick:
         args.seeds, args.budget = 2, 8
-    shared = os.environ.get("TNAS_SHARED_DATA", os.path.join(os.path.dirname(os.getcwd()), "shared", "data"))
-    table = os.path.join(shared, "nb201", "cifar10_test_acc_200ep.csv")
-    images = os.path.join(shared, "cifar10", "train_500pc.bin")
-    if not (os.path.exists(table) and os.path.exists(images)):
-        sys.exit(f"ask_tell_overhead: needs {table} and {images} (set TNAS_SHARED_DATA)")
-    meta_test = os.path.join(os.environ.get("TNAS_BUILD_DIR", "build"), "meta_test", "meta_test")
-    values = {row["arch_str"]: float(row["test_acc"]) for row in csv.DictReader(open(table))}
+    oracle = Nb201Oracle("ask_tell_overhead")
+    table, images, meta_test, values = oracle.table_path, oracle.images, oracle.meta_test, oracle.accuracy
     work = os.path.join(args.out, "ask_tell_overhead")
     os.makedirs(work, exist_ok=True)
 

@@ -7,14 +7,13 @@ unconstrained regret against the best cell.
     PYTHONPATH=build/python python3 bench/constraints_oracle.py --out bench/out [--seeds 20] [--budget 30]
 """
 import argparse
-import csv
 import json
 import os
 import statistics
 import subprocess
-import sys
 
 import tnas
+from nb201_oracle import Nb201Oracle
 
 
 def quartiles(values):
@@ -32,13 +31,8 @@ def main():
     args = parser.parse_args()
     if args.quick:
         args.seeds, args.budget, args.methods = 2, 8, "tnas,bowl,random"
-    shared = os.environ.get("TNAS_SHARED_DATA", os.path.join(os.path.dirname(os.getcwd()), "shared", "data"))
-    table_path = os.path.join(shared, "nb201", "cifar10_test_acc_200ep.csv")
-    images = os.path.join(shared, "cifar10", "train_500pc.bin")
-    if not (os.path.exists(table_path) and os.path.exists(images)):
-        sys.exit(f"constraints_oracle: needs {table_path} and {images} (set TNAS_SHARED_DATA)")
-    meta_test = os.path.join(os.environ.get("TNAS_BUILD_DIR", "build"), "meta_test", "meta_test")
-    table = {row["arch_str"]: float(row["test_acc"]) for row in csv.DictReader(open(table_path))}
+    oracle = Nb201Oracle("constraints_oracle")
+    table_path, images, meta_test, table = oracle.table_path, oracle.images, oracle.meta_test, oracle.accuracy
     space = tnas.Space("nb201")
     params = {cell: space.params(cell) for cell in table}
     bound = int(statistics.median(params.values()))
