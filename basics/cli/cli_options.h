@@ -19,9 +19,10 @@ inline void add_common_options(cxxopts::Options& options) {
 }
 
 // Parses strictly (unknown options and stray arguments are errors), prints help and returns nullopt on
-// --help, and applies --threads.
+// --help, and applies --threads (with apply_threads false, only when it was given: a library call leaves the
+// process's thread setting alone unless asked).
 inline std::optional<cxxopts::ParseResult> parse_command_line(cxxopts::Options& options, int argc,
-                                                              char** argv) {
+                                                              char** argv, bool apply_threads = true) {
   cxxopts::ParseResult result;
   try {
     result = options.parse(argc, argv);
@@ -42,7 +43,7 @@ inline std::optional<cxxopts::ParseResult> parse_command_line(cxxopts::Options& 
     std::cout << options.help() << std::endl;
     return std::nullopt;
   }
-  set_compute_threads(result["threads"].as<int>());
+  if (apply_threads || result.count("threads")) set_compute_threads(result["threads"].as<int>());
   return result;
 }
 

@@ -38,7 +38,7 @@ struct SearchOptions {
   std::string dataset;  // --dataset: the target's images (tnas's dataset encoder; train)
   int budget = 30;      // --budget
   uint64_t seed = 0;    // --seed
-  int threads = 0;      // --threads (0: every core this process may use)
+  int threads = 0;      // --threads for LibTorch and OpenBLAS (0: the process's setting is left as it is)
   bool force = false;   // --force: replace a run with other settings in `out`
   // Any other option of meta_test search, as on its command line, e.g. {"--warm-start", "3"}.
   std::vector<std::string> more_options;

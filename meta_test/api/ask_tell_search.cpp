@@ -44,7 +44,7 @@ TrialRecord trial_record_view(const nlohmann::json& t) {
 
 SearchSettings settings_of(const SearchOptions& options) {
   if (options.out.empty()) throw Error("SearchOptions.out: the run directory is required");
-  return parse_search_words(options.command_line(), "").settings;
+  return parse_search_words(options.command_line(), "", false).settings;  // threads: only when given
 }
 
 }  // namespace

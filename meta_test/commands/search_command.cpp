@@ -101,7 +101,8 @@ SearchSettings search_settings(const cxxopts::ParseResult& args) {
   return s;
 }
 
-ParsedSearchCommand parse_search_words(const std::vector<std::string>& words, const std::string& source) {
+ParsedSearchCommand parse_search_words(const std::vector<std::string>& words, const std::string& source,
+                                       bool apply_threads) {
   std::vector<std::string> args = {"meta_test search"};
   args.insert(args.end(), words.begin(), words.end());
   std::vector<char*> argv;
@@ -110,7 +111,7 @@ ParsedSearchCommand parse_search_words(const std::vector<std::string>& words, co
   const std::string prefix = source.empty() ? "" : source + ": ";
   std::optional<cxxopts::ParseResult> parsed;
   try {
-    parsed = parse_command_line(options, static_cast<int>(argv.size()), argv.data());
+    parsed = parse_command_line(options, static_cast<int>(argv.size()), argv.data(), apply_threads);
   } catch (const Error& e) {
     throw Error(prefix + e.what());
   }

@@ -75,7 +75,14 @@ std::vector<std::string> constraint_violations(const std::vector<Constraint>& co
                                                const nlohmann::json& trial_record, const SearchSpace& space) {
   std::vector<std::string> violations;
   for (const Constraint& c : constraints) {
-    const auto value = objective_values({c.metric}, trial_record, space);
+    // Size: always the space's cost model, as the pool was filtered (a trained network's own params, a
+    // preset's narrower network, would be another quantity).
+    std::optional<std::vector<double>> value;
+    if (c.known_in_advance())
+      value =
+          std::vector<double>{known_value(c, space, space.parse(trial_record.at("arch").get<std::string>()))};
+    else
+      value = objective_values({c.metric}, trial_record, space);
     if (!value) {
       violations.push_back(c.text() + " (not measured)");
     } else if (!c.satisfied_by(value->front())) {

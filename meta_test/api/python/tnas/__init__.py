@@ -32,7 +32,8 @@ class Search:
 
     Keyword arguments are meta_test search's options: space, method, objective ("external": you evaluate;
     a "table:FILE[:COLUMN]" makes the table's rows the pool), objectives ("acc", or e.g. "acc,params"),
-    checkpoint, dataset (the target's images for tnas's dataset encoder), budget, seed, threads, force, and
+    checkpoint, dataset (the target's images for tnas's dataset encoder), budget, seed, threads (0: the
+    process's thread setting is left as it is), force, and
     options: any other option as on the command line, e.g. ["--warm-start", "3"].
     """
 
