@@ -9,7 +9,7 @@
 # each section dated by its own run. --jobs N runs N steps at once (their timings then share the cores). Steps: data_loading bo_step bo_step_python ask_tell_overhead evaluator_speed
 # proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration constraints_oracle
 # zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real
-# parallel_search_oracle parallel_search_real (this one measures wall-clock time: run it with --jobs 1) dashboard_load.
+# parallel_search_oracle parallel_search_real (this one measures wall-clock time: run it with --jobs 1) dashboard_load priors_oracle objectives_real.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
@@ -82,6 +82,7 @@ if [ $quick = 1 ]; then
     step zero_cost_proxies bench/zero_cost_proxies.sh --quick --out "$out"
     step ask_tell_overhead env PYTHONPATH="$build/python" /usr/bin/python3 bench/ask_tell_overhead.py --quick --out "$out"
     step constraints_oracle env PYTHONPATH="$build/python" /usr/bin/python3 bench/constraints_oracle.py --quick --out "$out"
+    step priors_oracle /usr/bin/python3 bench/priors_oracle.py --quick --out "$out"
     # An `[ ] && step` here would end the if with status 1 when the images are absent, and set -e would stop.
     if [ -d "$TNAS_SHARED_DATA/imagenet/imagenet16" ]; then
       step proxies_within_subtask "$b/proxies_within_subtask" --meta checkpoints/transfer-meta-data/imagenet16-fast.shard0.h5 "${transfer_sources[@]}" --tasks 2 --threads 1 --out "$out"
@@ -100,6 +101,7 @@ if [ $quick = 1 ]; then
   step multi_fidelity_real bench/multi_fidelity_real.sh --quick --out "$out"
   if [ $have_shared = 1 ]; then step multi_objective_oracle bench/multi_objective_oracle.sh --quick --out "$out"; fi
   step multi_objective_real bench/multi_objective_real.sh --quick --out "$out"
+  step objectives_real /usr/bin/python3 bench/objectives_real.py --quick --out "$out"
   step parallel_search_oracle bench/parallel_search_oracle.sh --quick --oracles "$([ $have_shared = 1 ] && echo nb201,curves || echo curves)" --out "$out"
   step parallel_search_real bench/parallel_search_real.sh --quick --out "$out"
   if [ -x /usr/bin/chromium ] && [ -f tests/browser/node_modules/playwright-core/package.json ]; then
@@ -167,11 +169,13 @@ full_step() {
     multi_objective_real) step multi_objective_real bench/multi_objective_real.sh --seeds 3 --budget 20 --out "$out" ;;
     parallel_search_oracle) step parallel_search_oracle bench/parallel_search_oracle.sh --seeds 20 --budget 30 --workers 4 --simulated-seconds 1 --out "$out" ;;
     parallel_search_real) step parallel_search_real bench/parallel_search_real.sh --seeds 3 --budget 12 --workers 2 --out "$out" ;;
+    priors_oracle) step priors_oracle /usr/bin/python3 bench/priors_oracle.py --seeds 20 --budget 30 --jobs 2 --out "$out" ;;
+    objectives_real) step objectives_real /usr/bin/python3 bench/objectives_real.py --cells 20 --seeds 3 --budget 15 --out "$out" ;;
     dashboard_load) step dashboard_load bench/dashboard_load.sh --repeats 5 --out "$out" ;;
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
   esac
 }
-all_steps="data_loading bo_step tnas_step bo_step_python ask_tell_overhead evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration constraints_oracle zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real dashboard_load"
+all_steps="data_loading bo_step tnas_step bo_step_python ask_tell_overhead evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration constraints_oracle zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real dashboard_load priors_oracle objectives_real"
 steps=${only//,/ }
 steps=${steps:-$all_steps}
 for s in $steps; do [[ " $all_steps " == *" $s "* ]] || { echo "run_all: unknown step '$s' (steps: $all_steps)" >&2; exit 2; }; done

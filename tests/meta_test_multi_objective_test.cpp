@@ -157,6 +157,7 @@ TEST(MultiObjectiveSearch, TheTrainObjectiveReportsGroupFairnessAndLatency) {
   o.device = ComputeDevice::kCpu;
   o.measure_latency = true;
   o.measure_robustness = true;
+  o.measure_memory = true;
   const Arch arch =
       space.parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|none~1|skip_connect~2|");
   const TrialResult per_class = make_objective(o, space)->evaluate({arch, Fidelity{}, 1});
@@ -180,6 +181,13 @@ TEST(MultiObjectiveSearch, TheTrainObjectiveReportsGroupFairnessAndLatency) {
   double mean = 0;
   for (const auto& [name, acc] : under.items()) mean += acc.get<double>() / 3;
   EXPECT_NEAR(per_class.metrics.at("robust_accuracy"), mean, 1e-9);
+  // Memory: the weights (every parameter, 4 bytes, and the BN buffers) and the peak activations of one image.
+  const auto& memory = per_class.details.at("memory");
+  const int64_t weights = memory.at("weight_bytes"), activations = memory.at("peak_activation_bytes");
+  EXPECT_GT(weights, 4 * per_class.metrics.at("params"));
+  EXPECT_LT(weights, 6 * per_class.metrics.at("params"));
+  EXPECT_GT(activations, 0);
+  EXPECT_NEAR(per_class.metrics.at("memory_mb"), static_cast<double>(weights + activations) / 1e6, 1e-12);
   // One group of all classes: no gap; two groups: the gap between their mean class accuracies.
   const auto groups_file = [&](const std::string& name, const std::string& text) {
     const std::string path = (dir / name).string();
@@ -192,11 +200,13 @@ TEST(MultiObjectiveSearch, TheTrainObjectiveReportsGroupFairnessAndLatency) {
         halves += std::to_string(c) + (c < 5 ? ",low\n" : ",high  # a comment\n");
   o.measure_latency = false;
   o.measure_robustness = false;
+  o.measure_memory = false;
   o.groups = groups_file("all.csv", all);
   const TrialResult one = make_objective(o, space)->evaluate({arch, Fidelity{}, 1});
   EXPECT_EQ(one.metrics.at("fairness_gap"), 0);
   EXPECT_EQ(one.metrics.count("latency_ms"), 0u);
   EXPECT_EQ(one.metrics.count("robust_accuracy"), 0u);  // measured only when asked for
+  EXPECT_EQ(one.metrics.count("memory_mb"), 0u);
   o.groups = groups_file("halves.csv", halves);
   const TrialResult two = make_objective(o, space)->evaluate({arch, Fidelity{}, 1});
   double low = 0, high = 0;

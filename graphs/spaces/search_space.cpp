@@ -32,4 +32,15 @@ std::vector<Arch> dedupe_by_iso_key(const SearchSpace& space, const std::vector<
   return out;
 }
 
+std::vector<SearchSpace::ChoiceInfo> SearchSpace::choice_infos() const {
+  std::vector<ChoiceInfo> infos;
+  const std::vector<int> counts = choice_counts();
+  for (size_t c = 0; c < counts.size(); ++c) {
+    ChoiceInfo info{"choice" + std::to_string(c), {}, false};
+    for (int v = 0; v < counts[c]; ++v) info.values.push_back(std::to_string(v));
+    infos.push_back(std::move(info));
+  }
+  return infos;
+}
+
 }  // namespace tnas

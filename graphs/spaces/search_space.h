@@ -57,6 +57,15 @@ class SearchSpace {
   // How many values each choice takes (categorical or ordinal), in choice order: what a model over the raw
   // choices (BOHB's kernel density estimator) needs.
   virtual std::vector<int> choice_counts() const = 0;
+  // Each choice's name and its values' names, in choice order, and whether its values are ordered (a grid of
+  // numbers): what a user's prior over configurations names (meta_test/priors/). Default: "choice0", ...
+  // with values "0", "1", ... of choice_counts(), categorical.
+  struct ChoiceInfo {
+    std::string name;
+    std::vector<std::string> values;
+    bool ordinal = false;
+  };
+  virtual std::vector<ChoiceInfo> choice_infos() const;
   // Exact size of the configuration's network (the space's default macro configuration).
   virtual ArchCost cost(const Arch& arch) const = 0;
 };

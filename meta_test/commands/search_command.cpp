@@ -86,6 +86,8 @@ SearchSettings search_settings(const cxxopts::ParseResult& args) {
   s.reference_point = parse_reference_point(args["reference-point"].as<std::string>());
   if (args.count("constraint"))
     s.constraints = parse_constraints(args["constraint"].as<std::vector<std::string>>());
+  s.prior = args["prior"].as<std::string>();
+  s.prior_strength = args["prior-strength"].as<double>();
   s.budget = args["budget"].as<int>();
   s.max_cost_seconds = args["max-cost-seconds"].as<double>();
   s.max_epochs_total = args["max-epochs-total"].as<int>();
@@ -208,7 +210,8 @@ cxxopts::Options search_options(const std::string& program) {
       "the largest gap between groups' validation accuracies, min), latency, latency64 (train: inference ms "
       "per image at batch 1 / 64, min), calibration (train: expected calibration error, %, min), robustness "
       "(train: "
-      "validation accuracy under noise, blur and contrast, max), or any metric the "
+      "validation accuracy under noise, blur and contrast, max), memory (train: MB of weights and peak "
+      "activations at batch 1, min), or any metric the "
       "objective reports (max; '-NAME': min). More than one: a multi-objective search (pareto.csv, "
       "pareto.png, hypervolume)",
       cxxopts::value<std::string>()->default_value("acc"))(
@@ -232,6 +235,16 @@ cxxopts::Options search_options(const std::string& program) {
       "recorded, "
       "treated as failed by the methods, never the answer nor on the Pareto front",
       cxxopts::value<std::vector<std::string>>())(
+      "prior",
+      "A file of your belief about good configurations: a default with a confidence, per-choice "
+      "probabilities "
+      "(docs/search.md, Priors). Random draws come from it, the BO methods weight their acquisition by it "
+      "(piBO)",
+      cxxopts::value<std::string>()->default_value(""))(
+      "prior-strength",
+      "piBO's beta: the acquisition is weighted by prior^(beta / n) after n observations, and random draws "
+      "come from the prior with probability beta / (beta + n) (0: the budget / 10, at least 1)",
+      cxxopts::value<double>()->default_value("0"))(
       "budget",
       "Evaluations (multi-fidelity methods: the epochs of this many full-fidelity evaluations, unless "
       "--max-epochs-total)",

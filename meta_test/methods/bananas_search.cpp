@@ -132,7 +132,7 @@ class Perceptron {
 class BananasSearch final : public SearchMethod {
  public:
   BananasSearch(const SearchContext& context, const ProposalSettings& settings)
-      : pool_(*context.space, context.pool), s_(settings) {
+      : pool_(*context.space, context.pool, context.prior), s_(settings) {
     // The vocabulary: every path of every pool configuration, in a fixed (sorted) order.
     std::map<std::string, int> vocabulary;
     paths_.reserve(pool_.size());

@@ -18,7 +18,7 @@ namespace {
 class BowlSearch final : public SearchMethod {
  public:
   BowlSearch(const SearchContext& context, const ProposalSettings& settings)
-      : pool_(*context.space, context.pool),
+      : pool_(*context.space, context.pool, context.prior),
         s_(settings),
         acquisition_(settings.acquisition, settings.ucb_beta),
         wl_(pool_) {}
@@ -57,7 +57,8 @@ class BowlSearch final : public SearchMethod {
     double pick_value = -1e300;
     const double best = y.maxCoeff();
     for (size_t c = 0; c < candidates.size(); ++c) {
-      const double a = acquisition_(gp.mean(c), std::sqrt(gp.variance(c)), best);
+      const double a = acquisition_(gp.mean(c), std::sqrt(gp.variance(c)), best) +
+                       pool_.prior_log_weight(candidates[c], rows.size());  // piBO (0 without a prior)
       if (a > pick_value) pick_value = a, pick = candidates[c];
     }
     return pool_.configs()[pick];

@@ -126,7 +126,7 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
  public:
   DeepKernelBo(const SearchContext& context, const ProposalSettings& proposal,
                const DeepKernelSettings& settings)
-      : pool_(*context.space, context.pool),
+      : pool_(*context.space, context.pool, context.prior),
         proposal_(proposal),
         s_(settings),
         acquisition_(proposal.acquisition, proposal.ucb_beta),
@@ -243,6 +243,7 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
   // different parts of the prior's top instead of all starting from the same cells.
   Arch warm_start(const std::vector<Observation>& history, const std::vector<bool>& done, Rng& rng) {
     if (zero_shot_.size() == 0) return pool_.random_unevaluated(done, rng);
+    if (pool_.has_prior()) return prior_warm_start(history, done, rng);
     long best = -1;
     std::vector<long> far;
     for (long i = 0; i < zero_shot_.size(); ++i) {
@@ -259,6 +260,27 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
     });
     const size_t pick = top == 1 ? 0 : static_cast<size_t>(rng.uniform_int(top));
     return pool_.configs()[far[pick]];
+  }
+
+  // With a user prior: its default first, then the cell with the best zero-shot prediction (standardized over
+  // the pool) plus piBO's prior weight, drawn among the warm_start_top best as above: the meta-learned prior
+  // and the user's combined.
+  Arch prior_warm_start(const std::vector<Observation>& history, const std::vector<bool>& done, Rng& rng) {
+    if (auto first = pool_.unevaluated_prior_default(done)) return *first;
+    const double mean = zero_shot_.mean();
+    const double sd = std::max(1e-12, std::sqrt((zero_shot_.array() - mean).square().mean()));
+    const size_t observations = std::max<size_t>(1, pool_.fitting_points(history).rows.size());
+    std::vector<std::pair<double, long>> scored;
+    for (long i = 0; i < zero_shot_.size(); ++i)
+      if (!done[i] && is_far_from_evaluated(history, i))
+        scored.push_back({(zero_shot_(i) - mean) / sd + pool_.prior_log_weight(i, observations), i});
+    if (scored.empty()) return pool_.random_unevaluated(done, rng);
+    const size_t top = std::min(scored.size(), static_cast<size_t>(std::max(1, s_.warm_start_top)));
+    std::partial_sort(scored.begin(), scored.begin() + static_cast<long>(top), scored.end(),
+                      [](const auto& a, const auto& b) {
+                        return a.first > b.first || (a.first == b.first && a.second < b.second);
+                      });
+    return pool_.configs()[scored[top == 1 ? 0 : static_cast<size_t>(rng.uniform_int(top))].second];
   }
 
   bool is_far_from_evaluated(const std::vector<Observation>& history, long row) const {
@@ -506,14 +528,25 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
       candidates.insert(candidates.end(), wider.begin(), wider.end());
     }
     const std::vector<double> value = acquisition_values(history, candidates, rng);
-    const size_t local_best = argmax(value, 0, local, rng);
+    const std::vector<double> weighted = weighted_by_prior(value, candidates, history);
+    const size_t local_best = argmax(weighted, 0, local, rng);
     if (local == candidates.size() || !promises_little(history, value[local_best]))
       return pool_.configs()[candidates[local_best]];
-    const size_t best = argmax(value, 0, value.size(), rng);
+    const size_t best = argmax(weighted, 0, weighted.size(), rng);
     last_note += (last_note.empty() ? "" : ", ") + std::string("widened: ") + std::to_string(local) + " + " +
                  std::to_string(candidates.size() - local) + " candidates, " +
                  (best < local ? "a neighbour kept" : "a wider cell taken");
     return pool_.configs()[candidates[best]];
+  }
+
+  // piBO: log EI plus (strength / n) log pi(x), n the successful observations; the values as they are without
+  // a user prior.
+  std::vector<double> weighted_by_prior(std::vector<double> value, const std::vector<long>& candidates,
+                                        const std::vector<Observation>& history) const {
+    if (!pool_.has_prior()) return value;
+    const size_t observations = pool_.fitting_points(history).rows.size();
+    for (size_t c = 0; c < value.size(); ++c) value[c] += pool_.prior_log_weight(candidates[c], observations);
+    return value;
   }
 
   // Whether the best local acquisition value (accuracy units) is worth less than widen_below standard

@@ -37,7 +37,7 @@ class HyperbandSearch final : public SearchMethod {
                   const DeepKernelSettings& deep_kernel, const MultiFidelitySettings& mf)
       : name_(std::move(name)),
         space_(*context.space),
-        pool_(*context.space, context.pool),
+        pool_(*context.space, context.pool, context.prior),
         mf_(mf),
         proposal_(proposal),
         schedule_(mf.min_epochs, mf.max_epochs, mf.eta, name_ == "sh") {

@@ -7,7 +7,7 @@ namespace {
 // and when the incumbent's neighbourhood is exhausted.
 class LocalSearch final : public SearchMethod {
  public:
-  explicit LocalSearch(const SearchContext& context) : pool_(*context.space, context.pool) {}
+  explicit LocalSearch(const SearchContext& context) : pool_(*context.space, context.pool, context.prior) {}
   Arch propose(const std::vector<Observation>& history, Rng& rng) override {
     const auto done = pool_.evaluated(history);
     const Observation* best = nullptr;

@@ -18,7 +18,7 @@ namespace {
 class Nsga2Search final : public SearchMethod {
  public:
   explicit Nsga2Search(const SearchContext& context)
-      : space_(*context.space), pool_(*context.space, context.pool) {}
+      : space_(*context.space), pool_(*context.space, context.pool, context.prior) {}
 
   Arch propose(const std::vector<Observation>& history, Rng& rng) override {
     const auto done = pool_.evaluated(history);

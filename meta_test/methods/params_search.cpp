@@ -13,7 +13,7 @@ namespace {
 class ParamsSearch final : public SearchMethod {
  public:
   explicit ParamsSearch(const SearchContext& context)
-      : pool_(*context.space, context.pool), order_(context.pool.size()) {
+      : pool_(*context.space, context.pool, context.prior), order_(context.pool.size()) {
     std::vector<int64_t> params(context.pool.size());
     for (size_t i = 0; i < context.pool.size(); ++i) params[i] = context.space->cost(context.pool[i]).params;
     std::iota(order_.begin(), order_.end(), 0);

@@ -5,7 +5,7 @@ namespace {
 
 class RandomSearch final : public SearchMethod {
  public:
-  explicit RandomSearch(const SearchContext& context) : pool_(*context.space, context.pool) {}
+  explicit RandomSearch(const SearchContext& context) : pool_(*context.space, context.pool, context.prior) {}
   Arch propose(const std::vector<Observation>& history, Rng& rng) override {
     return pool_.random_unevaluated(pool_.evaluated(history), rng);
   }

@@ -6,7 +6,8 @@ namespace {
 // Real et al. 2019: tournament selection among the youngest kPopulation, mutation of one edge, aging.
 class RegularizedEvolution final : public SearchMethod {
  public:
-  explicit RegularizedEvolution(const SearchContext& context) : pool_(*context.space, context.pool) {}
+  explicit RegularizedEvolution(const SearchContext& context)
+      : pool_(*context.space, context.pool, context.prior) {}
   Arch propose(const std::vector<Observation>& history, Rng& rng) override {
     const auto done = pool_.evaluated(history);
     std::vector<const Observation*> alive;

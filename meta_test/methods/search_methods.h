@@ -39,6 +39,7 @@
 #include "basics/rng.h"
 #include "meta_test/bo/acquisition.h"
 #include "meta_test/multi_objective/objective_set.h"
+#include "meta_test/priors/configuration_prior.h"
 #include "meta_test/search/candidate_pool.h"
 
 namespace tnas {
@@ -50,6 +51,9 @@ struct SearchContext {
   std::vector<ObjectiveSpec> objectives =
       {};                              // what is optimized (one: accuracy; more: a multi-objective search)
   std::vector<double> reference = {};  // multi-objective: the hypervolume's reference point, reported units
+  // The user's prior (meta_test/priors/configuration_prior.h), or null: the pool draws from it and the BO
+  // methods weight their acquisition by it.
+  std::shared_ptr<const ConfigurationPrior> prior = nullptr;
 };
 
 // What a method asks for next: a configuration at a fidelity (epochs 0: the objective's own protocol), and

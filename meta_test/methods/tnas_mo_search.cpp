@@ -51,7 +51,7 @@ class TnasMoSearch final : public SearchMethod {
   TnasMoSearch(const SearchContext& context, const ProposalSettings& proposal,
                const DeepKernelSettings& deep_kernel)
       : space_(*context.space),
-        pool_(*context.space, context.pool),
+        pool_(*context.space, context.pool, context.prior),
         specs_(context.objectives),
         proposal_(proposal) {
     if (specs_.size() < 2) throw Error("--method tnas-mo needs two or more --objectives");

@@ -11,7 +11,7 @@ namespace tnas {
 
 TpeModel::TpeModel(std::vector<int> choice_counts, const std::vector<Observation>& observations,
                    const TpeSettings& settings)
-    : counts_(std::move(choice_counts)), settings_(settings) {
+    : counts_(std::move(choice_counts)), settings_(settings), observations_(observations.size()) {
   const size_t n = observations.size();
   if (n < min_points(counts_))
     throw Error("TPE model: " + std::to_string(n) + " observations, needs " +
@@ -75,7 +75,7 @@ long TpeModel::propose(const CandidatePool& pool, const std::vector<bool>& done,
     }
     const long i = pool.find(x);
     if (i < 0 || done[static_cast<size_t>(i)]) continue;
-    const double score = log_ratio(x);
+    const double score = log_ratio(x) + pool.prior_log_weight(i, observations_);  // piBO (0 without a prior)
     if (score > best_score) best_score = score, best = i;
   }
   if (best >= 0) return best;
@@ -83,7 +83,8 @@ long TpeModel::propose(const CandidatePool& pool, const std::vector<bool>& done,
   // best-scoring unevaluated configuration of the pool.
   for (size_t i = 0; i < pool.size(); ++i) {
     if (done[i]) continue;
-    const double score = log_ratio(pool.configs()[i]);
+    const double score =
+        log_ratio(pool.configs()[i]) + pool.prior_log_weight(static_cast<long>(i), observations_);
     if (score > best_score) best_score = score, best = static_cast<long>(i);
   }
   if (best < 0) throw PoolExhausted();

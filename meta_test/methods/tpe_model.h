@@ -27,7 +27,8 @@ class TpeModel {
 
   double log_ratio(const Arch& config) const;  // log l(x) - log g(x)
   // Pool index of the best-scoring drawn sample the pool holds and that is not done; when no draw qualifies,
-  // of the best-scoring unevaluated configuration of the pool. Throws tnas::Error when all are done.
+  // of the best-scoring unevaluated configuration of the pool. Throws tnas::Error when all are done. With a
+  // user prior on the pool, the score is weighted by it as piBO does (CandidatePool::prior_log_weight).
   long propose(const CandidatePool& pool, const std::vector<bool>& done, Rng& rng) const;
 
  private:
@@ -40,6 +41,7 @@ class TpeModel {
 
   std::vector<int> counts_;
   TpeSettings settings_;
+  size_t observations_ = 0;  // what the model was fitted on: n of piBO's prior weight
   Density good_, bad_;
 };
 

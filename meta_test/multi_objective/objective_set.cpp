@@ -29,6 +29,7 @@ const std::vector<KnownObjective>& known_objectives() {
       {"latency64", "latency64_ms", true, SpaceSize::kNone, std::nullopt},
       {"calibration", "calibration_error", true, SpaceSize::kNone, 100.0},  // ECE in percent
       {"robustness", "robust_accuracy", false, SpaceSize::kNone, 0.0},
+      {"memory", "memory_mb", true, SpaceSize::kNone, std::nullopt},  // weights + peak activations, batch 1
   };
   return rows;
 }

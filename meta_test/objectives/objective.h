@@ -56,7 +56,9 @@ struct ObjectiveSettings {
   // own group), and whether to time the trained network's inference (latency metrics).
   std::string groups;
   bool measure_latency = false;
-  bool measure_robustness = false;  // train: accuracy under fixed corruptions of the validation images
+  bool measure_robustness = false;
+  bool measure_memory = false;  // train: weights and peak activation bytes at batch 1 (metric memory_mb)  //
+                                // train: accuracy under fixed corruptions of the validation images
 };
 
 // The registry: one row per kind of objective, in the order --help, --list-objectives, the error for an

@@ -88,6 +88,7 @@ class TrainObjective final : public Objective {
     o.schedule_epochs = settings_.schedule_epochs;
     o.measure_latency = settings_.measure_latency;
     o.measure_robustness = settings_.measure_robustness;
+    o.measure_memory = settings_.measure_memory;
     if (!settings_.state_dir.empty()) {
       o.save_to = state_path(request, preset.epochs);
       // A state that is gone (a deleted folder) means training from scratch: the same result, at full cost;
@@ -106,6 +107,7 @@ class TrainObjective final : public Objective {
     r.metrics["calibration_error"] = t.calibration_error;
     if (settings_.measure_robustness) r.metrics["robust_accuracy"] = t.robust_accuracy;
     if (t.latency_ms > 0) r.metrics["latency_ms"] = t.latency_ms, r.metrics["latency64_ms"] = t.latency64_ms;
+    if (settings_.measure_memory) r.metrics["memory_mb"] = static_cast<double>(t.memory.total_bytes()) / 1e6;
     r.cost.epochs = t.epochs - t.start_epoch;
     r.cost.seconds = t.seconds;
     r.details = to_json(t);
@@ -127,6 +129,7 @@ class TrainObjective final : public Objective {
       j["groups"] = settings_.groups;  // else each class its own group, as before
     if (settings_.measure_latency) j["latency"] = "measured";
     if (settings_.measure_robustness) j["robustness"] = "measured";
+    if (settings_.measure_memory) j["memory"] = "measured";
     return j;
   }
   bool needs_images() const override { return true; }
@@ -134,6 +137,7 @@ class TrainObjective final : public Objective {
     std::vector<std::string> metrics = {"accuracy", "fairness_gap", "worst_group_acc", "calibration_error"};
     if (settings_.measure_latency) metrics.insert(metrics.end(), {"latency_ms", "latency64_ms"});
     if (settings_.measure_robustness) metrics.push_back("robust_accuracy");
+    if (settings_.measure_memory) metrics.push_back("memory_mb");
     return metrics;
   }
   bool reports_epochs() const override { return true; }

@@ -1,9 +1,12 @@
 #include "meta_test/search/candidate_pool.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "basics/error.h"
+#include "basics/rank_correlation.h"
+#include "meta_test/priors/configuration_prior.h"
 
 namespace tnas {
 
@@ -25,9 +28,37 @@ std::vector<Arch> draw_pool(const SearchSpace& space, const PoolSettings& settin
   return pool;
 }
 
-CandidatePool::CandidatePool(const SearchSpace& space, const std::vector<Arch>& configs)
-    : space_(space), configs_(configs) {
+CandidatePool::CandidatePool(const SearchSpace& space, const std::vector<Arch>& configs,
+                             std::shared_ptr<const ConfigurationPrior> prior)
+    : space_(space), configs_(configs), prior_(std::move(prior)) {
   for (size_t i = 0; i < configs_.size(); ++i) index_.emplace(space_.iso_key(configs_[i]), i);
+  if (prior_) weigh_by_prior();
+}
+
+void CandidatePool::weigh_by_prior() {
+  std::vector<double> mass(configs_.size(), 0.0);
+  if (!pool_is_sampled(space_)) {
+    for (const Arch& config : space_.enumerate())
+      if (const long row = find(config); row >= 0)
+        mass[static_cast<size_t>(row)] += std::exp(prior_->log_density(config));
+  } else {
+    for (size_t row = 0; row < configs_.size(); ++row)
+      mass[row] = std::exp(prior_->log_density(configs_[row]));
+  }
+  log_prior_.resize(mass.size());
+  for (size_t row = 0; row < mass.size(); ++row) log_prior_[row] = std::log(std::max(mass[row], 1e-300));
+  if (prior_->default_config()) default_row_ = find(*prior_->default_config());
+}
+
+std::optional<Arch> CandidatePool::unevaluated_prior_default(const std::vector<bool>& done) const {
+  if (default_row_ < 0 || done[static_cast<size_t>(default_row_)]) return std::nullopt;
+  return configs_[static_cast<size_t>(default_row_)];
+}
+
+double CandidatePool::prior_log_weight(long row, size_t observations) const {
+  if (!prior_) return 0;
+  return prior_trust_ * prior_->strength() / static_cast<double>(std::max<size_t>(1, observations)) *
+         log_prior_.at(static_cast<size_t>(row));
 }
 
 long CandidatePool::find(const Arch& config) const {
@@ -39,7 +70,16 @@ std::vector<bool> CandidatePool::evaluated(const std::vector<Observation>& histo
   std::vector<bool> done(configs_.size(), false);
   for (const auto& o : history)
     if (long i = find(o.config); i >= 0) done[i] = true;
+  if (prior_) update_prior_trust(history);
   return done;
+}
+
+void CandidatePool::update_prior_trust(const std::vector<Observation>& history) const {
+  std::vector<double> log_prior, accuracy;
+  for (const Observation& o : history)
+    if (const long row = find(o.config); o.ok && row >= 0)
+      log_prior.push_back(log_prior_[static_cast<size_t>(row)]), accuracy.push_back(o.accuracy);
+  prior_trust_ = log_prior.size() < kPriorTrustAfter ? 1.0 : std::max(0.0, spearman(log_prior, accuracy));
 }
 
 CandidatePool::FittingPoints CandidatePool::fitting_points(const std::vector<Observation>& history) const {
@@ -54,7 +94,21 @@ Arch CandidatePool::random_unevaluated(const std::vector<bool>& done, Rng& rng) 
   for (size_t i = 0; i < done.size(); ++i)
     if (!done[i]) left.push_back(i);
   if (left.empty()) throw PoolExhausted();
-  return configs_[left[rng.uniform_int(left.size())]];
+  if (!prior_) return configs_[left[rng.uniform_int(left.size())]];
+  if (auto first = unevaluated_prior_default(done)) return *first;
+  const size_t evaluated = done.size() - left.size();
+  if (rng.uniform01() >= prior_->draw_share(evaluated, prior_trust_))
+    return configs_[left[rng.uniform_int(left.size())]];
+  // From the prior restricted to the unevaluated rows (weights relative to the largest, so no underflow).
+  double top = -1e300;
+  for (size_t i : left) top = std::max(top, log_prior_[i]);
+  std::vector<double> cumulative;
+  double sum = 0;
+  for (size_t i : left) cumulative.push_back(sum += std::exp(log_prior_[i] - top));
+  const double u = rng.uniform01() * sum;
+  const size_t k =
+      static_cast<size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
+  return configs_[left[std::min(k, left.size() - 1)]];
 }
 
 std::vector<long> CandidatePool::unevaluated_edits(const std::vector<bool>& done, const Arch& config) const {

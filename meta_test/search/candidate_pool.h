@@ -3,6 +3,7 @@
 // which of them have been evaluated, random picks, and the neighbourhoods (the space's one-choice changes)
 // that local search, evolution and the mutation-based acquisition optimizer (BANANAS, White et al. 2021;
 // "Mutation is all you need", Schneider et al. 2021) search over.
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -53,17 +54,22 @@ inline bool pool_is_sampled(const SearchSpace& space) {
 }
 std::vector<Arch> draw_pool(const SearchSpace& space, const PoolSettings& settings);
 
+class ConfigurationPrior;
+
 class CandidatePool {
  public:
-  // `space` must outlive the pool.
-  CandidatePool(const SearchSpace& space, const std::vector<Arch>& configs);
+  // `space` must outlive the pool. With a prior (the user's belief, meta_test/priors/configuration_prior.h;
+  // shared: every method's pool keeps it alive), random draws come from it and log_prior weighs each row.
+  CandidatePool(const SearchSpace& space, const std::vector<Arch>& configs,
+                std::shared_ptr<const ConfigurationPrior> prior = nullptr);
 
   const SearchSpace& space() const { return space_; }
   const std::vector<Arch>& configs() const { return configs_; }
   size_t size() const { return configs_.size(); }
   // Pool index of the configuration's isomorphism class, or -1.
   long find(const Arch& config) const;
-  // done[i]: pool cell i (or a cell isomorphic to it) is in `history`.
+  // done[i]: pool cell i (or a cell isomorphic to it) is in `history`. With a prior, also weighs how far the
+  // history bears the prior out (prior_trust), which every method's next draws and acquisition then use.
   std::vector<bool> evaluated(const std::vector<Observation>& history) const;
   // The successful observations of `history` as pool rows and their accuracies: what a model is fitted on.
   struct FittingPoints {
@@ -71,8 +77,22 @@ class CandidatePool {
     std::vector<double> accuracies;
   };
   FittingPoints fitting_points(const std::vector<Observation>& history) const;
-  // Throws tnas::Error when every cell has been evaluated.
+  // An unevaluated configuration drawn uniformly; with a prior, its default first (while unevaluated), then
+  // from the prior with probability prior.draw_share(evaluated so far, prior_trust()), else uniformly. Throws
+  // PoolExhausted when every cell has been evaluated.
   Arch random_unevaluated(const std::vector<bool>& done, Rng& rng) const;
+  // piBO's log weight of row `row`'s acquisition after `observations` successful observations; 0 without a
+  // prior.
+  double prior_log_weight(long row, size_t observations) const;
+  bool has_prior() const { return prior_ != nullptr; }
+  // How far the observations bear the prior out: 1 until kPriorTrustAfter successful ones, then the Spearman
+  // correlation of their log prior with their accuracy, 0 when negative. It scales the prior's strength in
+  // the draws and in piBO's weight, so that a prior the evidence contradicts stops steering (PriorBand's idea
+  // of checking the prior against the observations; issue 30: a misleading prior must cost little).
+  double prior_trust() const { return prior_trust_; }
+  static constexpr size_t kPriorTrustAfter = 5;
+  // The prior's default while it is unevaluated (what every method evaluates first), else nullopt.
+  std::optional<Arch> unevaluated_prior_default(const std::vector<bool>& done) const;
   // Pool indices of the unevaluated configurations one edit (one choice) away from `config`, ascending.
   std::vector<long> unevaluated_neighbours(const std::vector<bool>& done, const Arch& config) const;
   std::optional<Arch> random_unevaluated_neighbour(const std::vector<bool>& done, const Arch& config,
@@ -99,9 +119,17 @@ class CandidatePool {
  private:
   // Pool index of every one-edit change of `cell` that is unevaluated, one entry per edit (with repeats).
   std::vector<long> unevaluated_edits(const std::vector<bool>& done, const Arch& config) const;
+  // With a prior: each row's log prior mass (of its whole isomorphism class where the space is enumerated, so
+  // that de-duplication does not change the belief) and the default's row (-1: none).
+  void weigh_by_prior();
   const SearchSpace& space_;
   std::vector<Arch> configs_;
   std::unordered_map<std::string, size_t> index_;
+  std::shared_ptr<const ConfigurationPrior> prior_;
+  std::vector<double> log_prior_;
+  long default_row_ = -1;
+  void update_prior_trust(const std::vector<Observation>& history) const;
+  mutable double prior_trust_ = 1;  // of the history last passed to evaluated()
 };
 
 }  // namespace tnas

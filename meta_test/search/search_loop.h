@@ -33,6 +33,10 @@ struct SearchSettings {
   // pool; measured metrics make a trial that violates them infeasible (never the incumbent, never on the
   // front).
   std::vector<Constraint> constraints;
+  // The user's prior over configurations (meta_test/priors/configuration_prior.h): a file, and piBO's
+  // strength (0: budget / 10, at least 1). "": none.
+  std::string prior;
+  double prior_strength = 0;
   int budget = 30;              // evaluations at most
   double max_cost_seconds = 0;  // and, when > 0, stop once the evaluations have cost this many seconds
   int max_epochs_total = 0;     // and, when > 0, once they have trained this many epochs in all

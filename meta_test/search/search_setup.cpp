@@ -67,6 +67,7 @@ SearchBlackbox make_search_blackbox(const SearchSettings& settings) {
   for (const ObjectiveSpec& o : named) {
     b.objective_settings.measure_latency |= o.metric == "latency_ms" || o.metric == "latency64_ms";
     b.objective_settings.measure_robustness |= o.metric == "robust_accuracy";
+    b.objective_settings.measure_memory |= o.metric == "memory_mb";
   }
   b.objective = make_objective(b.objective_settings, space);
   if (b.multi_fidelity) {
@@ -89,6 +90,33 @@ SearchBlackbox make_search_blackbox(const SearchSettings& settings) {
     b.objective = simulate_durations(std::move(b.objective), space, b.pool, settings.simulated_seconds);
   return b;
 }
+
+namespace {
+
+// The user's prior, or null; its default joins a sampled pool that lacks it (JAHS), so that it can be drawn.
+// Its strength defaults to piBO's: the budget / 10 (at least 1).
+std::shared_ptr<const ConfigurationPrior> read_prior(const SearchSettings& settings,
+                                                     SearchBlackbox& blackbox) {
+  if (settings.prior.empty()) return nullptr;
+  const double strength =
+      settings.prior_strength > 0 ? settings.prior_strength : std::max(1.0, settings.budget / 10.0);
+  auto prior = std::make_shared<const ConfigurationPrior>(settings.prior, *blackbox.space, strength);
+  if (prior->default_config()) {
+    const std::string key = blackbox.space->iso_key(*prior->default_config());
+    const bool in_pool = std::any_of(blackbox.pool.begin(), blackbox.pool.end(), [&](const Arch& config) {
+      return blackbox.space->iso_key(config) == key;
+    });
+    if (!in_pool && !blackbox.objective->candidates().empty())
+      throw Error(settings.prior + ": the default " + blackbox.space->format(*prior->default_config()) +
+                  " is not one of the objective's configurations");
+    if (!in_pool &&
+        !feasible_configurations(blackbox.constraints, *blackbox.space, {*prior->default_config()}).empty())
+      blackbox.pool.push_back(*prior->default_config());
+  }
+  return prior;
+}
+
+}  // namespace
 
 SearchSetup set_up(const SearchSettings& settings, const std::function<void(const std::string&)>& progress) {
   check_search_settings(settings);
@@ -128,8 +156,9 @@ SearchSetup set_up(const SearchSettings& settings, const std::function<void(cons
              std::to_string(u.unconstrained_pool) + " configurations satisfy the constraints on size");
   if (u.multi_objective())
     u.reference = reference_point(u.objectives, space, u.pool, settings.reference_point);
-  u.method = make_search_method(settings.method, {&space, u.pool, settings.seed, u.objectives, u.reference},
-                                method_settings);
+  std::shared_ptr<const ConfigurationPrior> prior = read_prior(settings, u);
+  u.method = make_search_method(
+      settings.method, {&space, u.pool, settings.seed, u.objectives, u.reference, prior}, method_settings);
 
   const nlohmann::json pool_config =
       u.pool_sampled
@@ -144,6 +173,7 @@ SearchSetup set_up(const SearchSettings& settings, const std::function<void(cons
               {"seed", settings.seed},
               {"pool", pool_config},
               {"versions", runtime_versions()}};
+  if (prior) u.config["prior"] = prior->describe(space);
   if (!u.constraints.empty()) {
     u.config["constraints"] = nlohmann::json::array();
     for (const Constraint& c : u.constraints) u.config["constraints"].push_back(c.text());
@@ -177,6 +207,13 @@ void check_search_settings(const SearchSettings& settings) {
   if (!(settings.simulated_seconds >= 0))
     throw Error("--simulated-seconds must be >= 0, got " + std::to_string(settings.simulated_seconds));
   if (settings.out.empty()) throw Error("missing --out DIR");
+  if (settings.prior_strength < 0)
+    throw Error("--prior-strength must be > 0 (0: the default), got " +
+                std::to_string(settings.prior_strength));
+  if (!settings.prior.empty() &&
+      settings.method_settings.proposal.acquisition != Acquisition::Kind::kExpectedImprovement)
+    throw Error(
+        "--prior weights the acquisition as piBO does, which needs --acquisition ei (log EI); got ucb");
   if (!settings.final_preset.empty())
     resolve_final_preset(settings.final_preset, settings.objective.spec);  // before any trial
 }

@@ -121,7 +121,7 @@ struct ClassCounts {
 
 ClassCounts evaluate_counts(Nb201Network& net, const torch::Tensor& x, const torch::Tensor& y,
                             const Precision& precision, int classes) {
-  ClassCounts counts{std::vector<int64_t>(classes, 0), std::vector<int64_t>(classes, 0)};
+  ClassCounts counts{std::vector<int64_t>(classes, 0), std::vector<int64_t>(classes, 0), CalibrationBins{}};
   if (x.size(0) == 0) return counts;
   torch::NoGradGuard no_grad;
   net->eval();
@@ -339,6 +339,23 @@ class SeedTraining {
   std::pair<double, double> latency(const TrainingTensors& tensors, int64_t batch, int repeats) {
     return inference_latency(net_, tensors.train_x, batch, precision_, repeats);
   }
+  // Weights, and the peak of CPU tensor bytes during one inference pass of one image (in the network's
+  // precision as trained: float32 on CPU).
+  MemoryFootprint memory(const TrainingTensors& tensors) {
+    if (!precision_.device.is_cpu())
+      throw Error("the memory objective is measured on CPU; this training ran on " + precision_.device.str() +
+                  " (--device cpu)");
+    MemoryFootprint m;
+    for (const auto& p : net_->parameters())
+      m.weight_bytes += p.numel() * static_cast<int64_t>(p.element_size());
+    for (const auto& b : net_->buffers())
+      m.weight_bytes += b.numel() * static_cast<int64_t>(b.element_size());
+    torch::InferenceMode inference;
+    net_->eval();
+    const auto x = precision_.prepare(tensors.train_x.narrow(0, 0, 1).contiguous());
+    m.peak_activation_bytes = peak_cpu_allocation_bytes([&] { const auto out = net_->forward(x); });
+    return m;
+  }
   double test_accuracy(const TrainingTensors& tensors) {
     return accuracy(net_, tensors.test_x, tensors.test_y, precision_);
   }
@@ -448,6 +465,7 @@ TrainResult train_and_evaluate(const Nb201Cell& cell, const EvaluationData& data
     for (const auto& [name, acc] : result.corrupted_valid_acc)
       result.robust_accuracy += acc / static_cast<double>(result.corrupted_valid_acc.size());
   }
+  if (options.measure_memory) result.memory = seeds[0]->memory(tensors);  // the architecture decides
   if (options.measure_latency) {  // the first seed's network: the architecture decides, not the weights
     std::tie(result.latency_ms, result.latency_cv) = seeds[0]->latency(tensors, 1, 30);
     std::tie(result.latency64_ms, result.latency64_cv) = seeds[0]->latency(tensors, 64, 10);
@@ -484,6 +502,11 @@ nlohmann::json to_json(const TrainResult& result) {
   j["calibration_error"] = result.calibration_error;
   if (!result.corrupted_valid_acc.empty())
     j["robustness"] = {{"valid_acc_under", result.corrupted_valid_acc}, {"mean", result.robust_accuracy}};
+  if (result.memory.weight_bytes > 0)
+    j["memory"] = {{"weight_bytes", result.memory.weight_bytes},
+                   {"peak_activation_bytes", result.memory.peak_activation_bytes},
+                   {"batch", 1},
+                   {"device", "cpu"}};
   if (result.latency_ms > 0)
     j["latency"] = {{"ms_per_image_batch1", result.latency_ms},
                     {"cv_batch1", result.latency_cv},

@@ -11,6 +11,7 @@
 #include "datasets/images/subtask_sampler.h"
 #include "graphs/spaces/nb201/nb201_cell.h"
 #include "models/trainer/compute_device.h"
+#include "models/trainer/memory_footprint.h"
 #include "models/trainer/proxy_preset.h"
 
 namespace tnas {
@@ -49,6 +50,9 @@ struct TrainOptions {
   // Accuracy on the validation images under fixed corruptions (models/trainer/corruptions.h): one more
   // validation pass per corruption.
   bool measure_robustness = false;
+  // Weights and peak activation bytes of the trained network at batch 1 (models/trainer/memory_footprint.h;
+  // one forward pass of one image, on CPU).
+  bool measure_memory = false;
 };
 
 // One epoch of a learning curve (means over the preset's seeds).
@@ -83,6 +87,7 @@ struct TrainResult {
   double robust_accuracy = 0;
   double latency_ms = 0, latency64_ms = 0;  // with measure_latency: per image at batch 1 and 64
   double latency_cv = 0, latency64_cv = 0;  // their coefficients of variation over the timed passes
+  MemoryFootprint memory;                   // with measure_memory
 };
 
 // Trains preset.seeds networks (seeds options.seed, options.seed + 1, ...). Deterministic on CPU for a

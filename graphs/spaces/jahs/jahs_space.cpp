@@ -175,4 +175,16 @@ ArchCost JahsSpace::cost(const Arch& arch) const {
   return Nb201Space().cost(Nb201Space::from_cell(cell(arch)));
 }
 
+std::vector<SearchSpace::ChoiceInfo> JahsSpace::choice_infos() const {
+  std::vector<ChoiceInfo> infos = Nb201Space().choice_infos();
+  infos.push_back({"activation", {kJahsActivations.begin(), kJahsActivations.end()}, false});
+  ChoiceInfo lr{"lr", {}, true}, wd{"wd", {}, true};
+  for (int k = 0; k < kJahsLearningRateCount; ++k) lr.values.push_back(number(learning_rate(k)));
+  for (int k = 0; k < kJahsWeightDecayCount; ++k) wd.values.push_back(number(weight_decay(k)));
+  infos.push_back(std::move(lr));
+  infos.push_back(std::move(wd));
+  infos.push_back({"trivial_augment", {"off", "on"}, false});
+  return infos;
+}
+
 }  // namespace tnas

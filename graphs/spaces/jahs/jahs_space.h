@@ -33,6 +33,9 @@ class JahsSpace final : public SearchSpace {
   int64_t size() const override;
   Arch sample(Rng& rng) const override;
   std::vector<int> choice_counts() const override;
+  // The cell's edges (as NB201's), then activation, lr and wd (ordinal: their values as in the text form),
+  // trivial_augment (off, on).
+  std::vector<ChoiceInfo> choice_infos() const override;
   // The cell's 24 one-edge changes, the other activations, the adjacent learning rates and weight decays
   // (ordinal grids: one step), TrivialAugment flipped.
   std::vector<Arch> neighbours(const Arch& arch) const override;

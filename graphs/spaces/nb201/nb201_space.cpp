@@ -58,4 +58,14 @@ ArchCost Nb201Space::cost(const Arch& arch) const {
   return {nb201_param_count(cell, Nb201MacroConfig{}), nb201_flops(cell, Nb201MacroConfig{})};
 }
 
+std::vector<SearchSpace::ChoiceInfo> Nb201Space::choice_infos() const {
+  std::vector<ChoiceInfo> infos;
+  for (const auto& [source, target] : kNb201Edges) {
+    ChoiceInfo info{std::to_string(target) + "<-" + std::to_string(source), {}, false};
+    for (int op = 0; op < kNb201NumOps; ++op) info.values.push_back(nb201_op_name(static_cast<Nb201Op>(op)));
+    infos.push_back(std::move(info));
+  }
+  return infos;
+}
+
 }  // namespace tnas

@@ -11,6 +11,8 @@ class Nb201Space final : public SearchSpace {
   std::string name() const override { return "nb201"; }
   int64_t size() const override { return kNb201NumCells; }
   std::vector<int> choice_counts() const override { return std::vector<int>(kNb201NumEdges, kNb201NumOps); }
+  // The edges as "1<-0", "2<-0", ... (string order), the ops by their NB201 names.
+  std::vector<ChoiceInfo> choice_infos() const override;
   Arch sample(Rng& rng) const override;
   std::vector<Arch> enumerate() const override;
   std::vector<Arch> neighbours(const Arch& arch) const override;  // 6 edges x 4 other ops = 24
