@@ -20,12 +20,11 @@
 // of evolution and NSGA-II, Hyperband's and BOHB's new configurations) come from the prior with probability
 // strength / (strength + n) after n observations, else uniformly (PriorBand's mixture of prior and uniform
 // samples, decaying as evidence comes in), and the default is drawn first; the single-objective BO methods
-// (tnas, gp, bowl and bohb's model) weight their acquisition by pi(x)^(strength / n) (piBO); tnas's warm start
-// takes, in turn, the best by the surrogate's zero-shot prediction plus the same weight and the best by the
-// prediction alone. After 5 successful
-// observations the strength is scaled by how far they bear the prior out (the Spearman correlation of their
-// log prior with their accuracy, 0 when negative: meta_test/search/candidate_pool.h), so that a misleading
-// prior stops steering.
+// (tnas, gp, bowl and bohb's model) weight their acquisition by pi(x)^(strength / n) (piBO); tnas's warm
+// start takes, in turn, the best by the surrogate's zero-shot prediction plus the same weight and the best by
+// the prediction alone. After 5 successful observations the strength is scaled by how far they bear the prior
+// out (the Spearman correlation of their log prior with their accuracy, 0 when negative:
+// meta_test/search/candidate_pool.h), so that a misleading prior stops steering.
 #include <optional>
 #include <string>
 #include <vector>
