@@ -159,11 +159,18 @@ TEST(DashboardContent, AFolderOfRunsIsExpandedAndAFolderWithoutRunsIsAnError) {
     fs::create_directories(root / "runs" / "seeds" / name);
     write_file(root / "runs" / "seeds" / name / "config.json", R"({"budget": 1})");
   }
-  DashboardContent content({(root / "runs").string()});
+  DashboardContent content({(root / "runs").string(), (root / "runs" / "seeds" / "a").string()});
   const nlohmann::json overview = content.overview();
-  ASSERT_EQ(overview["runs"].size(), 2u);
+  ASSERT_EQ(overview["runs"].size(), 2u);                  // a run named twice is followed once
   EXPECT_EQ(overview["runs"][0]["name"], "runs/seeds/a");  // sorted, named below what the user named
   EXPECT_EQ(overview["runs"][1]["name"], "runs/seeds/b");
+  // A run started in the folder later is listed at the next poll, after the others (their numbers stay).
+  fs::create_directories(root / "runs" / "later");
+  write_file(root / "runs" / "later" / "config.json", R"({"budget": 1})");
+  const nlohmann::json again = content.overview();
+  ASSERT_EQ(again["runs"].size(), 3u);
+  EXPECT_EQ(again["runs"][2]["name"], "runs/later");
+  EXPECT_EQ(content.overview()["runs"].size(), 3u);
   try {
     DashboardContent none({(root / "empty").string()});
     FAIL() << "no error";

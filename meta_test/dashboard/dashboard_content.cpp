@@ -29,15 +29,24 @@ DashboardContent::DashboardContent(const std::vector<std::string>& paths) {
   if (paths.empty()) throw Error("name at least one run directory (or a folder of runs)");
   for (const auto& path : paths) {
     if (!fs::exists(path)) throw Error(path + ": no such file or folder");
-    const size_t before = runs_.size() + artifacts_.size();
-    add(path, fs::weakly_canonical(path).filename().string(), 0);
-    if (runs_.size() + artifacts_.size() == before)
-      throw Error(path + ": no run directory, checkpoint folder or meta-dataset (.h5) in it");
+    const std::string label = fs::weakly_canonical(path).filename().string();
+    add(path, label, 0);
+    if (fs::is_directory(path) && !is_run_directory(path) && !is_checkpoint_folder(path))
+      folders_.emplace_back(path, label);
+    // Something followed is the path or below it (named twice is fine; nothing at all is an error).
+    const std::string root = fs::weakly_canonical(path).string();
+    const bool holds = std::any_of(known_.begin(), known_.end(), [&](const std::string& known) {
+      return known == root || known.rfind(root + "/", 0) == 0;
+    });
+    if (!holds) throw Error(path + ": no run directory, checkpoint folder or meta-dataset (.h5) in it");
   }
 }
 
 void DashboardContent::add(const std::string& path, const std::string& name, int depth) {
   const std::string label = name.empty() ? path : name;
+  if ((is_run_directory(path) || is_checkpoint_folder(path) || is_meta_dataset_file(path)) &&
+      !known_.insert(fs::weakly_canonical(path).string()).second)
+    return;  // followed already (named twice, or found again when a folder is looked through)
   if (is_run_directory(path)) {
     runs_.push_back(std::make_unique<RunFollower>(path, label));
   } else if (is_checkpoint_folder(path)) {
@@ -71,8 +80,16 @@ nlohmann::json DashboardContent::describe(Artifact& artifact) {
   return artifact.description;
 }
 
+void DashboardContent::look_through_folders() {
+  for (const auto& [path, label] : folders_) {
+    std::error_code error;
+    if (fs::is_directory(path, error)) add(path, label, 0);
+  }
+}
+
 nlohmann::json DashboardContent::overview() {
   std::lock_guard<std::mutex> guard(mutex_);
+  look_through_folders();
   nlohmann::json runs = nlohmann::json::array(), artifacts = nlohmann::json::array();
   for (auto& run : runs_) {
     run->refresh();

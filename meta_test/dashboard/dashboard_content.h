@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,8 @@ class DashboardContent {
   explicit DashboardContent(const std::vector<std::string>& paths);
 
   // Re-reads every run and returns the overview: {"runs": [...], "artifacts": [...]} (artifacts are read
-  // once, at startup and when their file changes).
+  // once, at startup and when their file changes). Folders the user named are looked through again, so a run
+  // started in one after the dashboard is listed too (appended: the runs' numbers never change).
   nlohmann::json overview();
   // {"trials": [...], "generation": G, "hypervolume": [...]}: run `run`'s trials from the `first`-th on.
   // Throws tnas::Error for an unknown run.
@@ -43,9 +45,13 @@ class DashboardContent {
     long long stamp = -1;  // modification time when described
   };
   void add(const std::string& path, const std::string& name, int depth);
+  void look_through_folders();
   nlohmann::json describe(Artifact& artifact);
 
   std::mutex mutex_;
+  std::vector<std::pair<std::string, std::string>>
+      folders_;                  // named folders (path, label), looked through again
+  std::set<std::string> known_;  // every path already followed or described
   std::vector<std::unique_ptr<RunFollower>> runs_;
   std::vector<Artifact> artifacts_;
 };
