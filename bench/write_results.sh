@@ -87,6 +87,9 @@ section "1r. User priors: a good and a misleading belief against none (issue 30 
 section "1s. Calibration, robustness and memory of real cells; an accuracy x calibration Pareto search (issue 30 item 3)" objectives_real \
   "python3 bench/objectives_real.py --cells 20 --seeds 3 --budget 15" \
   "Every number from \`meta_test search --objective train --dataset fashion-mnist --preset tiny\` trials on this CPU: the calibration error comes from the validation pass itself, robustness from one more validation pass per corruption, memory from one inference pass of one image counted by a tracking CPU allocator (models/trainer/memory_footprint.h)."
+section "1t. A joint search over a conditional space on real training (issue 30 item 4)" joint_space_real \
+  "python3 bench/joint_space_real.py --seeds 3 --budget 20" \
+  "\`meta_test search --objective train --preset tiny\` on MNIST and Fashion-MNIST (the embedded data, neither in ../shared): the shipped \`joint:optimizers\` space (the NB201 cell with SGD / Adam / AdamW, each with its own learning-rate range, SGD's momentum, weight decay, label smoothing, activation, batch size; 86,062,500 configurations, a pool of 20,000 drawn) against the cell alone at the preset's hyperparameters (\`nb201\`: SGD Nesterov, learning rate 0.1, momentum 0.9, weight decay 5e-4, batch 32, 5 epochs at 16 px), the same methods, seeds and evaluations. gp reads the hyperparameters as numeric features; random and local search change them as choices."
 section "2. Proxy fidelity (50 random cells, CIFAR-10 subset vs the NB201 200-epoch table)" proxy_fidelity \
   "bench/proxy_fidelity --cells 50 --presets smoke,tiny,fast" \
   "Train on train_500pc.bin (the preset's images per class), test on test_200pc.bin; rank correlation of the proxy's test accuracy with NAS-Bench-201's."

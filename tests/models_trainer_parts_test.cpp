@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "basics/error.h"
+#include "models/trainer/adam_step.h"
 #include "models/trainer/batch_augment.h"
 #include "models/trainer/calibration.h"
 #include "models/trainer/corruptions.h"
@@ -58,16 +59,22 @@ TEST(Corruptions, AreFixedBoundedAndDoWhatTheySay) {
   EXPECT_NEAR(noise, 0.08, 0.01);
 }
 
+torch::nn::Sequential small_network() {
+  return torch::nn::Sequential(torch::nn::Linear(6, 5), torch::nn::ReLU(), torch::nn::Linear(5, 3));
+}
+
+// Two networks with the same weights, drawn with `seed`: one for LibTorch's optimizer, one for ours.
+std::pair<torch::nn::Sequential, torch::nn::Sequential> twin_networks(uint64_t seed) {
+  torch::manual_seed(seed);
+  auto a = small_network(), b = small_network();
+  torch::NoGradGuard no_grad;
+  for (size_t i = 0; i < a->parameters().size(); ++i) b->parameters()[i].copy_(a->parameters()[i]);
+  return {a, b};
+}
+
 TEST(NesterovSgd, MatchesTorchSgdWithNesterovMomentum) {
-  torch::manual_seed(5);
-  auto make_net = [] {
-    return torch::nn::Sequential(torch::nn::Linear(6, 5), torch::nn::ReLU(), torch::nn::Linear(5, 3));
-  };
-  auto a = make_net(), b = make_net();
-  for (size_t i = 0; i < a->parameters().size(); ++i) {
-    torch::NoGradGuard g;
-    b->parameters()[i].copy_(a->parameters()[i]);
-  }
+  auto [a, b] = twin_networks(5);
+  const auto make_net = small_network;
   torch::optim::SGD reference(a->parameters(),
                               torch::optim::SGDOptions(0.1).momentum(0.9).nesterov(true).weight_decay(5e-4));
   NesterovSgd ours(b->parameters(), 0.9, 5e-4, torch::kCPU);
@@ -88,6 +95,41 @@ TEST(NesterovSgd, MatchesTorchSgdWithNesterovMomentum) {
     EXPECT_TRUE(torch::allclose(a->parameters()[i], b->parameters()[i], 1e-5, 1e-6)) << "parameter " << i;
   // And the parameters really moved (the comparison is not between two untouched copies).
   EXPECT_FALSE(torch::allclose(a->parameters()[0], make_net()->parameters()[0]));
+}
+
+// Adam and AdamW with the rate on the device make the same updates as LibTorch's own, under a changing rate.
+TEST(AdamStep, MatchesTorchAdamAndAdamW) {
+  for (const bool decoupled : {false, true}) {
+    auto [a, b] = twin_networks(6);
+    const auto make_net = small_network;
+    std::unique_ptr<torch::optim::Optimizer> reference;
+    if (decoupled)
+      reference = std::make_unique<torch::optim::AdamW>(a->parameters(),
+                                                        torch::optim::AdamWOptions(0.01).weight_decay(0.05));
+    else
+      reference = std::make_unique<torch::optim::Adam>(a->parameters(),
+                                                       torch::optim::AdamOptions(0.01).weight_decay(0.05));
+    AdamStep ours(b->parameters(), 0.05, decoupled, torch::kCPU);
+    const auto x = torch::randn({16, 6}), y = torch::randint(0, 3, {16});
+    for (int step = 0; step < 8; ++step) {
+      const double lr = 0.01 * (1.0 - step / 8.0);
+      for (auto& group : reference->param_groups()) group.options().set_lr(lr);
+      reference->zero_grad();
+      torch::cross_entropy_loss(a->forward(x), y).backward();
+      reference->step();
+      ours.set_learning_rate(lr);
+      ours.zero_grad();
+      torch::cross_entropy_loss(b->forward(x), y).backward();
+      ours.step();
+    }
+    for (size_t i = 0; i < a->parameters().size(); ++i)
+      EXPECT_TRUE(torch::allclose(a->parameters()[i], b->parameters()[i], 1e-5, 1e-6))
+          << (decoupled ? "adamw" : "adam") << " parameter " << i;
+    EXPECT_FALSE(torch::allclose(a->parameters()[0], make_net()->parameters()[0]));
+    // The state a saved run keeps: both moments of every parameter and the step count.
+    EXPECT_EQ(ours.state_buffers().size(), 2 * b->parameters().size() + 1);
+    EXPECT_EQ(ours.state_buffers().back().item<float>(), 8.0f);
+  }
 }
 
 TEST(AugmentBatch, EqualsPerImageCropAndFlip) {

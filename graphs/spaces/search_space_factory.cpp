@@ -4,6 +4,7 @@
 #include "basics/error.h"
 #include "graphs/spaces/grammar/grammar_space.h"
 #include "graphs/spaces/jahs/jahs_space.h"
+#include "graphs/spaces/joint/joint_space.h"
 #include "graphs/spaces/nb201/nb201_space.h"
 
 namespace tnas {
@@ -28,6 +29,11 @@ const std::vector<SearchSpaceEntry>& search_space_registry() {
        [](const std::string& file) {
          return std::make_unique<GrammarSpace>("grammar:" + file, Grammar::read(file));
        }},
+      {"joint:FILE",
+       "an architecture space joined with typed, conditional hyperparameters from FILE (ConfigSpace's pcs "
+       "notation, docs/spaces.md), or a shipped one: joint:jahs, joint:optimizers (optimizer with its own "
+       "learning rates, loss, batch size)",
+       [](const std::string& file) { return make_joint_space(file); }},
   };
   return spaces;
 }

@@ -23,6 +23,7 @@ ProposalSettings proposal_settings(const cxxopts::ParseResult& args) {
   proposal.acquisition_pool = enum_option<AcquisitionPool>(args, "acquisition-pool");
   proposal.mutation_parents = args["mutation-parents"].as<int>();
   proposal.pending = enum_option<PendingTreatment>(args, "pending");
+  proposal.feasibility_model = args.count("no-feasibility-model") == 0;
   return proposal;
 }
 
@@ -350,6 +351,10 @@ cxxopts::Options search_options(const std::string& program) {
       "--executor slurm: extra sbatch options for the worker jobs, e.g. '--partition=gpu --gres=gpu:1 "
       "--time=4:00:00'",
       cxxopts::value<std::string>()->default_value(""))(
+      "no-feasibility-model",
+      "bowl, gp, tnas with a measured --constraint (latency<=5): do not weigh expected improvement by the "
+      "probability of feasibility (a WL-kernel GP on the measured slacks); infeasible trials are then only "
+      "failures (an ablation)")(
       "pending",
       "tnas, gp, tnas-hb, tnas-mo with --workers > 1: how proposals treat the evaluations still running: "
       "none (never proposed "

@@ -1,6 +1,7 @@
 #include "meta_test/constraints/constraint.h"
 
 #include <cstdio>
+#include <limits>
 
 #include "basics/error.h"
 #include "basics/strict_number.h"
@@ -92,6 +93,21 @@ std::vector<std::string> constraint_violations(const std::vector<Constraint>& co
     }
   }
   return violations;
+}
+
+std::vector<double> measured_constraint_slacks(const std::vector<Constraint>& constraints,
+                                               const nlohmann::json& trial_record, const SearchSpace& space) {
+  std::vector<double> slacks;
+  for (const Constraint& c : constraints) {
+    if (c.known_in_advance()) continue;
+    const std::optional<std::vector<double>> value = objective_values({c.metric}, trial_record, space);
+    if (!value)
+      slacks.push_back(std::numeric_limits<double>::quiet_NaN());
+    else
+      slacks.push_back(c.bound == ConstraintBound::kAtMost ? c.value - value->front()
+                                                           : value->front() - c.value);
+  }
+  return slacks;
 }
 
 }  // namespace tnas

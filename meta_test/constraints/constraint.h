@@ -43,6 +43,12 @@ std::vector<Arch> feasible_configurations(const std::vector<Constraint>& constra
 std::vector<std::string> constraint_violations(const std::vector<Constraint>& constraints,
                                                const nlohmann::json& trial_record, const SearchSpace& space);
 
+// A successful trial's slack on each constraint that is measured (not known in advance), in their order:
+// bound - value for <=, value - bound for >= (negative: violated), NaN when the trial did not measure it.
+// Empty when no constraint is measured.
+std::vector<double> measured_constraint_slacks(const std::vector<Constraint>& constraints,
+                                               const nlohmann::json& trial_record, const SearchSpace& space);
+
 // Whether a trials.jsonl record is a feasible success (records without "feasible" are: no constraints).
 inline bool feasible_success(const nlohmann::json& trial_record) {
   return trial_record.at("ok").get<bool>() && trial_record.value("feasible", true);

@@ -10,6 +10,7 @@
 #include "basics/error.h"
 #include "meta_test/bo/acquisition.h"
 #include "meta_test/bo/wl_kernel_cache.h"
+#include "meta_test/constraints/feasibility_model.h"
 #include "meta_test/methods/search_methods.h"
 
 namespace tnas {
@@ -21,7 +22,8 @@ class BowlSearch final : public SearchMethod {
       : pool_(*context.space, context.pool, context.prior),
         s_(settings),
         acquisition_(settings.acquisition, settings.ucb_beta),
-        wl_(pool_) {}
+        wl_(pool_),
+        feasibility_(pool_) {}
 
   Arch propose(const std::vector<Observation>& history, Rng& rng) override {
     const auto start = std::chrono::steady_clock::now();
@@ -56,9 +58,15 @@ class BowlSearch final : public SearchMethod {
     long pick = -1;
     double pick_value = -1e300;
     const double best = y.maxCoeff();
+    const bool constrained_ei =
+        s_.feasibility_model && s_.acquisition == Acquisition::Kind::kExpectedImprovement;
+    const std::vector<double> log_feasible = constrained_ei
+                                                 ? feasibility_.log_probability(history, candidates)
+                                                 : std::vector<double>(candidates.size(), 0.0);
     for (size_t c = 0; c < candidates.size(); ++c) {
       const double a = acquisition_(gp.mean(c), std::sqrt(gp.variance(c)), best) +
-                       pool_.prior_log_weight(candidates[c], rows.size());  // piBO (0 without a prior)
+                       pool_.prior_log_weight(candidates[c], rows.size()) +  // piBO (0 without a prior)
+                       log_feasible[c];  // constrained EI (0 without measured constraints)
       if (a > pick_value) pick_value = a, pick = candidates[c];
     }
     return pool_.configs()[pick];
@@ -68,6 +76,7 @@ class BowlSearch final : public SearchMethod {
   ProposalSettings s_;
   Acquisition acquisition_;
   WlKernelCache wl_;
+  FeasibilityModel feasibility_;
 };
 
 }  // namespace

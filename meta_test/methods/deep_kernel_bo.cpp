@@ -18,6 +18,7 @@
 #include "meta_test/bo/pool_embedding_cache.h"
 #include "meta_test/bo/target_embedding.h"
 #include "meta_test/bo/wl_kernel_cache.h"
+#include "meta_test/constraints/feasibility_model.h"
 #include "meta_test/methods/search_methods.h"
 #include "models/protocol/training_protocol.h"
 #include "models/proxies/proxy_inputs.h"
@@ -533,7 +534,12 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
       candidates.insert(candidates.end(), wider.begin(), wider.end());
     }
     const std::vector<double> value = acquisition_values(history, candidates, rng);
-    const std::vector<double> weighted = weighted_by_prior(value, candidates, history);
+    std::vector<double> weighted = weighted_by_prior(value, candidates, history);
+    // Constrained EI: log EI + log P(feasible) (0 without measured constraints).
+    if (proposal_.feasibility_model && proposal_.acquisition == Acquisition::Kind::kExpectedImprovement) {
+      const std::vector<double> log_feasible = feasibility_.log_probability(history, candidates);
+      for (size_t c = 0; c < weighted.size(); ++c) weighted[c] += log_feasible[c];
+    }
     const size_t local_best = argmax(weighted, 0, local, rng);
     if (local == candidates.size() || !promises_little(history, value[local_best]))
       return pool_.configs()[candidates[local_best]];
@@ -647,6 +653,7 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
   Eigen::VectorXd prior_;  // zero-shot mean over the pool, standardized (tnas only)
   Eigen::VectorXd proxy_;  // a zero-cost proxy over the pool, standardized (empty: none)
   WlKernelCache wl_{pool_};
+  FeasibilityModel feasibility_{pool_};
 };
 
 }  // namespace

@@ -147,6 +147,9 @@ struct ProposalSettings {
   // fitted on the finished ones, so the variance around them shrinks and the next proposal goes elsewhere) or
   // fantasies (log EI averaged over 8 draws of their values from their predictive distributions).
   PendingTreatment pending = PendingTreatment::kNone;
+  // bowl, gp, tnas with measured constraints and EI: weigh the acquisition by P(feasible) from a GP on the
+  // measured slacks (meta_test/constraints/feasibility_model.h); off: infeasible trials are only failures.
+  bool feasibility_model = true;
 };
 
 // The deep-kernel GP of tnas (meta-trained) and gp (freshly initialised), also the model of tnas-hb, tnas-mo

@@ -68,8 +68,11 @@ long CandidatePool::find(const Arch& config) const {
 
 std::vector<bool> CandidatePool::evaluated(const std::vector<Observation>& history) const {
   std::vector<bool> done(configs_.size(), false);
-  for (const auto& o : history)
+  evaluated_keys_.clear();
+  for (const auto& o : history) {
     if (long i = find(o.config); i >= 0) done[i] = true;
+    evaluated_keys_.insert(space_.iso_key(o.config));
+  }
   if (prior_) update_prior_trust(history);
   return done;
 }
@@ -129,6 +132,14 @@ std::vector<long> CandidatePool::unevaluated_neighbours(const std::vector<bool>&
 
 std::optional<Arch> CandidatePool::random_unevaluated_neighbour(const std::vector<bool>& done,
                                                                 const Arch& config, Rng& rng) const {
+  if (pool_is_sampled(space_)) {
+    // A drawn pool holds few of a configuration's neighbours: take them from the space.
+    std::vector<Arch> left;
+    for (Arch& neighbour : space_.neighbours(config))
+      if (!evaluated_keys_.count(space_.iso_key(neighbour))) left.push_back(std::move(neighbour));
+    if (left.empty()) return std::nullopt;
+    return left[rng.uniform_int(left.size())];
+  }
   // One entry per edit (not per isomorphism class), so that every edit is equally likely.
   const std::vector<long> edits = unevaluated_edits(done, config);
   if (edits.empty()) return std::nullopt;

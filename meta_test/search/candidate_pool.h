@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "basics/error.h"
@@ -37,6 +38,9 @@ struct Observation {
   ObjectiveVector objectives =
       {};  // multi-objective searches: every objective, maximized (meta_test/multi_objective/pareto.h)
   bool pending = false;  // still being evaluated (parallel search; then ok is false): taken, not yet known
+  // A successful trial's slack on each measured constraint (bound - value for <=, value - bound for >=; NaN
+  // when not measured), feasible or not: what the feasibility model learns from. Empty otherwise.
+  std::vector<double> constraint_slacks = {};
 };
 
 // The configurations a search may propose: every one of a space small enough to enumerate (de-duplicated by
@@ -95,6 +99,9 @@ class CandidatePool {
   std::optional<Arch> unevaluated_prior_default(const std::vector<bool>& done) const;
   // Pool indices of the unevaluated configurations one edit (one choice) away from `config`, ascending.
   std::vector<long> unevaluated_neighbours(const std::vector<bool>& done, const Arch& config) const;
+  // One unevaluated configuration one edit from `config`, uniformly over edits; where the pool is drawn from
+  // a space too large to enumerate, over the space's neighbours (not only the pool's), unevaluated by the
+  // history last passed to evaluated().
   std::optional<Arch> random_unevaluated_neighbour(const std::vector<bool>& done, const Arch& config,
                                                    Rng& rng) const;
   // Where a model-based method maximizes its acquisition: the unevaluated neighbours of the `parents` best
@@ -129,7 +136,8 @@ class CandidatePool {
   std::vector<double> log_prior_;
   long default_row_ = -1;
   void update_prior_trust(const std::vector<Observation>& history) const;
-  mutable double prior_trust_ = 1;  // of the history last passed to evaluated()
+  mutable double prior_trust_ = 1;                          // of the history last passed to evaluated()
+  mutable std::unordered_set<std::string> evaluated_keys_;  // the iso keys of that history
 };
 
 }  // namespace tnas

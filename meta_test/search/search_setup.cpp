@@ -177,6 +177,13 @@ SearchSetup set_up(const SearchSettings& settings, const std::function<void(cons
   if (!u.constraints.empty()) {
     u.config["constraints"] = nlohmann::json::array();
     for (const Constraint& c : u.constraints) u.config["constraints"].push_back(c.text());
+    const bool measured = std::any_of(u.constraints.begin(), u.constraints.end(),
+                                      [](const Constraint& c) { return !c.known_in_advance(); });
+    if (measured)
+      u.config["feasibility_model"] =
+          settings.method_settings.proposal.feasibility_model
+              ? "bowl, gp, tnas with EI: P(feasible) from a WL-kernel GP per measured constraint"
+              : "off";
   }
   if (!u.multi_fidelity && settings.method_settings.multi_fidelity.max_epochs > 0)
     u.config["fidelity_epochs"] = settings.method_settings.multi_fidelity.max_epochs;
@@ -296,6 +303,8 @@ Observation observation(const SearchSetup& setup, const nlohmann::json& t) {
   if (setup.multi_objective())
     if (const auto values = objective_values(setup.objectives, t, *setup.space))
       o.objectives = to_maximized(setup.objectives, *values);
+  if (t.at("ok").get<bool>())
+    o.constraint_slacks = measured_constraint_slacks(setup.constraints, t, *setup.space);
   return o;
 }
 

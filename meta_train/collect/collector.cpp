@@ -15,9 +15,11 @@
 #include "basics/memory_scope.h"
 #include "basics/output_lock.h"
 #include "basics/rng.h"
+#include "basics/stable_hash.h"
 #include "datasets/images/dataset_spec.h"
 #include "datasets/images/subtask_sampler.h"
 #include "datasets/meta/meta_dataset.h"
+#include "graphs/spaces/joint/joint_space.h"
 #include "graphs/spaces/nb201/nb201_space.h"
 #include "graphs/spaces/search_space_factory.h"
 #include "models/runtime/runtime.h"
@@ -220,6 +222,14 @@ void record_result(MetaDataset& md, int32_t source_id, const PlannedTask& pt, co
   md.results.push_back(res);
 }
 
+// What a result's training seed derives from besides the task's: the configuration's dense id (nb201, jahs:
+// as for every result collected so far), or for a joint space, whose conditional configurations have no
+// dense ids, a stable hash of its canonical text.
+uint64_t configuration_key(const SearchSpace& space, const Arch& config) {
+  if (dynamic_cast<const JointSpace*>(&space)) return stable_hash(space.format(config));
+  return static_cast<uint64_t>(space.id(config));
+}
+
 }  // namespace
 
 int run_collection(const CollectOptions& options, const std::function<void(const std::string&)>& progress) {
@@ -262,7 +272,7 @@ int run_collection(const CollectOptions& options, const std::function<void(const
     const Arch config = space->parse(pt.archs[a]);
     const ConfiguredTraining trainee =
         configure_training(*space, config, options.preset);  // jahs: its hyperparameters
-    train.seed = pt.seed ^ (static_cast<uint64_t>(space->id(config)) * 0x9E3779B97F4A7C15ULL);
+    train.seed = pt.seed ^ (configuration_key(*space, config) * 0x9E3779B97F4A7C15ULL);
     const TrainResult r = train_and_evaluate(
         trainee.cell, evaluation_data_from_subtask(source, task, trainee.preset), trainee.preset, train);
     record_result(md, source_id, pt, task,

@@ -16,7 +16,7 @@
 #include "models/trainer/cuda_graph_step.h"
 #include "models/trainer/image_tensors.h"
 #include "models/trainer/nb201_network_module.h"
-#include "models/trainer/nesterov_sgd.h"
+#include "models/trainer/step_optimizer.h"
 #include "models/trainer/training_state.h"
 #include "models/trainer/trivial_augment.h"
 
@@ -281,14 +281,14 @@ class SeedTraining {
     net_ = Nb201Network(cell, config);
     net_->to(precision.device);
     if (precision.channels_last) to_channels_last(net_);
-    opt_ = std::make_unique<NesterovSgd>(net_->parameters(), preset.momentum, preset.weight_decay,
-                                         precision.device);
+    opt_ = make_step_optimizer(preset, net_->parameters(), precision.device);
     eager_ = [this](const torch::Tensor& x, const torch::Tensor& y) {
       opt_->zero_grad();
       torch::Tensor loss;
       {
         AutocastScope autocast(precision_.autocast, precision_.device.type());
-        loss = torch::cross_entropy_loss(net_->forward(x), y);
+        loss = torch::cross_entropy_loss(net_->forward(x), y, {}, at::Reduction::Mean, -100,
+                                         preset_.label_smoothing);
       }
       loss.backward();
       opt_->step();
@@ -368,7 +368,7 @@ class SeedTraining {
   Precision precision_;
   ProxyPreset preset_;
   Nb201Network net_{nullptr};
-  std::unique_ptr<NesterovSgd> opt_;
+  std::unique_ptr<StepOptimizer> opt_;
   TrainStepFunction eager_;
   std::unique_ptr<CudaGraphStep> graphed_;
   double last_loss_ = 0;

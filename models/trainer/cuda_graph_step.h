@@ -14,7 +14,7 @@ using TrainStepFunction = std::function<torch::Tensor(const torch::Tensor& x, co
 
 class CudaGraphStep {
  public:
-  // `step` must read its learning rate from a device tensor (NesterovSgd), not a host constant.
+  // `step` must read its learning rate from a device tensor (StepOptimizer), not a host constant.
   explicit CudaGraphStep(TrainStepFunction step);
   ~CudaGraphStep();
   // True when this build can capture CUDA graphs.

@@ -121,6 +121,30 @@ std::vector<std::string> preset_names() {
   return names;
 }
 
+template <>
+const EnumNames<OptimizerKind>& enum_names<OptimizerKind>() {
+  static const EnumNames<OptimizerKind> names = {
+      {OptimizerKind::kSgd, "sgd"}, {OptimizerKind::kAdam, "adam"}, {OptimizerKind::kAdamW, "adamw"}};
+  return names;
+}
+
+namespace {
+
+// SGD's text is the one every earlier record holds, so their protocols read the same.
+std::string optimizer_description(OptimizerKind optimizer) {
+  switch (optimizer) {
+    case OptimizerKind::kSgd:
+      return "SGD Nesterov, cosine decay to 0 per step, cross-entropy";
+    case OptimizerKind::kAdam:
+      return "Adam (beta 0.9, 0.999), cosine decay to 0 per step, cross-entropy";
+    case OptimizerKind::kAdamW:
+      return "AdamW (beta 0.9, 0.999), cosine decay to 0 per step, cross-entropy";
+  }
+  return "?";
+}
+
+}  // namespace
+
 nlohmann::json to_json(const ProxyPreset& preset) {
   nlohmann::json j = {{"name", preset.name},
                       {"channels", preset.channels},
@@ -137,11 +161,12 @@ nlohmann::json to_json(const ProxyPreset& preset) {
                       {"weight_decay", preset.weight_decay},
                       {"seeds", preset.seeds},
                       {"augment", enum_name(preset.augment)},
-                      {"optimizer", "SGD Nesterov, cosine decay to 0 per step, cross-entropy"}};
+                      {"optimizer", optimizer_description(preset.optimizer)}};
   // Recorded only when set, so that the protocols of existing meta-datasets and run directories read the
   // same.
   if (preset.trivial_augment) j["trivial_augment"] = true;
   if (preset.activation != Activation::kReLU) j["activation"] = activation_name(preset.activation);
+  if (preset.label_smoothing != 0) j["label_smoothing"] = preset.label_smoothing;
   return j;
 }
 

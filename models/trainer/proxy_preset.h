@@ -17,6 +17,13 @@ enum class CropAugment { kNone, kCrop, kCropFlip };  // none, crop, crop+flip
 template <>
 const EnumNames<CropAugment>& enum_names<CropAugment>();
 
+// The optimizer of the training steps; each follows the preset's cosine-decayed learning rate and applies its
+// weight decay: sgd (Nesterov momentum, decay added to the gradient), adam (beta 0.9 / 0.999, decay added to
+// the gradient, as torch.optim.Adam), adamw (decoupled decay, as torch.optim.AdamW).
+enum class OptimizerKind { kSgd, kAdam, kAdamW };  // sgd, adam, adamw
+template <>
+const EnumNames<OptimizerKind>& enum_names<OptimizerKind>();
+
 struct ProxyPreset {
   std::string name;
   int channels = 16;        // C
@@ -28,13 +35,15 @@ struct ProxyPreset {
   int images_per_class = 0;       // train + valid images drawn per class (0 = all)
   int test_images_per_class = 0;  // test images per class (0 = all)
   double valid_fraction = 0.2;    // of the drawn images, held out for validation
-  double learning_rate = 0.1;     // SGD Nesterov, cosine decay to 0
-  double momentum = 0.9;
+  OptimizerKind optimizer = OptimizerKind::kSgd;
+  double learning_rate = 0.1;  // cosine decay to 0
+  double momentum = 0.9;       // SGD's
   double weight_decay = 5e-4;
   int seeds = 1;  // training runs averaged per evaluation
   CropAugment augment = CropAugment::kCropFlip;
   bool trivial_augment = false;  // and TrivialAugment after it (models/trainer/trivial_augment.h; JAHS)
   Activation activation = Activation::kReLU;  // of the network (JAHS)
+  double label_smoothing = 0;                 // of the cross-entropy loss (0: none)
 
   Nb201MacroConfig network(int num_classes) const;
   int epochs_for(int source_channels) const { return source_channels == 1 ? grayscale_epochs : epochs; }

@@ -45,7 +45,7 @@ void save_training_state(const std::string& path, const std::string& fingerprint
     const auto tensors = state_tensors(*seeds[s].net);
     for (size_t i = 0; i < tensors.size(); ++i)
       archive.write(p + "t" + std::to_string(i), tensors[i].detach().to(torch::kCPU));
-    const auto& momentum = seeds[s].optimizer->momentum_buffers();
+    const auto& momentum = seeds[s].optimizer->state_buffers();
     for (size_t i = 0; i < momentum.size(); ++i)
       archive.write(p + "m" + std::to_string(i), momentum[i].to(torch::kCPU));
     archive.write(p + "rng", text_tensor(seeds[s].rng->state()));
@@ -77,7 +77,7 @@ int load_training_state(const std::string& path, const std::string& fingerprint,
     auto tensors = state_tensors(*seeds[s].net);
     for (size_t i = 0; i < tensors.size(); ++i)
       tensors[i].copy_(read(archive, p + "t" + std::to_string(i), path));
-    auto& momentum = seeds[s].optimizer->momentum_buffers();
+    auto& momentum = seeds[s].optimizer->state_buffers();
     for (size_t i = 0; i < momentum.size(); ++i)
       momentum[i].copy_(read(archive, p + "m" + std::to_string(i), path));
     if (!seeds[s].rng->set_state(tensor_text(read(archive, p + "rng", path))))

@@ -1,9 +1,9 @@
 #pragma once
 // Internal (torch): what a training run must keep to continue exactly where it stopped: per seed the
-// network's parameters and buffers, the optimizer's momentum, the random stream (crops, flips,
-// TrivialAugment, the shuffles) and the last epoch's loss; and the epoch it reached. A fingerprint of the
-// run's settings guards against continuing another run's state. Written atomically (temporary file, fsync,
-// rename).
+// network's parameters and buffers, the optimizer's state (momentum, moments), the random stream (crops,
+// flips, TrivialAugment, the shuffles) and the last epoch's loss; and the epoch it reached. A fingerprint of
+// the run's settings guards against continuing another run's state. Written atomically (temporary file,
+// fsync, rename).
 #include <torch/torch.h>
 
 #include <string>
@@ -11,14 +11,14 @@
 
 #include "basics/rng.h"
 #include "models/trainer/nb201_network_module.h"
-#include "models/trainer/nesterov_sgd.h"
+#include "models/trainer/step_optimizer.h"
 
 namespace tnas {
 
 // One seed's live training objects, borrowed.
 struct SeedRun {
   Nb201Network* net = nullptr;
-  NesterovSgd* optimizer = nullptr;
+  StepOptimizer* optimizer = nullptr;
   Rng* rng = nullptr;
   double last_epoch_loss = 0;
 };
