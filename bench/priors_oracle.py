@@ -59,7 +59,7 @@ def main():
     curves = "bench/oracles/fashion-mnist-tiny-curves.csv"
     oracles = {
         "NB201 CIFAR-10": (["--objective", f"table:{oracle.table_path}", "--dataset", f"cifar10:{oracle.images}"],
-                           oracle.accuracy, 16, ["random", "evolution", "local", "bowl", "tnas"]),
+                           oracle.accuracy, 16, ["random", "evolution", "local", "bowl", "bananas", "tnas"]),
         "Fashion-MNIST curves": (["--objective", f"table-curves:{curves}", "--max-fidelity", "27", "--dataset",
                                   "fashion-mnist"], curves_table(curves), 3,
                                  ["random", "evolution", "local", "bowl", "hyperband"]),

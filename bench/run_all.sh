@@ -8,7 +8,7 @@
 # --only reruns the named steps at full size and rewrites RESULTS.md with the other steps' last results,
 # each section dated by its own run. --jobs N runs N steps at once (their timings then share the cores). Steps: data_loading bo_step bo_step_python ask_tell_overhead evaluator_speed
 # proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration constraints_oracle
-# zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real
+# zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies default_rebuild protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real
 # parallel_search_oracle parallel_search_real (this one measures wall-clock time: run it with --jobs 1) dashboard_load priors_oracle objectives_real joint_space_real.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -88,6 +88,7 @@ if [ $quick = 1 ]; then
       step proxies_within_subtask "$b/proxies_within_subtask" --meta checkpoints/transfer-meta-data/imagenet16-fast.shard0.h5 "${transfer_sources[@]}" --tasks 2 --threads 1 --out "$out"
       step fit_ranking bench/fit_ranking.sh --quick --out "$out"
       step fit_ranking_proxies bench/fit_ranking.sh --study proxies --quick --out "$out"
+      step default_rebuild bench/default_rebuild.sh --quick --out "$out"
     else
       log "downsampled-ImageNet images absent ($TNAS_SHARED_DATA/imagenet/imagenet16): proxies_within_subtask and fit_ranking (both studies) skipped"
     fi
@@ -154,6 +155,7 @@ full_step() {
     ask_tell_overhead) step ask_tell_overhead env PYTHONPATH="$build/python" /usr/bin/python3 bench/ask_tell_overhead.py --seeds 5 --budget 30 --out "$out" ;;
     fit_ranking) step fit_ranking bench/fit_ranking.sh --seeds 5 --out "$out" ;;
     fit_ranking_proxies) step fit_ranking_proxies bench/fit_ranking.sh --study proxies --seeds 3 --jobs 1 --out "$out" ;;
+    default_rebuild) step default_rebuild bench/default_rebuild.sh --fits 3 --seeds 20 --budget 30 --out "$out" ;;
     protocol_transfer) step protocol_transfer bench/protocol_transfer.sh --seeds 3 --out "$out" ;;
     protocol_conditioning) step protocol_conditioning bench/protocol_conditioning.sh --seeds 3 --out "$out" ;;
     jahs_surrogate_quality) step jahs_surrogate_quality bench/jahs_surrogate_quality.sh --out "$out" ;;
@@ -177,7 +179,7 @@ full_step() {
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
   esac
 }
-all_steps="data_loading bo_step tnas_step bo_step_python ask_tell_overhead evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration constraints_oracle zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real dashboard_load priors_oracle objectives_real joint_space_real"
+all_steps="data_loading bo_step tnas_step bo_step_python ask_tell_overhead evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration constraints_oracle zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies default_rebuild protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real dashboard_load priors_oracle objectives_real joint_space_real"
 steps=${only//,/ }
 steps=${steps:-$all_steps}
 for s in $steps; do [[ " $all_steps " == *" $s "* ]] || { echo "run_all: unknown step '$s' (steps: $all_steps)" >&2; exit 2; }; done

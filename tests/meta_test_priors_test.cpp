@@ -240,5 +240,37 @@ TEST(PriorSearch, RandomDrawsFollowTheBelief) {
   EXPECT_LT(bad, none - 0.3);   // the prior's draws 0.6
 }
 
+// BANANAS weighs the improvement of its Thompson draws by the prior (piBO): on a table that rewards 3x3
+// convolutions and is indifferent to the other operations, a belief in convolutions and skip connections
+// (which the observations bear out, so it keeps its weight) leaves fewer edges that are neither in its
+// proposals after the warm start than no belief does.
+TEST(PriorSearch, BananasWeighsItsThompsonDrawsByTheBelief) {
+  const auto dir = test::scratch_dir("prior_bananas");
+  const std::string table = test::synthetic_table(dir);
+  std::string belief;
+  for (const char* edge : {"1<-0", "2<-0", "2<-1", "3<-0", "3<-1", "3<-2"})
+    belief += std::string("choice ") + edge + " nor_conv_3x3=0.45 skip_connect=0.45\n";
+  const auto disbelieved_edges_after_warm_start = [&](const std::string& name, bool prior) {
+    int edges = 0;
+    for (int seed = 0; seed < 3; ++seed) {
+      SearchSettings s = table_search("bananas", table, (dir / (name + std::to_string(seed))).string());
+      s.seed = static_cast<uint64_t>(seed);
+      if (prior) s.prior = write_prior(name, belief), s.prior_strength = 20;
+      run_search(s, [](const std::string&) {});
+      const auto trials = test::read_trials(s.out);
+      for (size_t t = 10; t < trials.size(); ++t) {
+        const Nb201Cell cell = Nb201Cell::parse(trials[t].at("arch").get<std::string>());
+        for (Nb201Op op : cell.ops()) edges += op != Nb201Op::kConv3x3 && op != Nb201Op::kSkipConnect;
+      }
+    }
+    return edges;
+  };
+  const int without = disbelieved_edges_after_warm_start("plain", false),
+            with = disbelieved_edges_after_warm_start("belief", true);
+  EXPECT_LT(with, without - 5)
+      << "none, 1x1 convolution or pooling edges in trials 11-20 of 3 seeds: with the "
+      << "prior " << with << ", without " << without;
+}
+
 }  // namespace
 }  // namespace tnas

@@ -185,6 +185,16 @@ class BananasSearch final : public SearchMethod {
     return x;
   }
 
+  // What the argmax compares: the Thompson draw itself without a user prior; with one (piBO), the log of the
+  // draw's improvement over the incumbent plus the prior's decaying log weight, so that among improving draws
+  // the believed configurations are preferred; draws that do not improve rank below every improving one, by
+  // their value.
+  double prior_weighted(double draw, double incumbent, long row, size_t observations) const {
+    if (!pool_.has_prior()) return draw;
+    if (draw <= incumbent) return -1e6 + draw;
+    return std::log(draw - incumbent) + pool_.prior_log_weight(row, observations);
+  }
+
   Arch acquire(const std::vector<Observation>& history, const std::vector<bool>& done,
                const std::vector<long>& rows, const std::vector<double>& ys, Rng& rng) {
     const std::vector<long> candidates = pool_.acquisition_candidates(history, done, true, kMutationParents);
@@ -202,10 +212,12 @@ class BananasSearch final : public SearchMethod {
         ((predictions.rowwise() - mean).array().square().colwise().sum() / (kEnsembleSize - 1)).sqrt();
     long pick = -1;
     double pick_value = -1e300;
+    const double incumbent = y.maxCoeff();
     for (size_t c = 0; c < candidates.size(); ++c) {
       const double draw =
           mean(static_cast<Eigen::Index>(c)) + spread(static_cast<Eigen::Index>(c)) * rng.normal();
-      if (draw > pick_value) pick_value = draw, pick = candidates[c];
+      if (prior_weighted(draw, incumbent, candidates[c], rows.size()) > pick_value)
+        pick_value = prior_weighted(draw, incumbent, candidates[c], rows.size()), pick = candidates[c];
     }
     last_note = "thompson draw " + std::to_string(pick_value).substr(0, 6) + " over " +
                 std::to_string(candidates.size()) + " mutations";

@@ -8,6 +8,7 @@
 // exact objectives at their values. Candidates: the unevaluated one-choice neighbours of every front member
 // (every unevaluated configuration once those are exhausted). The first warm_start proposals are tnas's own
 // (the surrogate's zero-shot best configurations).
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <set>
@@ -84,14 +85,17 @@ class TnasMoSearch final : public SearchMethod {
       model_->predict(as_accuracy(history, modelled_[m]), candidates, rng, mean[m], sd[m]);
     const double base = hypervolume(front_points, reference_);
     long pick = -1;
-    double best = -1;
+    double best = -1, pick_value = -1e300;
     for (size_t c = 0; c < candidates.size(); ++c) {
       std::vector<double> mu(modelled_.size()), sigma(modelled_.size());
       for (size_t m = 0; m < modelled_.size(); ++m) mu[m] = mean[m][c], sigma[m] = sd[m][c];
       const double e = expected_improvement(
           front_points, base, exact_objectives(pool_.configs()[static_cast<size_t>(candidates[c])]), mu,
           sigma);
-      if (e > best) best = e, pick = candidates[c];
+      // piBO with a user prior: log EHVI plus the prior's decaying log weight; without one, EHVI itself.
+      const double value =
+          pool_.has_prior() ? std::log(std::max(e, 1e-300)) + pool_.prior_log_weight(candidates[c], ok) : e;
+      if (value > pick_value) pick_value = value, best = e, pick = candidates[c];
     }
     last_note = "EHVI " + std::to_string(best);
     last_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -19,8 +19,9 @@
 // How the methods use it: random draws (random search, every warm start and restart, the initial population
 // of evolution and NSGA-II, Hyperband's and BOHB's new configurations) come from the prior with probability
 // strength / (strength + n) after n observations, else uniformly (PriorBand's mixture of prior and uniform
-// samples, decaying as evidence comes in), and the default is drawn first; the single-objective BO methods
-// (tnas, gp, bowl and bohb's model) weight their acquisition by pi(x)^(strength / n) (piBO); tnas's warm
+// samples, decaying as evidence comes in), and the default is drawn first; the BO methods (tnas, gp, bowl,
+// bohb's model, tnas-mo's EHVI, parego through its model, BANANAS on its Thompson draw's improvement) weight
+// their acquisition by pi(x)^(strength / n) (piBO); tnas's warm
 // start takes, in turn, the best by the surrogate's zero-shot prediction plus the same weight and the best by
 // the prediction alone. After 5 successful observations the strength is scaled by how far they bear the prior
 // out (the Spearman correlation of their log prior with their accuracy, 0 when negative:
