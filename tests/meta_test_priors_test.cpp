@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "basics/error.h"
+#include "graphs/spaces/grammar/grammar_space.h"
 #include "graphs/spaces/jahs/jahs_space.h"
 #include "graphs/spaces/nb201/nb201_space.h"
 #include "meta_test/priors/configuration_prior.h"
@@ -87,6 +88,28 @@ TEST(ConfigurationPrior, ChoiceLinesAndNumericDistributions) {
   EXPECT_NEAR(p[8][1] / p[8][2], std::exp(-0.5 * (1.0 / 36) / 0.25), 1e-9);
   // trivial_augment, categorical, low: 2 against 1.
   EXPECT_NEAR(p[9][1], 2.0 / 3, 1e-12);
+}
+
+// A grammar space's prior is per production: each nonterminal's alternatives (written without spaces), the
+// density the product over the derivation's nodes; a default believes the alternatives its derivation takes.
+TEST(ConfigurationPrior, AGrammarsPriorIsPerProduction) {
+  const GrammarSpace space(
+      "g", Grammar::parse("S ::= Seq(A, A)\nA ::= conv | pool | B\nB ::= skip | zero\n", "g"));
+  const ConfigurationPrior listed(write_prior("grammar", "choice A conv=0.5 pool=0.3\nchoice B skip=0.9\n"),
+                                  space, 3);
+  EXPECT_NEAR(listed.log_density(space.parse("Seq(conv, skip)")), std::log(0.5) + std::log(0.2 * 0.9), 1e-12);
+  EXPECT_NEAR(listed.log_density(space.parse("Seq(zero, pool)")), std::log(0.2 * 0.1) + std::log(0.3), 1e-12);
+  // Medium confidence: score 4 against 1 for each other alternative, averaged over the default's two A nodes.
+  const ConfigurationPrior around(write_prior("grammar_default", "default Seq(conv, pool)\n"), space, 3);
+  EXPECT_NEAR(around.log_density(space.parse("Seq(pool, zero)")),
+              std::log(5.0 / 12) + std::log(2.0 / 12) + std::log(0.5), 1e-12);
+  EXPECT_NEAR(around.describe(space).at("choices").at("A").at("B").get<double>(), 2.0 / 12, 1e-12);
+  EXPECT_EQ(error_of("choice A Seq(A,A)=0.5\n", space), ":1: A has no value 'Seq(A,A)' (conv, pool, B)");
+  EXPECT_EQ(error_of("choice S Seq(A,A)=1\n", space), "no error");
+  const GrammarSpace hierarchical(
+      "hnb201", Grammar::parse(shipped_grammar("hierarchical_nb201"), "hierarchical_nb201"));
+  EXPECT_EQ(error_of("choice D2 Sequential3(D1,D1,D0)=0.5\nchoice OP CONVBLOCK=0.7\n", hierarchical),
+            "no error");
 }
 
 TEST(ConfigurationPrior, BadFilesAreErrorsNamingFileAndLine) {

@@ -1,5 +1,6 @@
 #include "meta_test/priors/configuration_prior.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -7,6 +8,7 @@
 #include <sstream>
 
 #include "basics/error.h"
+#include "graphs/spaces/grammar/grammar_space.h"
 
 namespace tnas {
 
@@ -145,6 +147,38 @@ std::vector<std::string> words_of(const std::string& line) {
   return words;
 }
 
+// A grammar's choices: one per nonterminal, its values the alternatives as written without spaces
+// ("Sequential3(D1,D1,D0)", "zero", a unit production's nonterminal "CONVBLOCK").
+std::vector<SearchSpace::ChoiceInfo> production_choices(const Grammar& grammar) {
+  std::vector<SearchSpace::ChoiceInfo> choices;
+  for (const GrammarProduction& production : grammar.productions()) {
+    SearchSpace::ChoiceInfo choice{production.name, {}, false};
+    for (const GrammarAlternative& alternative : production.alternatives) {
+      if (alternative.unit >= 0) {
+        choice.values.push_back(grammar.productions()[static_cast<size_t>(alternative.unit)].name);
+        continue;
+      }
+      std::string text = alternative.terminal;
+      for (size_t a = 0; a < alternative.arguments.size(); ++a) {
+        const GrammarArgument& argument = alternative.arguments[a];
+        text +=
+            (a == 0 ? "(" : ",") +
+            (argument.nonterminal >= 0 ? grammar.productions()[static_cast<size_t>(argument.nonterminal)].name
+                                       : argument.terminal);
+      }
+      choice.values.push_back(alternative.arguments.empty() ? text : text + ")");
+    }
+    choices.push_back(std::move(choice));
+  }
+  return choices;
+}
+
+// Every (nonterminal, alternative) node of a derivation, in pre-order.
+void derivation_nodes(const Derivation& node, std::vector<std::pair<int, int>>& nodes) {
+  nodes.emplace_back(node.nonterminal, node.alternative);
+  for (const Derivation& child : node.children) derivation_nodes(child, nodes);
+}
+
 }  // namespace
 
 ConfigurationPrior::ConfigurationPrior(const std::string& path, const SearchSpace& space, double strength)
@@ -152,8 +186,9 @@ ConfigurationPrior::ConfigurationPrior(const std::string& path, const SearchSpac
   std::ifstream in(path);
   if (!in) throw Error(path + ": cannot be read (--prior)");
   if (!(strength > 0)) throw Error("--prior-strength must be > 0");
+  grammar_space_ = dynamic_cast<const GrammarSpace*>(&space);
   try {
-    choices_ = space.choice_infos();
+    choices_ = grammar_space_ ? production_choices(grammar_space_->grammar()) : space.choice_infos();
   } catch (const Error& e) {
     throw Error(path + ": " + e.what() + " (a prior needs the space's list of choices)");
   }
@@ -169,9 +204,12 @@ ConfigurationPrior::ConfigurationPrior(const std::string& path, const SearchSpac
     if (words.empty()) continue;
     if (words[0] == "default") {
       if (default_) throw Error(where + "a second default");
-      if (words.size() != 2) throw Error(where + "expected 'default CONFIGURATION' (one word)");
+      // The rest of the line: a grammar's derivation is written with spaces.
+      const size_t start = line.find_first_not_of(" \t", line.find("default") + 7);
+      const size_t end = line.find_last_not_of(" \t\r");
+      if (start == std::string::npos) throw Error(where + "expected 'default CONFIGURATION'");
       try {
-        default_ = space.parse(words[1]);
+        default_ = space.parse(line.substr(start, end - start + 1));
       } catch (const Error& e) {
         throw Error(where + e.what());
       }
@@ -204,18 +242,44 @@ ConfigurationPrior::ConfigurationPrior(const std::string& path, const SearchSpac
   }
   if (confidence_given && !default_) throw Error(path + ": a confidence without a default");
   if (!default_ && named.empty()) throw Error(path + ": states no belief (no default and no choice line)");
+  // The default's value of each choice: one per choice, or for a grammar every alternative its derivation
+  // takes at that nonterminal (the belief is then their average).
+  std::vector<std::vector<int>> default_values(choices_.size());
+  if (default_ && grammar_space_) {
+    std::vector<std::pair<int, int>> nodes;
+    derivation_nodes(grammar_space_->decode(*default_), nodes);
+    for (const auto& [nonterminal, alternative] : nodes)
+      default_values[static_cast<size_t>(nonterminal)].push_back(alternative);
+  } else if (default_) {
+    for (size_t c = 0; c < choices_.size(); ++c) default_values[c] = {default_->choices.at(c)};
+  }
   for (size_t c = 0; c < choices_.size(); ++c) {
-    if (named.count(c))
-      probabilities_.push_back(named[c]);
-    else if (default_)
-      probabilities_.push_back(around_default(choices_[c], default_->choices.at(c), confidence_));
-    else
-      probabilities_.push_back(
-          std::vector<double>(choices_[c].values.size(), 1.0 / choices_[c].values.size()));
+    std::vector<double> probabilities(choices_[c].values.size(),
+                                      1.0 / static_cast<double>(choices_[c].values.size()));
+    if (named.count(c)) {
+      probabilities = named[c];
+    } else if (!default_values[c].empty()) {
+      std::fill(probabilities.begin(), probabilities.end(), 0.0);
+      for (int value : default_values[c]) {
+        const std::vector<double> around = around_default(choices_[c], value, confidence_);
+        for (size_t v = 0; v < around.size(); ++v)
+          probabilities[v] += around[v] / static_cast<double>(default_values[c].size());
+      }
+    }
+    probabilities_.push_back(std::move(probabilities));
   }
 }
 
 double ConfigurationPrior::log_density(const Arch& config) const {
+  if (grammar_space_) {  // every production the derivation applies
+    std::vector<std::pair<int, int>> nodes;
+    derivation_nodes(grammar_space_->decode(config), nodes);
+    double sum = 0;
+    for (const auto& [nonterminal, alternative] : nodes)
+      sum +=
+          std::log(probabilities_.at(static_cast<size_t>(nonterminal)).at(static_cast<size_t>(alternative)));
+    return sum;
+  }
   if (config.choices.size() != probabilities_.size())
     throw Error(path_ + ": a configuration with " + std::to_string(config.choices.size()) +
                 " choices, the prior has " + std::to_string(probabilities_.size()));

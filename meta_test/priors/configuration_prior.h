@@ -1,8 +1,12 @@
 #pragma once
 // A user's belief about where good configurations are (`meta_test search --prior FILE`; issue 30 item 1,
 // after piBO, Hvarfner et al. 2022, and PriorBand, Mallik et al. 2023): one independent distribution per
-// choice of the space (an NB201 edge's op, a JAHS hyperparameter), so that
-//   pi(config) = prod_choices p_choice(value).
+// choice of the space (an NB201 edge's op, a JAHS or joint space's hyperparameter), so that
+//   pi(config) = prod_choices p_choice(value);
+// for a grammar space (hnb201, grammar:FILE) the choices are its nonterminals, their values the alternatives
+// written without spaces (`choice OP zero=0.1 CONVBLOCK=0.6`, `choice D2 Sequential3(D1,D1,D0)=0.5`), and
+// pi(derivation) = the product over its nodes of p_nonterminal(alternative); a default believes, at each
+// nonterminal, the alternatives its derivation takes there (their average).
 // The file, one statement per line ('#' starts a comment):
 //   default CONFIG                  a configuration the user believes in (the space's text form)
 //   confidence low|medium|high      how much (default medium): the default's value gets, per choice,
@@ -37,6 +41,8 @@
 
 namespace tnas {
 
+class GrammarSpace;
+
 enum class PriorConfidence { kLow, kMedium, kHigh };  // low, medium, high
 template <>
 const EnumNames<PriorConfidence>& enum_names<PriorConfidence>();
@@ -60,6 +66,7 @@ class ConfigurationPrior {
 
  private:
   std::string path_;
+  const GrammarSpace* grammar_space_ = nullptr;  // a grammar's choices are its productions, taken per node
   std::vector<SearchSpace::ChoiceInfo> choices_;
   std::vector<std::vector<double>> probabilities_;
   std::optional<Arch> default_;
