@@ -23,18 +23,11 @@ while [ $# -gt 0 ]; do
 done
 here=$(cd "$(dirname "$0")" && pwd)
 build=${TNAS_BUILD_DIR:-build}
-shared=${TNAS_SHARED_DATA:-$(cd .. && pwd)/shared/data}
-table=$shared/nb201/cifar10_test_acc_200ep.csv
-images=$shared/cifar10/train_500pc.bin
-for f in "$table" "$images" "$shared/imagenet/imagenet16" "$shared/imagenet/imagenet32"; do
-  [ -e "$f" ] || { echo "default_rebuild.sh: needs $f" >&2; exit 2; }
-done
+source "$here/fit_and_rank.sh"
+fit_data default_rebuild.sh
 work=$out/default_rebuild
 mkdir -p "$work"
 meta=checkpoints/transfer-meta-data/transfer.meta.h5
-sources=(--source "imagenet16=imagenet16:$shared/imagenet/imagenet16?classes=121-1000"
-  --source "imagenet32=imagenet32:$shared/imagenet/imagenet32?classes=121-1000")
-source "$here/fit_and_rank.sh"
 fit_one() {  # VARIANT(unused) SEED
   fit_and_rank "$work/seed$2" "$meta" "$epochs" "$2" "cifar10:$images" "${sources[@]}" \
     $([ $quick = 1 ] && echo --featurizer-epochs 1) --rank-loss 1 --select-by within

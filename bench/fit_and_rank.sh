@@ -1,4 +1,19 @@
-# Sourced by the benchmarks that compare fits (fit_ranking.sh, protocol_transfer.sh); needs $build.
+# Sourced by the benchmarks that compare fits (fit_ranking.sh, protocol_transfer.sh, default_rebuild.sh); needs
+# $build.
+
+# fit_data PROGRAM: the reference data those fits read — the NB201 CIFAR-10 table and the CIFAR-10 subset (the
+# zero-shot ranking), the downsampled-ImageNet images of the transfer meta-data's sources — as $table, $images
+# and the array sources (fit's --source options); exits naming what is missing.
+fit_data() {
+  shared=${TNAS_SHARED_DATA:-$(cd .. && pwd)/shared/data}
+  table=$shared/nb201/cifar10_test_acc_200ep.csv
+  images=$shared/cifar10/train_500pc.bin
+  for f in "$table" "$images" "$shared/imagenet/imagenet16" "$shared/imagenet/imagenet32"; do
+    [ -e "$f" ] || { echo "$1: needs $f" >&2; exit 2; }
+  done
+  sources=(--source "imagenet16=imagenet16:$shared/imagenet/imagenet16?classes=121-1000"
+    --source "imagenet32=imagenet32:$shared/imagenet/imagenet32?classes=121-1000")
+}
 # fit_and_rank DIR META EPOCHS SEED IMAGES_SPEC [FIT OPTIONS...]: `meta_train fit` into DIR (one thread,
 # --arch-hidden 128 as the default checkpoint), resumed when killed and skipped when complete, then the
 # checkpoint's zero-shot ranking of every cell on IMAGES_SPEC into DIR.rank.tsv (one thread too: two threads

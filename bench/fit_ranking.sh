@@ -27,12 +27,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 build=${TNAS_BUILD_DIR:-build}
-shared=${TNAS_SHARED_DATA:-$(cd .. && pwd)/shared/data}
-table=$shared/nb201/cifar10_test_acc_200ep.csv
-images=$shared/cifar10/train_500pc.bin
-for f in "$table" "$images" "$shared/imagenet/imagenet16" "$shared/imagenet/imagenet32"; do
-  [ -e "$f" ] || { echo "fit_ranking.sh: needs $f" >&2; exit 2; }
-done
+source "$(dirname "$0")/fit_and_rank.sh"
+fit_data fit_ranking.sh
 case "$study" in
   loss) name=fit_ranking ;;
   proxies) name=fit_ranking_proxies ;;
@@ -52,8 +48,6 @@ elif [ ${#metas[@]} = 0 ]; then
 fi
 meta=$work/meta.h5
 "$build/meta_train/meta_train" merge --out "$meta" "${metas[@]}" > "$work/merge.log" 2>&1  # written atomically
-sources=(--source "imagenet16=imagenet16:$shared/imagenet/imagenet16?classes=121-1000"
-  --source "imagenet32=imagenet32:$shared/imagenet/imagenet32?classes=121-1000")
 # NAME|FIT OPTIONS
 variants=("reference (-MLL, pooled selection)|"
   "-MLL, within-subtask selection|--select-by within"
@@ -70,7 +64,6 @@ if [ "$study" = proxies ]; then
 elif [ $quick = 1 ]; then
   variants=("${variants[0]}" "${variants[2]}")
 fi
-source "$(dirname "$0")/fit_and_rank.sh"
 fit_one() {  # VARIANT_INDEX SEED
   # shellcheck disable=SC2086
   fit_and_rank "$work/v$1/seed$2" "$meta" "$epochs" "$2" "cifar10:$images" "${sources[@]}" \
