@@ -216,8 +216,8 @@ class BananasSearch final : public SearchMethod {
     for (size_t c = 0; c < candidates.size(); ++c) {
       const double draw =
           mean(static_cast<Eigen::Index>(c)) + spread(static_cast<Eigen::Index>(c)) * rng.normal();
-      if (prior_weighted(draw, incumbent, candidates[c], rows.size()) > pick_value)
-        pick_value = prior_weighted(draw, incumbent, candidates[c], rows.size()), pick = candidates[c];
+      const double value = prior_weighted(draw, incumbent, candidates[c], rows.size());
+      if (value > pick_value) pick_value = value, pick = candidates[c];
     }
     last_note = "thompson draw " + std::to_string(pick_value).substr(0, 6) + " over " +
                 std::to_string(candidates.size()) + " mutations";

@@ -70,8 +70,9 @@ std::vector<bool> CandidatePool::evaluated(const std::vector<Observation>& histo
   std::vector<bool> done(configs_.size(), false);
   evaluated_keys_.clear();
   for (const auto& o : history) {
-    if (long i = find(o.config); i >= 0) done[i] = true;
-    evaluated_keys_.insert(space_.iso_key(o.config));
+    // One key per observation, for the pool row and for the neighbours a drawn pool lacks.
+    const auto key = evaluated_keys_.insert(space_.iso_key(o.config));
+    if (const auto row = index_.find(*key.first); row != index_.end()) done[row->second] = true;
   }
   if (prior_) update_prior_trust(history);
   return done;
