@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "basics/rng.h"
 #include "datasets/images/image_dataset.h"
 
 namespace tnas::test {
@@ -50,6 +51,24 @@ inline ImageDataset synthetic_images(int n, int c, int h, int w, int classes) {
     d.labels.push_back(i % classes);
     for (int p = 0; p < c * h * w; ++p) d.pixels.push_back(static_cast<uint8_t>((i * 31 + p * 7) & 255));
   }
+  return d;
+}
+
+// A learnable toy task for the trainer: 16x16 grayscale images, class c bright in horizontal stripe c.
+inline ImageDataset stripes(int per_class, int classes) {
+  ImageDataset d;
+  d.source = "stripes";
+  d.channels = 1, d.height = d.width = 16;
+  d.class_names = numbered_class_names(classes);
+  Rng rng(3);
+  for (int c = 0; c < classes; ++c)
+    for (int i = 0; i < per_class; ++i) {
+      d.labels.push_back(c);
+      for (int y = 0; y < 16; ++y)
+        for (int x = 0; x < 16; ++x)
+          d.pixels.push_back(
+              static_cast<uint8_t>((y / (16 / classes) == c ? 200 : 30) + rng.uniform_int(40)));
+    }
   return d;
 }
 

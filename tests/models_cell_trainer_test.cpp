@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "basics/error.h"
 #include "basics/rng.h"
@@ -10,24 +11,6 @@
 
 namespace tnas {
 namespace {
-
-// A learnable toy problem: class c images are bright in stripe c.
-ImageDataset stripes(int per_class, int classes) {
-  ImageDataset d;
-  d.source = "stripes";
-  d.channels = 1, d.height = d.width = 16;
-  d.class_names = numbered_class_names(classes);
-  Rng rng(3);
-  for (int c = 0; c < classes; ++c)
-    for (int i = 0; i < per_class; ++i) {
-      d.labels.push_back(c);
-      for (int y = 0; y < 16; ++y)
-        for (int x = 0; x < 16; ++x)
-          d.pixels.push_back(
-              static_cast<uint8_t>((y / (16 / classes) == c ? 200 : 30) + rng.uniform_int(40)));
-    }
-  return d;
-}
 
 ProxyPreset test_preset() {
   ProxyPreset p = find_preset("smoke");
@@ -41,7 +24,7 @@ ProxyPreset test_preset() {
 const char* kCell = "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|";
 
 TEST(CellTrainer, SameSeedSameResultOnCpu) {
-  const auto src = stripes(80, 4);
+  const auto src = test::stripes(80, 4);
   const auto preset = test_preset();
   TrainOptions o;
   o.seed = 11;
@@ -65,8 +48,31 @@ TEST(CellTrainer, SameSeedSameResultOnCpu) {
 
 // Resolution 0 (the final preset's): the source's own side, rounded to the nearest multiple of 4 because the
 // network halves it twice, and the FLOPs are counted at that side.
+// gradient_clip scales a step down to that global gradient norm: a bound no gradient reaches changes nothing
+// (bit for bit), a tiny one keeps the network near its initialization (the loss stays higher); recorded.
+TEST(CellTrainer, GradientClippingScalesStepsDown) {
+  const auto src = test::stripes(80, 4);
+  ProxyPreset preset = test_preset();
+  TrainOptions o;
+  o.seed = 2;
+  o.device = ComputeDevice::kCpu;
+  const auto data = prepare_evaluation_data(src, nullptr, preset, o.seed);
+  const auto plain = train_and_evaluate(Nb201Cell::parse(kCell), data, preset, o);
+  ProxyPreset unreachable = preset;
+  unreachable.gradient_clip = 1e9;
+  const auto unclipped = train_and_evaluate(Nb201Cell::parse(kCell), data, unreachable, o);
+  EXPECT_EQ(unclipped.train_loss, plain.train_loss);
+  EXPECT_EQ(unclipped.valid_acc, plain.valid_acc);
+  ProxyPreset tiny = preset;
+  tiny.gradient_clip = 1e-4;
+  const auto clipped = train_and_evaluate(Nb201Cell::parse(kCell), data, tiny, o);
+  EXPECT_GT(clipped.train_loss, plain.train_loss + 0.05) << plain.train_loss;
+  EXPECT_EQ(to_json(tiny)["gradient_clip"], 1e-4);
+  EXPECT_FALSE(to_json(preset).contains("gradient_clip"));  // earlier protocols read the same
+}
+
 TEST(CellTrainer, ANativeResolutionPresetTrainsAtTheSourcesOwnSide) {
-  const auto src = stripes(80, 4);  // 16 x 16
+  const auto src = test::stripes(80, 4);  // 16 x 16
   auto preset = test_preset();
   preset.resolution = 0;
   preset.epochs = preset.grayscale_epochs = 1;
@@ -88,7 +94,7 @@ TEST(CellTrainer, ANativeResolutionPresetTrainsAtTheSourcesOwnSide) {
 }
 
 TEST(CellTrainer, FastModeIsDeterministicOnCpuAndSaysWhatItUsed) {
-  const auto src = stripes(80, 4);
+  const auto src = test::stripes(80, 4);
   const auto preset = test_preset();
   TrainOptions o;
   o.seed = 11;
@@ -109,7 +115,7 @@ TEST(CellTrainer, FastModeIsDeterministicOnCpuAndSaysWhatItUsed) {
 }
 
 TEST(CellTrainer, DisconnectedCellScoresChance) {
-  const auto src = stripes(80, 4);
+  const auto src = test::stripes(80, 4);
   TrainOptions o;
   o.device = ComputeDevice::kCpu;
   const auto preset = test_preset();
@@ -128,7 +134,7 @@ TEST(CellTrainer, BadInputIsAClearError) {
   EXPECT_THROW(parse_enum<TrainingMode>("turbo", "--mode"), Error);
   EXPECT_EQ(resolve_train_mode(TrainingMode::kAuto, ComputeDevice::kCpu), TrainingMode::kStrict);
   EXPECT_EQ(resolve_train_mode(TrainingMode::kAuto, ComputeDevice::kCuda), TrainingMode::kFast);
-  auto small = stripes(10, 4);
+  auto small = test::stripes(10, 4);
   EXPECT_THROW(prepare_evaluation_data(small, nullptr, test_preset(), 0), Error);  // 60 images/class needed
 }
 
@@ -153,7 +159,7 @@ std::string empty_dir(const std::string& name) {
 // Multi-fidelity: a run to 2 of a 4-epoch schedule, saved and continued to 4, ends exactly where the
 // uninterrupted 4-epoch run ends (same weights, momentum, random stream and schedule position).
 TEST(CellTrainer, AContinuedRunEndsExactlyWhereTheUninterruptedRunEnds) {
-  const auto src = stripes(80, 4);
+  const auto src = test::stripes(80, 4);
   ProxyPreset preset = test_preset();
   preset.trivial_augment = true;  // the random stream must continue too
   const auto data = prepare_evaluation_data(src, nullptr, preset, 5);
@@ -198,7 +204,7 @@ TEST(CellTrainer, AContinuedRunEndsExactlyWhereTheUninterruptedRunEnds) {
 }
 
 TEST(CellTrainer, AStateOfAnotherRunOrPastTheRequestIsRefused) {
-  const auto src = stripes(80, 4);
+  const auto src = test::stripes(80, 4);
   const ProxyPreset preset = at_epochs(test_preset(), 2);
   const auto data = prepare_evaluation_data(src, nullptr, preset, 5);
   const std::string dir = empty_dir("continuation_errors");

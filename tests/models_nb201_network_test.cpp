@@ -1,4 +1,4 @@
-#include "models/trainer/nb201_network.h"
+#include "models/network/nb201_network.h"
 
 #include <gtest/gtest.h>
 

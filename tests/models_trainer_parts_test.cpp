@@ -4,11 +4,11 @@
 #include <algorithm>
 
 #include "basics/error.h"
+#include "models/network/nb201_network_module.h"
 #include "models/trainer/adam_step.h"
 #include "models/trainer/batch_augment.h"
 #include "models/trainer/calibration.h"
 #include "models/trainer/corruptions.h"
-#include "models/trainer/nb201_network_module.h"
 #include "models/trainer/nesterov_sgd.h"
 #include "models/trainer/trivial_augment.h"
 

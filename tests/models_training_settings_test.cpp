@@ -39,7 +39,7 @@ TEST(TrainingSettings, ConfigurationSetsThePreset) {
       space->parse(cell + ";optimizer=adamw;learning_rate_adam=0.002;weight_decay=0.01;label_smoothing=0.1;"
                           "activation=mish;batch_size=32"),
       tiny);
-  EXPECT_EQ(adamw.cell.to_string(), cell);
+  EXPECT_EQ(adamw.network.text(), cell);
   EXPECT_EQ(adamw.preset.optimizer, OptimizerKind::kAdamW);
   EXPECT_DOUBLE_EQ(adamw.preset.learning_rate, 0.002);
   EXPECT_DOUBLE_EQ(adamw.preset.weight_decay, 0.01);
@@ -74,10 +74,14 @@ TEST(TrainingSettings, BadHyperparametersAreErrorsNamingFileAndLine) {
             "t.space:2: 'learning_rate' sets learning_rate, which must be a number above 0, not '-1'");
   EXPECT_EQ(settings_error(head + "label_smoothing ordinal {0, 1}\n"),
             "t.space:2: 'label_smoothing' sets label_smoothing, which must be a number in [0, 1), not '1'");
+  EXPECT_EQ(settings_error("architecture hnb201\n"), "no error");  // the network builder knows its terminals
   EXPECT_EQ(
-      settings_error("architecture hnb201\n"),
-      "t.space: the trainer builds NB201 cells; this file's architecture is hnb201 (search it with a command "
-      "objective)");
+      settings_error("architecture grammar:" TNAS_SOURCE_DIR
+                     "/graphs/spaces/grammar/grammars/activation_functions.grammar\n")
+          .rfind(TNAS_SOURCE_DIR "/graphs/spaces/grammar/grammars/activation_functions.grammar:4: unknown "
+                                 "terminal 'binary' (the network builder knows",
+                 0),
+      0u);
   EXPECT_EQ(settings_error(head + "optimizer categorical {sgd, adam}\n"), "no error");
   // Two active hyperparameters setting one setting: said when such a configuration is trained.
   const JointSpace both("joint:both",

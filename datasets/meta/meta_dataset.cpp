@@ -79,12 +79,13 @@ void write_meta_dataset(const std::string& path, const MetaDataset& meta_dataset
     h5::write(tasks, "classes_with_images", with_images);
 
     H5::Group archs = f.createGroup("archs");
-    const size_t width = meta_dataset.archs.empty() ? 6 : meta_dataset.archs[0].ops.size();
+    size_t width = meta_dataset.archs.empty() ? 6 : 0;
+    for (const auto& a : meta_dataset.archs) width = std::max(width, a.ops.size());
     std::vector<int32_t> ops;
     std::vector<std::string> strings;
-    for (const auto& a : meta_dataset.archs) {
-      if (a.ops.size() != width) throw Error(path + ": archs have differing numbers of choices");
+    for (const auto& a : meta_dataset.archs) {  // a grammar's shorter derivations padded with -1
       ops.insert(ops.end(), a.ops.begin(), a.ops.end());
+      ops.insert(ops.end(), width - a.ops.size(), -1);
       strings.push_back(a.string);
     }
     h5::write(archs, "ops", ops, {meta_dataset.archs.size(), width});
@@ -175,9 +176,11 @@ MetaDataset read_meta_dataset(const std::string& path) {
     const auto strings = h5::read_strings(f, "archs/string");
     if (dims.size() != 2 || dims[0] != strings.size())
       throw Error(path + ": /archs datasets disagree in length");
-    for (size_t i = 0; i < strings.size(); ++i)
-      d.archs.push_back(
-          {std::vector<int32_t>(ops.begin() + i * dims[1], ops.begin() + (i + 1) * dims[1]), strings[i]});
+    for (size_t i = 0; i < strings.size(); ++i) {
+      std::vector<int32_t> choices(ops.begin() + i * dims[1], ops.begin() + (i + 1) * dims[1]);
+      while (!choices.empty() && choices.back() < 0) choices.pop_back();  // a choice is never -1: padding
+      d.archs.push_back({std::move(choices), strings[i]});
+    }
 
     const auto task = h5::read<int32_t>(f, "results/task");
     const auto arch = h5::read<int32_t>(f, "results/arch");

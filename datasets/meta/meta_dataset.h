@@ -12,7 +12,8 @@
 //   /tasks/classes_with_images T int32 (optional; how many of the task's classes have images in the
 //     source's recorded path, -1 unknown. `fit` embeds a task from those; a task with none is left out
 //     of training when the dataset embedding is on, as the root attr rows_without_images says)
-//   /archs/ops A x 6 int32 · /archs/string A vlen str
+//   /archs/ops A x W int32 (the configuration's choices; W = 6 for nb201; a grammar's derivations differ in
+//     length: -1 padded) · /archs/string A vlen str
 //   /results/{task,arch} R int32 · /results/{valid_acc,test_acc,train_seconds} R float64 (percent, seconds)
 //   /results/{epochs} R int32 · /results/{params,flops} R int64 · /results/heldout R uint8
 //     (heldout = 1: the pair's own source reserved it for validation, e.g. MetaD2A's 400-row split)

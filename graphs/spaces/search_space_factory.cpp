@@ -18,9 +18,8 @@ const std::vector<SearchSpaceEntry>& search_space_registry() {
        "TrivialAugment), each trained with its own",
        [](const std::string&) { return std::make_unique<JahsSpace>(); }},
       {"hnb201",
-       "the hierarchical NAS-Bench-201 space of the seed talk as a grammar (7.03e375 architectures; no "
-       "network "
-       "builder yet: search it with a command objective)",
+       "the hierarchical NAS-Bench-201 space of the seed talk as a grammar (7.03e375 architectures; trained "
+       "by the train objective, graphs/spaces/grammar/grammar_network.h)",
        [](const std::string&) {
          return std::make_unique<GrammarSpace>(
              "hnb201", Grammar::parse(shipped_grammar("hierarchical_nb201"), "hierarchical_nb201.grammar"));

@@ -1,5 +1,5 @@
-// meta_test evaluate: train one configuration (an NB201 cell, or a JAHS configuration with --space jahs) on a
-// dataset with a preset and print one JSON line.
+// meta_test evaluate: train one configuration (an NB201 cell, a JAHS or joint configuration, or a grammar
+// architecture) on a dataset with a preset and print one JSON line.
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -18,12 +18,14 @@ int run_evaluate_command(int argc, char** argv) {
   for (const auto& n : preset_names()) presets += (presets.empty() ? "" : ", ") + n;
   cxxopts::Options options(
       argv[0],
-      "Train the NAS-Bench-201 network with one cell (the real objective) and print one JSON "
+      "Train the network of one configuration (the real objective: an NB201 cell in NB201's network, or a "
+      "grammar architecture's network) and print one JSON "
       "line: valid_acc, test_acc (percent), train_loss, params_m, flops_m, seconds, preset "
       "(all its values), seed, device, versions.");
   options.add_options()(
       "arch",
-      "Configuration: a cell string, or with --space jahs CELL;activation=A;lr=X;wd=Y;trivial_augment=on|off",
+      "Configuration: a cell string, with --space jahs CELL;activation=A;lr=X;wd=Y;trivial_augment=on|off, "
+      "with a grammar space the architecture's string",
       cxxopts::value<std::string>())(
       "space",
       search_spaces_help() +
@@ -56,7 +58,6 @@ int run_evaluate_command(int argc, char** argv) {
     throw Error("--epochs must be in 0..100000 (0 = the preset's), got " + std::to_string(epochs));
   if (epochs > 0) base.epochs = base.grayscale_epochs = epochs;
   const ConfiguredTraining run = configure_training(*space, config, base);
-  const Nb201Cell& cell = run.cell;
   const ProxyPreset& preset = run.preset;
   TrainOptions train;
   train.seed = args["seed"].as<uint64_t>();
@@ -81,7 +82,7 @@ int run_evaluate_command(int argc, char** argv) {
   }
   const EvaluationData data = prepare_evaluation_data(
       source, args.count("test-dataset") ? &test_source : nullptr, preset, train.seed);
-  const TrainResult r = train_and_evaluate(cell, data, preset, train);
+  const TrainResult r = train_and_evaluate(run.network, data, preset, train);
 
   nlohmann::json out = to_json(r);
   out["arch"] = space->format(config);

@@ -96,7 +96,7 @@ class TrainObjective final : public Objective {
       const std::string previous = state_path(request, request.previous_epochs);
       if (request.previous_epochs > 0 && std::filesystem::exists(previous)) o.resume_from = previous;
     }
-    const TrainResult t = train_and_evaluate(run.cell, data, preset, o);
+    const TrainResult t = train_and_evaluate(run.network, data, preset, o);
     TrialResult r;
     r.ok = true;
     r.metrics = {{"accuracy", t.valid_acc},

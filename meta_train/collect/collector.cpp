@@ -19,6 +19,7 @@
 #include "datasets/images/dataset_spec.h"
 #include "datasets/images/subtask_sampler.h"
 #include "datasets/meta/meta_dataset.h"
+#include "graphs/spaces/grammar/grammar_space.h"
 #include "graphs/spaces/joint/joint_space.h"
 #include "graphs/spaces/nb201/nb201_space.h"
 #include "graphs/spaces/search_space_factory.h"
@@ -223,10 +224,11 @@ void record_result(MetaDataset& md, int32_t source_id, const PlannedTask& pt, co
 }
 
 // What a result's training seed derives from besides the task's: the configuration's dense id (nb201, jahs:
-// as for every result collected so far), or for a joint space, whose conditional configurations have no
-// dense ids, a stable hash of its canonical text.
+// as for every result collected so far), or for a joint or grammar space, whose configurations have no dense
+// ids, a stable hash of its canonical text.
 uint64_t configuration_key(const SearchSpace& space, const Arch& config) {
-  if (dynamic_cast<const JointSpace*>(&space)) return stable_hash(space.format(config));
+  if (dynamic_cast<const JointSpace*>(&space) || dynamic_cast<const GrammarSpace*>(&space))
+    return stable_hash(space.format(config));
   return static_cast<uint64_t>(space.id(config));
 }
 
@@ -274,7 +276,7 @@ int run_collection(const CollectOptions& options, const std::function<void(const
         configure_training(*space, config, options.preset);  // jahs: its hyperparameters
     train.seed = pt.seed ^ (configuration_key(*space, config) * 0x9E3779B97F4A7C15ULL);
     const TrainResult r = train_and_evaluate(
-        trainee.cell, evaluation_data_from_subtask(source, task, trainee.preset), trainee.preset, train);
+        trainee.network, evaluation_data_from_subtask(source, task, trainee.preset), trainee.preset, train);
     record_result(md, source_id, pt, task,
                   MetaArch{std::vector<int32_t>(config.choices.begin(), config.choices.end()), pt.archs[a]},
                   r);

@@ -142,7 +142,7 @@ int run_curve_collection(const CurveCollectOptions& options,
     train.device = options.device;
     train.mode = options.mode;
     train.learning_curve = true;
-    const TrainResult r = train_and_evaluate(trainee.cell, data, trainee.preset, train);
+    const TrainResult r = train_and_evaluate(trainee.network, data, trainee.preset, train);
     content += curve_rows(plan[i], r.curve);
     write_text_atomically(options.out, content);
     ++trained;

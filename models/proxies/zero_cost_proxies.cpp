@@ -5,8 +5,8 @@
 
 #include "basics/error.h"
 #include "graphs/spaces/nb201/network_cost.h"
+#include "models/network/nb201_network_module.h"
 #include "models/trainer/image_tensors.h"
-#include "models/trainer/nb201_network_module.h"
 
 namespace tnas {
 namespace {

@@ -10,12 +10,12 @@
 #include "basics/error.h"
 #include "basics/rng.h"
 #include "datasets/images/subtask_sampler.h"
+#include "models/network/classifier_network.h"
 #include "models/trainer/batch_augment.h"
 #include "models/trainer/calibration.h"
 #include "models/trainer/corruptions.h"
 #include "models/trainer/cuda_graph_step.h"
 #include "models/trainer/image_tensors.h"
-#include "models/trainer/nb201_network_module.h"
 #include "models/trainer/step_optimizer.h"
 #include "models/trainer/training_state.h"
 #include "models/trainer/trivial_augment.h"
@@ -93,10 +93,22 @@ struct Precision {
   }
 };
 
-void to_channels_last(Nb201Network& net) {
+void to_channels_last(ClassifierNetwork& net) {
   torch::NoGradGuard no_grad;
   for (auto& p : net->parameters())
     if (p.dim() == 4) p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
+}
+
+// Scales the gradients down to a global norm of at most `max_norm` (torch.nn.utils.clip_grad_norm_), on the
+// device and without reading the norm back, so that a step stays capturable as a CUDA graph.
+void clip_gradients(const std::vector<torch::Tensor>& parameters, double max_norm) {
+  std::vector<torch::Tensor> squares;
+  for (const auto& p : parameters)
+    if (p.grad().defined()) squares.push_back(p.grad().to(torch::kFloat32).pow(2).sum());
+  if (squares.empty()) return;
+  const auto scale = (max_norm / (torch::stack(squares).sum().sqrt() + 1e-6)).clamp_max(1.0);
+  for (const auto& p : parameters)
+    if (p.grad().defined()) p.grad().mul_(scale.to(p.grad().dtype()));
 }
 
 // Global cuDNN / cuBLAS switches: strict = reproducible float32, fast = autotuned, TF32 allowed.
@@ -119,7 +131,7 @@ struct ClassCounts {
   }
 };
 
-ClassCounts evaluate_counts(Nb201Network& net, const torch::Tensor& x, const torch::Tensor& y,
+ClassCounts evaluate_counts(ClassifierNetwork& net, const torch::Tensor& x, const torch::Tensor& y,
                             const Precision& precision, int classes) {
   ClassCounts counts{std::vector<int64_t>(classes, 0), std::vector<int64_t>(classes, 0), CalibrationBins{}};
   if (x.size(0) == 0) return counts;
@@ -147,7 +159,7 @@ ClassCounts evaluate_counts(Nb201Network& net, const torch::Tensor& x, const tor
   return counts;
 }
 
-double accuracy(Nb201Network& net, const torch::Tensor& x, const torch::Tensor& y,
+double accuracy(ClassifierNetwork& net, const torch::Tensor& x, const torch::Tensor& y,
                 const Precision& precision) {
   const int classes = x.size(0) == 0 ? 0 : static_cast<int>(y.max().item<int64_t>()) + 1;
   return evaluate_counts(net, x, y, precision, classes).accuracy();
@@ -155,8 +167,8 @@ double accuracy(Nb201Network& net, const torch::Tensor& x, const torch::Tensor& 
 
 // Inference time per image at `batch` (eval mode, no gradients): the median over `repeats` timed forward
 // passes after 3 untimed ones, and their coefficient of variation.
-std::pair<double, double> inference_latency(Nb201Network& net, const torch::Tensor& example, int64_t batch,
-                                            const Precision& precision, int repeats) {
+std::pair<double, double> inference_latency(ClassifierNetwork& net, const torch::Tensor& example,
+                                            int64_t batch, const Precision& precision, int repeats) {
   torch::NoGradGuard no_grad;
   net->eval();
   const auto x = precision.prepare(example.narrow(0, 0, 1)
@@ -262,23 +274,23 @@ struct TrainingTensors {
 
 // Everything that makes a saved state this run's: continuing a state is exact only with the same cell, data,
 // preset (whatever its epochs), seed and schedule.
-std::string state_fingerprint(const Nb201Cell& cell, const ProxyPreset& preset, const TrainOptions& options,
-                              int schedule_epochs, int64_t train_images) {
+std::string state_fingerprint(const NetworkBlueprint& network, const ProxyPreset& preset,
+                              const TrainOptions& options, int schedule_epochs, int64_t train_images) {
   nlohmann::json p = to_json(preset);
   p.erase("epochs");
   p.erase("grayscale_epochs");
-  return cell.to_string() + "|" + p.dump() + "|seed " + std::to_string(options.seed) + "|schedule " +
+  return network.text() + "|" + p.dump() + "|seed " + std::to_string(options.seed) + "|schedule " +
          std::to_string(schedule_epochs) + "|train images " + std::to_string(train_images);
 }
 
 // One seed's network, optimizer and random stream, and the step that trains it for one epoch.
 class SeedTraining {
  public:
-  SeedTraining(const Nb201Cell& cell, const Nb201MacroConfig& config, const ProxyPreset& preset,
+  SeedTraining(const NetworkBlueprint& network, const Nb201MacroConfig& config, const ProxyPreset& preset,
                uint64_t seed, const Precision& precision)
       : rng_(seed), precision_(precision), preset_(preset) {
     torch::manual_seed(seed);
-    net_ = Nb201Network(cell, config);
+    net_ = build_network(network, config);
     net_->to(precision.device);
     if (precision.channels_last) to_channels_last(net_);
     opt_ = make_step_optimizer(preset, net_->parameters(), precision.device);
@@ -291,6 +303,7 @@ class SeedTraining {
                                          preset_.label_smoothing);
       }
       loss.backward();
+      if (preset_.gradient_clip > 0) clip_gradients(net_->parameters(), preset_.gradient_clip);
       opt_->step();
       return loss.detach();
     };
@@ -360,14 +373,14 @@ class SeedTraining {
     return accuracy(net_, tensors.test_x, tensors.test_y, precision_);
   }
   double last_loss() const { return last_loss_; }
-  SeedRun borrow() { return {&net_, opt_.get(), &rng_, last_loss_}; }
+  SeedRun borrow() { return {net_.get(), opt_.get(), &rng_, last_loss_}; }
   void restored(const SeedRun& run) { last_loss_ = run.last_epoch_loss; }
 
  private:
   Rng rng_;
   Precision precision_;
   ProxyPreset preset_;
-  Nb201Network net_{nullptr};
+  ClassifierNetwork net_;
   std::unique_ptr<StepOptimizer> opt_;
   TrainStepFunction eager_;
   std::unique_ptr<CudaGraphStep> graphed_;
@@ -395,16 +408,16 @@ Precision choose_precision(const TrainOptions& options, TrainResult& result) {
 
 }  // namespace
 
-TrainResult train_and_evaluate(const Nb201Cell& cell, const EvaluationData& data, const ProxyPreset& preset,
-                               const TrainOptions& options) {
+TrainResult train_and_evaluate(const NetworkBlueprint& network, const EvaluationData& data,
+                               const ProxyPreset& preset, const TrainOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   TrainResult result;
   const Precision precision = choose_precision(options, result);
   const int classes = data.train.num_classes();
   Nb201MacroConfig net_config = preset.network(classes);
   net_config.resolution = data.train.height;  // the preset's, or the source's own (FLOPs depend on it)
-  result.params = nb201_param_count(cell, net_config);
-  result.flops = nb201_flops(cell, net_config);
+  result.params = network.params(net_config);
+  result.flops = network.flops(net_config);
   result.epochs = preset.epochs_for(data.source_channels);
   if (data.train.size() == 0) throw Error("no training images");
   const int schedule_epochs = options.schedule_epochs > 0 ? options.schedule_epochs : result.epochs;
@@ -418,11 +431,11 @@ TrainResult train_and_evaluate(const Nb201Cell& cell, const EvaluationData& data
   std::vector<std::unique_ptr<SeedTraining>> seeds;
   std::vector<SeedRun> runs;
   for (int s = 0; s < preset.seeds; ++s) {
-    seeds.push_back(std::make_unique<SeedTraining>(cell, net_config, preset,
+    seeds.push_back(std::make_unique<SeedTraining>(network, net_config, preset,
                                                    options.seed + static_cast<uint64_t>(s), precision));
     runs.push_back(seeds.back()->borrow());
   }
-  const std::string fingerprint = state_fingerprint(cell, preset, options, schedule_epochs, n);
+  const std::string fingerprint = state_fingerprint(network, preset, options, schedule_epochs, n);
   if (!options.resume_from.empty()) {
     result.start_epoch = load_training_state(options.resume_from, fingerprint, runs);
     if (result.start_epoch > result.epochs)
@@ -437,7 +450,7 @@ TrainResult train_and_evaluate(const Nb201Cell& cell, const EvaluationData& data
       const auto epoch_start = std::chrono::steady_clock::now();
       const double loss = seed->train_epoch(tensors, epoch, batch, total_steps);
       record.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
-      if (!std::isfinite(loss)) throw Error("training diverged (loss is not finite) for " + cell.to_string());
+      if (!std::isfinite(loss)) throw Error("training diverged (loss is not finite) for " + network.text());
       record.train_loss += loss / preset.seeds;
       if (options.learning_curve) {
         record.valid_acc += seed->valid_accuracy(tensors) / preset.seeds;

@@ -1,5 +1,6 @@
 #pragma once
-// The real objective: train an NB201 network with a given cell on a dataset and report its accuracy.
+// The real objective: train a network (an NB201 cell in NB201's macro network, or a grammar architecture:
+// models/network/network_blueprint.h) on a dataset and report its accuracy.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -9,7 +10,7 @@
 
 #include "datasets/images/image_dataset.h"
 #include "datasets/images/subtask_sampler.h"
-#include "graphs/spaces/nb201/nb201_cell.h"
+#include "models/network/network_blueprint.h"
 #include "models/trainer/compute_device.h"
 #include "models/trainer/memory_footprint.h"
 #include "models/trainer/proxy_preset.h"
@@ -92,8 +93,8 @@ struct TrainResult {
 
 // Trains preset.seeds networks (seeds options.seed, options.seed + 1, ...). Deterministic on CPU for a
 // given seed and thread count.
-TrainResult train_and_evaluate(const Nb201Cell& cell, const EvaluationData& data, const ProxyPreset& preset,
-                               const TrainOptions& options);
+TrainResult train_and_evaluate(const NetworkBlueprint& network, const EvaluationData& data,
+                               const ProxyPreset& preset, const TrainOptions& options);
 
 nlohmann::json to_json(const TrainResult& result);
 

@@ -44,6 +44,8 @@ struct ProxyPreset {
   bool trivial_augment = false;  // and TrivialAugment after it (models/trainer/trivial_augment.h; JAHS)
   Activation activation = Activation::kReLU;  // of the network (JAHS)
   double label_smoothing = 0;                 // of the cross-entropy loss (0: none)
+  // The largest global gradient norm a step applies (larger gradients are scaled down to it; 0: no clipping).
+  double gradient_clip = 0;
 
   Nb201MacroConfig network(int num_classes) const;
   int epochs_for(int source_channels) const { return source_channels == 1 ? grayscale_epochs : epochs; }

@@ -74,6 +74,8 @@ const std::vector<TrainingSetting>& settings() {
        [](ProxyPreset& p, const Hyperparameter& h, size_t v) {
          p.epochs = p.grayscale_epochs = static_cast<int>(number(h, v));
        }},
+      {"gradient_clip", &check_non_negative,
+       [](ProxyPreset& p, const Hyperparameter& h, size_t v) { p.gradient_clip = number(h, v); }},
       {"label_smoothing", &check_fraction,
        [](ProxyPreset& p, const Hyperparameter& h, size_t v) { p.label_smoothing = number(h, v); }},
       {"activation", &check_activation,

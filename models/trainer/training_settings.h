@@ -2,8 +2,8 @@
 // The trainer's settings that a joint space's hyperparameters may set (issue 30 item 4), by name: a
 // hyperparameter named SETTING, or SETTING_SUFFIX when several carry one setting under conditions
 // (learning_rate_sgd, learning_rate_adam). Settings: optimizer (sgd, adam, adamw), learning_rate,
-// weight_decay, momentum, batch_size, epochs (also for 1-channel sources), label_smoothing, activation (relu,
-// hardswish, mish), trivial_augment (off, on), augment (none, crop, crop+flip).
+// weight_decay, momentum, batch_size, epochs (also for 1-channel sources), label_smoothing, gradient_clip,
+// activation (relu, hardswish, mish), trivial_augment (off, on), augment (none, crop, crop+flip).
 #include <string>
 #include <vector>
 

@@ -20,9 +20,9 @@ std::string tensor_text(const torch::Tensor& t) {
 }
 
 // Parameters, then buffers (BatchNorm's running statistics), in the module's registration order.
-std::vector<torch::Tensor> state_tensors(Nb201Network& net) {
-  std::vector<torch::Tensor> t = net->parameters();
-  for (const auto& b : net->buffers()) t.push_back(b);
+std::vector<torch::Tensor> state_tensors(torch::nn::Module& net) {
+  std::vector<torch::Tensor> t = net.parameters();
+  for (const auto& b : net.buffers()) t.push_back(b);
   return t;
 }
 

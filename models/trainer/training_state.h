@@ -10,14 +10,13 @@
 #include <vector>
 
 #include "basics/rng.h"
-#include "models/trainer/nb201_network_module.h"
 #include "models/trainer/step_optimizer.h"
 
 namespace tnas {
 
 // One seed's live training objects, borrowed.
 struct SeedRun {
-  Nb201Network* net = nullptr;
+  torch::nn::Module* net = nullptr;
   StepOptimizer* optimizer = nullptr;
   Rng* rng = nullptr;
   double last_epoch_loss = 0;

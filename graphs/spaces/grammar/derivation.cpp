@@ -115,20 +115,28 @@ void collect_nodes(Derivation& node, int level, std::vector<std::pair<Derivation
 
 }  // namespace
 
-std::string to_string(const Grammar& grammar, const Derivation& derivation) {
+TermTree term_tree(const Grammar& grammar, const Derivation& derivation) {
   const GrammarAlternative& alternative =
       grammar.productions().at(derivation.nonterminal).alternatives.at(derivation.alternative);
-  if (alternative.unit >= 0) return to_string(grammar, derivation.children.at(0));
-  if (alternative.arguments.empty()) return alternative.terminal;
-  std::string text = alternative.terminal + "(";
+  if (alternative.unit >= 0) return term_tree(grammar, derivation.children.at(0));
+  TermTree term{alternative.terminal, {}};
   size_t child = 0;
-  for (size_t i = 0; i < alternative.arguments.size(); ++i) {
-    if (i > 0) text += ", ";
-    const GrammarArgument& argument = alternative.arguments[i];
-    text +=
-        argument.nonterminal < 0 ? argument.terminal : to_string(grammar, derivation.children.at(child++));
-  }
+  for (const GrammarArgument& argument : alternative.arguments)
+    term.arguments.push_back(argument.nonterminal < 0 ? TermTree{argument.terminal, {}}
+                                                      : term_tree(grammar, derivation.children.at(child++)));
+  return term;
+}
+
+std::string to_string(const TermTree& term) {
+  if (term.arguments.empty()) return term.name;
+  std::string text = term.name + "(";
+  for (size_t i = 0; i < term.arguments.size(); ++i)
+    text += (i > 0 ? ", " : "") + to_string(term.arguments[i]);
   return text + ")";
+}
+
+std::string to_string(const Grammar& grammar, const Derivation& derivation) {
+  return to_string(term_tree(grammar, derivation));
 }
 
 Derivation parse_derivation(const Grammar& grammar, const std::string& text, int nonterminal) {

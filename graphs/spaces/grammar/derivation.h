@@ -18,6 +18,15 @@ struct Derivation {
   std::vector<Derivation> children;  // one per child of the alternative (GrammarAlternative::children)
 };
 
+// An architecture as its string reads: a terminal applied to its arguments (unit productions leave no trace).
+// What the hierarchical WL kernel compares and the network builder builds.
+struct TermTree {
+  std::string name;
+  std::vector<TermTree> arguments;
+};
+TermTree term_tree(const Grammar& grammar, const Derivation& derivation);
+std::string to_string(const TermTree& term);  // `name(argument, argument)`, a leaf: its name
+
 std::string to_string(const Grammar& grammar, const Derivation& derivation);
 // The derivation of `nonterminal` (default: the start symbol) that `text` writes: the first in the grammar's
 // order of alternatives when several write the same text. Throws tnas::Error naming the text for one the

@@ -272,15 +272,38 @@ BigCount Grammar::count(int nonterminal, int max_depth) const {
   return total;
 }
 
+namespace {
+
+// The vocabulary's names, a family of more than three numbered names (Sequential1, Sequential2, ...) as one
+// (SequentialN).
+std::string vocabulary_names(const TerminalVocabulary& vocabulary) {
+  std::map<std::string, int> numbered;  // stem -> names
+  const auto stem_of = [](const std::string& name) {
+    size_t end = name.size();
+    while (end > 0 && std::isdigit(static_cast<unsigned char>(name[end - 1]))) --end;
+    return end < name.size() ? name.substr(0, end) : std::string();
+  };
+  for (const auto& [name, _] : vocabulary)
+    if (const std::string stem = stem_of(name); !stem.empty()) ++numbered[stem];
+  std::string known;
+  std::set<std::string> said;
+  for (const auto& [name, _] : vocabulary) {
+    const std::string stem = stem_of(name);
+    std::string shown = !stem.empty() && numbered[stem] > 3 ? stem + "N" : name;
+    if (said.insert(shown).second) known += (known.empty() ? "" : ", ") + shown;
+  }
+  return known;
+}
+
+}  // namespace
+
 void check_terminals(const Grammar& grammar, const TerminalVocabulary& vocabulary) {
   const auto check = [&](const GrammarProduction& production, const std::string& terminal, int arity) {
     const auto it = vocabulary.find(terminal);
     const std::string where = grammar.source() + ":" + std::to_string(production.line) + ": ";
-    if (it == vocabulary.end()) {
-      std::string known;
-      for (const auto& [name, _] : vocabulary) known += (known.empty() ? "" : ", ") + name;
-      throw Error(where + "unknown terminal '" + terminal + "' (the network builder knows " + known + ")");
-    }
+    if (it == vocabulary.end())
+      throw Error(where + "unknown terminal '" + terminal + "' (the network builder knows " +
+                  vocabulary_names(vocabulary) + ")");
     if (it->second >= 0 && it->second != arity)
       throw Error(where + terminal + " takes " + std::to_string(it->second) + " arguments, given " +
                   std::to_string(arity));

@@ -6,7 +6,8 @@
 // (graphs/spaces/grammar/derivation.h). Sampling is exactly uniform; a neighbour swaps one node's alternative
 // for another with the same parts (zero for id, relu for mish, Sequential3 for Residual2 over the same three
 // cells); mutation re-derives a uniformly chosen subtree; the surrogate's graph is the term tree (leaves fed
-// by the input, the root feeding the output). Not yet: params and FLOPs, which need the network builder.
+// by the input, the root feeding the output). Params and FLOPs are those of the network the derivation
+// describes (graphs/spaces/grammar/grammar_network.h) at NB201's default width, resolution and classes.
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,7 +36,7 @@ class GrammarSpace final : public SearchSpace {
   std::string format(const Arch& arch) const override;
   std::string iso_key(const Arch& arch) const override { return format(arch); }
   std::vector<int> choice_counts() const override;  // throws: a derivation has no fixed list of choices
-  ArchCost cost(const Arch& arch) const override;   // throws until the network builder exists
+  ArchCost cost(const Arch& arch) const override;   // throws for a terminal the network builder lacks
 
   const Grammar& grammar() const { return grammar_; }
   int max_depth() const { return max_depth_; }

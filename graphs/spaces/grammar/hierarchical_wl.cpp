@@ -7,45 +7,27 @@
 namespace tnas {
 namespace {
 
-// The architecture as its string reads: a terminal applied to its arguments.
-struct TermNode {
-  std::string name;
-  std::vector<TermNode> children;
-};
-
-TermNode term_tree(const Grammar& grammar, const Derivation& derivation) {
-  const GrammarAlternative& alternative =
-      grammar.productions().at(derivation.nonterminal).alternatives.at(derivation.alternative);
-  if (alternative.unit >= 0) return term_tree(grammar, derivation.children.at(0));
-  TermNode node{alternative.terminal, {}};
-  size_t child = 0;
-  for (const GrammarArgument& argument : alternative.arguments)
-    node.children.push_back(argument.nonterminal < 0 ? TermNode{argument.terminal, {}}
-                                                     : term_tree(grammar, derivation.children.at(child++)));
-  return node;
-}
-
-int depth_of(const TermNode& node) {
+int depth_of(const TermTree& node) {
   int deepest = 0;
-  for (const TermNode& child : node.children) deepest = std::max(deepest, depth_of(child));
+  for (const TermTree& child : node.arguments) deepest = std::max(deepest, depth_of(child));
   return deepest + 1;
 }
 
 // A node's label of round `round` on the tree cut below `level`: its name, and from round 1 on its children's
 // labels of the round before, in order (a leaf, or a node at the cut, keeps its name).
-std::string label_of(const TermNode& node, int level, int round) {
-  if (round == 0 || level == 1 || node.children.empty()) return node.name;
+std::string label_of(const TermTree& node, int level, int round) {
+  if (round == 0 || level == 1 || node.arguments.empty()) return node.name;
   std::string label = node.name + "(";
-  for (size_t i = 0; i < node.children.size(); ++i)
-    label += (i ? "," : "") + label_of(node.children[i], level - 1, round - 1);
+  for (size_t i = 0; i < node.arguments.size(); ++i)
+    label += (i ? "," : "") + label_of(node.arguments[i], level - 1, round - 1);
   return label + ")";
 }
 
 // Every node's round-`round` label on the tree cut below `level`, counted with the round as its prefix.
-void count_labels(const TermNode& node, int level, int round, std::map<std::string, double>& counts) {
+void count_labels(const TermTree& node, int level, int round, std::map<std::string, double>& counts) {
   counts[std::to_string(round) + ":" + label_of(node, level, round)] += 1;
   if (level > 1)
-    for (const TermNode& child : node.children) count_labels(child, level - 1, round, counts);
+    for (const TermTree& child : node.arguments) count_labels(child, level - 1, round, counts);
 }
 
 double dot(const std::map<std::string, double>& a, const std::map<std::string, double>& b) {
@@ -64,7 +46,7 @@ int term_depth(const Grammar& grammar, const Derivation& derivation) {
 HierarchicalWlFeatures hierarchical_wl_features(const Grammar& grammar, const Derivation& derivation,
                                                 int levels, int iterations) {
   if (levels < 1 || iterations < 0) throw Error("hierarchical WL: needs levels >= 1 and iterations >= 0");
-  const TermNode tree = term_tree(grammar, derivation);
+  const TermTree tree = term_tree(grammar, derivation);
   HierarchicalWlFeatures features;
   for (int level = 1; level <= levels; ++level) {
     std::map<std::string, double> counts;

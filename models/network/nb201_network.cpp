@@ -1,6 +1,6 @@
-#include "models/trainer/nb201_network.h"
+#include "models/network/nb201_network.h"
 
-#include "models/trainer/nb201_network_module.h"
+#include "models/network/nb201_network_module.h"
 
 namespace tnas {
 

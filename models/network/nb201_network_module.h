@@ -4,6 +4,7 @@
 
 #include "graphs/spaces/nb201/nb201_cell.h"
 #include "graphs/spaces/nb201/network_cost.h"
+#include "models/network/classifier_network.h"
 
 namespace tnas {
 
@@ -51,9 +52,9 @@ struct ReductionBlockImpl : torch::nn::Module {
 };
 TORCH_MODULE(ReductionBlock);
 
-struct Nb201NetworkImpl : torch::nn::Module {
+struct Nb201NetworkImpl : ClassifierNetworkImpl {
   Nb201NetworkImpl(const Nb201Cell& cell, const Nb201MacroConfig& config);
-  torch::Tensor forward(const torch::Tensor& x);  // N x 3 x R x R -> N x classes (logits)
+  torch::Tensor forward(const torch::Tensor& x) override;  // N x 3 x R x R -> N x classes (logits)
   torch::nn::Sequential stem{nullptr};
   torch::nn::Sequential body{nullptr};
   torch::nn::BatchNorm2d last_bn{nullptr};
