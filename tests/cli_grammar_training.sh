@@ -2,7 +2,7 @@
 # Grammar architectures trained for real (issue 28 item 3), on MNIST with the smoke preset: one hierarchical
 # NB201 architecture evaluated (its params and FLOPs the closed form's); random search, evolution, BOHNAS,
 # Hyperband and an accuracy x params search on hnb201 with the train objective; a collection of training
-# results on hnb201 for meta-training; the flat NB201 grammar's cell trained like the same NB201 cell; a grammar
+# results on hnb201, a surrogate fitted on them and tnas with it; the flat NB201 grammar's cell trained like the same NB201 cell; a grammar
 # whose terminals the network builder does not know refused by file and line before any training.
 #   tests/cli_grammar_training.sh META_TRAIN META_TEST WORKDIR SOURCE_DIR
 set -eu
@@ -41,9 +41,17 @@ done
   { cat "$work/pareto.log" >&2; fail "accuracy x params search"; }
 grep -q '"params":' "$work/pareto/trials.jsonl" || fail "pareto: no params recorded"
 
-"$meta_train" collect --space hnb201 --source mnist --tasks 2 --classes-per-task 3 --images-per-class 20 \
-  --archs-per-task 2 --arch-sampling uniform --preset smoke --seed 1 --threads 1 --out "$work/hnb201.h5" > "$work/collect.log" 2>&1 ||
+# Transfer onto the grammar space: collect, fit a surrogate on hierarchical architectures, tnas with it.
+"$meta_train" collect --space hnb201 --source mnist --tasks 10 --classes-per-task 3 --images-per-class 20 \
+  --archs-per-task 4 --arch-sampling uniform --preset smoke --seed 1 --threads 1 --out "$work/hnb201.h5" > "$work/collect.log" 2>&1 ||
   { cat "$work/collect.log" >&2; fail "collect on hnb201"; }
+"$meta_train" fit --meta "$work/hnb201.h5" --out "$work/ck" --epochs 1 --batch 4 --arch-hidden 16 \
+  --featurizer-epochs 1 --threads 1 > "$work/fit.log" 2>&1 || { cat "$work/fit.log" >&2; fail "fit on hnb201"; }
+grep -q '"search_space": "hnb201"' "$work/ck/manifest.json" || fail "manifest space"
+"$meta_test" search --space hnb201 --method tnas --checkpoint "$work/ck" --objective train --dataset mnist \
+  --preset smoke --budget 2 --pool-size 20 --final-preset none --seed 1 --threads 1 --out "$work/tnas" > "$work/tnas.log" 2>&1 ||
+  { cat "$work/tnas.log" >&2; fail "tnas on hnb201"; }
+[ "$(grep -c '"ok":true' "$work/tnas/trials.jsonl")" = 2 ] || fail "tnas: not 2 successful trials"
 
 # The flat NB201 grammar's architecture is NB201's network: the same parameters as the NB201 cell.
 "$meta_test" evaluate --space "grammar:$source/graphs/spaces/grammar/grammars/nb201_cell.grammar" \

@@ -10,6 +10,7 @@
 #include <torch/script.h>
 #include "basics/error.h"
 #include "graphs/op_graph/op_graph.h"
+#include "graphs/spaces/grammar/grammar_space.h"
 #include "graphs/spaces/jahs/jahs_space.h"
 #include "graphs/spaces/nb201/nb201_space.h"
 #include "models/surrogate/surrogate_impl.h"
@@ -342,6 +343,29 @@ TEST(Surrogate, TheSpaceSizesTheGraphEncoderAndAnotherSizeIsRefused) {
     EXPECT_EQ(std::string(e.what()),
               "this surrogate reads 9 graph node types of a nb201 configuration, the space has 7");
   }
+}
+
+// A grammar space's derivations each have a graph of their own: a batch of several graphs (and a repeated
+// one) embeds each architecture as it embeds alone.
+TEST(Surrogate, ArchitecturesOfDifferentGraphsEmbedAsTheyDoAlone) {
+  const GrammarSpace space(
+      "hnb201", Grammar::parse(shipped_grammar("hierarchical_nb201"), "hierarchical_nb201.grammar"));
+  SurrogateOptions o = small_options();
+  set_search_space(o, space);
+  EXPECT_EQ(o.arch_nodes, space.graph_max_nodes());
+  const Surrogate s(o, 1, 4);
+  Rng rng(6);
+  std::vector<Arch> configs;
+  for (int i = 0; i < 4; ++i) configs.push_back(space.sample(rng));
+  configs.push_back(configs[1]);
+  EXPECT_NE(space.to_graph(configs[0]).num_nodes(), 0);
+  const Eigen::MatrixXf together = s.arch_embeddings(space, configs);
+  for (size_t i = 0; i < configs.size(); ++i)
+    EXPECT_TRUE(together.row(static_cast<Eigen::Index>(i))
+                    .isApprox(s.arch_embeddings(space, {configs[i]}).row(0), 1e-5))
+        << i;
+  EXPECT_EQ(together.row(4), together.row(1));
+  EXPECT_FALSE(together.row(0).isApprox(together.row(2), 1e-3));
 }
 
 // A JAHS surrogate reads the hyperparameters beside the cell graph: each one changes G; the option survives

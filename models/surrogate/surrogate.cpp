@@ -96,12 +96,28 @@ torch::Tensor SurrogateImpl::featurize(const torch::Tensor& images) {
 
 torch::Tensor SurrogateImpl::arch_embedding(const std::vector<EncoderInput>& configs) {
   if (configs.empty()) return torch::zeros({0, options.nz});
+  // The DAG-GRU runs one batch per graph: every NB201 cell shares one DAG (one batch), while a grammar
+  // space's derivations each have a graph of their own (one batch per distinct graph, rows put back in
+  // order).
+  std::map<std::pair<std::vector<std::vector<int>>, std::vector<int>>, std::vector<size_t>> by_graph;
+  for (size_t i = 0; i < configs.size(); ++i)
+    by_graph[{configs[i].graph.predecessors, configs[i].graph.topo_order}].push_back(i);
+  if (by_graph.size() == 1) return embed_one_graph(configs);
+  std::vector<torch::Tensor> rows(configs.size());
+  for (const auto& [graph, members] : by_graph) {
+    std::vector<EncoderInput> batch;
+    for (size_t i : members) batch.push_back(configs[i]);
+    const torch::Tensor embedded = embed_one_graph(batch);
+    for (size_t k = 0; k < members.size(); ++k) rows[members[k]] = embedded[static_cast<int64_t>(k)];
+  }
+  return torch::stack(rows);
+}
+
+torch::Tensor SurrogateImpl::embed_one_graph(const std::vector<EncoderInput>& configs) {
   const OpGraph& topology = configs[0].graph;
   std::vector<int64_t> types;
   std::vector<float> numeric;
   for (const auto& c : configs) {
-    if (c.graph.num_nodes() != topology.num_nodes())
-      throw Error("arch encoder: configurations of different graph sizes in one batch");
     if (static_cast<int64_t>(c.numeric.size()) != options.arch_numeric_features)
       throw Error("arch encoder: a configuration has " + std::to_string(c.numeric.size()) +
                   " numeric features, the surrogate reads " + std::to_string(options.arch_numeric_features));

@@ -40,6 +40,8 @@ struct SurrogateImpl {
   // (B, nz) from the op graphs and numeric features of B configurations (one topology: the encoder's message
   // passing order).
   torch::Tensor arch_embedding(const std::vector<EncoderInput>& configs);
+  // Configurations that share one graph (node count, edges, order), as one batch of the DAG-GRU.
+  torch::Tensor embed_one_graph(const std::vector<EncoderInput>& configs);
 };
 
 // What torch::save writes for a module or an optimizer, as bytes (to be written atomically, or hashed).
