@@ -9,7 +9,7 @@
 # each section dated by its own run. --jobs N runs N steps at once (their timings then share the cores). Steps: data_loading bo_step bo_step_python ask_tell_overhead evaluator_speed
 # proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration constraints_oracle
 # zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies default_rebuild protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real
-# parallel_search_oracle parallel_search_real (this one measures wall-clock time: run it with --jobs 1) dashboard_load priors_oracle objectives_real joint_space_real.
+# parallel_search_oracle parallel_search_real (this one measures wall-clock time: run it with --jobs 1) dashboard_load priors_oracle objectives_real joint_space_real hierarchical_real.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
@@ -104,6 +104,7 @@ if [ $quick = 1 ]; then
   step multi_objective_real bench/multi_objective_real.sh --quick --out "$out"
   step objectives_real /usr/bin/python3 bench/objectives_real.py --quick --out "$out"
   step joint_space_real /usr/bin/python3 bench/joint_space_real.py --quick --out "$out"
+  step hierarchical_real /usr/bin/python3 bench/hierarchical_real.py --quick --out "$out"
   step parallel_search_oracle bench/parallel_search_oracle.sh --quick --oracles "$([ $have_shared = 1 ] && echo nb201,curves || echo curves)" --out "$out"
   step parallel_search_real bench/parallel_search_real.sh --quick --out "$out"
   if [ -x /usr/bin/chromium ] && [ -f tests/browser/node_modules/playwright-core/package.json ]; then
@@ -175,11 +176,12 @@ full_step() {
     priors_oracle) step priors_oracle /usr/bin/python3 bench/priors_oracle.py --seeds 20 --budget 30 --jobs 2 --out "$out" ;;
     objectives_real) step objectives_real /usr/bin/python3 bench/objectives_real.py --cells 20 --seeds 3 --budget 15 --out "$out" ;;
     joint_space_real) step joint_space_real /usr/bin/python3 bench/joint_space_real.py --seeds 3 --budget 20 --out "$out" ;;
+    hierarchical_real) step hierarchical_real /usr/bin/python3 bench/hierarchical_real.py --seeds 2 --budget 10 --targets cifar10 --out "$out" ;;
     dashboard_load) step dashboard_load bench/dashboard_load.sh --repeats 5 --out "$out" ;;
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
   esac
 }
-all_steps="data_loading bo_step tnas_step bo_step_python ask_tell_overhead evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration constraints_oracle zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies default_rebuild protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real dashboard_load priors_oracle objectives_real joint_space_real"
+all_steps="data_loading bo_step tnas_step bo_step_python ask_tell_overhead evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration constraints_oracle zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies default_rebuild protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real dashboard_load priors_oracle objectives_real joint_space_real hierarchical_real"
 steps=${only//,/ }
 steps=${steps:-$all_steps}
 for s in $steps; do [[ " $all_steps " == *" $s "* ]] || { echo "run_all: unknown step '$s' (steps: $all_steps)" >&2; exit 2; }; done

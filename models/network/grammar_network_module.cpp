@@ -13,10 +13,8 @@ namespace {
 // edges' parts (graphs/spaces/grammar/grammar_network.h lists the topologies' edges).
 class TopologyPart final : public GrammarPartImpl {
  public:
-  TopologyPart(std::vector<std::pair<int, int>> edges, std::vector<std::shared_ptr<GrammarPartImpl>> parts)
-      : edges_(std::move(edges)), parts_(std::move(parts)) {
-    last_ = 1;
-    for (const auto& edge : edges_) last_ = std::max(last_, edge.second);
+  TopologyPart(const NetworkTerminal& topology, std::vector<std::shared_ptr<GrammarPartImpl>> parts)
+      : edges_(topology.edges), parts_(std::move(parts)), last_(topology.output_node) {
     for (size_t e = 0; e < parts_.size(); ++e) register_module("edge" + std::to_string(e), parts_[e]);
   }
   torch::Tensor forward(const torch::Tensor& x) override {
@@ -137,8 +135,7 @@ std::shared_ptr<GrammarPartImpl> build_part(const TermTree& term, int64_t& chann
     if (terminal.operation == NetworkOperation::kDown) channels *= 2;
     return part;
   }
-  int last = 1;
-  for (const auto& edge : terminal.edges) last = std::max(last, edge.second);
+  const int last = terminal.output_node;
   std::vector<int64_t> node_channels(static_cast<size_t>(last) + 1, channels);
   std::vector<std::shared_ptr<GrammarPartImpl>> parts(terminal.edges.size());
   for (int target = 2; target <= last; ++target)  // in the order the forward pass runs them
@@ -149,7 +146,7 @@ std::shared_ptr<GrammarPartImpl> build_part(const TermTree& term, int64_t& chann
         node_channels[target] = out;
       }
   channels = node_channels[last];
-  return std::make_shared<TopologyPart>(terminal.edges, std::move(parts));
+  return std::make_shared<TopologyPart>(terminal, std::move(parts));
 }
 
 }  // namespace

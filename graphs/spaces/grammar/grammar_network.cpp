@@ -72,11 +72,7 @@ class CostWalk {
   FeatureShape walk(const TermTree& term, const FeatureShape& in) {
     const NetworkTerminal terminal = network_terminal(term);
     if (!terminal.topology) return operation(terminal.operation, in);
-    const int last = terminal.edges.empty()
-                         ? 1
-                         : std::max_element(terminal.edges.begin(), terminal.edges.end(),
-                                            [](const auto& a, const auto& b) { return a.second < b.second; })
-                               ->second;
+    const int last = terminal.output_node;
     std::vector<FeatureShape> node(static_cast<size_t>(last) + 1);
     std::vector<bool> known(node.size(), false);
     node[1] = in, known[1] = true;
@@ -155,6 +151,8 @@ NetworkTerminal network_terminal(const TermTree& term) {
     } else {
       terminal.edges = fixed->second;
     }
+    for (const auto& edge : terminal.edges)
+      terminal.output_node = std::max(terminal.output_node, edge.second);
     const int expected = chain > 0    ? chain
                          : chain == 0 ? std::max(arguments, 1)
                                       : static_cast<int>(terminal.edges.size());

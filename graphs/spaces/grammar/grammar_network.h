@@ -55,6 +55,7 @@ enum class NetworkOperation {
 struct NetworkTerminal {
   bool topology = false;
   std::vector<std::pair<int, int>> edges;
+  int output_node = 1;  // a topology's last node (every edge runs from a lower node to a higher one)
   NetworkOperation operation = NetworkOperation::kIdentity;
 };
 
