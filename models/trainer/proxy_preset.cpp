@@ -60,9 +60,9 @@ std::vector<ProxyPreset> all_presets() {
   p.push_back(tiny);
 
   // The tiny protocol with every step clipped to gradient norm 5 (DARTS's bound), for deep grammar
-  // architectures: random hierarchical NB201 networks (up to ~40 cells of up to three conv blocks in a row) had
-  // gradient norms of 2,000-5,000 at initialization, and after 3 epochs on MNIST three of them stood at 10-12.5 %
-  // (chance) with tiny and at 18-23 % with this bound (bench/RESULTS.md says more).
+  // architectures: random hierarchical NB201 networks (up to ~40 cells of up to three conv blocks in a row)
+  // had gradient norms of 2,000-5,000 at initialization, and after 3 epochs on MNIST three of them stood at
+  // 10-12.5 % (chance) with tiny and at 18-23 % with this bound; RESULTS 1v uses it on CIFAR-10.
   ProxyPreset hierarchical = tiny;
   hierarchical.name = "hierarchical";
   hierarchical.gradient_clip = 5;
