@@ -67,7 +67,8 @@ int64_t conv_params(int64_t in, int64_t out, int64_t kernel) { return in * out *
 // Parameters and MACs along a body, shape by shape.
 class CostWalk {
  public:
-  explicit CostWalk(const TermTree& whole) : text_(to_string(whole)) {}
+  // The architecture's text is written only for an error: a pool of 20,000 is costed without it.
+  explicit CostWalk(const TermTree& whole) : whole_(whole) {}
 
   FeatureShape walk(const TermTree& term, const FeatureShape& in) {
     const NetworkTerminal terminal = network_terminal(term);
@@ -81,8 +82,8 @@ class CostWalk {
         if (terminal.edges[e].second != target) continue;
         const FeatureShape out = walk(term.arguments[e], node[terminal.edges[e].first]);
         if (known[target] && !(node[target] == out))
-          throw Error("architecture '" + shortened(text_) + "': " + term.name + " adds branches of shapes " +
-                      to_string(node[target]) + " and " + to_string(out));
+          throw Error("architecture '" + shortened(to_string(whole_)) + "': " + term.name +
+                      " adds branches of shapes " + to_string(node[target]) + " and " + to_string(out));
         node[target] = out, known[target] = true;
       }
     return node[last];
@@ -118,7 +119,7 @@ class CostWalk {
         break;
       case NetworkOperation::kDown: {  // NB201's reduction block (graphs/spaces/nb201/network_cost.h)
         if (in.side % 2 != 0)
-          throw Error("architecture '" + shortened(text_) + "': down cannot halve a side of " +
+          throw Error("architecture '" + shortened(to_string(whole_)) + "': down cannot halve a side of " +
                       std::to_string(in.side) +
                       " pixels (the resolution must be divisible by 2 for every down)");
         const FeatureShape out{2 * c, in.side / 2};
@@ -134,7 +135,7 @@ class CostWalk {
     }
     return in;
   }
-  std::string text_;
+  const TermTree& whole_;
 };
 
 }  // namespace
