@@ -50,3 +50,9 @@ def quantile(values, fraction):
     low = int(position)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (position - low) * (ordered[high] - ordered[low])
+
+
+def quartiles(values, digits=2):
+    """`median [first quartile, third quartile]` of `values`, as the tables in RESULTS.md write them."""
+    q1, median, q3 = (quantile(values, fraction) for fraction in (0.25, 0.5, 0.75))
+    return f"{median:.{digits}f} [{q1:.{digits}f}, {q3:.{digits}f}]"

@@ -14,6 +14,7 @@
 #include "graphs/spaces/grammar/grammar_space.h"
 #include "graphs/spaces/grammar/hierarchical_wl.h"
 #include "graphs/spaces/nb201/nb201_cell.h"
+#include "graphs/spaces/search_space_factory.h"
 
 namespace tnas {
 namespace {
@@ -194,7 +195,13 @@ TEST(HierarchicalWl, MatchesAHandComputation) {
   EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fy, {0, 0, 1}), 6 / std::sqrt(140.0));
   EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fy), (1 + 0.5 + 6 / std::sqrt(140.0)) / 3);
   EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fx), 1.0);
-  EXPECT_EQ(fx.levels[2].at("1:Pair(c,d)"), 1);
+  // Round 0 alone on level 3: x {Seq a Pair c d}, y {Seq b Pair c c}: <x, y> = 1 + 1 + 2, |x|^2 = 5, |y|^2 =
+  // 7; levels 1 and 2: 1 and 2 / sqrt(3 * 3). hierarchical_wl_kernels gives every number of rounds at once.
+  EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fy, {0, 0, 1}, 0), 4 / std::sqrt(35.0));
+  const std::vector<double> per_rounds = hierarchical_wl_kernels(fx, fy);
+  ASSERT_EQ(per_rounds.size(), 2u);
+  EXPECT_DOUBLE_EQ(per_rounds[0], (1 + 2 / 3.0 + 4 / std::sqrt(35.0)) / 3);
+  EXPECT_DOUBLE_EQ(per_rounds[1], hierarchical_wl_kernel(fx, fy));
   // The order of a Sequential's parts matters: Seq(a, b) and Seq(b, a) differ from level 2 on.
   const auto ab = hierarchical_wl_features(grammar, parse_derivation(grammar, "Seq(a, b)"), 2, 1);
   const auto ba = hierarchical_wl_features(grammar, parse_derivation(grammar, "Seq(b, a)"), 2, 1);
@@ -277,6 +284,65 @@ TEST(GrammarSpace, TheFlatNb201GrammarEnumeratesItsCellsAndARecursiveOneNeedsADe
   EXPECT_EQ(bounded.size(), 26);
   EXPECT_THROW(bounded.parse("Add(Add(Add(Add(x, x), x), x), x)"), Error);  // deeper than 4
   EXPECT_EQ(bounded.format(bounded.parse("Add(Add(x, x), x)")), "Add(Add(x, x), x)");
+}
+
+// The regularity option: with a shared nonterminal every occurrence of it is one derivation. hnb201?shared=CL
+// counts the rest of hnb201 with the cell opaque (D2's alternatives over D1 = 189, D0 = 45 ways: 2 x 189^2 x
+// 45 + 189^2 x 45^2 = 75,549,915) times the 30^6 cells; its draws, mutations and crossovers are regular and
+// round-trip; an architecture whose cells differ is not in it.
+TEST(GrammarSpace, ASharedNonterminalIsOneDerivationEverywhere) {
+  const auto regular = make_search_space("hnb201?shared=CL");
+  EXPECT_EQ(regular->name(), "hnb201?shared=CL");
+  EXPECT_EQ(regular->size(), int64_t{75549915} * 729000000);
+  const auto cells_of = [](const std::string& text) {
+    std::set<std::string> cells;
+    for (size_t at = text.find("Cell("); at != std::string::npos; at = text.find("Cell(", at + 1)) {
+      size_t end = at + 5;
+      for (int open = 1; open > 0; ++end) open += text[end] == '(' ? 1 : text[end] == ')' ? -1 : 0;
+      cells.insert(text.substr(at, end - at));
+    }
+    return cells;
+  };
+  const auto& space = dynamic_cast<const GrammarSpace&>(*regular);
+  Rng rng(11);
+  int mutated_cell = 0;
+  for (int i = 0; i < 200; ++i) {
+    const Arch a = space.sample(rng), b = space.sample(rng);
+    const std::string text = space.format(a);
+    EXPECT_EQ(cells_of(text).size(), 1u) << text;
+    EXPECT_EQ(space.parse(text).choices, a.choices);
+    const Arch mutated = space.mutate(a, rng);
+    EXPECT_EQ(cells_of(space.format(mutated)).size(), 1u);
+    EXPECT_NE(space.format(mutated), text);
+    mutated_cell += cells_of(space.format(mutated)) != cells_of(text);
+    if (const auto child = space.crossover(a, b, rng)) EXPECT_EQ(cells_of(space.format(*child)).size(), 1u);
+    for (const Arch& neighbour : space.neighbours(a)) EXPECT_EQ(cells_of(space.format(neighbour)).size(), 1u);
+  }
+  EXPECT_GT(mutated_cell, 20);  // a mutation of the shared cell changes it everywhere
+  EXPECT_LT(mutated_cell, 180);
+  const auto plain = make_search_space("hnb201");
+  const std::string irregular = plain->format(plain->sample(rng));
+  ASSERT_GT(cells_of(irregular).size(), 1u);
+  EXPECT_THROW(space.parse(irregular), Error);
+  // A small grammar, enumerated: Seq(<A>, <A>, B) and Res(<A>, B), 2 ways each, times A's 3.
+  const Grammar small =
+      Grammar::parse("S ::= Seq(A, A, B) | Res(A, B)\nA ::= a | b | c\nB ::= x | y\n", "s.grammar");
+  const GrammarSpace shared("s", small, 12, "A");
+  std::set<std::string> texts;
+  for (const Arch& config : shared.enumerate()) texts.insert(shared.format(config));
+  EXPECT_EQ(texts.size(), 12u);
+  EXPECT_TRUE(texts.count("Seq(b, b, y)"));
+  EXPECT_FALSE(texts.count("Seq(a, b, y)"));
+  EXPECT_EQ(GrammarSpace("s", small).size(), 24);
+  // Errors: an unknown nonterminal, the start symbol, one some architecture lacks, an unknown option, a
+  // space without options.
+  EXPECT_THROW(GrammarSpace("s", small, 12, "Z"), Error);
+  EXPECT_THROW(GrammarSpace("s", small, 12, "S"), Error);
+  EXPECT_THROW(
+      GrammarSpace("s", Grammar::parse("S ::= Seq(A, B) | B\nA ::= a | b\nB ::= c | d\n", "t"), 12, "A"),
+      Error);
+  EXPECT_THROW(make_search_space("hnb201?depth=3"), Error);
+  EXPECT_THROW(make_search_space("nb201?shared=CL"), Error);
 }
 
 }  // namespace

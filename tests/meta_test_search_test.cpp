@@ -10,9 +10,11 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "basics/error.h"
 #include "basics/output_lock.h"
+#include "datasets/tables/tabular_benchmark.h"
 #include "graphs/spaces/jahs/jahs_space.h"
 #include "graphs/spaces/nb201/nb201_space.h"
 #include "graphs/spaces/nb201/network_cost.h"
@@ -889,6 +891,47 @@ TEST(Search, BohnasSearchesAGrammarSpaceBeyondItsPool) {
     ADD_FAILURE() << "bohnas ran on nb201";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("--method bohnas searches grammar spaces"), std::string::npos)
+        << e.what();
+  }
+}
+
+// The flat NB201 grammar on an NB201 table (issue 28's evidence: bohnas with hWL against NAS-BOWL on the same
+// table): each grammar architecture Cell(op, ...) is looked up as the NB201 cell it writes, with that cell's
+// value; bohnas learns the table's trend (5 points per 3x3 convolution) from a random start; a space of other
+// architectures is refused by the table before any trial.
+TEST(Search, BohnasSearchesTheFlatNb201GrammarOnAnNb201Table) {
+  const auto dir = test::scratch_dir("bohnas_table");
+  const std::string table = test::synthetic_table(dir);
+  SearchSettings s = settings("bohnas", table, (dir / "a").string(), 14);
+  s.space = std::string("grammar:") + TNAS_SOURCE_DIR + "/graphs/spaces/grammar/grammars/nb201_cell.grammar";
+  s.method_settings.proposal.warm_start = 6;
+  const auto summary = run_search(s, [](const std::string&) {});
+  const auto trials = test::read_trials(s.out);
+  ASSERT_EQ(trials.size(), 14u);
+  const TabularBenchmark lookup = TabularBenchmark::read(table, "acc");
+  int warm_start_convs = 0, model_convs = 0;
+  for (size_t i = 0; i < trials.size(); ++i) {
+    const std::string text = trials[i].at("arch");
+    ASSERT_EQ(text.rfind("Cell(", 0), 0u) << text;
+    std::string nb201 = text.substr(5, text.size() - 6);
+    std::array<Nb201Op, kNb201NumEdges> ops{};
+    std::istringstream names(nb201);
+    std::string name;
+    for (size_t edge = 0; std::getline(names >> std::ws, name, ','); ++edge)
+      ops.at(edge) = nb201_op_from_name(name);
+    const Nb201Cell cell(ops);
+    EXPECT_DOUBLE_EQ(trials[i].at("accuracy").get<double>(), *lookup.lookup(cell.to_string())) << text;
+    const int convs = static_cast<int>(std::count(ops.begin(), ops.end(), Nb201Op::kConv3x3));
+    (i < 6 ? warm_start_convs : model_convs) += convs;
+  }
+  EXPECT_GT(model_convs / 8.0, warm_start_convs / 6.0 + 1);  // the GP's proposals hold more 3x3 convolutions
+  s.space = "hnb201";
+  s.out = (dir / "b").string();
+  try {
+    run_search(s, [](const std::string&) {});
+    ADD_FAILURE() << "a table of NB201 cells evaluated hnb201";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("its architectures are not NB201 cells"), std::string::npos)
         << e.what();
   }
 }

@@ -12,27 +12,34 @@ namespace tnas {
 const std::vector<SearchSpaceEntry>& search_space_registry() {
   static const std::vector<SearchSpaceEntry> spaces = {
       {"nb201", "the NAS-Bench-201 cell: 6 edges, each one of 5 operations (15,625 cells)",
-       [](const std::string&) { return std::make_unique<Nb201Space>(); }},
+       [](const std::string&, const std::string&) { return std::make_unique<Nb201Space>(); }},
       {"jahs",
        "the NB201 cell with its training hyperparameters (activation, learning rate, weight decay, "
        "TrivialAugment), each trained with its own",
-       [](const std::string&) { return std::make_unique<JahsSpace>(); }},
+       [](const std::string&, const std::string&) { return std::make_unique<JahsSpace>(); }},
       {"hnb201",
        "the hierarchical NAS-Bench-201 space of the seed talk as a grammar (7.03e375 architectures; trained "
-       "by the train objective, graphs/spaces/grammar/grammar_network.h)",
-       [](const std::string&) {
-         return std::make_unique<GrammarSpace>(
-             "hnb201", Grammar::parse(shipped_grammar("hierarchical_nb201"), "hierarchical_nb201.grammar"));
-       }},
-      {"grammar:FILE", "the architectures of a context-free grammar in FILE (docs/spaces.md)",
-       [](const std::string& file) {
-         return std::make_unique<GrammarSpace>("grammar:" + file, Grammar::read(file));
-       }},
+       "by the train objective, graphs/spaces/grammar/grammar_network.h); hnb201?shared=CL: one cell "
+       "everywhere (regularity)",
+       [](const std::string&, const std::string& options) {
+         return make_grammar_space(
+             options.empty() ? "hnb201" : "hnb201?" + options,
+             Grammar::parse(shipped_grammar("hierarchical_nb201"), "hierarchical_nb201.grammar"), options);
+       },
+       true},
+      {"grammar:FILE",
+       "the architectures of a context-free grammar in FILE (docs/spaces.md); "
+       "grammar:FILE?shared=NONTERMINAL: one derivation for all its occurrences",
+       [](const std::string& file, const std::string& options) {
+         return make_grammar_space("grammar:" + file + (options.empty() ? "" : "?" + options),
+                                   Grammar::read(file), options);
+       },
+       true},
       {"joint:FILE",
        "an architecture space joined with typed, conditional hyperparameters from FILE (ConfigSpace's pcs "
        "notation, docs/spaces.md), or a shipped one: joint:jahs, joint:optimizers (optimizer with its own "
        "learning rates, loss, batch size)",
-       [](const std::string& file) { return make_joint_space(file); }},
+       [](const std::string& file, const std::string&) { return make_joint_space(file); }},
   };
   return spaces;
 }
@@ -50,15 +57,22 @@ std::string search_spaces_markdown() {
   return table;
 }
 
-std::unique_ptr<SearchSpace> make_search_space(const std::string& name) {
+std::unique_ptr<SearchSpace> make_search_space(const std::string& spec) {
+  const size_t query = spec.find('?');
+  const std::string name = spec.substr(0, query),
+                    options = query == std::string::npos ? "" : spec.substr(query + 1);
   for (const SearchSpaceEntry& space : search_space_registry()) {
     const size_t file = space.name.find(":FILE");
-    if (file == std::string::npos && space.name == name) return space.make("");
-    if (file != std::string::npos && name.size() > file + 1 &&
-        name.compare(0, file + 1, space.name, 0, file + 1) == 0)
-      return space.make(name.substr(file + 1));
+    const bool matches =
+        file == std::string::npos
+            ? space.name == name
+            : name.size() > file + 1 && name.compare(0, file + 1, space.name, 0, file + 1) == 0;
+    if (!matches) continue;
+    if (query != std::string::npos && !space.takes_options)
+      throw Error("search space '" + name + "' takes no options (got '?" + options + "')");
+    return space.make(file == std::string::npos ? "" : name.substr(file + 1), options);
   }
-  throw Error("unknown search space '" + name + "' (known: " + search_spaces_help() + ")");
+  throw Error("unknown search space '" + spec + "' (known: " + search_spaces_help() + ")");
 }
 
 }  // namespace tnas

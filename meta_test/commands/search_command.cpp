@@ -24,6 +24,7 @@ ProposalSettings proposal_settings(const cxxopts::ParseResult& args) {
   proposal.mutation_parents = args["mutation-parents"].as<int>();
   proposal.pending = enum_option<PendingTreatment>(args, "pending");
   proposal.feasibility_model = args.count("no-feasibility-model") == 0;
+  proposal.bohnas_candidates = enum_option<BohnasCandidates>(args, "bohnas-candidates");
   return proposal;
 }
 
@@ -279,6 +280,11 @@ cxxopts::Options search_options(const std::string& program) {
       "Where the acquisition is maximized: mutations (unevaluated neighbours of the best cells) or all (the "
       "whole pool)",
       cxxopts::value<std::string>()->default_value("mutations"))(
+      "bohnas-candidates",
+      "Where bohnas maximizes EI: evolution (the reference's: 20 mutations of each of the 10 best, 50 "
+      "crossovers) or neighbours (the unevaluated one-edit neighbours of the best --mutation-parents, as "
+      "bowl)",
+      cxxopts::value<std::string>()->default_value("evolution"))(
       "mutation-parents",
       "With --acquisition-pool mutations: how many of the best cells are mutated (1: model-guided local "
       "search around the incumbent)",
@@ -352,9 +358,9 @@ cxxopts::Options search_options(const std::string& program) {
       "--time=4:00:00'",
       cxxopts::value<std::string>()->default_value(""))(
       "no-feasibility-model",
-      "bowl, gp, tnas with a measured --constraint (latency<=5): do not weigh expected improvement by the "
-      "probability of feasibility (a WL-kernel GP on the measured slacks); infeasible trials are then only "
-      "failures (an ablation)")(
+      "bowl, gp, tnas, tnas-mo, bohb (and parego, tnas-hb through their models) with a measured --constraint "
+      "(latency<=5): do not weigh the acquisition by the probability of feasibility (a WL-kernel GP on the "
+      "measured slacks); infeasible trials are then only failures (an ablation)")(
       "pending",
       "tnas, gp, tnas-hb, tnas-mo with --workers > 1: how proposals treat the evaluations still running: "
       "none (never proposed "

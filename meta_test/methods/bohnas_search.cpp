@@ -43,7 +43,7 @@ class BohnasSearch final : public SearchMethod {
     std::set<std::string> taken;
     std::vector<const Observation*> observed;
     for (const Observation& o : history) {
-      taken.insert(space_->iso_key(o.config));
+      taken.insert(key_of(o.config));
       if (o.ok) observed.push_back(&o);
     }
     Arch next = observed.size() < static_cast<size_t>(std::max(2, proposal_.warm_start))
@@ -60,10 +60,11 @@ class BohnasSearch final : public SearchMethod {
                            " and noise by marginal likelihood"},
             {"acquisition", acquisition_.describe()},
             {"warm_start", proposal_.warm_start},
-            {"candidates",
-             {{"parents", kParents},
-              {"mutations_per_parent", kMutationsPerParent},
-              {"crossovers", kCrossovers}}}};
+            {"candidates", proposal_.bohnas_candidates == BohnasCandidates::kNeighbours
+                               ? nlohmann::json{{"neighbours_of_the_best", proposal_.mutation_parents}}
+                               : nlohmann::json{{"parents", kParents},
+                                                {"mutations_per_parent", kMutationsPerParent},
+                                                {"crossovers", kCrossovers}}}};
   }
 
  private:
@@ -76,7 +77,8 @@ class BohnasSearch final : public SearchMethod {
     throw Error("bohnas: no unevaluated architecture in 1,000 draws of " + space_->name());
   }
 
-  // Mutations of the best observed and crossovers among them, each once and none evaluated before.
+  // Mutations of the best observed and crossovers among them (or, with --bohnas-candidates neighbours, the
+  // one-edit neighbours of the best --mutation-parents), each once and none evaluated before.
   std::vector<Arch> candidates(const std::vector<const Observation*>& best,
                                const std::set<std::string>& taken, Rng& rng) const {
     std::vector<Arch> out;
@@ -84,6 +86,12 @@ class BohnasSearch final : public SearchMethod {
     const auto add = [&](Arch a) {
       if (seen.insert(space_->iso_key(a)).second) out.push_back(std::move(a));
     };
+    if (proposal_.bohnas_candidates == BohnasCandidates::kNeighbours) {
+      for (size_t parent = 0;
+           parent < best.size() && parent < static_cast<size_t>(proposal_.mutation_parents); ++parent)
+        for (Arch& neighbour : space_->neighbours(best[parent]->config)) add(std::move(neighbour));
+      if (!out.empty()) return out;  // else the reference's candidates, below
+    }
     for (const Observation* parent : best)
       for (int m = 0; m < kMutationsPerParent; ++m) add(space_->mutate(parent->config, rng));
     for (int c = 0; c < kCrossovers && best.size() > 1; ++c) {
@@ -95,15 +103,23 @@ class BohnasSearch final : public SearchMethod {
     return out;
   }
 
-  const HierarchicalWlFeatures& observed_features(const Arch& config, int rounds) {
-    const std::string key = std::to_string(rounds) + "|" + space_->iso_key(config);
-    auto it = features_.find(key);
-    if (it == features_.end())
-      it = features_
-               .emplace(key,
-                        hierarchical_wl_features(space_->grammar(), space_->decode(config), levels_, rounds))
-               .first;
+  // An observed architecture's deduplicating key and its hWL features (WL rounds 0 .. kMaxRounds), kept for
+  // the whole search by its choices: a hierarchical architecture's text runs to thousands of characters, and
+  // every proposal compares every observed one with every other.
+  const std::string& key_of(const Arch& config) {
+    auto it = keys_.find(config.choices);
+    if (it == keys_.end()) it = keys_.emplace(config.choices, space_->iso_key(config)).first;
     return it->second;
+  }
+
+  const HierarchicalWlFeatures& observed_features(const Arch& config) {
+    auto it = features_.find(config.choices);
+    if (it == features_.end()) it = features_.emplace(config.choices, features_of(config)).first;
+    return it->second;
+  }
+
+  HierarchicalWlFeatures features_of(const Arch& config) const {
+    return hierarchical_wl_features(space_->grammar(), space_->decode(config), levels_, kMaxRounds);
   }
 
   Arch acquire(std::vector<const Observation*> observed, const std::set<std::string>& taken, Rng& rng) {
@@ -118,8 +134,7 @@ class BohnasSearch final : public SearchMethod {
     if (pool.empty()) return random_untaken(taken, rng);
     KernelFamily family;
     family.weights = {1.0};
-    for (int rounds = 0; rounds <= kMaxRounds; ++rounds)
-      family.alternatives.push_back(kernel_block(observed, pool, rounds));
+    family.alternatives = kernel_blocks(observed, pool);
     const AdditiveGpPrediction gp = fit_additive_gp(y, {family}, {1e-3, 1e-2, 1e-1, 3e-1});
     size_t pick = 0;
     double pick_value = -1e300;
@@ -131,33 +146,40 @@ class BohnasSearch final : public SearchMethod {
     return pool[pick];
   }
 
-  // The hWL kernel with `rounds` WL rounds among the observed (their features kept for the whole search) and
-  // from them to the candidates (computed for this step only: a hierarchical architecture's features are
-  // hundreds of labels per level).
-  KernelBlock kernel_block(const std::vector<const Observation*>& observed, const std::vector<Arch>& pool,
-                           int rounds) {
+  // The hWL kernel with WL rounds 0 .. h for each h in 0 .. kMaxRounds, among the observed and from them to
+  // the candidates (whose features live for this step only: a hierarchical architecture has hundreds of
+  // labels per level). One pass over each pair's labels gives every h.
+  std::vector<KernelBlock> kernel_blocks(const std::vector<const Observation*>& observed,
+                                         const std::vector<Arch>& pool) {
     const size_t n = observed.size(), m = pool.size();
-    KernelBlock block{"hwl(h=" + std::to_string(rounds) + ")", Eigen::MatrixXd(n, n), Eigen::MatrixXd(n, m),
-                      Eigen::VectorXd::Ones(static_cast<long>(m))};
+    std::vector<KernelBlock> blocks;
+    for (int rounds = 0; rounds <= kMaxRounds; ++rounds)
+      blocks.push_back({"hwl(h=" + std::to_string(rounds) + ")", Eigen::MatrixXd(n, n), Eigen::MatrixXd(n, m),
+                        Eigen::VectorXd::Ones(static_cast<long>(m))});
     std::vector<HierarchicalWlFeatures> candidates;
-    for (const Arch& config : pool)
-      candidates.push_back(
-          hierarchical_wl_features(space_->grammar(), space_->decode(config), levels_, rounds));
+    for (const Arch& config : pool) candidates.push_back(features_of(config));
+    std::vector<const HierarchicalWlFeatures*> known;
+    for (const Observation* o : observed) known.push_back(&observed_features(o->config));
     for (size_t i = 0; i < n; ++i) {
-      const HierarchicalWlFeatures& fi = observed_features(observed[i]->config, rounds);
-      for (size_t j = 0; j <= i; ++j)
-        block.train(i, j) = block.train(j, i) =
-            hierarchical_wl_kernel(fi, observed_features(observed[j]->config, rounds));
-      for (size_t c = 0; c < m; ++c) block.cross(i, c) = hierarchical_wl_kernel(fi, candidates[c]);
+      const HierarchicalWlFeatures& fi = *known[i];
+      for (size_t j = 0; j <= i; ++j) {
+        const std::vector<double> kernels = hierarchical_wl_kernels(fi, *known[j]);
+        for (size_t h = 0; h < blocks.size(); ++h) blocks[h].train(i, j) = blocks[h].train(j, i) = kernels[h];
+      }
+      for (size_t c = 0; c < m; ++c) {
+        const std::vector<double> kernels = hierarchical_wl_kernels(fi, candidates[c]);
+        for (size_t h = 0; h < blocks.size(); ++h) blocks[h].cross(i, c) = kernels[h];
+      }
     }
-    return block;
+    return blocks;
   }
 
   const GrammarSpace* space_;
   ProposalSettings proposal_;
   Acquisition acquisition_;
   int levels_ = 1;
-  std::map<std::string, HierarchicalWlFeatures> features_;  // of the observed, by rounds and configuration
+  std::map<std::vector<int>, std::string> keys_;                 // of the observed, by choices
+  std::map<std::vector<int>, HierarchicalWlFeatures> features_;  // of the observed, by choices
 };
 
 }  // namespace

@@ -55,6 +55,12 @@ const EnumNames<ProxyKernel>& enum_names<ProxyKernel>() {
   return names;
 }
 template <>
+const EnumNames<BohnasCandidates>& enum_names<BohnasCandidates>() {
+  static const EnumNames<BohnasCandidates> names = {{BohnasCandidates::kEvolution, "evolution"},
+                                                    {BohnasCandidates::kNeighbours, "neighbours"}};
+  return names;
+}
+template <>
 const EnumNames<MultiFidelityModel>& enum_names<MultiFidelityModel>() {
   static const EnumNames<MultiFidelityModel> names = {{MultiFidelityModel::kHighest, "highest"},
                                                       {MultiFidelityModel::kRung, "rung"}};

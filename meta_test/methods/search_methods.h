@@ -108,6 +108,7 @@ enum class ParegoModel { kBowl, kTnas };                       // bowl, tnas
 enum class PendingTreatment { kNone, kBeliever, kFantasies };  // none, believer, fantasies
 enum class MultiFidelityModel { kHighest, kRung };             // highest, rung
 enum class ProxyKernel { kNone, kParams };                     // none, params
+enum class BohnasCandidates { kEvolution, kNeighbours };       // evolution, neighbours
 template <>
 const EnumNames<WarmStartFrom>& enum_names<WarmStartFrom>();
 template <>
@@ -126,6 +127,8 @@ template <>
 const EnumNames<MultiFidelityModel>& enum_names<MultiFidelityModel>();
 template <>
 const EnumNames<ProxyKernel>& enum_names<ProxyKernel>();
+template <>
+const EnumNames<BohnasCandidates>& enum_names<BohnasCandidates>();
 
 inline constexpr double kTnasWidenBelow = 0.05;
 
@@ -150,6 +153,10 @@ struct ProposalSettings {
   // bowl, gp, tnas with measured constraints and EI: weigh the acquisition by P(feasible) from a GP on the
   // measured slacks (meta_test/constraints/feasibility_model.h); off: infeasible trials are only failures.
   bool feasibility_model = true;
+  // Where bohnas maximizes EI: evolution (the reference's: 20 mutations of each of the 10 best observed and
+  // 50 crossovers among them) or neighbours (the unevaluated one-edit neighbours of the best
+  // `mutation_parents`, as bowl's mutations).
+  BohnasCandidates bohnas_candidates = BohnasCandidates::kEvolution;
 };
 
 // The deep-kernel GP of tnas (meta-trained) and gp (freshly initialised), also the model of tnas-hb, tnas-mo

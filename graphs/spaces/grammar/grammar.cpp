@@ -193,6 +193,15 @@ Grammar Grammar::read(const std::string& path) {
   return parse(text.str(), path);
 }
 
+Grammar Grammar::with_opaque(int nonterminal) const {
+  Grammar outer = *this;
+  GrammarProduction& production = outer.productions_.at(static_cast<size_t>(nonterminal));
+  production.alternatives = {GrammarAlternative{"<" + production.name + ">", {}, -1}};
+  outer.counts_.clear();
+  outer.measure_nesting();
+  return outer;
+}
+
 int Grammar::find(const std::string& nonterminal) const {
   for (size_t i = 0; i < productions_.size(); ++i)
     if (productions_[i].name == nonterminal) return static_cast<int>(i);
@@ -236,7 +245,13 @@ void Grammar::check(const std::vector<int>& lines) {
     if (!finite[i])
       throw Error(where(i) + productions_[i].name +
                   " never derives a finite architecture (every alternative recurses without a way out)");
+  measure_nesting();
+}
+
+void Grammar::measure_nesting() {
   // Recursion (a cycle among the nonterminals) and, without it, the deepest nesting.
+  const size_t n = productions_.size();
+  recursive_ = false;
   std::vector<int> state(n, 0), depth(n, 0);  // state: 0 new, 1 on the stack, 2 done
   std::function<void(int)> visit = [&](int at) {
     state[at] = 1;

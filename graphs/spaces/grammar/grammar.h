@@ -56,6 +56,10 @@ class Grammar {
   const std::vector<GrammarProduction>& productions() const { return productions_; }
   int start() const { return 0; }
   int find(const std::string& nonterminal) const;  // -1 when unknown
+  // This grammar with `nonterminal` derived as one opaque leaf `<NAME>`: the rest of an architecture when
+  // that nonterminal's derivation is chosen separately (GrammarSpace's shared nonterminal). Its other
+  // nonterminals keep their indices; those only `nonterminal` reached stay defined, unused.
+  Grammar with_opaque(int nonterminal) const;
   const std::string& source() const { return source_; }
   // Whether some derivation can use a nonterminal again below itself (then the space is infinite and its
   // size and sampling need a depth limit).
@@ -72,6 +76,7 @@ class Grammar {
 
  private:
   void check(const std::vector<int>& lines);
+  void measure_nesting();  // recursive_ and max_depth_
   std::vector<GrammarProduction> productions_;
   std::string source_;
   bool recursive_ = false;

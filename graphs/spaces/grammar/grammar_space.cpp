@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "basics/error.h"
 #include "graphs/spaces/grammar/grammar_network.h"
@@ -48,6 +49,46 @@ int64_t most_nodes(const Grammar& grammar, int nonterminal, int depth,
   return memo[{nonterminal, depth}] = best;
 }
 
+// Whether every derivation of `from` derives `target` somewhere (a grammar without recursion).
+bool always_derives(const Grammar& grammar, int from, int target) {
+  if (from == target) return true;
+  for (const GrammarAlternative& alternative : grammar.productions()[from].alternatives) {
+    const std::vector<int> children = alternative.children();
+    if (std::none_of(children.begin(), children.end(),
+                     [&](int child) { return always_derives(grammar, child, target); }))
+      return false;
+  }
+  return true;
+}
+
+// `derivation` with every node of `shared` replaced by the opaque leaf {shared, 0}; each replaced subtree's
+// choices appended to `occurrences`.
+Derivation without_shared(const Derivation& derivation, int shared,
+                          std::vector<std::vector<int>>& occurrences) {
+  if (derivation.nonterminal == shared) {
+    occurrences.emplace_back();
+    encode_into(derivation, occurrences.back());
+    return {shared, 0, {}};
+  }
+  Derivation rest{derivation.nonterminal, derivation.alternative, {}};
+  for (const Derivation& child : derivation.children)
+    rest.children.push_back(without_shared(child, shared, occurrences));
+  return rest;
+}
+
+Derivation with_shared(const Derivation& rest, const Derivation& shared) {
+  if (rest.nonterminal == shared.nonterminal) return shared;
+  Derivation whole{rest.nonterminal, rest.alternative, {}};
+  for (const Derivation& child : rest.children) whole.children.push_back(with_shared(child, shared));
+  return whole;
+}
+
+size_t node_count(const Derivation& derivation) {
+  size_t nodes = 1;
+  for (const Derivation& child : derivation.children) nodes += node_count(child);
+  return nodes;
+}
+
 }  // namespace
 
 const std::string& shipped_grammar(const std::string& name) {
@@ -56,8 +97,18 @@ const std::string& shipped_grammar(const std::string& name) {
   throw Error("no shipped grammar named '" + name + "'");
 }
 
-GrammarSpace::GrammarSpace(std::string name, Grammar grammar, int max_depth)
+GrammarSpace::GrammarSpace(std::string name, Grammar grammar, int max_depth, const std::string& shared)
     : name_(std::move(name)), grammar_(std::move(grammar)) {
+  if (!shared.empty()) {
+    shared_ = grammar_.find(shared);
+    if (shared_ < 0) throw Error(grammar_.source() + ": no nonterminal '" + shared + "' to share");
+    if (grammar_.recursive())
+      throw Error(grammar_.source() + ": a shared nonterminal needs a grammar without recursion");
+    if (shared_ == grammar_.start() || !always_derives(grammar_, grammar_.start(), shared_))
+      throw Error(grammar_.source() + ": " + shared +
+                  " cannot be shared: some architecture does not derive it below the start symbol");
+    rest_grammar_ = grammar_.with_opaque(shared_);
+  }
   if (grammar_.recursive() && (max_depth < 1 || max_depth > 64))
     throw Error(grammar_.source() + ": a recursive grammar needs a depth limit in 1..64, got " +
                 std::to_string(max_depth));
@@ -80,13 +131,19 @@ GrammarSpace::GrammarSpace(std::string name, Grammar grammar, int max_depth)
   max_nodes_ = static_cast<int>(nodes);
 }
 
+BigCount GrammarSpace::rest_count() const { return rest_grammar().count(grammar_.start(), max_depth_); }
+
+BigCount GrammarSpace::shared_count() const { return shared_ < 0 ? 1 : grammar_.count(shared_, max_depth_); }
+
 int64_t GrammarSpace::size() const {
-  const BigCount count = grammar_.count(grammar_.start(), max_depth_);
+  const BigCount count = rest_count() * shared_count();
   return count > BigCount(int64_t{1} << 62) ? -1 : static_cast<int64_t>(count);
 }
 
 Arch GrammarSpace::sample(Rng& rng) const {
-  return encode(sample_derivation(grammar_, grammar_.start(), max_depth_, rng));
+  Parts parts{sample_derivation(rest_grammar(), grammar_.start(), max_depth_, rng), std::nullopt};
+  if (shared_ >= 0) parts.shared = sample_derivation(grammar_, shared_, max_depth_, rng);
+  return join(parts);
 }
 
 std::vector<Arch> GrammarSpace::enumerate() const {
@@ -94,27 +151,34 @@ std::vector<Arch> GrammarSpace::enumerate() const {
   if (count < 0 || count > 10000000)
     throw Error("search space '" + name_ + "' is too large to enumerate: draw a pool (--pool-size)");
   std::vector<Arch> all;
-  for (int64_t rank = 0; rank < count; ++rank)
-    all.push_back(encode(unrank_derivation(grammar_, grammar_.start(), max_depth_, rank)));
+  const BigCount shared = shared_count();
+  for (int64_t rank = 0; rank < count; ++rank) {
+    Parts parts{unrank_derivation(rest_grammar(), grammar_.start(), max_depth_, rank / shared), std::nullopt};
+    if (shared_ >= 0) parts.shared = unrank_derivation(grammar_, shared_, max_depth_, rank % shared);
+    all.push_back(join(parts));
+  }
   return all;
 }
 
 std::vector<Arch> GrammarSpace::neighbours(const Arch& arch) const {
   std::vector<Arch> out;
-  // In pre-order, choice k is one node's alternative: swapping it for another with the same parts keeps
-  // every later choice meaningful.
-  const Derivation tree = decode(arch);
-  std::vector<const Derivation*> nodes;
-  std::function<void(const Derivation&)> collect = [&](const Derivation& node) {
-    nodes.push_back(&node);
-    for (const Derivation& child : node.children) collect(child);
+  // In pre-order (the rest's nodes, then the shared derivation's), choice k is one node's alternative:
+  // swapping it for another with the same parts keeps every later choice meaningful.
+  const Parts parts = split(arch);
+  std::vector<std::pair<const Derivation*, const Grammar*>> nodes;
+  std::function<void(const Derivation&, const Grammar&)> collect = [&](const Derivation& node,
+                                                                       const Grammar& grammar) {
+    nodes.emplace_back(&node, &grammar);
+    for (const Derivation& child : node.children) collect(child, grammar);
   };
-  collect(tree);
+  collect(parts.rest, rest_grammar());
+  if (parts.shared) collect(*parts.shared, grammar_);
   for (size_t k = 0; k < nodes.size(); ++k) {
-    const auto& alternatives = grammar_.productions()[nodes[k]->nonterminal].alternatives;
-    const std::vector<int> parts = alternatives[nodes[k]->alternative].children();
+    const auto& alternatives = nodes[k].second->productions()[nodes[k].first->nonterminal].alternatives;
+    const std::vector<int> children = alternatives[nodes[k].first->alternative].children();
     for (size_t other = 0; other < alternatives.size(); ++other) {
-      if (static_cast<int>(other) == nodes[k]->alternative || alternatives[other].children() != parts)
+      if (static_cast<int>(other) == nodes[k].first->alternative ||
+          alternatives[other].children() != children)
         continue;
       Arch neighbour = arch;
       neighbour.choices[k] = static_cast<int>(other);
@@ -125,13 +189,30 @@ std::vector<Arch> GrammarSpace::neighbours(const Arch& arch) const {
 }
 
 Arch GrammarSpace::mutate(const Arch& arch, Rng& rng) const {
-  return encode(mutate_derivation(grammar_, decode(arch), max_depth_, rng));
+  Parts parts = split(arch);
+  // A node drawn uniformly from both parts: the shared derivation counts once, as the configuration does.
+  const size_t rest_nodes = node_count(parts.rest);
+  if (!parts.shared || rng.uniform_int(rest_nodes + node_count(*parts.shared)) < rest_nodes)
+    parts.rest = mutate_derivation(rest_grammar(), parts.rest, max_depth_, rng);
+  else
+    parts.shared = mutate_derivation(grammar_, *parts.shared, max_depth_, rng);
+  return join(parts);
 }
 
 std::optional<Arch> GrammarSpace::crossover(const Arch& first, const Arch& second, Rng& rng) const {
-  const auto child = crossover_derivations(grammar_, decode(first), decode(second), max_depth_, rng);
-  if (!child) return std::nullopt;
-  return encode(*child);
+  Parts child = split(first);
+  const Parts donor = split(second);
+  const size_t rest_nodes = node_count(child.rest);
+  std::optional<Derivation> crossed;
+  if (!child.shared || rng.uniform_int(rest_nodes + node_count(*child.shared)) < rest_nodes) {
+    crossed = crossover_derivations(rest_grammar(), child.rest, donor.rest, max_depth_, rng);
+    if (crossed) child.rest = std::move(*crossed);
+  } else {
+    crossed = crossover_derivations(grammar_, *child.shared, *donor.shared, max_depth_, rng);
+    if (crossed) child.shared = std::move(*crossed);
+  }
+  if (!crossed) return std::nullopt;
+  return join(child);
 }
 
 OpGraph GrammarSpace::to_graph(const Arch& arch) const {
@@ -193,19 +274,57 @@ ArchCost GrammarSpace::cost(const Arch& arch) const {
   return {cost.params, cost.flops};
 }
 
-Derivation GrammarSpace::decode(const Arch& arch) const {
+Derivation GrammarSpace::decode(const Arch& arch) const { return assemble(split(arch)); }
+
+Arch GrammarSpace::encode(const Derivation& derivation) const { return join(split(derivation)); }
+
+GrammarSpace::Parts GrammarSpace::split(const Arch& arch) const {
   size_t at = 0;
-  Derivation derivation = decode_from(grammar_, grammar_.start(), arch.choices, at);
+  Parts parts{decode_from(rest_grammar(), grammar_.start(), arch.choices, at), std::nullopt};
+  if (shared_ >= 0) parts.shared = decode_from(grammar_, shared_, arch.choices, at);
   if (at != arch.choices.size())
     throw Error("a configuration of " + grammar_.source() + " with " +
                 std::to_string(arch.choices.size() - at) + " choices too many");
-  return derivation;
+  return parts;
 }
 
-Arch GrammarSpace::encode(const Derivation& derivation) const {
+GrammarSpace::Parts GrammarSpace::split(const Derivation& derivation) const {
+  if (shared_ < 0) return {derivation, std::nullopt};
+  std::vector<std::vector<int>> occurrences;
+  Parts parts{without_shared(derivation, shared_, occurrences), std::nullopt};
+  for (const std::vector<int>& occurrence : occurrences)
+    if (occurrence != occurrences.front())
+      throw Error("architecture '" + to_string(grammar_, derivation).substr(0, 200) + "' is not in " + name_ +
+                  ": its " + grammar_.productions()[shared_].name + " parts differ (the space shares one)");
+  size_t at = 0;
+  parts.shared = decode_from(grammar_, shared_, occurrences.at(0), at);
+  return parts;
+}
+
+Arch GrammarSpace::join(const Parts& parts) const {
   Arch arch;
-  encode_into(derivation, arch.choices);
+  encode_into(parts.rest, arch.choices);
+  if (parts.shared) encode_into(*parts.shared, arch.choices);
   return arch;
+}
+
+Derivation GrammarSpace::assemble(const Parts& parts) const {
+  return parts.shared ? with_shared(parts.rest, *parts.shared) : parts.rest;
+}
+
+std::unique_ptr<GrammarSpace> make_grammar_space(const std::string& name, Grammar grammar,
+                                                 const std::string& options) {
+  std::string shared;
+  std::stringstream items(options);
+  for (std::string item; std::getline(items, item, ',');) {
+    const size_t equals = item.find('=');
+    const std::string key = item.substr(0, equals);
+    if (key != "shared" || equals == std::string::npos || equals + 1 == item.size())
+      throw Error("search space '" + name + "': unknown option '" + item +
+                  "' (a grammar space takes shared=NONTERMINAL)");
+    shared = item.substr(equals + 1);
+  }
+  return std::make_unique<GrammarSpace>(name, std::move(grammar), 12, shared);
 }
 
 }  // namespace tnas

@@ -8,8 +8,10 @@
 // labels in order: the order of a Sequential's parts is part of the network), the label counts of every round
 // (round 0 included) are the level's features, and the level's kernel is their normalized dot product. The
 // kernel is the weighted mean of the levels' kernels.
-#include <map>
-#include <string>
+//
+// A label is kept as a 64-bit hash of its text, not the text: a deep level's round-2 labels spell out whole
+// subtrees, and BOHNAS compares every observed architecture with hundreds of candidates per proposal.
+#include <cstdint>
 #include <vector>
 
 #include "graphs/spaces/grammar/derivation.h"
@@ -17,17 +19,31 @@
 namespace tnas {
 
 struct HierarchicalWlFeatures {
-  // Per level (1 .. levels), label -> count; a label is prefixed with its round ("1:Seq(a,Pair)").
-  std::vector<std::map<std::string, double>> levels;
+  struct Label {
+    uint64_t hash;  // of the label's text and its round
+    int round;
+    double count;
+  };
+  struct Level {
+    std::vector<Label> labels;        // sorted by hash, each hash once
+    std::vector<double> round_norms;  // per round 0 .. iterations: the sum of its labels' squared counts
+  };
+  std::vector<Level> levels;  // 1 .. levels
+  int iterations = 0;
 };
 
 // Levels 1 .. `levels` (a tree shallower than a level gives its whole self there), rounds 0 .. iterations.
 HierarchicalWlFeatures hierarchical_wl_features(const Grammar& grammar, const Derivation& derivation,
                                                 int levels, int iterations);
-// sum_l weights[l] <a_l, b_l> / (|a_l| |b_l|) / sum_l weights[l]; `weights` has one entry per level (empty:
-// equal weights). In [0, 1]; 1 for equal architectures.
+// sum_l weights[l] <a_l, b_l> / (|a_l| |b_l|) / sum_l weights[l] over the rounds 0 .. `rounds` (-1: all the
+// features hold); `weights` has one entry per level (empty: equal weights). In [0, 1]; 1 for equal
+// architectures.
 double hierarchical_wl_kernel(const HierarchicalWlFeatures& first, const HierarchicalWlFeatures& second,
-                              const std::vector<double>& weights = {});
+                              const std::vector<double>& weights = {}, int rounds = -1);
+// The kernel with rounds 0 .. h for every h in 0 .. iterations at once (equal level weights): one pass over
+// the labels instead of one per h, as a GP that chooses h by marginal likelihood needs them all.
+std::vector<double> hierarchical_wl_kernels(const HierarchicalWlFeatures& first,
+                                            const HierarchicalWlFeatures& second);
 // The depth of a derivation's term tree (the deepest nesting of terminals; a leaf: 1): the most levels
 // hierarchical_wl_features can tell apart.
 int term_depth(const Grammar& grammar, const Derivation& derivation);
