@@ -184,6 +184,28 @@ TEST(FeasibilityModel, ConstrainedBowlProposesFewerInfeasibleTrials) {
       << "with the model " << infeasible[1] << ", without " << infeasible[0];
 }
 
+// tnas-mo (accuracy and params) weighs its expected hypervolume improvement by P(feasible) too: fewer trials
+// beyond a measured accuracy bound than without the model, the same seed and budget, and a front within it.
+TEST(FeasibilityModel, ConstrainedTnasMoProposesFewerInfeasibleTrials) {
+  const auto dir = test::scratch_dir("constraint_feasibility_tnas_mo");
+  const std::string table = test::synthetic_table(dir);
+  int infeasible[2] = {0, 0};
+  for (const bool model : {false, true}) {
+    SearchSettings s =
+        constrained("tnas-mo", table, (dir / (model ? "model" : "plain")).string(), {"acc<=72"});
+    s.objectives = parse_objectives("acc,params");
+    s.budget = 30;
+    s.method_settings.deep_kernel.checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
+    s.method_settings.deep_kernel.dataset = "mnist";
+    s.method_settings.proposal.feasibility_model = model;
+    const auto summary = run_search(s, [](const std::string&) {});
+    infeasible[model] = summary.at("infeasible_trials").get<int>();
+    for (const auto& point : summary.at("pareto").at("front")) EXPECT_LE(point.at("acc").get<double>(), 72);
+  }
+  EXPECT_LT(infeasible[1], infeasible[0])
+      << "with the model " << infeasible[1] << ", without " << infeasible[0];
+}
+
 TEST(Constraint, AnUnreportedMetricOrAnEmptyPoolIsRefused) {
   const auto dir = test::scratch_dir("constraint_refused");
   const std::string table = test::synthetic_table(dir);

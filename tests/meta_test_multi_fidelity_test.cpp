@@ -152,6 +152,22 @@ TEST(Tpe, PrefersTheChoicesOfTheGoodConfigurations) {
     conv_first += pool.configs()[static_cast<size_t>(i)].choices[0] == 3;
   }
   EXPECT_GE(conv_first, 15);  // a fifth of the cells have it
+  // An added log weight per row (BOHB under a measured constraint: log P(feasible)) steers the proposal: with
+  // the last edge's 3x3 convolution believed infeasible, none is proposed, and the first edge's still is.
+  const TpeModel::RowLogWeights last_edge_no_conv = [&](const std::vector<long>& rows) {
+    std::vector<double> weights;
+    for (long row : rows)
+      weights.push_back(pool.configs()[static_cast<size_t>(row)].choices[5] == 3 ? -50.0 : 0.0);
+    return weights;
+  };
+  int weighted_conv_first = 0;
+  for (int k = 0; k < 20; ++k) {
+    const Arch& proposed =
+        pool.configs()[static_cast<size_t>(model.propose(pool, done, rng, last_edge_no_conv))];
+    EXPECT_NE(proposed.choices[5], 3);
+    weighted_conv_first += proposed.choices[0] == 3;
+  }
+  EXPECT_GE(weighted_conv_first, 15);
   EXPECT_THROW(TpeModel(space.choice_counts(),
                         std::vector<Observation>(observations.begin(), observations.begin() + 5)),
                Error);

@@ -13,6 +13,7 @@
 #include <map>
 
 #include "basics/error.h"
+#include "meta_test/constraints/feasibility_model.h"
 #include "meta_test/methods/hyperband_schedule.h"
 #include "meta_test/methods/search_methods.h"
 #include "meta_test/methods/tpe_model.h"
@@ -100,7 +101,13 @@ class HyperbandSearch final : public SearchMethod {
         for (const auto& o : history)
           if (o.ok && o.epochs == epochs) at.push_back(o);
         how = "TPE at " + std::to_string(epochs) + " epochs";
-        return pool_.configs()[static_cast<size_t>(TpeModel(counts, at).propose(pool_, done, rng))];
+        // Under measured constraints, log P(feasible) joins TPE's score as it joins the GP methods' log EI.
+        TpeModel::RowLogWeights feasible = nullptr;
+        if (proposal_.feasibility_model)
+          feasible = [&](const std::vector<long>& rows) {
+            return feasibility_.log_probability(history, rows);
+          };
+        return pool_.configs()[static_cast<size_t>(TpeModel(counts, at).propose(pool_, done, rng, feasible))];
       }
     }
     if (model_) {
@@ -146,6 +153,7 @@ class HyperbandSearch final : public SearchMethod {
   ProposalSettings proposal_;
   HyperbandSchedule schedule_;
   std::unique_ptr<SearchMethod> model_;  // tnas-hb
+  FeasibilityModel feasibility_{pool_};  // bohb's TPE under measured constraints
 };
 
 }  // namespace

@@ -7,13 +7,16 @@
 // product Gauss-Hermite rule (16 points for one modelled objective, 8 x 8 for two, 4 x 4 x 4 for three), the
 // exact objectives at their values. Candidates: the unevaluated one-choice neighbours of every front member
 // (every unevaluated configuration once those are exhausted). The first warm_start proposals are tnas's own
-// (the surrogate's zero-shot best configurations).
+// (the surrogate's zero-shot best configurations). With measured constraints (--constraint latency<=5) the
+// log EHVI gets log P(feasible) added (meta_test/constraints/feasibility_model.h), as bowl, gp and tnas add
+// it to log EI, and the front it improves holds only feasible trials (an infeasible one is a failure here).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <set>
 
 #include "basics/error.h"
+#include "meta_test/constraints/feasibility_model.h"
 #include "meta_test/methods/search_methods.h"
 
 namespace tnas {
@@ -84,6 +87,11 @@ class TnasMoSearch final : public SearchMethod {
     for (size_t m = 0; m < modelled_.size(); ++m)
       model_->predict(as_accuracy(history, modelled_[m]), candidates, rng, mean[m], sd[m]);
     const double base = hypervolume(front_points, reference_);
+    const std::vector<double> log_feasible = proposal_.feasibility_model
+                                                 ? feasibility_.log_probability(history, candidates)
+                                                 : std::vector<double>(candidates.size(), 0.0);
+    const bool constrained =
+        std::any_of(log_feasible.begin(), log_feasible.end(), [](double v) { return v != 0; });
     long pick = -1;
     double best = -1, pick_value = -1e300;
     for (size_t c = 0; c < candidates.size(); ++c) {
@@ -92,9 +100,12 @@ class TnasMoSearch final : public SearchMethod {
       const double e = expected_improvement(
           front_points, base, exact_objectives(pool_.configs()[static_cast<size_t>(candidates[c])]), mu,
           sigma);
-      // piBO with a user prior: log EHVI plus the prior's decaying log weight; without one, EHVI itself.
-      const double value =
-          pool_.has_prior() ? std::log(std::max(e, 1e-300)) + pool_.prior_log_weight(candidates[c], ok) : e;
+      // piBO with a user prior: log EHVI plus the prior's decaying log weight; with measured constraints,
+      // plus log P(feasible); without either, EHVI itself.
+      double value = e;
+      if (pool_.has_prior() || constrained)
+        value = std::log(std::max(e, 1e-300)) + log_feasible[c] +
+                (pool_.has_prior() ? pool_.prior_log_weight(candidates[c], ok) : 0.0);
       if (value > pick_value) pick_value = value, best = e, pick = candidates[c];
     }
     last_note = "EHVI " + std::to_string(best);
@@ -105,7 +116,9 @@ class TnasMoSearch final : public SearchMethod {
     nlohmann::json modelled = nlohmann::json::array();
     for (size_t k : modelled_) modelled.push_back(specs_[k].name);
     return {{"method", "tnas-mo"},
-            {"acquisition", "expected hypervolume improvement"},
+            {"acquisition", proposal_.feasibility_model
+                                ? "expected hypervolume improvement x P(feasible) under measured constraints"
+                                : "expected hypervolume improvement"},
             {"modelled", modelled},
             {"quadrature_points", quadrature_.size()},
             {"model", model_->as_method().describe()}};
@@ -185,6 +198,7 @@ class TnasMoSearch final : public SearchMethod {
       quadrature_;  // standard normal points and probabilities, per dimension
   std::unique_ptr<AccuracyModel> model_;
   ObjectiveVector reference_;
+  FeasibilityModel feasibility_{pool_};
 };
 
 }  // namespace

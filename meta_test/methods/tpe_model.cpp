@@ -61,9 +61,9 @@ double TpeModel::log_ratio(const Arch& config) const {
   return good_.log_density(config.choices, counts_) - bad_.log_density(config.choices, counts_);
 }
 
-long TpeModel::propose(const CandidatePool& pool, const std::vector<bool>& done, Rng& rng) const {
-  long best = -1;
-  double best_score = -1e300;
+long TpeModel::propose(const CandidatePool& pool, const std::vector<bool>& done, Rng& rng,
+                       const RowLogWeights& added_log_weight) const {
+  std::vector<std::pair<long, double>> scored;  // pool row, score
   for (int s = 0; s < settings_.samples; ++s) {
     // BOHB's sampling: a random good point, each choice kept with probability 1 - widened bandwidth.
     Arch x{good_.points[rng.uniform_int(good_.points.size())]};
@@ -75,19 +75,29 @@ long TpeModel::propose(const CandidatePool& pool, const std::vector<bool>& done,
     }
     const long i = pool.find(x);
     if (i < 0 || done[static_cast<size_t>(i)]) continue;
-    const double score = log_ratio(x) + pool.prior_log_weight(i, observations_);  // piBO (0 without a prior)
-    if (score > best_score) best_score = score, best = i;
+    scored.emplace_back(i,
+                        log_ratio(x) + pool.prior_log_weight(i, observations_));  // piBO (0 without a prior)
   }
-  if (best >= 0) return best;
   // No draw is an unevaluated pool configuration (a sampled pool: JAHS holds 20,000 of 8.5 million): the
   // best-scoring unevaluated configuration of the pool.
-  for (size_t i = 0; i < pool.size(); ++i) {
-    if (done[i]) continue;
-    const double score =
-        log_ratio(pool.configs()[i]) + pool.prior_log_weight(static_cast<long>(i), observations_);
-    if (score > best_score) best_score = score, best = static_cast<long>(i);
+  if (scored.empty())
+    for (size_t i = 0; i < pool.size(); ++i)
+      if (!done[i])
+        scored.emplace_back(
+            static_cast<long>(i),
+            log_ratio(pool.configs()[i]) + pool.prior_log_weight(static_cast<long>(i), observations_));
+  if (scored.empty()) throw PoolExhausted();
+  std::vector<double> added(scored.size(), 0.0);
+  if (added_log_weight) {
+    std::vector<long> rows;
+    for (const auto& [row, score] : scored) rows.push_back(row);
+    added = added_log_weight(rows);
   }
-  if (best < 0) throw PoolExhausted();
+  long best = -1;
+  double best_score = -1e300;
+  for (size_t k = 0; k < scored.size(); ++k)
+    if (scored[k].second + added[k] > best_score)
+      best_score = scored[k].second + added[k], best = scored[k].first;
   return best;
 }
 

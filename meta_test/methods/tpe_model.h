@@ -3,6 +3,7 @@
 // observations at one fidelity are split into the best 15 % (l) and the rest (g), each a product of
 // Aitchison-Aitken kernels (a choice keeps its value with probability 1 - bandwidth, else takes any other
 // uniformly); a new configuration maximizes l(x) / g(x) among samples drawn around good ones.
+#include <functional>
 #include <vector>
 
 #include "basics/rng.h"
@@ -26,10 +27,14 @@ class TpeModel {
   static size_t min_points(const std::vector<int>& choice_counts) { return choice_counts.size() + 3; }
 
   double log_ratio(const Arch& config) const;  // log l(x) - log g(x)
+  // A log weight per pool row added to the score (BOHB under measured constraints: log P(feasible)).
+  using RowLogWeights = std::function<std::vector<double>(const std::vector<long>& rows)>;
   // Pool index of the best-scoring drawn sample the pool holds and that is not done; when no draw qualifies,
   // of the best-scoring unevaluated configuration of the pool. Throws tnas::Error when all are done. With a
-  // user prior on the pool, the score is weighted by it as piBO does (CandidatePool::prior_log_weight).
-  long propose(const CandidatePool& pool, const std::vector<bool>& done, Rng& rng) const;
+  // user prior on the pool, the score is weighted by it as piBO does (CandidatePool::prior_log_weight); with
+  // `added_log_weight`, that is added too.
+  long propose(const CandidatePool& pool, const std::vector<bool>& done, Rng& rng,
+               const RowLogWeights& added_log_weight = nullptr) const;
 
  private:
   struct Density {

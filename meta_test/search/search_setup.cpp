@@ -180,10 +180,11 @@ SearchSetup set_up(const SearchSettings& settings, const std::function<void(cons
     const bool measured = std::any_of(u.constraints.begin(), u.constraints.end(),
                                       [](const Constraint& c) { return !c.known_in_advance(); });
     if (measured)
-      u.config["feasibility_model"] =
-          settings.method_settings.proposal.feasibility_model
-              ? "bowl, gp, tnas with EI: P(feasible) from a WL-kernel GP per measured constraint"
-              : "off";
+      u.config["feasibility_model"] = settings.method_settings.proposal.feasibility_model
+                                          ? "bowl, gp, tnas with EI, tnas-mo with EHVI, bohb's TPE (parego "
+                                            "and tnas-hb through their models): "
+                                            "P(feasible) from a WL-kernel GP per measured constraint"
+                                          : "off";
   }
   if (!u.multi_fidelity && settings.method_settings.multi_fidelity.max_epochs > 0)
     u.config["fidelity_epochs"] = settings.method_settings.multi_fidelity.max_epochs;
