@@ -6,10 +6,10 @@
 # --quick runs every benchmark at a tiny size and checks its output is well-formed (CI runs this).
 # A full run keeps every step's outputs in bench/results/ (committed) and writes bench/RESULTS.md from them;
 # --only reruns the named steps at full size and rewrites RESULTS.md with the other steps' last results,
-# each section dated by its own run. --jobs N runs N steps at once (their timings then share the cores). Steps: data_loading bo_step bo_step_python ask_tell_overhead evaluator_speed
+# each section dated by its own run. --jobs N runs N steps at once (their timings then share the cores). Steps: data_loading bo_step bohnas_step bo_step_python ask_tell_overhead evaluator_speed
 # proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration constraints_oracle
 # zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies default_rebuild protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real
-# parallel_search_oracle parallel_search_real (this one measures wall-clock time: run it with --jobs 1) dashboard_load priors_oracle objectives_real joint_space_real hierarchical_real.
+# parallel_search_oracle parallel_search_real (this one measures wall-clock time: run it with --jobs 1) dashboard_load priors_oracle objectives_real joint_space_real hierarchical_real grammar_oracle.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
@@ -70,6 +70,7 @@ if [ $quick = 1 ]; then
   step data_loading "$b/data_loading" --quick --out "$out"
   step bo_step "$b/bo_step" --quick --out "$out"
   step tnas_step "$b/tnas_step" --quick --threads 1 --out "$out"
+  step bohnas_step "$b/bohnas_step" --quick --threads 1 --out "$out"
   python_peer --quick
   step evaluator_speed "$b/evaluator_speed" --quick --out "$out"
   step surrogate_quality bench/surrogate_quality.sh --quick --out "$out"
@@ -105,6 +106,7 @@ if [ $quick = 1 ]; then
   step objectives_real /usr/bin/python3 bench/objectives_real.py --quick --out "$out"
   step joint_space_real /usr/bin/python3 bench/joint_space_real.py --quick --out "$out"
   step hierarchical_real /usr/bin/python3 bench/hierarchical_real.py --quick --out "$out"
+  if [ $have_shared = 1 ]; then step grammar_oracle /usr/bin/python3 bench/grammar_oracle.py --quick --out "$out"; fi
   step parallel_search_oracle bench/parallel_search_oracle.sh --quick --oracles "$([ $have_shared = 1 ] && echo nb201,curves || echo curves)" --out "$out"
   step parallel_search_real bench/parallel_search_real.sh --quick --out "$out"
   if [ -x /usr/bin/chromium ] && [ -f tests/browser/node_modules/playwright-core/package.json ]; then
@@ -124,6 +126,7 @@ full_step() {
     data_loading) step data_loading "$b/data_loading" --out "$out" ;;
     bo_step) step bo_step "$b/bo_step" --out "$out" ;;
     tnas_step) step tnas_step "$b/tnas_step" --threads 1 --out "$out" ;;
+    bohnas_step) step bohnas_step "$b/bohnas_step" --threads 1 --out "$out" ;;
     bo_step_python) python_peer ;;
     evaluator_speed) step evaluator_speed "$b/evaluator_speed" --out "$out" ;;
     proxy_fidelity) step proxy_fidelity "$b/proxy_fidelity" --cells 50 --presets smoke,tiny,fast --out "$out" ;;
@@ -177,11 +180,12 @@ full_step() {
     objectives_real) step objectives_real /usr/bin/python3 bench/objectives_real.py --cells 20 --seeds 3 --budget 15 --out "$out" ;;
     joint_space_real) step joint_space_real /usr/bin/python3 bench/joint_space_real.py --seeds 3 --budget 20 --out "$out" ;;
     hierarchical_real) step hierarchical_real /usr/bin/python3 bench/hierarchical_real.py --seeds 2 --budget 10 --targets cifar10 --out "$out" ;;
+    grammar_oracle) step grammar_oracle /usr/bin/python3 bench/grammar_oracle.py --seeds 20 --budget 30 --out "$out" ;;
     dashboard_load) step dashboard_load bench/dashboard_load.sh --repeats 5 --out "$out" ;;
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
   esac
 }
-all_steps="data_loading bo_step tnas_step bo_step_python ask_tell_overhead evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration constraints_oracle zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies default_rebuild protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real dashboard_load priors_oracle objectives_real joint_space_real hierarchical_real"
+all_steps="data_loading bo_step tnas_step bohnas_step bo_step_python ask_tell_overhead evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration constraints_oracle zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies default_rebuild protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real dashboard_load priors_oracle objectives_real joint_space_real hierarchical_real grammar_oracle"
 steps=${only//,/ }
 steps=${steps:-$all_steps}
 for s in $steps; do [[ " $all_steps " == *" $s "* ]] || { echo "run_all: unknown step '$s' (steps: $all_steps)" >&2; exit 2; }; done
