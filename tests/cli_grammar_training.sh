@@ -65,11 +65,18 @@ flat, cell = (json.loads(open(path).read()) for path in sys.argv[1:3])
 assert flat["params_m"] == cell["params_m"] and flat["flops_m"] == cell["flops_m"], (flat, cell)
 PY
 
-if "$meta_test" search --space "grammar:$source/graphs/spaces/grammar/grammars/activation_functions.grammar" \
+# The activation functions train as the activation of NB201's best cell; a terminal the builder does not know
+# is refused before any trial, naming the grammar's file and line.
+"$meta_test" search --space "grammar:$source/graphs/spaces/grammar/grammars/activation_functions.grammar" \
   --method random --objective train --dataset mnist --preset smoke --budget 2 --final-preset none --threads 1 \
-  --out "$work/functions" > /dev/null 2> "$work/functions.err"; then
+  --out "$work/functions" > /dev/null 2> "$work/functions.err" || { cat "$work/functions.err" >&2; fail "activation functions"; }
+[ "$(grep -c '"ok":true' "$work/functions/trials.jsonl")" = 2 ] || fail "the activation functions' trials"
+printf 'S ::= Sequential2(A, A)\nA ::= id | warp\n' > "$work/warp.grammar"
+if "$meta_test" search --space "grammar:$work/warp.grammar" \
+  --method random --objective train --dataset mnist --preset smoke --budget 2 --final-preset none --threads 1 \
+  --out "$work/warp" > /dev/null 2> "$work/warp.err"; then
   fail "a grammar the network builder cannot build was trained"
 fi
-grep -q "activation_functions.grammar:4: unknown terminal 'binary'" "$work/functions.err" || { cat "$work/functions.err" >&2; fail "unknown terminal error"; }
-[ ! -s "$work/functions/trials.jsonl" ] || fail "trials were run before the error"
+grep -q "warp.grammar:2: unknown terminal 'warp'" "$work/warp.err" || { cat "$work/warp.err" >&2; fail "unknown terminal error"; }
+[ ! -s "$work/warp/trials.jsonl" ] || fail "trials were run before the error"
 echo "cli_grammar_training: ok"

@@ -134,23 +134,48 @@ TEST(GrammarNetwork, ErrorsNameTheArchitectureAndTheProblem) {
   EXPECT_EQ(cost_error(TermTree{"id", {{"id", {}}}}, Nb201MacroConfig{}),
             "network: the operation id takes no arguments");
 
-  // What the builder knows, checked when a grammar is to be trained: the shipped hierarchical and flat NB201
-  // grammars, not the activation functions (a function, not a network).
+  // What the builder knows, checked when a grammar is to be trained: every shipped grammar; a terminal it
+  // does not know is an error naming the grammar's file and line.
   EXPECT_NO_THROW(check_terminals(shipped("hierarchical_nb201"), network_vocabulary()));
   EXPECT_NO_THROW(check_terminals(shipped("nb201_cell"), network_vocabulary()));
+  EXPECT_NO_THROW(check_terminals(shipped("activation_functions"), network_vocabulary()));
   try {
-    check_terminals(shipped("activation_functions"), network_vocabulary());
+    check_terminals(Grammar::parse("S ::= Sequential2(A, A)\nA ::= id | warp(A) | zero\n", "w.grammar"),
+                    network_vocabulary());
     FAIL() << "no error";
   } catch (const Error& e) {
     const std::string message = e.what();
     EXPECT_EQ(
-        message.rfind("activation_functions.grammar:4: unknown terminal 'binary' (the network builder "
-                      "knows Cell, Diamond2, Diamond3, Linear, LinearN, Residual2, Residual3, Sequential, "
-                      "SequentialN, avg_pool,",
+        message.rfind("w.grammar:2: unknown terminal 'warp' (the network builder knows Cell, Diamond2, "
+                      "Diamond3, Linear, LinearN, Residual2, Residual3, Sequential, SequentialN, abs, add,",
                       0),
         0u)
         << message;
   }
+}
+
+// An activation function is the activation of NB201's best CIFAR-10 cell: every function costs what that
+// cell's network costs (a function has no parameters and no multiply-accumulates), and a malformed function
+// term is an error naming it.
+TEST(GrammarNetwork, AnActivationFunctionIsTheActivationOfNb201sBestCell) {
+  const GrammarSpace functions("functions", shipped("activation_functions"));
+  const Nb201Cell best = Nb201Cell::parse(
+      "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|");
+  Rng rng(4);
+  for (int i = 0; i < 50; ++i) {
+    const TermTree term = term_tree(functions.grammar(), functions.decode(functions.sample(rng)));
+    EXPECT_TRUE(is_function(term));
+    const GrammarNetworkCost cost = grammar_network_cost(term, Nb201MacroConfig{});
+    EXPECT_EQ(cost.params, nb201_param_count(best, Nb201MacroConfig{})) << to_string(term);
+    EXPECT_EQ(cost.flops, nb201_flops(best, Nb201MacroConfig{})) << to_string(term);
+  }
+  const TermTree x{"x", {}};
+  EXPECT_EQ(cost_error(TermTree{"unary", {{"warp", {}}, x}}, Nb201MacroConfig{}),
+            "network: 'warp' is no unary function");
+  EXPECT_EQ(cost_error(TermTree{"binary", {{"add", {}}, x}}, Nb201MacroConfig{}),
+            "network: binary takes an operation and two arguments, not 'binary(add, x)'");
+  EXPECT_EQ(cost_error(TermTree{"unary", {{"relu", {}}, {"id", {}}}}, Nb201MacroConfig{}),
+            "network: a function's argument is x or another function, not 'id'");
 }
 
 }  // namespace

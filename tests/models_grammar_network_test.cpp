@@ -49,6 +49,41 @@ TEST(GrammarNetworkModule, SampledHierarchicalArchitecturesBuildAndRun) {
   }
 }
 
+// Activation functions build as NB201's best cell with that activation: the module's parameters are the
+// closed form's, its logits are finite, and the function max(relu(x), relu(x)) computes exactly what relu
+// does in NB201's own network of that cell (the same parameters loaded into both).
+TEST(GrammarNetworkModule, ActivationFunctionsBuildAndReluIsNb201sNetwork) {
+  const GrammarSpace space = shipped_space("activation_functions");
+  const Nb201MacroConfig config = fast_network();
+  Rng rng(3);
+  torch::manual_seed(0);
+  for (int i = 0; i < 20; ++i) {
+    const TermTree term = term_tree(space.grammar(), space.decode(space.sample(rng)));
+    GrammarNetworkImpl net(term, config);
+    ASSERT_EQ(module_params(net), grammar_network_cost(term, config).params) << to_string(term);
+    net.train();  // batch statistics: a steep function (x^6) overflows through untrained running statistics
+    const torch::Tensor logits = net.forward(torch::randn({2, 3, 16, 16}));
+    ASSERT_EQ(logits.sizes(), (std::vector<int64_t>{2, 5}));
+    ASSERT_TRUE(torch::isfinite(logits).all().item<bool>()) << to_string(term);
+  }
+  const TermTree relu_x{"unary", {{"relu", {}}, {"x", {}}}};
+  GrammarNetworkImpl function_net(TermTree{"binary", {{"maximum", {}}, relu_x, relu_x}}, config);
+  const ClassifierNetwork cell_net = build_network(
+      NetworkBlueprint(Nb201Cell::parse(
+          "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|")),
+      config);
+  const auto from = cell_net->parameters(), to = function_net.parameters();
+  ASSERT_EQ(from.size(), to.size());
+  torch::NoGradGuard no_grad;
+  for (size_t k = 0; k < from.size(); ++k) {
+    ASSERT_EQ(from[k].sizes(), to[k].sizes()) << k;
+    to[k].copy_(from[k]);
+  }
+  cell_net->eval(), function_net.eval();
+  const torch::Tensor images = torch::randn({3, 3, 16, 16});
+  EXPECT_TRUE(torch::allclose(function_net.forward(images), cell_net->forward(images), 1e-5, 1e-6));
+}
+
 TEST(GrammarNetworkModule, TheFlatNb201GrammarBuildsNb201sNetwork) {
   const GrammarSpace space = shipped_space("nb201_cell");
   Rng rng(2);

@@ -2,12 +2,14 @@
 // the values applied to the preset, and errors naming the file and line.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "basics/error.h"
 #include "graphs/spaces/search_space_factory.h"
 #include "models/trainer/configured_training.h"
 #include "models/trainer/training_settings.h"
+#include "tests/shared_data.h"
 
 namespace tnas {
 namespace {
@@ -75,13 +77,14 @@ TEST(TrainingSettings, BadHyperparametersAreErrorsNamingFileAndLine) {
   EXPECT_EQ(settings_error(head + "label_smoothing ordinal {0, 1}\n"),
             "t.space:2: 'label_smoothing' sets label_smoothing, which must be a number in [0, 1), not '1'");
   EXPECT_EQ(settings_error("architecture hnb201\n"), "no error");  // the network builder knows its terminals
-  EXPECT_EQ(
-      settings_error("architecture grammar:" TNAS_SOURCE_DIR
-                     "/graphs/spaces/grammar/grammars/activation_functions.grammar\n")
-          .rfind(TNAS_SOURCE_DIR "/graphs/spaces/grammar/grammars/activation_functions.grammar:4: unknown "
-                                 "terminal 'binary' (the network builder knows",
-                 0),
-      0u);
+  EXPECT_EQ(settings_error("architecture grammar:" TNAS_SOURCE_DIR
+                           "/graphs/spaces/grammar/grammars/activation_functions.grammar\n"),
+            "no error");  // a function: the activation of NB201's best cell
+  const std::string warp = (test::scratch_dir("settings_grammar") / "warp.grammar").string();
+  std::ofstream(warp) << "S ::= Sequential2(A, A)\nA ::= id | warp\n";
+  EXPECT_EQ(settings_error("architecture grammar:" + warp + "\n")
+                .rfind(warp + ":2: unknown terminal 'warp' (the network builder knows", 0),
+            0u);
   EXPECT_EQ(settings_error(head + "optimizer categorical {sgd, adam}\n"), "no error");
   // Two active hyperparameters setting one setting: said when such a configuration is trained.
   const JointSpace both("joint:both",

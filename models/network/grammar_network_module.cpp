@@ -126,10 +126,103 @@ class OperationPart final : public GrammarPartImpl {
   torch::nn::GroupNorm layer_norm_{nullptr};
 };
 
+// An element-wise function term (unary / binary over x), compiled once from the term's names.
+class FunctionPart final : public GrammarPartImpl {
+ public:
+  explicit FunctionPart(const TermTree& term) : root_(compile(term)) {}
+  torch::Tensor forward(const torch::Tensor& x) override { return evaluate(root_, x); }
+
+ private:
+  struct Node {
+    bool input = false;  // x
+    bool unary = false;
+    UnaryFunction unary_function = UnaryFunction::kIdentity;
+    BinaryFunction binary_function = BinaryFunction::kAdd;
+    std::vector<Node> arguments;
+  };
+
+  static Node compile(const TermTree& term) {
+    Node node;
+    if (term.name == "x") {
+      node.input = true;
+      return node;
+    }
+    node.unary = term.name == "unary";
+    if (node.unary)
+      node.unary_function = unary_function(term.arguments.at(0).name);
+    else
+      node.binary_function = binary_function(term.arguments.at(0).name);
+    for (size_t i = 1; i < term.arguments.size(); ++i) node.arguments.push_back(compile(term.arguments[i]));
+    return node;
+  }
+
+  static torch::Tensor evaluate(const Node& node, const torch::Tensor& x) {
+    if (node.input) return x;
+    if (node.unary) return apply(node.unary_function, evaluate(node.arguments.at(0), x));
+    return apply(node.binary_function, evaluate(node.arguments.at(0), x), evaluate(node.arguments.at(1), x));
+  }
+
+  static torch::Tensor apply(UnaryFunction function, const torch::Tensor& a) {
+    switch (function) {
+      case UnaryFunction::kIdentity:
+        return a;
+      case UnaryFunction::kNegate:
+        return -a;
+      case UnaryFunction::kAbs:
+        return a.abs();
+      case UnaryFunction::kSquare:
+        return a * a;
+      case UnaryFunction::kCube:
+        return a * a * a;
+      case UnaryFunction::kSqrtAbs:
+        return (a.abs() + 1e-6).sqrt();
+      case UnaryFunction::kExpNegSquare:
+        return (-(a * a)).exp();
+      case UnaryFunction::kSigmoid:
+        return a.sigmoid();
+      case UnaryFunction::kTanh:
+        return a.tanh();
+      case UnaryFunction::kRelu:
+        return a.relu();
+      case UnaryFunction::kSin:
+        return a.sin();
+      case UnaryFunction::kCos:
+        return a.cos();
+      case UnaryFunction::kLog1pAbs:
+        return a.abs().log1p();
+      case UnaryFunction::kErf:
+        return a.erf();
+    }
+    return a;
+  }
+
+  static torch::Tensor apply(BinaryFunction function, const torch::Tensor& a, const torch::Tensor& b) {
+    switch (function) {
+      case BinaryFunction::kAdd:
+        return a + b;
+      case BinaryFunction::kMultiply:
+        return a * b;
+      case BinaryFunction::kSubtract:
+        return a - b;
+      case BinaryFunction::kMaximum:
+        return torch::maximum(a, b);
+      case BinaryFunction::kMinimum:
+        return torch::minimum(a, b);
+      case BinaryFunction::kSigmoidGate:
+        return a.sigmoid() * b;
+    }
+    return a;
+  }
+
+  Node root_;
+};
+
 // The part of `term` on inputs of `channels`; `channels` becomes its output's (the shapes were checked by
 // grammar_network_cost before).
 std::shared_ptr<GrammarPartImpl> build_part(const TermTree& term, int64_t& channels) {
   const NetworkTerminal terminal = network_terminal(term);
+  if (terminal.operation == NetworkOperation::kFunction && !terminal.topology)
+    return std::make_shared<FunctionPart>(term);
   if (!terminal.topology) {
     auto part = std::make_shared<OperationPart>(terminal.operation, channels);
     if (terminal.operation == NetworkOperation::kDown) channels *= 2;

@@ -43,6 +43,56 @@ const std::map<std::string, std::vector<std::pair<int, int>>>& fixed_topologies(
   return known;
 }
 
+const std::map<std::string, UnaryFunction>& unary_functions() {
+  static const std::map<std::string, UnaryFunction> known = {
+      {"identity", UnaryFunction::kIdentity},
+      {"negate", UnaryFunction::kNegate},
+      {"abs", UnaryFunction::kAbs},
+      {"square", UnaryFunction::kSquare},
+      {"cube", UnaryFunction::kCube},
+      {"sqrt_abs", UnaryFunction::kSqrtAbs},
+      {"exp_neg_square", UnaryFunction::kExpNegSquare},
+      {"sigmoid", UnaryFunction::kSigmoid},
+      {"tanh", UnaryFunction::kTanh},
+      {"relu", UnaryFunction::kRelu},
+      {"sin", UnaryFunction::kSin},
+      {"cos", UnaryFunction::kCos},
+      {"log1p_abs", UnaryFunction::kLog1pAbs},
+      {"erf", UnaryFunction::kErf},
+  };
+  return known;
+}
+
+const std::map<std::string, BinaryFunction>& binary_functions() {
+  static const std::map<std::string, BinaryFunction> known = {
+      {"add", BinaryFunction::kAdd},           {"multiply", BinaryFunction::kMultiply},
+      {"subtract", BinaryFunction::kSubtract}, {"maximum", BinaryFunction::kMaximum},
+      {"minimum", BinaryFunction::kMinimum},   {"sigmoid_gate", BinaryFunction::kSigmoidGate},
+  };
+  return known;
+}
+
+// A function term's arguments: unary(OP, ARGUMENT), binary(OP, LEFT, RIGHT), each argument `x` or a function.
+void check_function(const TermTree& term) {
+  const bool unary = term.name == "unary";
+  const size_t arity = unary ? 2 : 3;
+  if (term.arguments.size() != arity || !term.arguments[0].arguments.empty())
+    throw Error("network: " + term.name + " takes an operation and " +
+                (unary ? "one argument" : "two arguments") + ", not '" + to_string(term) + "'");
+  if (unary)
+    unary_function(term.arguments[0].name);
+  else
+    binary_function(term.arguments[0].name);
+  for (size_t i = 1; i < arity; ++i) {
+    const TermTree& argument = term.arguments[i];
+    if (argument.name == "x" && argument.arguments.empty()) continue;
+    if (!is_function(argument))
+      throw Error("network: a function's argument is x or another function, not '" + to_string(argument) +
+                  "'");
+    check_function(argument);
+  }
+}
+
 constexpr int kMaxNamedSequence = 16;  // Sequential1 .. Sequential16, Linear1 .. Linear16
 
 // The number a chain's name states ("Sequential3": 3), 0 for a bare "Sequential", -1 for no chain.
@@ -130,7 +180,7 @@ class CostWalk {
                  out.side * out.side;
         return out;
       }
-      default:  // zero, identity, pooling and activations: no parameters, no MACs
+      default:  // zero, identity, pooling, activations and functions: no parameters, no MACs
         break;
     }
     return in;
@@ -140,8 +190,27 @@ class CostWalk {
 
 }  // namespace
 
+UnaryFunction unary_function(const std::string& name) {
+  const auto it = unary_functions().find(name);
+  if (it == unary_functions().end()) throw Error("network: '" + name + "' is no unary function");
+  return it->second;
+}
+
+BinaryFunction binary_function(const std::string& name) {
+  const auto it = binary_functions().find(name);
+  if (it == binary_functions().end()) throw Error("network: '" + name + "' is no binary function");
+  return it->second;
+}
+
+bool is_function(const TermTree& term) { return term.name == "unary" || term.name == "binary"; }
+
 NetworkTerminal network_terminal(const TermTree& term) {
   NetworkTerminal terminal;
+  if (is_function(term)) {
+    check_function(term);
+    terminal.operation = NetworkOperation::kFunction;
+    return terminal;
+  }
   const int arguments = static_cast<int>(term.arguments.size());
   const int chain = chain_length(term.name);
   const auto fixed = fixed_topologies().find(term.name);
@@ -180,6 +249,9 @@ const TerminalVocabulary& network_vocabulary() {
     for (const auto& [name, op] : operations()) v[name] = 0;
     for (const auto& [name, edges] : fixed_topologies()) v[name] = static_cast<int>(edges.size());
     v["Sequential"] = v["Linear"] = -1;
+    v["unary"] = 2, v["binary"] = 3, v["x"] = 0;
+    for (const auto& [name, function] : unary_functions()) v[name] = 0;
+    for (const auto& [name, function] : binary_functions()) v[name] = 0;
     for (int length = 1; length <= kMaxNamedSequence; ++length)
       v["Sequential" + std::to_string(length)] = v["Linear" + std::to_string(length)] = length;
     return v;
@@ -197,10 +269,17 @@ TermTree network_body(const TermTree& term, int cells_per_stage) {
   if (downsamplings(term) > 0) return term;
   if (cells_per_stage < 1)
     throw Error("network: cells per stage N must be >= 1, got " + std::to_string(cells_per_stage));
+  // NB201's best cell on CIFAR-10, |nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|
+  // nor_conv_3x3~1|nor_conv_3x3~2|, with the function as the activation of its ReLU-conv3x3-BN edges.
+  TermTree cell = term;
+  if (is_function(term)) {
+    const TermTree convolution{"Sequential3", {term, {"conv3x3", {}}, {"batch", {}}}};
+    cell = TermTree{"Cell", {convolution, convolution, convolution, {"id", {}}, convolution, convolution}};
+  }
   TermTree skeleton{"Sequential", {}};
   for (int stage = 0; stage < 3; ++stage) {
     if (stage > 0) skeleton.arguments.push_back(TermTree{"down", {}});
-    for (int n = 0; n < cells_per_stage; ++n) skeleton.arguments.push_back(term);
+    for (int n = 0; n < cells_per_stage; ++n) skeleton.arguments.push_back(cell);
   }
   return skeleton;
 }

@@ -17,6 +17,12 @@
 //   layer (layer norm over channels and pixels with a per-channel affine, i.e. group norm with one group:
 //   the reference's per-pixel affine would tie a network to one resolution), down (NB201's reduction block:
 //   ReLU-conv3x3(stride 2)-BN, ReLU-conv3x3-BN, shortcut 2x2 average pool + conv1x1; twice the channels).
+// Element-wise functions (the shipped activation_functions grammar, after Ramachandran et al. 2017's search
+// for activation functions) are operations too: `unary(OP, ARGUMENT)` and `binary(OP, LEFT, RIGHT)` over the
+// operation's input `x` (UnaryFunction, BinaryFunction below). An architecture that is such a function is
+// searched as the activation of NB201's best CIFAR-10 cell: network_body makes each of that cell's
+// ReLU-conv3x3-BN a Sequential3(function, conv3x3, batch), so that the function relu gives NB201's own
+// network.
 //
 // The network: stem conv3x3(3 -> C) + BN, the body, BN-ReLU, global average pool, linear classifier. A
 // derivation that downsamples is the whole body; one that never does is a cell, placed into NB201's macro
@@ -48,7 +54,31 @@ enum class NetworkOperation {
   kInstanceNorm,
   kLayerNorm,
   kDown,
+  kFunction,  // an element-wise function term (unary / binary)
 };
+
+enum class UnaryFunction {
+  kIdentity,
+  kNegate,
+  kAbs,
+  kSquare,
+  kCube,
+  kSqrtAbs,       // sqrt(|x| + 1e-6): a finite gradient at 0
+  kExpNegSquare,  // exp(-x^2)
+  kSigmoid,
+  kTanh,
+  kRelu,
+  kSin,
+  kCos,
+  kLog1pAbs,  // log(1 + |x|)
+  kErf,
+};
+enum class BinaryFunction { kAdd, kMultiply, kSubtract, kMaximum, kMinimum, kSigmoidGate /* sigmoid(a) b */ };
+// Throw tnas::Error naming the name for one that is no such function.
+UnaryFunction unary_function(const std::string& name);
+BinaryFunction binary_function(const std::string& name);
+// Whether `term` is a function term (rooted at unary or binary).
+bool is_function(const TermTree& term);
 
 // What one terminal of a term tree is: a topology (its edges, 1-based node pairs, one per argument) or an
 // operation (a leaf).
@@ -65,7 +95,8 @@ NetworkTerminal network_terminal(const TermTree& term);
 const TerminalVocabulary& network_vocabulary();
 
 // The body the network runs between stem and head (see above): `term` itself when it downsamples, else the
-// NB201 skeleton of `cells_per_stage` copies per stage.
+// NB201 skeleton of `cells_per_stage` copies per stage of `term`, or, for a function, of NB201's best cell
+// with that activation.
 TermTree network_body(const TermTree& term, int cells_per_stage);
 int downsamplings(const TermTree& term);
 
