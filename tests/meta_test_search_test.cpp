@@ -19,6 +19,7 @@
 #include "graphs/spaces/nb201/nb201_space.h"
 #include "graphs/spaces/nb201/network_cost.h"
 #include "graphs/spaces/search_space_factory.h"
+#include "meta_test/constraints/constraint.h"
 #include "meta_test/search/candidate_pool.h"
 #include "meta_test/search/final_training.h"
 #include "meta_test/search/search_loop.h"
@@ -893,6 +894,38 @@ TEST(Search, BohnasSearchesAGrammarSpaceBeyondItsPool) {
     EXPECT_NE(std::string(e.what()).find("--method bohnas searches grammar spaces"), std::string::npos)
         << e.what();
   }
+}
+
+// A size constraint filters the pool, and bohnas, which proposes from the whole space, keeps to it too: with
+// `params<=P` (P the median of 20 drawn hierarchical architectures) every trial, the random start's and the
+// model's, is within P.
+TEST(Search, BohnasKeepsToTheSizeConstraintsOutsideThePool) {
+  const auto dir = test::scratch_dir("bohnas_constrained");
+  SearchSettings s;
+  s.space = "hnb201";
+  s.method = "bohnas";
+  s.objective.spec =
+      "command:sh -c 'echo \"{\\\"accuracy\\\": $(( $(printf %s \"$0\" | wc -c) % 97 ))}\"' {arch}";
+  const auto space = make_search_space(s.space);
+  Rng rng(1);
+  std::vector<int64_t> params;
+  for (int i = 0; i < 20; ++i) params.push_back(space->cost(space->sample(rng)).params);
+  std::nth_element(params.begin(), params.begin() + 10, params.end());
+  const int64_t bound = params[10];
+  s.constraints = parse_constraints({"params<=" + std::to_string(bound)});
+  s.method_settings.proposal.warm_start = 3;
+  s.pool_size = 30;
+  s.budget = 8;
+  s.out = (dir / "a").string();
+  run_search(s, [](const std::string&) {});
+  const auto trials = test::read_trials(s.out);
+  ASSERT_EQ(trials.size(), 8u);
+  int from_model = 0;
+  for (const auto& trial : trials) {
+    EXPECT_LE(space->cost(space->parse(trial.at("arch").get<std::string>())).params, bound);
+    from_model += trial.at("proposal").get<std::string>().find("hwl(h=") != std::string::npos;
+  }
+  EXPECT_EQ(from_model, 5);
 }
 
 // The flat NB201 grammar on an NB201 table (issue 28's evidence: bohnas with hWL against NAS-BOWL on the same

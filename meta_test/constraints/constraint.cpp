@@ -53,6 +53,13 @@ double known_value(const Constraint& constraint, const SearchSpace& space, const
 
 }  // namespace
 
+bool satisfies_known_constraints(const std::vector<Constraint>& constraints, const SearchSpace& space,
+                                 const Arch& config) {
+  for (const Constraint& c : constraints)
+    if (c.known_in_advance() && !c.satisfied_by(known_value(c, space, config))) return false;
+  return true;
+}
+
 std::vector<Arch> feasible_configurations(const std::vector<Constraint>& constraints,
                                           const SearchSpace& space, const std::vector<Arch>& pool) {
   std::vector<Arch> feasible;
@@ -60,12 +67,8 @@ std::vector<Arch> feasible_configurations(const std::vector<Constraint>& constra
   for (const Constraint& c : constraints)
     if (c.known_in_advance()) known += (known.empty() ? "" : ", ") + c.text();
   if (known.empty()) return pool;
-  for (const Arch& config : pool) {
-    bool ok = true;
-    for (const Constraint& c : constraints)
-      ok = ok && (!c.known_in_advance() || c.satisfied_by(known_value(c, space, config)));
-    if (ok) feasible.push_back(config);
-  }
+  for (const Arch& config : pool)
+    if (satisfies_known_constraints(constraints, space, config)) feasible.push_back(config);
   if (feasible.empty())
     throw Error("--constraint " + known + ": none of the " + std::to_string(pool.size()) +
                 " configurations of the pool satisfies it");

@@ -33,6 +33,10 @@ struct Constraint {
 Constraint parse_constraint(const std::string& text);
 std::vector<Constraint> parse_constraints(const std::vector<std::string>& texts);
 
+// Whether `config` satisfies every constraint known in advance (params, FLOPs); true without such
+// constraints.
+bool satisfies_known_constraints(const std::vector<Constraint>& constraints, const SearchSpace& space,
+                                 const Arch& config);
 // The configurations of `pool` that satisfy every constraint known in advance, in their order. Throws
 // tnas::Error naming the constraints when none does.
 std::vector<Arch> feasible_configurations(const std::vector<Constraint>& constraints,

@@ -30,6 +30,7 @@ class BohnasSearch final : public SearchMethod {
  public:
   BohnasSearch(const SearchContext& context, const ProposalSettings& proposal)
       : space_(dynamic_cast<const GrammarSpace*>(context.space)),
+        admissible_(context.admissible),
         proposal_(proposal),
         acquisition_(proposal.acquisition, proposal.ucb_beta) {
     if (!space_)
@@ -72,9 +73,10 @@ class BohnasSearch final : public SearchMethod {
     last_note = "random start";
     for (int attempt = 0; attempt < 1000; ++attempt) {
       Arch a = space_->sample(rng);
-      if (!taken.count(space_->iso_key(a))) return a;
+      if (!taken.count(space_->iso_key(a)) && is_admissible(a)) return a;
     }
-    throw Error("bohnas: no unevaluated architecture in 1,000 draws of " + space_->name());
+    throw Error("bohnas: no unevaluated architecture that satisfies the constraints in 1,000 draws of " +
+                space_->name());
   }
 
   // Mutations of the best observed and crossovers among them (or, with --bohnas-candidates neighbours, the
@@ -84,7 +86,7 @@ class BohnasSearch final : public SearchMethod {
     std::vector<Arch> out;
     std::set<std::string> seen = taken;
     const auto add = [&](Arch a) {
-      if (seen.insert(space_->iso_key(a)).second) out.push_back(std::move(a));
+      if (seen.insert(space_->iso_key(a)).second && is_admissible(a)) out.push_back(std::move(a));
     };
     if (proposal_.bohnas_candidates == BohnasCandidates::kNeighbours) {
       for (size_t parent = 0;
@@ -102,6 +104,10 @@ class BohnasSearch final : public SearchMethod {
     }
     return out;
   }
+
+  // Within the constraints known in advance (--constraint params<=...): the pool was filtered by them, and
+  // bohnas proposes from the whole space.
+  bool is_admissible(const Arch& config) const { return !admissible_ || admissible_(config); }
 
   // An observed architecture's deduplicating key and its hWL features (WL rounds 0 .. kMaxRounds), kept for
   // the whole search by its choices: a hierarchical architecture's text runs to thousands of characters, and
@@ -175,6 +181,7 @@ class BohnasSearch final : public SearchMethod {
   }
 
   const GrammarSpace* space_;
+  std::function<bool(const Arch&)> admissible_;
   ProposalSettings proposal_;
   Acquisition acquisition_;
   int levels_ = 1;

@@ -54,6 +54,9 @@ struct SearchContext {
   // The user's prior (meta_test/priors/configuration_prior.h), or null: the pool draws from it and the BO
   // methods weight their acquisition by it.
   std::shared_ptr<const ConfigurationPrior> prior = nullptr;
+  // Whether a configuration outside the pool may be proposed (bohnas proposes from the whole space): the
+  // constraints known in advance (params, FLOPs) that filtered the pool. Null: any.
+  std::function<bool(const Arch&)> admissible = nullptr;
 };
 
 // What a method asks for next: a configuration at a fidelity (epochs 0: the objective's own protocol), and

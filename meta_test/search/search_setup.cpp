@@ -157,8 +157,12 @@ SearchSetup set_up(const SearchSettings& settings, const std::function<void(cons
   if (u.multi_objective())
     u.reference = reference_point(u.objectives, space, u.pool, settings.reference_point);
   std::shared_ptr<const ConfigurationPrior> prior = read_prior(settings, u);
-  u.method = make_search_method(
-      settings.method, {&space, u.pool, settings.seed, u.objectives, u.reference, prior}, method_settings);
+  const auto admissible = [&space, constraints = u.constraints](const Arch& config) {
+    return satisfies_known_constraints(constraints, space, config);
+  };
+  u.method = make_search_method(settings.method,
+                                {&space, u.pool, settings.seed, u.objectives, u.reference, prior, admissible},
+                                method_settings);
 
   const nlohmann::json pool_config =
       u.pool_sampled
