@@ -4,6 +4,8 @@
 // rounds and noise, and EI. On the hierarchical NB201 space and on the flat NB201 grammar, with NAS-BOWL's
 // proposal on NB201 cells at the same n beside them (the WL-kernel GP it extends). The history is n distinct
 // random architectures with accuracies from a fixed function of their text, so every run times the same work.
+// Then the network builder: building the LibTorch module of 20 drawn hnb201 architectures (and one forward
+// and backward pass of a batch of 32) at the hierarchical preset's network and at NB201's default one.
 #include <algorithm>
 #include <cstdio>
 #include <cxxopts.hpp>
@@ -14,6 +16,8 @@
 #include "graphs/spaces/grammar/grammar_space.h"
 #include "graphs/spaces/nb201/nb201_space.h"
 #include "meta_test/methods/search_methods.h"
+#include "models/network/classifier_network.h"
+#include "models/trainer/proxy_preset.h"
 
 using namespace tnas;
 
@@ -40,6 +44,30 @@ std::vector<Observation> history_of(const SearchSpace& space, int n, uint64_t se
     history.push_back({config, accuracy + static_cast<double>(text.size() % 7) * 0.1, true});
   }
   return history;
+}
+
+double median_of(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+// The module build, and one forward and backward pass, of `count` drawn architectures at `config`.
+nlohmann::json time_network_builder(const GrammarSpace& space, const Nb201MacroConfig& config, int count) {
+  Rng rng(11);
+  std::vector<double> build_ms, pass_ms, params;
+  for (int i = 0; i < count; ++i) {
+    const TermTree term = term_tree(space.grammar(), space.decode(space.sample(rng)));
+    double start = bench::now_seconds();
+    const ClassifierNetwork network = build_network(NetworkBlueprint(term), config);
+    build_ms.push_back(1000 * (bench::now_seconds() - start));
+    params.push_back(static_cast<double>(NetworkBlueprint(term).params(config)));
+    network->train();
+    const torch::Tensor images = torch::randn({32, 3, config.resolution, config.resolution});
+    start = bench::now_seconds();
+    network->forward(images).sum().backward();
+    pass_ms.push_back(1000 * (bench::now_seconds() - start));
+  }
+  return {{"build_ms", median_of(build_ms)}, {"pass_ms", median_of(pass_ms)}, {"params", median_of(params)}};
 }
 
 }  // namespace
@@ -94,8 +122,22 @@ int run(int argc, char** argv) {
     std::printf("\n");
     rows.push_back(row);
   }
+  std::printf(
+      "\n| hnb201 network (%d drawn) | build (ms, median) | forward + backward, batch 32 (ms, median) | "
+      "params (median) |\n| --- | --- | --- | --- |\n",
+      quick ? 3 : 20);
+  nlohmann::json builder = nlohmann::json::object();
+  const std::vector<std::pair<std::string, Nb201MacroConfig>> networks = {
+      {"hierarchical preset (C=8, 16 px)", find_preset("hierarchical").network(10)},
+      {"NB201 default (C=16, 32 px)", Nb201MacroConfig{}}};
+  for (const auto& [label, config] : networks) {
+    const nlohmann::json timed = time_network_builder(hierarchical, config, quick ? 3 : 20);
+    std::printf("| %s | %.1f | %.1f | %.0f |\n", label.c_str(), timed["build_ms"].get<double>(),
+                timed["pass_ms"].get<double>(), timed["params"].get<double>());
+    builder[label] = timed;
+  }
   bench::write_json(args["out"].as<std::string>() + "/bohnas_step.json",
-                    {{"machine", bench::machine()}, {"rows", rows}});
+                    {{"machine", bench::machine()}, {"rows", rows}, {"network_builder", builder}});
   return 0;
 }
 
