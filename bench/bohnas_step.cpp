@@ -46,11 +46,6 @@ std::vector<Observation> history_of(const SearchSpace& space, int n, uint64_t se
   return history;
 }
 
-double median_of(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
-
 // The module build, and one forward and backward pass, of `count` drawn architectures at `config`.
 nlohmann::json time_network_builder(const GrammarSpace& space, const Nb201MacroConfig& config, int count) {
   Rng rng(11);
@@ -67,7 +62,9 @@ nlohmann::json time_network_builder(const GrammarSpace& space, const Nb201MacroC
     network->forward(images).sum().backward();
     pass_ms.push_back(1000 * (bench::now_seconds() - start));
   }
-  return {{"build_ms", median_of(build_ms)}, {"pass_ms", median_of(pass_ms)}, {"params", median_of(params)}};
+  return {{"build_ms", bench::quantile(build_ms, 0.5)},
+          {"pass_ms", bench::quantile(pass_ms, 0.5)},
+          {"params", bench::quantile(params, 0.5)}};
 }
 
 }  // namespace
@@ -113,8 +110,7 @@ int run(int argc, char** argv) {
         method->propose(history, rng);
         milliseconds.push_back(method->last_seconds * 1000);
       }
-      std::sort(milliseconds.begin(), milliseconds.end());
-      const double median = milliseconds[milliseconds.size() / 2];
+      const double median = bench::quantile(milliseconds, 0.5);
       std::printf(" %.1f |", median);
       std::fflush(stdout);
       row[peer.label] = median;
