@@ -6,7 +6,6 @@
 // random architectures with accuracies from a fixed function of their text, so every run times the same work.
 // Then the network builder: building the LibTorch module of 20 drawn hnb201 architectures (and one forward
 // and backward pass of a batch of 32) at the hierarchical preset's network and at NB201's default one.
-#include <algorithm>
 #include <cstdio>
 #include <cxxopts.hpp>
 #include <set>
