@@ -9,6 +9,7 @@
 #include "graphs/spaces/grammar/grammar_space.h"
 #include "graphs/spaces/jahs/jahs_space.h"
 #include "graphs/spaces/nb201/nb201_space.h"
+#include "meta_test/methods/prior_band_sampler.h"
 #include "meta_test/priors/configuration_prior.h"
 #include "meta_test/search/candidate_pool.h"
 #include "meta_test/search/search_loop.h"
@@ -189,6 +190,88 @@ TEST(CandidatePool, TrustsThePriorAsFarAsTheObservationsBearItOut) {
   EXPECT_EQ(pool.prior_trust(), 0.0);  // the likelier, the worse: the prior stops steering
   EXPECT_EQ(pool.prior_log_weight(row, 5), 0.0);
   EXPECT_LT(trusted, 0.0);
+}
+
+// PriorBand's incumbent-centred distribution: the user's belief with its peak moved onto the incumbent, as
+// sharp as the belief (each edge's probabilities permuted), so that the two compare fairly.
+TEST(ConfigurationPrior, MovedOntoAConfigurationIsAsSharpAndCentredThere) {
+  const Nb201Space space;
+  const ConfigurationPrior prior(write_prior("moved",
+                                             "choice 1<-0 nor_conv_3x3=0.45 nor_conv_1x1=0.3\n"
+                                             "choice 3<-0 nor_conv_3x3=0.45 nor_conv_1x1=0.3\n"),
+                                 space, 3);
+  const std::string all_pooling =
+      "|avg_pool_3x3~0|+|avg_pool_3x3~0|avg_pool_3x3~1|+|avg_pool_3x3~0|avg_pool_3x3~1|avg_pool_3x3~2|";
+  const ConfigurationPrior moved = prior.moved_onto(space, space.parse(all_pooling));
+  EXPECT_NEAR(moved.log_density(space.parse(all_pooling)), prior.log_density(space.parse(kAllConvolutions)),
+              1e-12);
+  EXPECT_NEAR(moved.log_density(space.parse(kAllConvolutions)), prior.log_density(space.parse(all_pooling)),
+              1e-12);
+  for (size_t edge = 0; edge < prior.probabilities().size(); ++edge) {
+    std::vector<double> before = prior.probabilities()[edge], after = moved.probabilities()[edge];
+    std::sort(before.begin(), before.end());
+    std::sort(after.begin(), after.end());
+    for (size_t v = 0; v < before.size(); ++v) EXPECT_NEAR(after[v], before[v], 1e-12);
+  }
+}
+
+// PriorBand's weights: uniform 1 against the prior's eta^r (r: the bracket's first rung); once a cell has
+// been evaluated at the highest fidelity, the prior's weight goes to whichever of the prior and the
+// incumbent-centred belief makes the best cells there likelier; the default comes first.
+TEST(PriorBandSampler, WeighsThePriorByRungAndAgainstTheIncumbent) {
+  const Nb201Space space;
+  const std::vector<Arch> configs = draw_pool(space, {true, 0, 0});
+  const auto prior = std::make_shared<const ConfigurationPrior>(
+      write_prior("band", std::string("default ") + kAllConvolutions + "\n"), space, 3);
+  const CandidatePool pool(space, configs, prior);
+  PriorBandSampler sampler(pool, 3, 27);
+  std::vector<bool> done(configs.size(), false);
+  Rng rng(5);
+  std::string how;
+  EXPECT_EQ(space.format(sampler.draw({}, done, 0, rng, how)), kAllConvolutions);
+  EXPECT_EQ(how, "your prior's default");
+  EXPECT_NEAR(sampler.weights({}, 0).prior, 0.5, 1e-12);
+  EXPECT_NEAR(sampler.weights({}, 3).prior, 27.0 / 28, 1e-12);
+  EXPECT_EQ(sampler.weights({}, 3).incumbent, 0.0);
+  // The best full-fidelity cells all convolutions but one edge: the prior explains them nearly as well as
+  // the incumbent-centred belief (which the incumbent itself favours) and keeps a third of its weight.
+  auto with_one_edge = [&](const std::string& op) {
+    std::vector<Observation> history;
+    for (int edge = 0; edge < 6; ++edge) {
+      Arch cell = space.parse(kAllConvolutions);
+      cell.choices[static_cast<size_t>(edge)] = space.parse(op).choices[0];
+      history.push_back({cell, 80.0 - edge, true, 27});
+    }
+    return history;
+  };
+  const auto near_prior = with_one_edge(
+      "|nor_conv_1x1~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|nor_conv_1x1~0|nor_conv_1x1~1|nor_conv_1x1~2|");
+  const PriorBandSampler::Weights agreeing = sampler.weights(near_prior, 0);
+  EXPECT_NEAR(agreeing.uniform + agreeing.prior + agreeing.incumbent, 1.0, 1e-12);
+  EXPECT_NEAR(agreeing.prior, 0.16, 0.01);
+  // The best cells all pooling: the incumbent's neighbourhood takes nearly all of the prior's weight.
+  std::vector<Observation> pooling;
+  for (int edge = 0; edge < 6; ++edge) {
+    Arch cell = space.parse(
+        "|avg_pool_3x3~0|+|avg_pool_3x3~0|avg_pool_3x3~1|+|avg_pool_3x3~0|avg_pool_3x3~1|avg_pool_3x3~2|");
+    cell.choices[static_cast<size_t>(edge)] = 1;  // skip_connect
+    pooling.push_back({cell, 80.0 - edge, true, 27});
+  }
+  const PriorBandSampler::Weights contradicted = sampler.weights(pooling, 0);
+  EXPECT_LT(contradicted.prior, 0.01);
+  EXPECT_NEAR(contradicted.incumbent, 0.5, 0.01);
+  // Draws around the pooling incumbent: half of its edges' ops pooling (uniform draws: a fifth).
+  const int avg_pool = 4;
+  done[static_cast<size_t>(pool.find(space.parse(kAllConvolutions)))] = true;
+  int around = 0, pooled = 0;
+  for (int k = 0; k < 400; ++k) {
+    const Arch drawn = sampler.draw(pooling, done, 0, rng, how);
+    if (how != "around the incumbent") continue;
+    ++around;
+    for (size_t edge = 1; edge < drawn.choices.size(); ++edge) pooled += drawn.choices[edge] == avg_pool;
+  }
+  EXPECT_GT(around, 150);
+  EXPECT_NEAR(static_cast<double>(pooled) / (5.0 * around), 0.5, 0.1);
 }
 
 SearchSettings table_search(const std::string& method, const std::string& table, const std::string& out) {

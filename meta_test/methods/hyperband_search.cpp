@@ -1,6 +1,7 @@
 // The multi-fidelity methods: Hyperband's brackets (meta_test/methods/hyperband_schedule.h) with a sampler
 // for the new configurations of each bracket's first rung:
-//   sh, hyperband  uniformly at random (successive halving runs only the most aggressive bracket)
+//   sh, hyperband  uniformly at random (successive halving runs only the most aggressive bracket); under a
+//                  user prior by PriorBand's ensemble (meta_test/methods/prior_band_sampler.h)
 //   bohb           BOHB: with probability 1/3 at random, else from a TPE model
 //   (meta_test/methods/tpe_model.h) of the
 //                  largest fidelity that has enough observations
@@ -15,6 +16,7 @@
 #include "basics/error.h"
 #include "meta_test/constraints/feasibility_model.h"
 #include "meta_test/methods/hyperband_schedule.h"
+#include "meta_test/methods/prior_band_sampler.h"
 #include "meta_test/methods/search_methods.h"
 #include "meta_test/methods/tpe_model.h"
 
@@ -43,6 +45,8 @@ class HyperbandSearch final : public SearchMethod {
         proposal_(proposal),
         schedule_(mf.min_epochs, mf.max_epochs, mf.eta, name_ == "sh") {
     if (name_ == "tnas-hb") model_ = make_deep_kernel_bo(context, proposal, deep_kernel);
+    if ((name_ == "hyperband" || name_ == "sh") && pool_.has_prior())
+      prior_band_.emplace(pool_, mf.eta, mf.max_epochs);
   }
 
   Proposal propose_trial(const std::vector<Observation>& history, Rng& rng) override {
@@ -56,7 +60,9 @@ class HyperbandSearch final : public SearchMethod {
       p.previous_epochs = t.previous_epochs;
     } else {
       std::string how;
-      p.config = sample_new(history, rng, how);
+      // The bracket's first rung counted from the lowest fidelity (the brackets run s_max down to 0).
+      const int first_rung = schedule_.brackets().front().s - t.bracket;
+      p.config = sample_new(history, first_rung, rng, how);
       p.note += " from " + how;
     }
     last_note = p.note;
@@ -80,6 +86,7 @@ class HyperbandSearch final : public SearchMethod {
                         {"max_epochs", mf_.max_epochs},
                         {"eta", mf_.eta},
                         {"brackets", brackets}};
+    if (prior_band_) j["new_configurations"] = "PriorBand (uniform 1, prior eta^r, incumbent-centred)";
     if (model_) {
       j["model"] = model_->describe();
       j["mf_model"] = enum_name(mf_.model);
@@ -89,7 +96,7 @@ class HyperbandSearch final : public SearchMethod {
 
  private:
   // A configuration never evaluated at any fidelity; `how` says which sampler drew it.
-  Arch sample_new(const std::vector<Observation>& history, Rng& rng, std::string& how) {
+  Arch sample_new(const std::vector<Observation>& history, int first_rung, Rng& rng, std::string& how) {
     const std::vector<bool> done = pool_.evaluated(history);
     if (name_ == "bohb") {
       const std::vector<int> counts = space_.choice_counts();
@@ -115,6 +122,7 @@ class HyperbandSearch final : public SearchMethod {
       how = "tnas (" + (model_->last_note.empty() ? std::string("acquisition") : model_->last_note) + ")";
       return a;
     }
+    if (prior_band_) return prior_band_->draw(history, done, first_rung, rng, how);
     how = "random";
     return pool_.random_unevaluated(done, rng);
   }
@@ -152,8 +160,9 @@ class HyperbandSearch final : public SearchMethod {
   MultiFidelitySettings mf_;
   ProposalSettings proposal_;
   HyperbandSchedule schedule_;
-  std::unique_ptr<SearchMethod> model_;  // tnas-hb
-  FeasibilityModel feasibility_{pool_};  // bohb's TPE under measured constraints
+  std::unique_ptr<SearchMethod> model_;         // tnas-hb
+  std::optional<PriorBandSampler> prior_band_;  // hyperband and sh under a user prior
+  FeasibilityModel feasibility_{pool_};         // bohb's TPE under measured constraints
 };
 
 }  // namespace

@@ -242,22 +242,53 @@ ConfigurationPrior::ConfigurationPrior(const std::string& path, const SearchSpac
   }
   if (confidence_given && !default_) throw Error(path + ": a confidence without a default");
   if (!default_ && named.empty()) throw Error(path + ": states no belief (no default and no choice line)");
-  // The default's value of each choice: one per choice, or for a grammar every alternative its derivation
-  // takes at that nonterminal (the belief is then their average).
-  std::vector<std::vector<int>> default_values(choices_.size());
-  if (default_ && grammar_space_) {
-    std::vector<std::pair<int, int>> nodes;
-    derivation_nodes(grammar_space_->decode(*default_), nodes);
-    for (const auto& [nonterminal, alternative] : nodes)
-      default_values[static_cast<size_t>(nonterminal)].push_back(alternative);
-  } else if (default_) {
-    for (size_t c = 0; c < choices_.size(); ++c) default_values[c] = {default_->choices.at(c)};
+  set_probabilities(named);
+}
+
+ConfigurationPrior ConfigurationPrior::moved_onto(const SearchSpace& space, const Arch& config) const {
+  ConfigurationPrior moved = *this;
+  moved.path_ = path_ + " moved onto " + space.format(config);
+  moved.default_ = config;
+  const std::vector<std::vector<int>> values = values_of(config);
+  for (size_t c = 0; c < choices_.size(); ++c) {
+    if (values[c].empty()) continue;
+    const std::vector<double>& believed = probabilities_[c];
+    const size_t peak =
+        static_cast<size_t>(std::max_element(believed.begin(), believed.end()) - believed.begin());
+    std::vector<double>& probabilities = moved.probabilities_[c];
+    std::fill(probabilities.begin(), probabilities.end(), 0.0);
+    for (int value : values[c]) {  // the peak's and the value's probabilities swapped, averaged over values
+      std::vector<double> swapped = believed;
+      std::swap(swapped[peak], swapped.at(static_cast<size_t>(value)));
+      for (size_t v = 0; v < swapped.size(); ++v)
+        probabilities[v] += swapped[v] / static_cast<double>(values[c].size());
+    }
   }
+  return moved;
+}
+
+std::vector<std::vector<int>> ConfigurationPrior::values_of(const Arch& config) const {
+  std::vector<std::vector<int>> values(choices_.size());
+  if (grammar_space_) {
+    std::vector<std::pair<int, int>> nodes;
+    derivation_nodes(grammar_space_->decode(config), nodes);
+    for (const auto& [nonterminal, alternative] : nodes)
+      values[static_cast<size_t>(nonterminal)].push_back(alternative);
+  } else {
+    for (size_t c = 0; c < choices_.size(); ++c) values[c] = {config.choices.at(c)};
+  }
+  return values;
+}
+
+void ConfigurationPrior::set_probabilities(const std::map<size_t, std::vector<double>>& named) {
+  // The default's values (the belief is their average where a grammar's derivation takes several).
+  const std::vector<std::vector<int>> default_values =
+      default_ ? values_of(*default_) : std::vector<std::vector<int>>(choices_.size());
   for (size_t c = 0; c < choices_.size(); ++c) {
     std::vector<double> probabilities(choices_[c].values.size(),
                                       1.0 / static_cast<double>(choices_[c].values.size()));
-    if (named.count(c)) {
-      probabilities = named[c];
+    if (const auto line = named.find(c); line != named.end()) {
+      probabilities = line->second;
     } else if (!default_values[c].empty()) {
       std::fill(probabilities.begin(), probabilities.end(), 0.0);
       for (int value : default_values[c]) {

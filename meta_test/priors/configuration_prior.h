@@ -21,15 +21,17 @@
 // and the line.
 //
 // How the methods use it: random draws (random search, every warm start and restart, the initial population
-// of evolution and NSGA-II, Hyperband's and BOHB's new configurations) come from the prior with probability
-// strength / (strength + n) after n observations, else uniformly (PriorBand's mixture of prior and uniform
-// samples, decaying as evidence comes in), and the default is drawn first; the BO methods (tnas, gp, bowl,
-// bohb's model, tnas-mo's EHVI, parego through its model, BANANAS on its Thompson draw's improvement) weight
-// their acquisition by pi(x)^(strength / n) (piBO); tnas's warm
-// start takes, in turn, the best by the surrogate's zero-shot prediction plus the same weight and the best by
-// the prediction alone. After 5 successful observations the strength is scaled by how far they bear the prior
-// out (the Spearman correlation of their log prior with their accuracy, 0 when negative:
+// of evolution and NSGA-II, BOHB's new configurations) come from the prior with probability
+// strength / (strength + n) after n observations, else uniformly (decaying as evidence comes in), and the
+// default is drawn first; Hyperband's and successive halving's new configurations come from PriorBand's
+// ensemble of uniform, prior and incumbent-centred draws (meta_test/methods/prior_band_sampler.h); the BO
+// methods (tnas, gp, bowl, bohb's model, tnas-mo's EHVI, parego through its model, BANANAS on its Thompson
+// draw's improvement) weight their acquisition by pi(x)^(strength / n) (piBO); tnas's warm start takes, in
+// turn, the best by the surrogate's zero-shot prediction plus the same weight and the best by the prediction
+// alone. After 5 successful observations the strength is scaled by how far they bear the prior out (the
+// Spearman correlation of their log prior with their accuracy, 0 when negative:
 // meta_test/search/candidate_pool.h), so that a misleading prior stops steering.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,10 +54,15 @@ class ConfigurationPrior {
   // Reads `path` for `space`; `strength` is piBO's beta (> 0). Throws tnas::Error "PATH:LINE: problem" (or
   // "PATH: problem" for the file as a whole).
   ConfigurationPrior(const std::string& path, const SearchSpace& space, double strength);
+  // This belief with each choice's most believed value moved onto `config`'s (the two values' probabilities
+  // swapped; averaged over the values a grammar's derivation takes at a nonterminal): as sharp as this one,
+  // centred on `config` (PriorBand's incumbent-centred distribution, compared fairly with the prior).
+  ConfigurationPrior moved_onto(const SearchSpace& space, const Arch& config) const;
 
   double log_density(const Arch& config) const;
   const std::optional<Arch>& default_config() const { return default_; }
   double strength() const { return strength_; }
+  PriorConfidence confidence() const { return confidence_; }
   // The probability that a random draw after n observations comes from the prior (else: uniform), with the
   // strength scaled by `trust` (CandidatePool::prior_trust).
   double draw_share(size_t observations, double trust = 1) const;
@@ -65,6 +72,13 @@ class ConfigurationPrior {
   nlohmann::json describe(const SearchSpace& space) const;
 
  private:
+  ConfigurationPrior() = default;
+  // Per choice, the values `config` takes (one; for a grammar every alternative its derivation takes at that
+  // nonterminal).
+  std::vector<std::vector<int>> values_of(const Arch& config) const;
+  // probabilities_ from the `choice` lines (`named`: choice -> its distribution), else around the default.
+  void set_probabilities(const std::map<size_t, std::vector<double>>& named);
+
   std::string path_;
   const GrammarSpace* grammar_space_ = nullptr;  // a grammar's choices are its productions, taken per node
   std::vector<SearchSpace::ChoiceInfo> choices_;

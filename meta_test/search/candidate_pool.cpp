@@ -36,18 +36,24 @@ CandidatePool::CandidatePool(const SearchSpace& space, const std::vector<Arch>& 
 }
 
 void CandidatePool::weigh_by_prior() {
+  log_prior_ = log_weights(*prior_);
+  if (prior_->default_config()) default_row_ = find(*prior_->default_config());
+}
+
+std::vector<double> CandidatePool::log_weights(const ConfigurationPrior& belief) const {
+  // An enumerated pool's row stands for its whole isomorphism class: the class's mass.
   std::vector<double> mass(configs_.size(), 0.0);
   if (!pool_is_sampled(space_)) {
     for (const Arch& config : space_.enumerate())
       if (const long row = find(config); row >= 0)
-        mass[static_cast<size_t>(row)] += std::exp(prior_->log_density(config));
+        mass[static_cast<size_t>(row)] += std::exp(belief.log_density(config));
   } else {
     for (size_t row = 0; row < configs_.size(); ++row)
-      mass[row] = std::exp(prior_->log_density(configs_[row]));
+      mass[row] = std::exp(belief.log_density(configs_[row]));
   }
-  log_prior_.resize(mass.size());
-  for (size_t row = 0; row < mass.size(); ++row) log_prior_[row] = std::log(std::max(mass[row], 1e-300));
-  if (prior_->default_config()) default_row_ = find(*prior_->default_config());
+  std::vector<double> log_weight(mass.size());
+  for (size_t row = 0; row < mass.size(); ++row) log_weight[row] = std::log(std::max(mass[row], 1e-300));
+  return log_weight;
 }
 
 std::optional<Arch> CandidatePool::unevaluated_prior_default(const std::vector<bool>& done) const {
@@ -103,12 +109,21 @@ Arch CandidatePool::random_unevaluated(const std::vector<bool>& done, Rng& rng) 
   const size_t evaluated = done.size() - left.size();
   if (rng.uniform01() >= prior_->draw_share(evaluated, prior_trust_))
     return configs_[left[rng.uniform_int(left.size())]];
-  // From the prior restricted to the unevaluated rows (weights relative to the largest, so no underflow).
+  return draw_unevaluated(log_prior_, done, rng);
+}
+
+Arch CandidatePool::draw_unevaluated(const std::vector<double>& log_weight, const std::vector<bool>& done,
+                                     Rng& rng) const {
+  std::vector<size_t> left;
+  for (size_t i = 0; i < done.size(); ++i)
+    if (!done[i]) left.push_back(i);
+  if (left.empty()) throw PoolExhausted();
+  // Weights relative to the largest, so no underflow.
   double top = -1e300;
-  for (size_t i : left) top = std::max(top, log_prior_[i]);
+  for (size_t i : left) top = std::max(top, log_weight.at(i));
   std::vector<double> cumulative;
   double sum = 0;
-  for (size_t i : left) cumulative.push_back(sum += std::exp(log_prior_[i] - top));
+  for (size_t i : left) cumulative.push_back(sum += std::exp(log_weight[i] - top));
   const double u = rng.uniform01() * sum;
   const size_t k =
       static_cast<size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());

@@ -85,6 +85,15 @@ class CandidatePool {
   // from the prior with probability prior.draw_share(evaluated so far, prior_trust()), else uniformly. Throws
   // PoolExhausted when every cell has been evaluated.
   Arch random_unevaluated(const std::vector<bool>& done, Rng& rng) const;
+  // An unevaluated configuration drawn with probability proportional to exp(log_weight[row]); throws
+  // PoolExhausted when every cell has been evaluated.
+  Arch draw_unevaluated(const std::vector<double>& log_weight, const std::vector<bool>& done, Rng& rng) const;
+  // Each row's log probability under `belief` (an enumerated pool's row: its isomorphism class's).
+  std::vector<double> log_weights(const ConfigurationPrior& belief) const;
+  // The user's prior, or nullptr.
+  const ConfigurationPrior* prior() const { return prior_.get(); }
+  // Each row's log probability under the user's prior (empty without one).
+  const std::vector<double>& log_prior() const { return log_prior_; }
   // piBO's log weight of row `row`'s acquisition after `observations` successful observations; 0 without a
   // prior.
   double prior_log_weight(long row, size_t observations) const;
