@@ -62,7 +62,7 @@ def main():
                            oracle.accuracy, 16, ["random", "evolution", "local", "bowl", "bananas", "tnas"]),
         "Fashion-MNIST curves": (["--objective", f"table-curves:{curves}", "--max-fidelity", "27", "--dataset",
                                   "fashion-mnist"], curves_table(curves), 3,
-                                 ["random", "evolution", "local", "bowl", "hyperband"]),
+                                 ["random", "evolution", "local", "bowl", "tnas", "hyperband"]),
     }
     if args.quick:
         args.seeds, args.budget = 2, 8

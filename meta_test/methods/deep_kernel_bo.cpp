@@ -244,7 +244,11 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
   // different parts of the prior's top instead of all starting from the same cells.
   Arch warm_start(const std::vector<Observation>& history, const std::vector<bool>& done, Rng& rng) {
     if (zero_shot_.size() == 0) return pool_.random_unevaluated(done, rng);
-    if (pool_.has_prior()) return prior_warm_start(history, done, rng);
+    // A user prior's default first (as every method); the rest of the warm start is the meta-learned prior's
+    // alone, the user's weighing the acquisition after it (piBO). Taking the user's prior into the warm start
+    // too (in turn with the zero-shot ranking, or added to it) spent it on cells that agree with the user and
+    // left the search stuck near them (bench/RESULTS.md 1r).
+    if (auto first = pool_.unevaluated_prior_default(done)) return *first;
     long best = -1;
     std::vector<long> far;
     for (long i = 0; i < zero_shot_.size(); ++i) {
@@ -261,32 +265,6 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
     });
     const size_t pick = top == 1 ? 0 : static_cast<size_t>(rng.uniform_int(top));
     return pool_.configs()[far[pick]];
-  }
-
-  // With a user prior: its default first, then, in turn, the cell with the best zero-shot prediction
-  // (standardized over the pool) plus piBO's prior weight, and the best by the zero-shot prediction alone:
-  // the meta-learned prior and the user's each get a say, and the observations then hold cells of both, so
-  // that the prior's trust (CandidatePool::prior_trust) is judged on cells that differ in the prior. Each
-  // drawn among the warm_start_top best, as above.
-  Arch prior_warm_start(const std::vector<Observation>& history, const std::vector<bool>& done, Rng& rng) {
-    if (auto first = pool_.unevaluated_prior_default(done)) return *first;
-    const bool users_turn = history.size() % 2 == 0;
-    const double mean = zero_shot_.mean();
-    const double sd = std::max(1e-12, std::sqrt((zero_shot_.array() - mean).square().mean()));
-    const size_t observations = std::max<size_t>(1, pool_.fitting_points(history).rows.size());
-    std::vector<std::pair<double, long>> scored;
-    for (long i = 0; i < zero_shot_.size(); ++i)
-      if (!done[i] && is_far_from_evaluated(history, i))
-        scored.push_back(
-            {(zero_shot_(i) - mean) / sd + (users_turn ? pool_.prior_log_weight(i, observations) : 0.0), i});
-    if (scored.empty()) return pool_.random_unevaluated(done, rng);
-    const size_t top = std::min(scored.size(), static_cast<size_t>(std::max(1, s_.warm_start_top)));
-    std::partial_sort(scored.begin(), scored.begin() + static_cast<long>(top), scored.end(),
-                      [](const auto& a, const auto& b) {
-                        return a.first > b.first || (a.first == b.first && a.second < b.second);
-                      });
-    last_note = users_turn ? "warm start: zero-shot and your prior" : "warm start: zero-shot";
-    return pool_.configs()[scored[top == 1 ? 0 : static_cast<size_t>(rng.uniform_int(top))].second];
   }
 
   bool is_far_from_evaluated(const std::vector<Observation>& history, long row) const {
