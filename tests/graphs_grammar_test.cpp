@@ -9,6 +9,8 @@
 #include <set>
 
 #include "basics/error.h"
+#include "graphs/op_graph/op_graph.h"
+#include "graphs/op_graph/wl_features.h"
 #include "graphs/spaces/grammar/derivation.h"
 #include "graphs/spaces/grammar/grammar.h"
 #include "graphs/spaces/grammar/grammar_space.h"
@@ -175,38 +177,73 @@ TEST(Grammar, MutationAndCrossoverStayInTheSpace) {
   EXPECT_EQ(crossed, 10000);  // the same start symbol: some node of the second always fits
 }
 
-// The hierarchical WL kernel against a hand computation (one WL round, three levels):
-//   x = Seq(a, Pair(c, d)), y = Seq(b, Pair(c, c))
-//   level 1: Seq and Seq; rounds 0 and 1 both {Seq}: kernel 1
-//   level 2: x = Seq(a, Pair) {0:Seq 0:a 0:Pair 1:Seq(a,Pair) 1:a 1:Pair}, y likewise with b:
-//            <x, y> = 0:Seq + 0:Pair + 1:Pair = 3, |x|^2 = |y|^2 = 6: kernel 0.5
-//   level 3: x {0:Seq 0:a 0:Pair 0:c 0:d 1:Seq(a,Pair) 1:a 1:Pair(c,d) 1:c 1:d},
-//            y {0:Seq 0:b 0:Pair 0:c x2 1:Seq(b,Pair) 1:b 1:Pair(c,c) 1:c x2}:
-//            <x, y> = 1 + 1 + 2 + 2 = 6, |x|^2 = 10, |y|^2 = 14: kernel 6 / sqrt(140)
+// The hierarchical WL kernel against a hand computation (one WL round, three levels). Each level is the
+// computational graph with the subtrees below it folded into one node: operations are nodes, each fed by
+// those that end where it starts (I: input, O: output).
+//   x = Sequential2(conv3x3, Sequential2(conv1x1, avg_pool)), y = Sequential2(id, Sequential2(conv1x1,
+//   conv1x1)) level 1: I -> Sequential2 -> O for both: kernel 1 level 2: x: I -> conv3x3 -> Sequential2 -> O,
+//   y: I -> id -> Sequential2 -> O;
+//            round 0 shares I, Sequential2, O (3 of 4 each), round 1 shares I() and O(Sequential2):
+//            <x, y> = 5, |x|^2 = |y|^2 = 8: kernel 5 / 8
+//   level 3: x: I -> conv3x3 -> conv1x1 -> avg_pool -> O, y: I -> id -> conv1x1 -> conv1x1 -> O;
+//            round 0: x {I c3 c1 ap O}, y {I id c1 c1 O}: <x, y> = 1 + 2 + 1 = 4, |x|^2 = 5, |y|^2 = 7;
+//            round 1: only I() shared: 1; |x|^2 = |y|^2 = 5: kernel (4 + 1) / sqrt(10 * 12)
 TEST(HierarchicalWl, MatchesAHandComputation) {
-  const Grammar grammar =
-      Grammar::parse("S ::= Seq(A, A) | Res(A, A)\nA ::= a | b | Pair(B, B)\nB ::= c | d\n", "h.grammar");
-  const Derivation x = parse_derivation(grammar, "Seq(a, Pair(c, d))");
-  const Derivation y = parse_derivation(grammar, "Seq(b, Pair(c, c))");
+  const Grammar grammar = Grammar::parse(
+      "S ::= Sequential2(A, A) | Residual2(A, A, A)\nA ::= conv3x3 | id | Sequential2(B, B)\n"
+      "B ::= conv1x1 | avg_pool\n",
+      "h.grammar");
+  const Derivation x = parse_derivation(grammar, "Sequential2(conv3x3, Sequential2(conv1x1, avg_pool))");
+  const Derivation y = parse_derivation(grammar, "Sequential2(id, Sequential2(conv1x1, conv1x1))");
   EXPECT_EQ(term_depth(grammar, x), 3);
   const auto fx = hierarchical_wl_features(grammar, x, 3, 1), fy = hierarchical_wl_features(grammar, y, 3, 1);
   EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fy, {1, 0, 0}), 1.0);
-  EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fy, {0, 1, 0}), 0.5);
-  EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fy, {0, 0, 1}), 6 / std::sqrt(140.0));
-  EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fy), (1 + 0.5 + 6 / std::sqrt(140.0)) / 3);
+  EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fy, {0, 1, 0}), 5 / 8.0);
+  EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fy, {0, 0, 1}), 5 / std::sqrt(120.0));
+  EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fy), (1 + 5 / 8.0 + 5 / std::sqrt(120.0)) / 3);
   EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fx), 1.0);
-  // Round 0 alone on level 3: x {Seq a Pair c d}, y {Seq b Pair c c}: <x, y> = 1 + 1 + 2, |x|^2 = 5, |y|^2 =
-  // 7; levels 1 and 2: 1 and 2 / sqrt(3 * 3). hierarchical_wl_kernels gives every number of rounds at once.
+  // Round 0 alone: levels 1, 2, 3: 1, 3 / 4 and 4 / sqrt(35); hierarchical_wl_kernels gives every number of
+  // rounds at once.
   EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(fx, fy, {0, 0, 1}, 0), 4 / std::sqrt(35.0));
   const std::vector<double> per_rounds = hierarchical_wl_kernels(fx, fy);
   ASSERT_EQ(per_rounds.size(), 2u);
-  EXPECT_DOUBLE_EQ(per_rounds[0], (1 + 2 / 3.0 + 4 / std::sqrt(35.0)) / 3);
+  EXPECT_DOUBLE_EQ(per_rounds[0], (1 + 3 / 4.0 + 4 / std::sqrt(35.0)) / 3);
   EXPECT_DOUBLE_EQ(per_rounds[1], hierarchical_wl_kernel(fx, fy));
-  // The order of a Sequential's parts matters: Seq(a, b) and Seq(b, a) differ from level 2 on.
-  const auto ab = hierarchical_wl_features(grammar, parse_derivation(grammar, "Seq(a, b)"), 2, 1);
-  const auto ba = hierarchical_wl_features(grammar, parse_derivation(grammar, "Seq(b, a)"), 2, 1);
+  // The order of a Sequential's parts matters: the same operations, another graph.
+  const auto ab =
+      hierarchical_wl_features(grammar, parse_derivation(grammar, "Sequential2(conv3x3, id)"), 2, 1);
+  const auto ba =
+      hierarchical_wl_features(grammar, parse_derivation(grammar, "Sequential2(id, conv3x3)"), 2, 1);
   EXPECT_LT(hierarchical_wl_kernel(ab, ba), 1.0);
+  EXPECT_DOUBLE_EQ(hierarchical_wl_kernel(ab, ba, {0, 1}, 0), 1.0);
   EXPECT_THROW(hierarchical_wl_kernel(fx, ab), Error);  // other levels
+}
+
+// On the flat NB201 grammar the level that unfolds the cell is NAS-BOWL's WL kernel on the cell's graph
+// (what bowl uses), for every number of rounds.
+TEST(HierarchicalWl, OnTheFlatNb201GrammarIsTheWlKernelOfTheCell) {
+  const Grammar grammar = Grammar::read(grammar_path("nb201_cell"));
+  const auto cell_of = [](const Derivation& derivation) {
+    std::array<Nb201Op, kNb201NumEdges> ops{};
+    for (int edge = 0; edge < kNb201NumEdges; ++edge)
+      ops[edge] = static_cast<Nb201Op>(derivation.children[edge].alternative);
+    return Nb201Cell(ops);
+  };
+  Rng rng(11);
+  int differing = 0;
+  for (int pair = 0; pair < 200; ++pair) {
+    const Derivation x = sample_derivation(grammar, 0, grammar.max_depth(), rng);
+    const Derivation y = sample_derivation(grammar, 0, grammar.max_depth(), rng);
+    const auto fx = hierarchical_wl_features(grammar, x, 2, 3),
+               fy = hierarchical_wl_features(grammar, y, 2, 3);
+    const OpGraph gx = make_op_graph(cell_of(x)), gy = make_op_graph(cell_of(y));
+    for (int rounds = 0; rounds <= 3; ++rounds) {
+      const double wl = wl_kernel(wl_features(gx, rounds), wl_features(gy, rounds));
+      EXPECT_NEAR(hierarchical_wl_kernel(fx, fy, {0, 1}, rounds), wl, 1e-12);
+      differing += wl < 1;
+    }
+  }
+  EXPECT_GT(differing, 700);
 }
 
 // On the hierarchical NB201 grammar: symmetric, 1 on the diagonal, and an architecture is closer to its

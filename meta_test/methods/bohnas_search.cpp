@@ -56,8 +56,8 @@ class BohnasSearch final : public SearchMethod {
 
   nlohmann::json describe() const override {
     return {{"method", "bohnas"},
-            {"kernel", "hierarchical WL on the derivation's term tree, " + std::to_string(levels_) +
-                           " levels, rounds h in 0.." + std::to_string(kMaxRounds) +
+            {"kernel", "hierarchical WL on the computational graph of each level, " +
+                           std::to_string(levels_) + " levels, rounds h in 0.." + std::to_string(kMaxRounds) +
                            " and noise by marginal likelihood"},
             {"acquisition", acquisition_.describe()},
             {"warm_start", proposal_.warm_start},

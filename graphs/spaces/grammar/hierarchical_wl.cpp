@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "basics/error.h"
+#include "graphs/spaces/grammar/grammar_network.h"
 
 namespace tnas {
 namespace {
@@ -26,33 +28,71 @@ uint64_t text_hash(const std::string& text) {  // FNV-1a
   return hash;
 }
 
-// A node of the term tree with its depth (the root: 0) and the labels of its subtree cut 0 .. k below it:
-// cut[0] is its name; cut[k] its name with its children's cut[k - 1] in order (a leaf: its name for every k).
-// The label of round r on level L for a node at depth d is cut[min(L - 1 - d, r)]: relabelling stops at the
-// level's cut or after r rounds, whichever comes first.
-struct LabelledNode {
-  int depth;
-  std::vector<uint64_t> cut;
-};
-
-// Appends `node`'s subtree in preorder; returns the node's cut labels.
-std::vector<uint64_t> label_subtree(const TermTree& node, int depth, int deepest_cut,
-                                    std::vector<LabelledNode>& out) {
-  const size_t index = out.size();
-  out.push_back({depth, {}});
-  std::vector<std::vector<uint64_t>> children;
-  for (const TermTree& child : node.arguments)
-    children.push_back(label_subtree(child, depth + 1, deepest_cut, out));
-  std::vector<uint64_t> cut(static_cast<size_t>(deepest_cut) + 1, text_hash(node.name));
-  if (!children.empty())
-    for (int k = 1; k <= deepest_cut; ++k) {
-      uint64_t label = combined(cut[0], children.size());
-      for (const auto& child : children) label = combined(label, child[static_cast<size_t>(k - 1)]);
-      cut[static_cast<size_t>(k)] = label;
-    }
-  out[index].cut = cut;
-  return cut;
+// A topology's edges when the network builder knows the terminal as one, else nullopt: an operation, a
+// function term, or a terminal of a grammar that is not built as a network (searched with a command
+// objective), whose arguments then all feed it, as in a term tree.
+std::optional<NetworkTerminal> topology_of(const TermTree& term) {
+  if (term.arguments.empty() || is_function(term) || !network_vocabulary().count(term.name))
+    return std::nullopt;
+  try {
+    NetworkTerminal terminal = network_terminal(term);
+    if (terminal.topology) return terminal;
+  } catch (const Error&) {  // a known name with another number of arguments: not this builder's topology
+  }
+  return std::nullopt;
 }
+
+// The architecture's computational graph with every subtree rooted `level` - 1 below the root folded into one
+// node named by its terminal (NAS-BOWL's form: operations are the nodes, each fed by the operations that end
+// where it starts; input and output nodes around them).
+class LevelGraph {
+ public:
+  LevelGraph(const TermTree& root, int level) : level_(level) {
+    const int input = add(text_hash("input"), {});
+    add(text_hash("output"), expand(root, 0, {input}));
+  }
+  const std::vector<uint64_t>& names() const { return names_; }
+  const std::vector<std::vector<int>>& predecessors() const { return predecessors_; }
+
+ private:
+  int add(uint64_t name, std::vector<int> inputs) {
+    std::sort(inputs.begin(), inputs.end());
+    names_.push_back(name);
+    predecessors_.push_back(std::move(inputs));
+    return static_cast<int>(names_.size()) - 1;
+  }
+  // The nodes whose outputs leave `term`'s subgraph, which `entry` feeds.
+  std::vector<int> expand(const TermTree& term, int depth, const std::vector<int>& entry) {
+    const bool folded = depth >= level_ - 1 || term.arguments.empty();
+    const std::optional<NetworkTerminal> topology = folded ? std::nullopt : topology_of(term);
+    if (folded) return {add(text_hash(term.name), entry)};
+    if (!topology) {
+      std::vector<int> inputs;
+      for (const TermTree& argument : term.arguments)
+        for (int exit : expand(argument, depth + 1, entry)) inputs.push_back(exit);
+      return {add(text_hash(term.name), inputs)};
+    }
+    // The topology's node n is the sum of what its incoming edges carry; edges leave lower nodes only, so
+    // in order of their source node every edge's source is complete when it is expanded.
+    std::vector<std::vector<int>> node_inputs(static_cast<size_t>(topology->output_node) + 1);
+    node_inputs[1] = entry;
+    std::vector<size_t> order(topology->edges.size());
+    for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::stable_sort(order.begin(), order.end(), [&](size_t first, size_t second) {
+      return topology->edges[first].first < topology->edges[second].first;
+    });
+    for (size_t k : order) {
+      const auto [from, to] = topology->edges[k];
+      for (int exit : expand(term.arguments[k], depth + 1, node_inputs[static_cast<size_t>(from)]))
+        node_inputs[static_cast<size_t>(to)].push_back(exit);
+    }
+    return node_inputs[static_cast<size_t>(topology->output_node)];
+  }
+
+  int level_;
+  std::vector<uint64_t> names_;
+  std::vector<std::vector<int>> predecessors_;
+};
 
 int depth_of(const TermTree& node) {
   int deepest = 0;
@@ -60,28 +100,35 @@ int depth_of(const TermTree& node) {
   return deepest + 1;
 }
 
-HierarchicalWlFeatures::Level level_features(const std::vector<LabelledNode>& nodes, int level,
-                                             int iterations) {
+// WL on the level's graph: round 0 labels a node by its name, round r + 1 by its round-r label with its
+// predecessors' round-r labels as a multiset (sorted); every round's labels counted.
+HierarchicalWlFeatures::Level level_features(const LevelGraph& graph, int iterations) {
   std::vector<HierarchicalWlFeatures::Label> labels;
-  for (const LabelledNode& node : nodes) {
-    if (node.depth >= level) continue;
-    for (int round = 0; round <= iterations; ++round) {
-      const int cut = std::min(level - 1 - node.depth, round);
-      labels.push_back(
-          {combined(node.cut[static_cast<size_t>(cut)], static_cast<uint64_t>(round)), round, 1.0});
+  std::vector<uint64_t> label = graph.names();
+  for (int round = 0;; ++round) {
+    for (uint64_t l : label) labels.push_back({combined(l, static_cast<uint64_t>(round)), round, 1.0});
+    if (round == iterations) break;
+    std::vector<uint64_t> next(label.size());
+    for (size_t v = 0; v < label.size(); ++v) {
+      std::vector<uint64_t> inputs;
+      for (int u : graph.predecessors()[v]) inputs.push_back(label[static_cast<size_t>(u)]);
+      std::sort(inputs.begin(), inputs.end());
+      uint64_t joined = combined(label[v], inputs.size());
+      for (uint64_t input : inputs) joined = combined(joined, input);
+      next[v] = joined;
     }
+    label = std::move(next);
   }
   std::sort(labels.begin(), labels.end(), [](const auto& a, const auto& b) { return a.hash < b.hash; });
   HierarchicalWlFeatures::Level out;
   out.round_norms.assign(static_cast<size_t>(iterations) + 1, 0.0);
-  for (const auto& label : labels) {
-    if (!out.labels.empty() && out.labels.back().hash == label.hash)
+  for (const auto& l : labels) {
+    if (!out.labels.empty() && out.labels.back().hash == l.hash)
       out.labels.back().count += 1;
     else
-      out.labels.push_back(label);
+      out.labels.push_back(l);
   }
-  for (const auto& label : out.labels)
-    out.round_norms[static_cast<size_t>(label.round)] += label.count * label.count;
+  for (const auto& l : out.labels) out.round_norms[static_cast<size_t>(l.round)] += l.count * l.count;
   return out;
 }
 
@@ -127,12 +174,11 @@ int term_depth(const Grammar& grammar, const Derivation& derivation) {
 HierarchicalWlFeatures hierarchical_wl_features(const Grammar& grammar, const Derivation& derivation,
                                                 int levels, int iterations) {
   if (levels < 1 || iterations < 0) throw Error("hierarchical WL: needs levels >= 1 and iterations >= 0");
-  std::vector<LabelledNode> nodes;
-  label_subtree(term_tree(grammar, derivation), 0, std::min(levels - 1, iterations), nodes);
+  const TermTree term = term_tree(grammar, derivation);
   HierarchicalWlFeatures features;
   features.iterations = iterations;
   for (int level = 1; level <= levels; ++level)
-    features.levels.push_back(level_features(nodes, level, iterations));
+    features.levels.push_back(level_features(LevelGraph(term, level), iterations));
   return features;
 }
 

@@ -1,16 +1,20 @@
 #pragma once
 // The hierarchical Weisfeiler-Lehman kernel of BOHNAS (Schrodi et al., NeurIPS 2023) on derivation trees
 // (issue 28 item 4): NAS-BOWL's WL subtree kernel applied at every level of abstraction of an architecture.
-// Level l is the architecture's term tree (the terminals of its string applied to their arguments; unit
-// productions leave no trace) cut below depth l: for Sequential(Residual(conv, id, conv), Residual(conv, id,
-// conv), linear), level 1 is Sequential, level 2 Sequential(Residual, Residual, linear), level 3 the whole.
-// On each level, `iterations` rounds of WL relabelling (a node's next label is its label with its children's
-// labels in order: the order of a Sequential's parts is part of the network), the label counts of every round
-// (round 0 included) are the level's features, and the level's kernel is their normalized dot product. The
-// kernel is the weighted mean of the levels' kernels.
+// Level l is the architecture's computational graph with every subtree l - 1 below the root folded into one
+// node named by its terminal: for Sequential(Residual(conv, id, conv), Residual(conv, id, conv), linear),
+// level 1 is Sequential, level 2 the chain Residual -> Residual -> linear, level 3 the whole network. Each
+// graph is NAS-BOWL's form: the operations are the nodes (a topology's edges, from the network builder,
+// graphs/spaces/grammar/grammar_network.h), each fed by the operations that end where it starts, between an
+// input and an output node; a terminal the builder does not know as a topology is fed by its arguments, as in
+// a term tree. So on the flat NB201 grammar the level that unfolds the cell is exactly the WL kernel of the
+// cell's graph (graphs/op_graph/wl_features.h). On each level, `iterations` rounds of WL relabelling (a
+// node's next label is its label with its predecessors' labels as a multiset), the label counts of every
+// round (round 0 included) are the level's features, and the level's kernel is their normalized dot product.
+// The kernel is the weighted mean of the levels' kernels.
 //
 // A label is kept as a 64-bit hash of its text, not the text: a deep level's round-2 labels spell out whole
-// subtrees, and BOHNAS compares every observed architecture with hundreds of candidates per proposal.
+// subgraphs, and BOHNAS compares every observed architecture with hundreds of candidates per proposal.
 #include <cstdint>
 #include <vector>
 
