@@ -14,4 +14,16 @@ inline uint64_t stable_hash(std::string_view text) {
   return h;
 }
 
+// splitmix64's finalizer: spreads every input bit over the output, so that hashes combined from parts do not
+// collide for parts that differ in one bit (graphs/spaces/grammar/: WL labels, network keys).
+inline uint64_t mixed_hash(uint64_t value) {
+  value += 0x9e3779b97f4a7c15ULL;
+  value = (value ^ (value >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  value = (value ^ (value >> 27)) * 0x94d049bb133111ebULL;
+  return value ^ (value >> 31);
+}
+
+// A hash of `seed` followed by `value` (order matters).
+inline uint64_t combined_hash(uint64_t seed, uint64_t value) { return mixed_hash(seed ^ mixed_hash(value)); }
+
 }  // namespace tnas

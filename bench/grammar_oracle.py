@@ -19,10 +19,12 @@ from rank_stats import quartiles
 
 GRAMMAR = "grammar:graphs/spaces/grammar/grammars/nb201_cell.grammar"
 # (label, method, space, extra options): BOHNAS with the reference's candidates and with bowl's (the incumbent's
-# one-edit neighbours), so that the kernel and the candidate set are measured apart.
+# one-edit neighbours), so that the kernel and the candidate set are measured apart; bowl on its
+# isomorphism-deduplicated pool and on all 15,625 cells, as the grammar has them.
 METHODS = [("bohnas", "bohnas", GRAMMAR, []),
            ("bohnas, neighbours", "bohnas", GRAMMAR, ["--bohnas-candidates", "neighbours"]),
-           ("bowl", "bowl", "nb201", []), ("evolution", "evolution", GRAMMAR, []), ("random", "random", "nb201", [])]
+           ("bowl", "bowl", "nb201", []), ("bowl, all 15,625 cells", "bowl", "nb201", ["--no-dedupe"]),
+           ("evolution", "evolution", GRAMMAR, []), ("random", "random", "nb201", [])]
 TOP_CELLS = 16  # the top 0.1 % of 15,625
 
 
@@ -49,7 +51,8 @@ def main():
 
     def run(job):
         label, method, space, extra, seed = job
-        out = os.path.join(work, f"{label.replace(', ', '_')}_{space.split(':')[0]}_{seed}")
+        tag = label.replace(", ", "_").replace(",", "").replace(" ", "_")
+        out = os.path.join(work, f"{tag}_{space.split(':')[0]}_{seed}")
         command = [oracle.meta_test, "search", "--space", space, "--method", method, *extra, "--objective",
                    f"table:{oracle.table_path}", "--budget", str(args.budget), "--seed", str(seed), "--threads", "1",
                    "--final-preset", "none", "--out", out]

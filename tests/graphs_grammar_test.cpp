@@ -246,6 +246,42 @@ TEST(HierarchicalWl, OnTheFlatNb201GrammarIsTheWlKernelOfTheCell) {
   EXPECT_GT(differing, 700);
 }
 
+// The deduplicating key: derivations that compute the same network share it. On the flat NB201 grammar every
+// NAS-Bench-201 class (Nb201Cell::iso_key, 6,466 of the 15,625 cells) lies within one of its 5,755 classes:
+// NB201's string does not flatten a sum that a skip connection passes on, e.g. (none, skip, none, none, none,
+// skip) and (none, none, none, skip, none, skip) both compute x plus three zero terms.
+TEST(GrammarSpace, TheKeyMergesDerivationsOfTheSameNetwork) {
+  const GrammarSpace flat("nb201_cell", Grammar::read(grammar_path("nb201_cell")));
+  std::map<std::string, std::set<std::string>> keys_per_nb201_class;
+  std::set<std::string> keys;
+  for (const Arch& arch : flat.enumerate()) {
+    const Derivation derivation = flat.decode(arch);
+    std::array<Nb201Op, kNb201NumEdges> ops{};
+    for (int edge = 0; edge < kNb201NumEdges; ++edge)
+      ops[edge] = static_cast<Nb201Op>(derivation.children[edge].alternative);
+    keys_per_nb201_class[Nb201Cell(ops).iso_key()].insert(flat.iso_key(arch));
+    keys.insert(flat.iso_key(arch));
+  }
+  EXPECT_EQ(keys_per_nb201_class.size(), 6466u);
+  EXPECT_EQ(keys.size(), 5755u);
+  for (const auto& [nb201_class, ours] : keys_per_nb201_class) EXPECT_EQ(ours.size(), 1u) << nb201_class;
+  const auto key_of = [&](const std::string& text) { return flat.iso_key(flat.parse(text)); };
+  EXPECT_EQ(key_of("Cell(none, skip_connect, none, none, none, skip_connect)"),
+            key_of("Cell(none, none, none, skip_connect, none, skip_connect)"));
+  // Identity is no operation and the order of a sum's terms does not matter; the order of a chain does.
+  const GrammarSpace chains(
+      "chains",
+      Grammar::parse("S ::= Sequential2(A, A) | Residual2(A, A, A)\nA ::= conv3x3 | conv1x1 | id | zero\n",
+                     "chains.grammar"));
+  const auto key = [&](const std::string& text) { return chains.iso_key(chains.parse(text)); };
+  EXPECT_EQ(key("Sequential2(id, conv3x3)"), key("Sequential2(conv3x3, id)"));
+  EXPECT_NE(key("Sequential2(conv1x1, conv3x3)"), key("Sequential2(conv3x3, conv1x1)"));
+  EXPECT_EQ(key("Residual2(conv3x3, id, id)"), key("Residual2(id, conv3x3, id)"));  // x + c(x) both
+  EXPECT_EQ(key("Sequential2(zero, conv3x3)"), key("Sequential2(conv1x1, zero)"));  // nothing either way
+  EXPECT_NE(key("Residual2(conv3x3, zero, id)"),
+            key("Sequential2(conv3x3, id)"));  // NB201 keeps the zero term
+}
+
 // On the hierarchical NB201 grammar: symmetric, 1 on the diagonal, and an architecture is closer to its
 // mutation than to an unrelated draw more often than not.
 TEST(HierarchicalWl, IsAKernelThatSeesSmallChangesAsSmall) {

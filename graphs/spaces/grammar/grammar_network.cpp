@@ -204,6 +204,15 @@ BinaryFunction binary_function(const std::string& name) {
 
 bool is_function(const TermTree& term) { return term.name == "unary" || term.name == "binary"; }
 
+std::optional<NetworkTerminal> known_network_terminal(const TermTree& term) {
+  if (!network_vocabulary().count(term.name) && !is_function(term)) return std::nullopt;
+  try {
+    return network_terminal(term);
+  } catch (const Error&) {  // a known name with another number of arguments
+    return std::nullopt;
+  }
+}
+
 NetworkTerminal network_terminal(const TermTree& term) {
   NetworkTerminal terminal;
   if (is_function(term)) {

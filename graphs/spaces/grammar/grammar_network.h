@@ -29,6 +29,7 @@
 // skeleton (N copies per stage, a `down` between stages), so that the flat NB201 grammar gives NB201's
 // networks. Where branches meet, their shapes must agree (an error names the topology and both shapes).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -91,6 +92,10 @@ struct NetworkTerminal {
 
 // Throws tnas::Error for a name the builder does not know or a topology given another number of arguments.
 NetworkTerminal network_terminal(const TermTree& term);
+// network_terminal(term), or nullopt for a term the builder does not know (a terminal of a grammar searched
+// with a command objective, or a known name with another number of arguments): what reads a term as a network
+// where it can and as written where it cannot (hierarchical_wl.h, network_key.h).
+std::optional<NetworkTerminal> known_network_terminal(const TermTree& term);
 // Every terminal name with its number of arguments (-1: any), for check_terminals (grammar.h).
 const TerminalVocabulary& network_vocabulary();
 

@@ -44,7 +44,9 @@ class GrammarSpace final : public SearchSpace {
   int graph_max_nodes() const override { return max_nodes_; }
   Arch parse(std::string_view text) const override;
   std::string format(const Arch& arch) const override;
-  std::string iso_key(const Arch& arch) const override { return format(arch); }
+  // The network's key (graphs/spaces/grammar/network_key.h), not the text: derivations that compute the
+  // same network are one configuration.
+  std::string iso_key(const Arch& arch) const override;
   std::vector<int> choice_counts() const override;  // throws: a derivation has no fixed list of choices
   ArchCost cost(const Arch& arch) const override;   // throws for a terminal the network builder lacks
 

@@ -6,40 +6,19 @@
 #include <string>
 
 #include "basics/error.h"
+#include "basics/stable_hash.h"
 #include "graphs/spaces/grammar/grammar_network.h"
 
 namespace tnas {
 namespace {
 
-// splitmix64's finalizer: spreads every input bit over the output, so that combined hashes do not collide
-// for labels that differ in one child.
-uint64_t mixed(uint64_t value) {
-  value += 0x9e3779b97f4a7c15ULL;
-  value = (value ^ (value >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  value = (value ^ (value >> 27)) * 0x94d049bb133111ebULL;
-  return value ^ (value >> 31);
-}
-
-uint64_t combined(uint64_t seed, uint64_t value) { return mixed(seed ^ mixed(value)); }
-
-uint64_t text_hash(const std::string& text) {  // FNV-1a
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (const unsigned char c : text) hash = (hash ^ c) * 0x100000001b3ULL;
-  return hash;
-}
-
 // A topology's edges when the network builder knows the terminal as one, else nullopt: an operation, a
 // function term, or a terminal of a grammar that is not built as a network (searched with a command
 // objective), whose arguments then all feed it, as in a term tree.
 std::optional<NetworkTerminal> topology_of(const TermTree& term) {
-  if (term.arguments.empty() || is_function(term) || !network_vocabulary().count(term.name))
-    return std::nullopt;
-  try {
-    NetworkTerminal terminal = network_terminal(term);
-    if (terminal.topology) return terminal;
-  } catch (const Error&) {  // a known name with another number of arguments: not this builder's topology
-  }
-  return std::nullopt;
+  if (term.arguments.empty() || is_function(term)) return std::nullopt;
+  std::optional<NetworkTerminal> terminal = known_network_terminal(term);
+  return terminal && terminal->topology ? terminal : std::nullopt;
 }
 
 // The architecture's computational graph with every subtree rooted `level` - 1 below the root folded into one
@@ -48,8 +27,8 @@ std::optional<NetworkTerminal> topology_of(const TermTree& term) {
 class LevelGraph {
  public:
   LevelGraph(const TermTree& root, int level) : level_(level) {
-    const int input = add(text_hash("input"), {});
-    add(text_hash("output"), expand(root, 0, {input}));
+    const int input = add(stable_hash("input"), {});
+    add(stable_hash("output"), expand(root, 0, {input}));
   }
   const std::vector<uint64_t>& names() const { return names_; }
   const std::vector<std::vector<int>>& predecessors() const { return predecessors_; }
@@ -65,12 +44,12 @@ class LevelGraph {
   std::vector<int> expand(const TermTree& term, int depth, const std::vector<int>& entry) {
     const bool folded = depth >= level_ - 1 || term.arguments.empty();
     const std::optional<NetworkTerminal> topology = folded ? std::nullopt : topology_of(term);
-    if (folded) return {add(text_hash(term.name), entry)};
+    if (folded) return {add(stable_hash(term.name), entry)};
     if (!topology) {
       std::vector<int> inputs;
       for (const TermTree& argument : term.arguments)
         for (int exit : expand(argument, depth + 1, entry)) inputs.push_back(exit);
-      return {add(text_hash(term.name), inputs)};
+      return {add(stable_hash(term.name), inputs)};
     }
     // The topology's node n is the sum of what its incoming edges carry; edges leave lower nodes only, so
     // in order of their source node every edge's source is complete when it is expanded.
@@ -106,15 +85,15 @@ HierarchicalWlFeatures::Level level_features(const LevelGraph& graph, int iterat
   std::vector<HierarchicalWlFeatures::Label> labels;
   std::vector<uint64_t> label = graph.names();
   for (int round = 0;; ++round) {
-    for (uint64_t l : label) labels.push_back({combined(l, static_cast<uint64_t>(round)), round, 1.0});
+    for (uint64_t l : label) labels.push_back({combined_hash(l, static_cast<uint64_t>(round)), round, 1.0});
     if (round == iterations) break;
     std::vector<uint64_t> next(label.size());
     for (size_t v = 0; v < label.size(); ++v) {
       std::vector<uint64_t> inputs;
       for (int u : graph.predecessors()[v]) inputs.push_back(label[static_cast<size_t>(u)]);
       std::sort(inputs.begin(), inputs.end());
-      uint64_t joined = combined(label[v], inputs.size());
-      for (uint64_t input : inputs) joined = combined(joined, input);
+      uint64_t joined = combined_hash(label[v], inputs.size());
+      for (uint64_t input : inputs) joined = combined_hash(joined, input);
       next[v] = joined;
     }
     label = std::move(next);
