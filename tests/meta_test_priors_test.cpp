@@ -9,6 +9,7 @@
 #include "graphs/spaces/grammar/grammar_space.h"
 #include "graphs/spaces/jahs/jahs_space.h"
 #include "graphs/spaces/nb201/nb201_space.h"
+#include "graphs/spaces/search_space_factory.h"
 #include "meta_test/methods/prior_band_sampler.h"
 #include "meta_test/priors/configuration_prior.h"
 #include "meta_test/search/candidate_pool.h"
@@ -310,6 +311,55 @@ TEST(PriorSearch, EveryMethodStartsFromTheDefaultAndConfigRecordsThePrior) {
   ucb.prior = path;
   ucb.method_settings.proposal.acquisition = Acquisition::Kind::kUpperConfidenceBound;
   EXPECT_THROW(run_search(ucb, [](const std::string&) {}), Error);
+}
+
+// bohnas on the flat NB201 grammar: the prior's default first, its random start drawn from the prior (a
+// strong belief in 3x3 convolutions: most of the start's edges), config.json recording it; a configuration
+// outside the pool gets piBO's weight from its own density.
+TEST(PriorSearch, BohnasStartsFromThePriorOnAGrammarSpace) {
+  const auto dir = test::scratch_dir("prior_bohnas");
+  const std::string table = test::synthetic_table(dir);
+  const std::string grammar =
+      std::string("grammar:") + TNAS_SOURCE_DIR + "/graphs/spaces/grammar/grammars/nb201_cell.grammar";
+  const std::string all_pooling =
+      "Cell(avg_pool_3x3, avg_pool_3x3, avg_pool_3x3, avg_pool_3x3, avg_pool_3x3, "
+      "avg_pool_3x3)";
+  auto start_convolutions = [&](const std::string& name, const std::string& prior_text) {
+    SearchSettings s = table_search("bohnas", table, (dir / name).string());
+    s.space = grammar;
+    s.budget = 7;
+    s.method_settings.proposal.warm_start = 7;
+    s.prior_strength = 1000;
+    if (!prior_text.empty()) s.prior = write_prior(name, prior_text);
+    run_search(s, [](const std::string&) {});
+    const auto trials = test::read_trials(s.out);
+    if (!prior_text.empty()) {
+      EXPECT_EQ(trials.front().at("arch"), all_pooling);
+      const auto config = nlohmann::json::parse(test::read_text(s.out + "/config.json"));
+      EXPECT_EQ(config.at("prior").at("default"), all_pooling);
+    }
+    int convolutions = 0;
+    for (size_t i = 1; i < trials.size(); ++i) {
+      const std::string arch = trials[i].at("arch");
+      for (size_t at = arch.find("nor_conv_3x3"); at != std::string::npos;
+           at = arch.find("nor_conv_3x3", at + 1))
+        ++convolutions;
+    }
+    return convolutions;  // over 6 cells x 6 edges
+  };
+  const int believed =
+      start_convolutions("believed", "default " + all_pooling + "\nchoice OP nor_conv_3x3=0.9\n");
+  const int uniform = start_convolutions("uniform", "");
+  EXPECT_GE(believed, 25);
+  EXPECT_LE(uniform, 15);
+
+  const auto space = make_search_space(grammar);
+  const auto prior = std::make_shared<const ConfigurationPrior>(
+      write_prior("outside", "choice OP nor_conv_3x3=0.9\n"), *space, 3);
+  const Arch convolutions = space->parse(
+      "Cell(nor_conv_3x3, nor_conv_3x3, nor_conv_3x3, nor_conv_3x3, nor_conv_3x3, nor_conv_3x3)");
+  const CandidatePool empty(*space, {}, prior);
+  EXPECT_NEAR(empty.prior_log_weight(convolutions, 6), 3.0 / 6 * 6 * std::log(0.9), 1e-12);
 }
 
 // On the synthetic table (60 + 5 per 3x3 convolution) a prior towards 3x3 convolutions gives random search

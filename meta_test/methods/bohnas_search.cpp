@@ -1,9 +1,10 @@
 // BOHNAS (Schrodi et al., NeurIPS 2023): Bayesian optimization on a grammar space (graphs/spaces/grammar/)
-// with the hierarchical Weisfeiler-Lehman kernel. After a random warm start, a GP on the observed
-// architectures (the hWL kernel's WL rounds h in 0..2 and the noise chosen by marginal likelihood, as
-// NAS-BOWL chooses its h) and expected improvement maximized over an evolutionary candidate set: mutations of
-// the best observed architectures and crossovers among them, as the reference does. Its proposals come from
-// the whole space, not from the sampled pool.
+// with the hierarchical Weisfeiler-Lehman kernel. After a random warm start from the pool (under a user
+// prior: its default first, then draws from the prior; piBO weighs the acquisition after it), a GP on the
+// observed architectures (the hWL kernel's WL rounds h in 0..2 and the noise chosen by marginal likelihood,
+// as NAS-BOWL chooses its h) and expected improvement maximized over an evolutionary candidate set: mutations
+// of the best observed architectures and crossovers among them, as the reference does. Its proposals come
+// from the whole space, not from the sampled pool.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -30,6 +31,7 @@ class BohnasSearch final : public SearchMethod {
  public:
   BohnasSearch(const SearchContext& context, const ProposalSettings& proposal)
       : space_(dynamic_cast<const GrammarSpace*>(context.space)),
+        pool_(*context.space, context.pool, context.prior),
         admissible_(context.admissible),
         proposal_(proposal),
         acquisition_(proposal.acquisition, proposal.ucb_beta) {
@@ -47,8 +49,9 @@ class BohnasSearch final : public SearchMethod {
       taken.insert(key_of(o.config));
       if (o.ok) observed.push_back(&o);
     }
+    const std::vector<bool> done = pool_.evaluated(history);  // also judges a user prior's trust
     Arch next = observed.size() < static_cast<size_t>(std::max(2, proposal_.warm_start))
-                    ? random_untaken(taken, rng)
+                    ? random_start(done, taken, rng)
                     : acquire(observed, taken, rng);
     last_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return next;
@@ -69,6 +72,20 @@ class BohnasSearch final : public SearchMethod {
   }
 
  private:
+  // From the pool, as every method starts: uniformly over its configurations (for a grammar small enough to
+  // enumerate, one per network, as NAS-BOWL draws one per isomorphism class), or under a user prior its
+  // default first, then from the prior (CandidatePool::random_unevaluated); from the whole space once the
+  // pool is spent.
+  Arch random_start(const std::vector<bool>& done, const std::set<std::string>& taken, Rng& rng) {
+    try {
+      Arch drawn = pool_.random_unevaluated(done, rng);
+      last_note = "random start";
+      return drawn;
+    } catch (const PoolExhausted&) {
+      return random_untaken(taken, rng);
+    }
+  }
+
   Arch random_untaken(const std::set<std::string>& taken, Rng& rng) {
     last_note = "random start";
     for (int attempt = 0; attempt < 1000; ++attempt) {
@@ -145,7 +162,8 @@ class BohnasSearch final : public SearchMethod {
     size_t pick = 0;
     double pick_value = -1e300;
     for (size_t c = 0; c < pool.size(); ++c) {
-      const double value = acquisition_(gp.mean(c), std::sqrt(gp.variance(c)), y.maxCoeff());
+      const double value = acquisition_(gp.mean(c), std::sqrt(gp.variance(c)), y.maxCoeff()) +
+                           pool_.prior_log_weight(pool[c], observed.size());  // piBO (0 without a prior)
       if (value > pick_value) pick_value = value, pick = c;
     }
     last_note = "kernel " + gp.kernel + ", best of " + std::to_string(pool.size()) + " candidates";
@@ -181,6 +199,7 @@ class BohnasSearch final : public SearchMethod {
   }
 
   const GrammarSpace* space_;
+  CandidatePool pool_;  // where the random start draws from, and the user's prior
   std::function<bool(const Arch&)> admissible_;
   ProposalSettings proposal_;
   Acquisition acquisition_;

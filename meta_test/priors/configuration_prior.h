@@ -25,11 +25,11 @@
 // strength / (strength + n) after n observations, else uniformly (decaying as evidence comes in), and the
 // default is drawn first; Hyperband's and successive halving's new configurations come from PriorBand's
 // ensemble of uniform, prior and incumbent-centred draws (meta_test/methods/prior_band_sampler.h); the BO
-// methods (tnas, gp, bowl, bohb's model, tnas-mo's EHVI, parego through its model, BANANAS on its Thompson
-// draw's improvement) weight their acquisition by pi(x)^(strength / n) (piBO); tnas's warm start after the
-// default is its zero-shot ranking alone. After 5 successful observations the strength is scaled by how far
-// they bear the prior out (the Spearman correlation of their log prior with their accuracy, 0 when negative:
-// meta_test/search/candidate_pool.h), so that a misleading prior stops steering.
+// methods (tnas, gp, bowl, bohnas, bohb's model, tnas-mo's EHVI, parego through its model, BANANAS on its
+// Thompson draw's improvement) weight their acquisition by pi(x)^(strength / n) (piBO); tnas's warm start
+// after the default is its zero-shot ranking alone. After 5 successful observations the strength is scaled by
+// how far they bear the prior out (the Spearman correlation of their log prior with their accuracy, 0 when
+// negative: meta_test/search/candidate_pool.h), so that a misleading prior stops steering.
 #include <map>
 #include <optional>
 #include <string>

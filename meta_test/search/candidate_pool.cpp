@@ -67,6 +67,13 @@ double CandidatePool::prior_log_weight(long row, size_t observations) const {
          log_prior_.at(static_cast<size_t>(row));
 }
 
+double CandidatePool::prior_log_weight(const Arch& config, size_t observations) const {
+  if (!prior_) return 0;
+  if (const long row = find(config); row >= 0) return prior_log_weight(row, observations);
+  return prior_trust_ * prior_->strength() / static_cast<double>(std::max<size_t>(1, observations)) *
+         prior_->log_density(config);
+}
+
 long CandidatePool::find(const Arch& config) const {
   auto it = index_.find(space_.iso_key(config));
   return it == index_.end() ? -1 : static_cast<long>(it->second);

@@ -97,6 +97,9 @@ class CandidatePool {
   // piBO's log weight of row `row`'s acquisition after `observations` successful observations; 0 without a
   // prior.
   double prior_log_weight(long row, size_t observations) const;
+  // The same for any configuration of the space, in the pool or not (bohnas proposes from the whole space):
+  // its pool row's weight where it has one, else from its own density.
+  double prior_log_weight(const Arch& config, size_t observations) const;
   bool has_prior() const { return prior_ != nullptr; }
   // How far the observations bear the prior out: 1 until kPriorTrustAfter successful ones, then the Spearman
   // correlation of their log prior with their accuracy, 0 when negative. It scales the prior's strength in
