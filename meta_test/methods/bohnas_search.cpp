@@ -49,10 +49,12 @@ class BohnasSearch final : public SearchMethod {
       taken.insert(key_of(o.config));
       if (o.ok) observed.push_back(&o);
     }
-    const std::vector<bool> done = pool_.evaluated(history);  // also judges a user prior's trust
-    Arch next = observed.size() < static_cast<size_t>(std::max(2, proposal_.warm_start))
-                    ? random_start(done, taken, rng)
-                    : acquire(observed, taken, rng);
+    const bool starting = observed.size() < static_cast<size_t>(std::max(2, proposal_.warm_start));
+    // The pool's marks of what was evaluated (keying every observation again) only where they are used: the
+    // random start, and a user prior's trust, which piBO's weight reads.
+    const std::vector<bool> done =
+        starting || pool_.has_prior() ? pool_.evaluated(history) : std::vector<bool>();
+    Arch next = starting ? random_start(done, taken, rng) : acquire(observed, taken, rng);
     last_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return next;
   }

@@ -68,11 +68,15 @@ double PriorBandSampler::prior_share(const std::vector<Observation>& history, co
 }
 
 PriorBandSampler::Weights PriorBandSampler::weights(const std::vector<Observation>& history, int first_rung) {
+  return weights(history, first_rung, incumbent(history));
+}
+
+PriorBandSampler::Weights PriorBandSampler::weights(const std::vector<Observation>& history, int first_rung,
+                                                    const std::optional<Observation>& best) {
   const double prior_weight = std::pow(eta_, first_rung);
   Weights w;
   w.uniform = 1 / (1 + prior_weight);
   const double believed = 1 - w.uniform;
-  const std::optional<Observation> best = incumbent(history);
   const double share = best ? prior_share(history, *best) : 1.0;
   w.prior = believed * share;
   w.incumbent = believed - w.prior;
@@ -85,13 +89,13 @@ Arch PriorBandSampler::draw(const std::vector<Observation>& history, const std::
     how = "your prior's default";
     return *first;
   }
-  const Weights w = weights(history, first_rung);
+  const std::optional<Observation> best = incumbent(history);
+  const Weights w = weights(history, first_rung, best);
   const double u = rng.uniform01();
   if (u < w.uniform) {
     how = "random";
     return pool_.draw_unevaluated(std::vector<double>(pool_.size(), 0.0), done, rng);
   }
-  const std::optional<Observation> best = incumbent(history);
   if (u < w.uniform + w.prior || !best) {
     how = "your prior";
     return pool_.draw_unevaluated(pool_.log_prior(), done, rng);

@@ -40,6 +40,8 @@ class PriorBandSampler {
   Weights weights(const std::vector<Observation>& history, int first_rung);
 
  private:
+  Weights weights(const std::vector<Observation>& history, int first_rung,
+                  const std::optional<Observation>& best);
   // The best successful observation at max_epochs, if any.
   std::optional<Observation> incumbent(const std::vector<Observation>& history) const;
   // The prior's share of the non-uniform weight: how likely the best observations are under the prior

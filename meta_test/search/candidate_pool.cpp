@@ -61,17 +61,23 @@ std::optional<Arch> CandidatePool::unevaluated_prior_default(const std::vector<b
   return configs_[static_cast<size_t>(default_row_)];
 }
 
+namespace {
+// piBO's exponent: the prior's strength scaled by its trust, over the successful observations.
+double pibo_exponent(double trust, double strength, size_t observations) {
+  return trust * strength / static_cast<double>(std::max<size_t>(1, observations));
+}
+}  // namespace
+
 double CandidatePool::prior_log_weight(long row, size_t observations) const {
   if (!prior_) return 0;
-  return prior_trust_ * prior_->strength() / static_cast<double>(std::max<size_t>(1, observations)) *
+  return pibo_exponent(prior_trust_, prior_->strength(), observations) *
          log_prior_.at(static_cast<size_t>(row));
 }
 
 double CandidatePool::prior_log_weight(const Arch& config, size_t observations) const {
   if (!prior_) return 0;
   if (const long row = find(config); row >= 0) return prior_log_weight(row, observations);
-  return prior_trust_ * prior_->strength() / static_cast<double>(std::max<size_t>(1, observations)) *
-         prior_->log_density(config);
+  return pibo_exponent(prior_trust_, prior_->strength(), observations) * prior_->log_density(config);
 }
 
 long CandidatePool::find(const Arch& config) const {
