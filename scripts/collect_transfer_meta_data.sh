@@ -9,6 +9,10 @@
 #      the same 16 cells, preset fast-long (the fast protocol trained 40 epochs), seed 2028: labels of a second
 #      protocol on the same cells, for a surrogate conditioned on the protocol (issue 26 item 7); about 40
 #      CPU-seconds per result. Kept beside transfer.meta.h5, not merged into it.
+#   D: imagenet16, the same labels, 60 tasks x 16 architectures of the hierarchical NB201 space (`hnb201`,
+#      drawn by the grammar's rules), k = 5..20, preset hierarchical (tiny, gradients clipped: 120 images per
+#      class, 5 epochs), seed 2030, 4 shards of 15 tasks: meta-data for a surrogate on hierarchical
+#      architectures (issue 28 item 5); merged on its own into OUT_DIR/hnb201.meta.h5.
 # Measured on this 2-core machine: 11.9 CPU-seconds per result over the first 410 (k = 5..20 classes), so
 # 4,864 results take about 16 CPU-hours in all.
 # Every shard is its own resumable collection (killed at any moment, the same command continues it), so the
@@ -32,19 +36,22 @@ shard() {  # NAME INDEX COUNT -- collect options
   local name=$1 index=$2 count=$3
   shift 4
   echo "$name shard $index/$count: $out/$name.shard$index.h5 (log $out/$name.shard$index.log)"
-  nice -n 19 "$meta_train" collect "$@" --arch-sampling stratified --archs-per-task 16 --classes-per-task 5-20 \
+  nice -n 19 "$meta_train" collect "$@" --archs-per-task 16 --classes-per-task 5-20 \
     --threads 1 --device cpu --shard "$index/$count" --out "$out/$name.shard$index.h5" >> "$out/$name.shard$index.log" 2>&1
 }
-a_options=(--source "imagenet16:$shared/imagenet/imagenet16?classes=121-1000" --tasks 240 --images-per-class 250 --preset fast --seed 2028)
-b_options=(--source "imagenet32:$shared/imagenet/imagenet32?classes=121-1000" --tasks 64 --images-per-class 60 --preset fast32 --seed 2029)
-c_options=(--source "imagenet16:$shared/imagenet/imagenet16?classes=121-1000" --tasks 240 --images-per-class 250 --preset fast-long --seed 2028)
-plan=("a 0" "b 0" "a 1" "a 2" "b 1" "a 3" "a 4" "a 5" "c 0" "c 1" "a 6" "a 7")
+stratified=(--arch-sampling stratified)
+a_options=(--source "imagenet16:$shared/imagenet/imagenet16?classes=121-1000" --tasks 240 --images-per-class 250 --preset fast --seed 2028 "${stratified[@]}")
+b_options=(--source "imagenet32:$shared/imagenet/imagenet32?classes=121-1000" --tasks 64 --images-per-class 60 --preset fast32 --seed 2029 "${stratified[@]}")
+c_options=(--source "imagenet16:$shared/imagenet/imagenet16?classes=121-1000" --tasks 240 --images-per-class 250 --preset fast-long --seed 2028 "${stratified[@]}")
+d_options=(--source "imagenet16:$shared/imagenet/imagenet16?classes=121-1000" --tasks 60 --images-per-class 120 --preset hierarchical --seed 2030 --space hnb201)
+plan=("a 0" "b 0" "a 1" "a 2" "b 1" "a 3" "a 4" "a 5" "c 0" "c 1" "a 6" "a 7" "d 0" "d 1" "d 2" "d 3")
 run_entry() {
   set -- $1
   case "$1" in
     a) shard imagenet16-fast "$2" 8 -- "${a_options[@]}" ;;
     b) shard imagenet32-fast32 "$2" 2 -- "${b_options[@]}" ;;
     c) shard imagenet16-fast-long "$2" 40 -- "${c_options[@]}" ;;
+    d) shard imagenet16-hierarchical "$2" 4 -- "${d_options[@]}" ;;
   esac
 }
 running=0
@@ -57,3 +64,5 @@ wait
 shards=("$out"/imagenet16-fast.shard{0..7}.h5 "$out"/imagenet32-fast32.shard{0..1}.h5)
 "$meta_train" merge --out "$out/transfer.meta.h5" "${shards[@]}"
 "$meta_train" data info "$out/transfer.meta.h5"
+"$meta_train" merge --out "$out/hnb201.meta.h5" "$out"/imagenet16-hierarchical.shard{0..3}.h5
+"$meta_train" data info "$out/hnb201.meta.h5"

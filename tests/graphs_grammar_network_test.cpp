@@ -95,15 +95,16 @@ TEST(GrammarNetwork, HierarchicalArchitecturesCountedByHand) {
   EXPECT_EQ(twice.output, (FeatureShape{64, 8}));
 }
 
-// 2,000 uniform draws of the 7e375 hierarchical architectures: each has a shape (branches agree), two
-// downsamplings and at least the empty cells' parameters; the space's cost is the network's.
+// 2,000 draws of the 7e375 hierarchical architectures (by the grammar's rules, so every alternative occurs:
+// uniform draws almost never take D's Residual2(CL, down, down), whose two parallel downs halve once): each
+// has a shape (branches agree), two halvings on every path (64 channels at 8 of 32 pixels) and at least the
+// empty cells' parameters; the space's cost is the network's.
 TEST(GrammarNetwork, EverySampledHierarchicalArchitectureHasAShape) {
   const GrammarSpace space("hnb201", shipped("hierarchical_nb201"));
   Rng rng(5);
   for (int i = 0; i < 2000; ++i) {
     const Arch arch = space.sample(rng);
     const TermTree term = term_tree(space.grammar(), space.decode(arch));
-    ASSERT_EQ(downsamplings(term), 2) << space.format(arch);
     const GrammarNetworkCost cost = grammar_network_cost(term, Nb201MacroConfig{});
     ASSERT_EQ(cost.output, (FeatureShape{64, 8})) << space.format(arch);
     ASSERT_GE(cost.params, 73306);

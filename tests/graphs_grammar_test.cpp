@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -150,6 +151,77 @@ TEST(Grammar, DerivationsRoundTripAndSamplingIsUniform) {
   Rng a(11), b(11);
   EXPECT_EQ(to_string(grammar, sample_derivation(grammar, 0, grammar.max_depth(), a)),
             to_string(grammar, sample_derivation(grammar, 0, grammar.max_depth(), b)));
+}
+
+// Each alternative as often when drawn by the rules; by its number of derivations when drawn uniformly. In
+// hnb201, OP's four alternatives (zero, id, CONVBLOCK, avg_pool) have 1, 1, 27 and 1 derivations.
+TEST(Grammar, SamplingByTheRulesTakesEachAlternativeAsOften) {
+  const Grammar grammar = Grammar::read(grammar_path("hierarchical_nb201"));
+  const int op = grammar.find("OP");
+  ASSERT_GE(op, 0);
+  const auto op_shares = [&](DerivationSampling sampling) {
+    std::array<double, 4> counts{};
+    std::function<void(const Derivation&)> visit = [&](const Derivation& node) {
+      if (node.nonterminal == op) counts.at(static_cast<size_t>(node.alternative)) += 1;
+      for (const Derivation& child : node.children) visit(child);
+    };
+    Rng rng(5);
+    std::map<int, int> top;
+    for (int i = 0; i < 600; ++i) {
+      const Derivation derivation = sample_derivation(grammar, 0, grammar.max_depth(), rng, sampling);
+      ++top[derivation.alternative];
+      visit(derivation);
+    }
+    const double total = counts[0] + counts[1] + counts[2] + counts[3];
+    for (double& count : counts) count /= total;
+    return std::make_pair(counts, top);
+  };
+  const auto [by_rules, rules_top] = op_shares(DerivationSampling::kRules);
+  for (double share : by_rules) EXPECT_NEAR(share, 0.25, 0.02);
+  ASSERT_EQ(rules_top.size(), 3u);  // D2's three alternatives, a third of the draws each
+  for (const auto& [alternative, draws] : rules_top) EXPECT_NEAR(draws, 200, 45) << alternative;
+  const auto [uniform, uniform_top] = op_shares(DerivationSampling::kUniform);
+  EXPECT_NEAR(uniform[2], 27.0 / 30.0, 0.02);
+  EXPECT_GT(uniform_top.at(2), 500);  // Sequential4(D1, D1, D0, D0): the most derivations by far
+  // A recursive grammar: by the rules too within the depth limit, and only the leaf at the last level.
+  const Grammar binary = Grammar::parse("E ::= Add(E, E) | x\n", "r.grammar");
+  Rng rng(6);
+  int leaves = 0;
+  for (int i = 0; i < 400; ++i) {
+    const Derivation derivation = sample_derivation(binary, 0, 4, rng, DerivationSampling::kRules);
+    EXPECT_LE(derivation_depth(derivation), 4);
+    leaves += derivation.alternative == 1;
+  }
+  EXPECT_NEAR(leaves, 200, 45);
+  EXPECT_EQ(sample_derivation(binary, 0, 1, rng, DerivationSampling::kRules).alternative, 1);
+}
+
+TEST(GrammarSpace, SamplesByTheRulesUnlessAskedForUniformDerivations) {
+  const auto mean_cells = [](const std::string& spec) {
+    const auto space = make_search_space(spec);
+    Rng rng(8);
+    double cells = 0;
+    for (int i = 0; i < 100; ++i) {
+      const std::string text = space->format(space->sample(rng));
+      for (size_t at = text.find("Cell("); at != std::string::npos; at = text.find("Cell(", at + 1)) ++cells;
+    }
+    return cells / 100;
+  };
+  const double by_rules = mean_cells("hnb201"), uniform = mean_cells("hnb201?sampling=uniform");
+  EXPECT_GT(by_rules, 15);
+  EXPECT_LT(by_rules, 32);
+  EXPECT_GT(uniform, 38);
+  EXPECT_EQ(
+      dynamic_cast<const GrammarSpace&>(*make_search_space("hnb201?shared=CL,sampling=uniform")).sampling(),
+      DerivationSampling::kUniform);
+  try {
+    make_search_space("hnb201?sampling=best");
+    FAIL() << "an unknown sampling was accepted";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("sampling must be rules or uniform, got 'best'"),
+              std::string::npos)
+        << error.what();
+  }
 }
 
 TEST(Grammar, MutationAndCrossoverStayInTheSpace) {

@@ -20,7 +20,7 @@ const std::vector<SearchSpaceEntry>& search_space_registry() {
       {"hnb201",
        "the hierarchical NAS-Bench-201 space of the seed talk as a grammar (7.03e375 architectures; trained "
        "by the train objective, graphs/spaces/grammar/grammar_network.h); hnb201?shared=CL: one cell "
-       "everywhere (regularity)",
+       "everywhere (regularity); ?sampling=uniform: draw every derivation as likely, not each rule",
        [](const std::string&, const std::string& options) {
          return make_grammar_space(
              options.empty() ? "hnb201" : "hnb201?" + options,
@@ -29,7 +29,8 @@ const std::vector<SearchSpaceEntry>& search_space_registry() {
        true},
       {"grammar:FILE",
        "the architectures of a context-free grammar in FILE (docs/spaces.md); "
-       "grammar:FILE?shared=NONTERMINAL: one derivation for all its occurrences",
+       "grammar:FILE?shared=NONTERMINAL: one derivation for all its occurrences; ?sampling=rules (each "
+       "alternative as likely, the default) or uniform (each derivation)",
        [](const std::string& file, const std::string& options) {
          return make_grammar_space("grammar:" + file + (options.empty() ? "" : "?" + options),
                                    Grammar::read(file), options);

@@ -97,8 +97,8 @@ int run_collect_command(int argc, char** argv) {
       "space", "Search space: " + search_spaces_help() + " (meta_test search --list-spaces describes each)",
       cxxopts::value<std::string>()->default_value("nb201"))(
       "arch-sampling",
-      "uniform, params-spread (nb201: strata of the parameter range: spreads accuracies) or stratified "
-      "(nb201: the "
+      "uniform (the space's own sampler: a grammar space draws by its rules unless ?sampling=uniform), "
+      "params-spread (nb201: strata of the parameter range: spreads accuracies) or stratified (nb201: the "
       "parameter strata, each cell the one of 8 drawn whose operation mix differs most from the task's "
       "others)",
       cxxopts::value<std::string>()->default_value("uniform"))(

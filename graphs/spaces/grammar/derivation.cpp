@@ -177,22 +177,44 @@ Derivation unrank_derivation(const Grammar& grammar, int nonterminal, int max_de
               " derivations");
 }
 
-Derivation sample_derivation(const Grammar& grammar, int nonterminal, int max_depth, Rng& rng) {
+template <>
+const EnumNames<DerivationSampling>& enum_names<DerivationSampling>() {
+  static const EnumNames<DerivationSampling> names = {{DerivationSampling::kRules, "rules"},
+                                                      {DerivationSampling::kUniform, "uniform"}};
+  return names;
+}
+
+Derivation sample_derivation(const Grammar& grammar, int nonterminal, int max_depth, Rng& rng,
+                             DerivationSampling sampling) {
   const BigCount total = grammar.count(nonterminal, max_depth);
   if (total == 0)
     throw Error(grammar.source() + ": " + grammar.productions().at(nonterminal).name +
                 " has no derivation within depth " + std::to_string(max_depth));
-  return unrank_derivation(grammar, nonterminal, max_depth, uniform_below(total, rng));
+  if (sampling == DerivationSampling::kUniform)
+    return unrank_derivation(grammar, nonterminal, max_depth, uniform_below(total, rng));
+  // By the rules: one of the alternatives whose every child still has a derivation one level deeper.
+  const auto& alternatives = grammar.productions().at(nonterminal).alternatives;
+  std::vector<int> fitting;
+  for (size_t a = 0; a < alternatives.size(); ++a) {
+    bool fits = true;
+    for (int child : alternatives[a].children()) fits = fits && grammar.count(child, max_depth - 1) > 0;
+    if (fits) fitting.push_back(static_cast<int>(a));
+  }
+  Derivation derivation{nonterminal, fitting[rng.uniform_int(fitting.size())], {}};
+  for (int child : alternatives[derivation.alternative].children())
+    derivation.children.push_back(sample_derivation(grammar, child, max_depth - 1, rng, sampling));
+  return derivation;
 }
 
-Derivation mutate_derivation(const Grammar& grammar, const Derivation& parent, int max_depth, Rng& rng) {
+Derivation mutate_derivation(const Grammar& grammar, const Derivation& parent, int max_depth, Rng& rng,
+                             DerivationSampling sampling) {
   const std::string before = to_string(grammar, parent);
   for (int attempt = 0; attempt < 32; ++attempt) {
     Derivation child = parent;
     std::vector<std::pair<Derivation*, int>> nodes;
     collect_nodes(child, 0, nodes);
     const auto [node, level] = nodes[rng.uniform_int(nodes.size())];
-    *node = sample_derivation(grammar, node->nonterminal, max_depth - level, rng);
+    *node = sample_derivation(grammar, node->nonterminal, max_depth - level, rng, sampling);
     if (to_string(grammar, child) != before) return child;
   }
   return parent;

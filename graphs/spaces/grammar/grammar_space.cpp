@@ -99,8 +99,9 @@ const std::string& shipped_grammar(const std::string& name) {
   throw Error("no shipped grammar named '" + name + "'");
 }
 
-GrammarSpace::GrammarSpace(std::string name, Grammar grammar, int max_depth, const std::string& shared)
-    : name_(std::move(name)), grammar_(std::move(grammar)) {
+GrammarSpace::GrammarSpace(std::string name, Grammar grammar, int max_depth, const std::string& shared,
+                           DerivationSampling sampling)
+    : name_(std::move(name)), grammar_(std::move(grammar)), sampling_(sampling) {
   if (!shared.empty()) {
     shared_ = grammar_.find(shared);
     if (shared_ < 0) throw Error(grammar_.source() + ": no nonterminal '" + shared + "' to share");
@@ -143,8 +144,8 @@ int64_t GrammarSpace::size() const {
 }
 
 Arch GrammarSpace::sample(Rng& rng) const {
-  Parts parts{sample_derivation(rest_grammar(), grammar_.start(), max_depth_, rng), std::nullopt};
-  if (shared_ >= 0) parts.shared = sample_derivation(grammar_, shared_, max_depth_, rng);
+  Parts parts{sample_derivation(rest_grammar(), grammar_.start(), max_depth_, rng, sampling_), std::nullopt};
+  if (shared_ >= 0) parts.shared = sample_derivation(grammar_, shared_, max_depth_, rng, sampling_);
   return join(parts);
 }
 
@@ -195,9 +196,9 @@ Arch GrammarSpace::mutate(const Arch& arch, Rng& rng) const {
   // A node drawn uniformly from both parts: the shared derivation counts once, as the configuration does.
   const size_t rest_nodes = node_count(parts.rest);
   if (!parts.shared || rng.uniform_int(rest_nodes + node_count(*parts.shared)) < rest_nodes)
-    parts.rest = mutate_derivation(rest_grammar(), parts.rest, max_depth_, rng);
+    parts.rest = mutate_derivation(rest_grammar(), parts.rest, max_depth_, rng, sampling_);
   else
-    parts.shared = mutate_derivation(grammar_, *parts.shared, max_depth_, rng);
+    parts.shared = mutate_derivation(grammar_, *parts.shared, max_depth_, rng, sampling_);
   return join(parts);
 }
 
@@ -324,16 +325,22 @@ Derivation GrammarSpace::assemble(const Parts& parts) const {
 std::unique_ptr<GrammarSpace> make_grammar_space(const std::string& name, Grammar grammar,
                                                  const std::string& options) {
   std::string shared;
+  DerivationSampling sampling = DerivationSampling::kRules;
   std::stringstream items(options);
   for (std::string item; std::getline(items, item, ',');) {
     const size_t equals = item.find('=');
     const std::string key = item.substr(0, equals);
-    if (key != "shared" || equals == std::string::npos || equals + 1 == item.size())
+    if ((key != "shared" && key != "sampling") || equals == std::string::npos || equals + 1 == item.size())
       throw Error("search space '" + name + "': unknown option '" + item +
-                  "' (a grammar space takes shared=NONTERMINAL)");
-    shared = item.substr(equals + 1);
+                  "' (a grammar space takes shared=NONTERMINAL and sampling=" +
+                  enum_choices<DerivationSampling>() + ")");
+    const std::string value = item.substr(equals + 1);
+    if (key == "shared")
+      shared = value;
+    else
+      sampling = parse_enum<DerivationSampling>(value, "search space '" + name + "': sampling");
   }
-  return std::make_unique<GrammarSpace>(name, std::move(grammar), 12, shared);
+  return std::make_unique<GrammarSpace>(name, std::move(grammar), 12, shared, sampling);
 }
 
 }  // namespace tnas

@@ -3,9 +3,11 @@
 // --space hnb201 for the shipped hierarchical NAS-Bench-201 grammar. A configuration is its derivation tree
 // written as the alternatives chosen in pre-order (the grammar tells which nonterminal comes next, so the
 // list is the whole tree); its text is the derivation's canonical string
-// (graphs/spaces/grammar/derivation.h). Sampling is exactly uniform; a neighbour swaps one node's alternative
-// for another with the same parts (zero for id, relu for mish, Sequential3 for Residual2 over the same three
-// cells); mutation re-derives a uniformly chosen subtree; the surrogate's graph is the term tree (leaves fed
+// (graphs/spaces/grammar/derivation.h). Sampling follows the grammar's rules (each alternative as likely;
+// `?sampling=uniform`: every derivation as likely, DerivationSampling says why that is not the default); a
+// neighbour swaps one node's alternative for another with the same parts (zero for id, relu for mish,
+// Sequential3 for Residual2 over the same three cells); mutation re-derives a uniformly chosen node's subtree
+// the same way as sampling; the surrogate's graph is the term tree (leaves fed
 // by the input, the root feeding the output). Params and FLOPs are those of the network the derivation
 // describes (graphs/spaces/grammar/grammar_network.h) at NB201's default width, resolution and classes.
 //
@@ -30,8 +32,9 @@ class GrammarSpace final : public SearchSpace {
   // `max_depth` limits a recursive grammar's derivations (ignored, and the grammar's own depth used, for
   // one that is not recursive).
   // `shared`: a nonterminal every architecture derives, to derive once for all its occurrences ("": none;
-  // only for a grammar that is not recursive).
-  GrammarSpace(std::string name, Grammar grammar, int max_depth = 12, const std::string& shared = "");
+  // only for a grammar that is not recursive). `sampling`: how sample() and mutate() draw derivations.
+  GrammarSpace(std::string name, Grammar grammar, int max_depth = 12, const std::string& shared = "",
+               DerivationSampling sampling = DerivationSampling::kRules);
 
   std::string name() const override { return name_; }
   int64_t size() const override;  // -1 beyond 2^62 (the exact count: grammar().size())
@@ -52,6 +55,7 @@ class GrammarSpace final : public SearchSpace {
 
   const Grammar& grammar() const { return grammar_; }
   int max_depth() const { return max_depth_; }
+  DerivationSampling sampling() const { return sampling_; }
   Derivation decode(const Arch& arch) const;
   // Throws tnas::Error for a derivation whose occurrences of the shared nonterminal differ.
   Arch encode(const Derivation& derivation) const;
@@ -80,12 +84,14 @@ class GrammarSpace final : public SearchSpace {
   int shared_ = -1;       // the shared nonterminal, -1 for none
   Grammar rest_grammar_;  // grammar_.with_opaque(shared_) when there is one
   int max_depth_ = 0;
+  DerivationSampling sampling_ = DerivationSampling::kRules;
   std::vector<std::string> terminals_;  // sorted: a terminal's node type is kNodeTypeFirstOp + its index
   int max_nodes_ = 0;
 };
 
 // A grammar space named `name` with the options after `?` in its --space name, comma-separated:
-// `shared=NONTERMINAL` (the regularity option). Throws tnas::Error naming the space for an unknown option.
+// `shared=NONTERMINAL` (the regularity option), `sampling=rules|uniform`. Throws tnas::Error naming the space
+// for an unknown option or value.
 std::unique_ptr<GrammarSpace> make_grammar_space(const std::string& name, Grammar grammar,
                                                  const std::string& options);
 
