@@ -1,5 +1,6 @@
 #include "basics/binary_file.h"
 
+#include <atomic>
 #include <cstdio>
 
 #include <fcntl.h>
@@ -75,8 +76,11 @@ void require_file_destination(const std::string& path) {
 
 void write_file_atomically(const std::string& path, const std::vector<uint8_t>& bytes) {
   // Whatever fails (a full disk, a quota, a vanished folder), the temporary file goes and the error names
-  // the file: the previous version at `path`, if any, stays as it was.
-  const std::string tmp = path + ".tmp";
+  // the file: the previous version at `path`, if any, stays as it was. The temporary name is the writer's
+  // own (process and call), so that two processes filling one cache file (two fits sharing the features
+  // cache) do not rename each other's half-written file: the last complete one wins.
+  static std::atomic<unsigned> writes{0};
+  const std::string tmp = path + "." + std::to_string(::getpid()) + "-" + std::to_string(writes++) + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw Error(path + ": cannot write (" + std::strerror(errno) + ")");
   const auto fail = [&](const std::string& what) {

@@ -188,7 +188,9 @@ TEST(FitLoop, KeepBestWritesOnlyImprovingEpochsAcrossAResume) {
 }
 
 // End to end on two sources: metrics per source next to the pooled ones, in the log and the manifest, and
-// golden values for this small fit (CPU, one seed): a change of the fit's arithmetic shows here.
+// golden values for this small fit (CPU, one seed): a change of the fit's arithmetic shows here (the last:
+// the level-synchronous graph encoder, which sums a node's messages and its vertex id's term in another
+// order).
 TEST(Fit, HeldOutMetricsArePerSourceWithGoldenValues) {
   const auto dir = test::scratch_dir("fit_sources");
   const std::string meta = (dir / "meta.h5").string();
@@ -220,9 +222,9 @@ TEST(Fit, HeldOutMetricsArePerSourceWithGoldenValues) {
   std::printf("golden: %.9f %.9f %.9f\n", best.task_spearman, best.sources.at("a").tasks.spearman,
               best.sources.at("b").tasks.spearman);
   EXPECT_EQ(best.epoch, manifest.at("metrics").at("epoch").get<int>());
-  EXPECT_NEAR(best.task_spearman, 0.694419430, 1e-6);
+  EXPECT_NEAR(best.task_spearman, 0.697004739, 1e-6);
   EXPECT_NEAR(best.sources.at("a").tasks.spearman, 0.824572288, 1e-6);
-  EXPECT_NEAR(best.sources.at("b").tasks.spearman, 0.672187657, 1e-6);
+  EXPECT_NEAR(best.sources.at("b").tasks.spearman, 0.678502572, 1e-6);
 }
 
 }  // namespace

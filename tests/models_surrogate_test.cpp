@@ -368,6 +368,43 @@ TEST(Surrogate, ArchitecturesOfDifferentGraphsEmbedAsTheyDoAlone) {
   EXPECT_FALSE(together.row(0).isApprox(together.row(2), 1e-3));
 }
 
+// A derivation's node indices name no role: a grammar-space surrogate reads no vertex ids, says so in its
+// manifest (NB201's manifest stays as it was), keeps it through save and load, and is not exported as a
+// TorchScript module unrolled over one topology.
+TEST(Surrogate, AGrammarSurrogateReadsNoVertexIdsAndIsNotExported) {
+  const GrammarSpace space(
+      "hnb201", Grammar::parse(shipped_grammar("hierarchical_nb201"), "hierarchical_nb201.grammar"));
+  SurrogateOptions o = small_options();
+  set_search_space(o, space);
+  EXPECT_FALSE(o.arch_vertex_ids);
+  EXPECT_EQ(to_json(o).at("arch_vertex_ids"), false);
+  SurrogateOptions nb201 = small_options();
+  set_search_space(nb201, Nb201Space());
+  EXPECT_TRUE(nb201.arch_vertex_ids);
+  EXPECT_FALSE(to_json(nb201).contains("arch_vertex_ids"));
+  EXPECT_TRUE(surrogate_options_from_json(to_json(nb201)).arch_vertex_ids);
+
+  Surrogate s(o, 1, 4);
+  Rng rng(2);
+  const std::vector<Arch> configs = {space.sample(rng), space.sample(rng)};
+  const Eigen::MatrixXf g = s.arch_embeddings(space, configs);
+  const auto dir = test::scratch_dir("grammar_surrogate");
+  const std::string ck = (dir / "ck").string();
+  s.set_label_stats(20, 5);
+  s.save(ck, {}, {});
+  const Surrogate back = Surrogate::load(ck, "hnb201");
+  EXPECT_FALSE(back.options().arch_vertex_ids);
+  EXPECT_EQ(back.arch_embeddings(space, configs), g);
+  try {
+    export_torchscript(back, (dir / "surrogate.pt").string());
+    ADD_FAILURE() << "an hnb201 surrogate was exported over one topology";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("search space 'hnb201' gives each configuration its own"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 // A JAHS surrogate reads the hyperparameters beside the cell graph: each one changes G; the option survives
 // save and load; the checkpoint is refused for another space; the export takes them as a third input and
 // predicts what the C++ surrogate predicts.

@@ -43,6 +43,10 @@ class SearchSpace {
   // (input, output and one per operation, graphs/op_graph/op_graph.h) and the most nodes a graph has.
   virtual int graph_node_types() const = 0;
   virtual int graph_max_nodes() const = 0;
+  // Whether every configuration's graph has the same topology, so that a node's index names one role in
+  // every configuration (NB201: op-node k is always edge k). A grammar space's derivations each have their
+  // own. The encoder reads the node indices (D-VAE's vertex ids) only where they name a role.
+  virtual bool graph_topology_fixed() const { return true; }
   // What the graph does not hold (jahs: the training hyperparameters), as numbers the surrogate encodes next
   // to the graph, each in [0, 1]. Default: none.
   virtual int numeric_feature_count() const { return 0; }

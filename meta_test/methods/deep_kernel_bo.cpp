@@ -233,6 +233,7 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
     if (widen_below() > 0) described["widen"] = {{"below_sd", widen_below()}, {"sample", s_.widen_sample}};
     if (s_.proxy_kernel != ProxyKernel::kNone) described["proxy_kernel"] = enum_name(s_.proxy_kernel);
     if (!target_protocol_.empty()) described["target_protocol"] = target_protocol_;
+    if (wl_.hierarchical()) described["wl_kernel"] = "hierarchical";
     return described;
   }
 
@@ -630,7 +631,9 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
   Eigen::VectorXd zero_shot_;
   Eigen::VectorXd prior_;  // zero-shot mean over the pool, standardized (tnas only)
   Eigen::VectorXd proxy_;  // a zero-cost proxy over the pool, standardized (empty: none)
-  WlKernelCache wl_{pool_};
+  // On a grammar space the WL family is BOHNAS's hierarchical kernel (issue 28): the term tree as one flat
+  // graph blurs the levels that the hierarchical kernel compares one by one.
+  WlKernelCache wl_{pool_, 2, WlGraphs::kHierarchical};
   FeasibilityModel feasibility_{pool_};
 };
 

@@ -128,9 +128,9 @@ class CandidatePool {
                                            const std::vector<bool>& done, bool mutations, int parents) const;
 
   // Where a model-based method looks when the incumbent's neighbourhood promises little (widening): the
-  // unevaluated cells two edits from the best observation, one edit from the next `parents` best, and
-  // `sample` unevaluated cells drawn with `rng` from the whole pool; ascending, without repeats, and without
-  // the cells of `exclude` (the local candidates already scored).
+  // unevaluated cells two edits from the best observation (not in a drawn pool), one edit from the next
+  // `parents` best, and `sample` unevaluated cells drawn with `rng` from the whole pool; ascending, without
+  // repeats, and without the cells of `exclude` (the local candidates already scored).
   std::vector<long> wider_candidates(const std::vector<Observation>& history, const std::vector<bool>& done,
                                      int parents, int sample, const std::vector<long>& exclude,
                                      Rng& rng) const;

@@ -96,38 +96,36 @@ torch::Tensor SurrogateImpl::featurize(const torch::Tensor& images) {
 
 torch::Tensor SurrogateImpl::arch_embedding(const std::vector<EncoderInput>& configs) {
   if (configs.empty()) return torch::zeros({0, options.nz});
-  // The DAG-GRU runs one batch per graph: every NB201 cell shares one DAG (one batch), while a grammar
-  // space's derivations each have a graph of their own (one batch per distinct graph, rows put back in
-  // order).
-  std::map<std::pair<std::vector<std::vector<int>>, std::vector<int>>, std::vector<size_t>> by_graph;
-  for (size_t i = 0; i < configs.size(); ++i)
-    by_graph[{configs[i].graph.predecessors, configs[i].graph.topo_order}].push_back(i);
-  if (by_graph.size() == 1) return embed_one_graph(configs);
-  std::vector<torch::Tensor> rows(configs.size());
-  for (const auto& [graph, members] : by_graph) {
-    std::vector<EncoderInput> batch;
-    for (size_t i : members) batch.push_back(configs[i]);
-    const torch::Tensor embedded = embed_one_graph(batch);
-    for (size_t k = 0; k < members.size(); ++k) rows[members[k]] = embedded[static_cast<int64_t>(k)];
+  // The level-synchronous DAG-GRU takes graphs of any topology in one batch; batches are cut at
+  // kMaxEncoderNodes nodes so that a large pool of grammar derivations (hundreds of nodes each) stays within
+  // memory.
+  constexpr size_t kMaxEncoderNodes = 1 << 17;
+  std::vector<torch::Tensor> parts;
+  size_t first = 0;
+  while (first < configs.size()) {
+    size_t end = first, nodes = 0;
+    while (end < configs.size() &&
+           (end == first || nodes + configs[end].graph.node_type.size() <= kMaxEncoderNodes))
+      nodes += configs[end++].graph.node_type.size();
+    std::vector<const OpGraph*> graphs;
+    std::vector<float> numeric;
+    for (size_t i = first; i < end; ++i) {
+      const EncoderInput& config = configs[i];
+      if (static_cast<int64_t>(config.numeric.size()) != options.arch_numeric_features)
+        throw Error("arch encoder: a configuration has " + std::to_string(config.numeric.size()) +
+                    " numeric features, the surrogate reads " +
+                    std::to_string(options.arch_numeric_features));
+      graphs.push_back(&config.graph);
+      numeric.insert(numeric.end(), config.numeric.begin(), config.numeric.end());
+    }
+    const int64_t count = static_cast<int64_t>(graphs.size());
+    const auto x = torch::from_blob(numeric.data(), {count, options.arch_numeric_features}, torch::kFloat32)
+                       .clone()
+                       .to(net->arch_encoder->gru_forward->weight_ih.device());
+    parts.push_back(net->arch_encoder->forward(graphs, x));
+    first = end;
   }
-  return torch::stack(rows);
-}
-
-torch::Tensor SurrogateImpl::embed_one_graph(const std::vector<EncoderInput>& configs) {
-  const OpGraph& topology = configs[0].graph;
-  std::vector<int64_t> types;
-  std::vector<float> numeric;
-  for (const auto& c : configs) {
-    if (static_cast<int64_t>(c.numeric.size()) != options.arch_numeric_features)
-      throw Error("arch encoder: a configuration has " + std::to_string(c.numeric.size()) +
-                  " numeric features, the surrogate reads " + std::to_string(options.arch_numeric_features));
-    types.insert(types.end(), c.graph.node_type.begin(), c.graph.node_type.end());
-    numeric.insert(numeric.end(), c.numeric.begin(), c.numeric.end());
-  }
-  const int64_t b = static_cast<int64_t>(configs.size());
-  auto t = torch::from_blob(types.data(), {b, topology.num_nodes()}, torch::kInt64).clone();
-  auto x = torch::from_blob(numeric.data(), {b, options.arch_numeric_features}, torch::kFloat32).clone();
-  return net->arch_encoder->forward(t, topology, x);
+  return parts.size() == 1 ? parts[0] : torch::cat(parts);
 }
 
 Surrogate::Surrogate(const SurrogateOptions& options, int featurizer_classes, uint64_t seed,

@@ -37,11 +37,9 @@ struct SurrogateImpl {
 
   // D from per-class feature sets (classes, images, F) as a tensor; zeros when the embedding is off.
   torch::Tensor dataset_embedding(const torch::Tensor& per_class_features);
-  // (B, nz) from the op graphs and numeric features of B configurations (one topology: the encoder's message
-  // passing order).
+  // (B, nz) from the op graphs (any topologies) and numeric features of B configurations, on the
+  // encoder's device.
   torch::Tensor arch_embedding(const std::vector<EncoderInput>& configs);
-  // Configurations that share one graph (node count, edges, order), as one batch of the DAG-GRU.
-  torch::Tensor embed_one_graph(const std::vector<EncoderInput>& configs);
 };
 
 // What torch::save writes for a module or an optimizer, as bytes (to be written atomically, or hashed).

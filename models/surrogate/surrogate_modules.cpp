@@ -63,55 +63,80 @@ ArchEncoderImpl::ArchEncoderImpl(const SurrogateOptions& options)
     : hidden(options.arch_hidden),
       node_types(options.arch_node_types),
       max_nodes(options.arch_nodes),
-      numeric(options.arch_numeric_features) {
+      numeric(options.arch_numeric_features),
+      vertex_ids(options.arch_vertex_ids ? options.arch_nodes : 0) {
   gru_forward = register_module("gru_forward", torch::nn::GRUCell(node_types, hidden));
   gru_backward = register_module("gru_backward", torch::nn::GRUCell(node_types, hidden));
-  gate_forward = register_module("gate_forward", torch::nn::Linear(hidden + max_nodes, hidden));
+  gate_forward = register_module("gate_forward", torch::nn::Linear(hidden + vertex_ids, hidden));
   map_forward = register_module(
-      "map_forward", torch::nn::Linear(torch::nn::LinearOptions(hidden + max_nodes, hidden).bias(false)));
-  gate_backward = register_module("gate_backward", torch::nn::Linear(hidden + max_nodes, hidden));
+      "map_forward", torch::nn::Linear(torch::nn::LinearOptions(hidden + vertex_ids, hidden).bias(false)));
+  gate_backward = register_module("gate_backward", torch::nn::Linear(hidden + vertex_ids, hidden));
   map_backward = register_module(
-      "map_backward", torch::nn::Linear(torch::nn::LinearOptions(hidden + max_nodes, hidden).bias(false)));
+      "map_backward", torch::nn::Linear(torch::nn::LinearOptions(hidden + vertex_ids, hidden).bias(false)));
   // The space's numeric features (jahs: hyperparameters) join the two directions' states where they are
   // fused.
   fuse = register_module("fuse", torch::nn::Linear(2 * hidden + numeric, hidden));
   to_latent = register_module("to_latent", torch::nn::Linear(hidden, options.nz));
 }
 
-torch::Tensor ArchEncoderImpl::forward(const torch::Tensor& types, const OpGraph& graph,
+torch::Tensor ArchEncoderImpl::forward(const std::vector<const OpGraph*>& graphs,
                                        const torch::Tensor& numeric_features) {
-  const int64_t b = types.size(0), n = graph.num_nodes();
+  const int64_t b = static_cast<int64_t>(graphs.size());
   if (numeric_features.size(0) != b || numeric_features.size(1) != numeric)
     throw Error("arch encoder: expected " + std::to_string(numeric) +
                 " numeric features per configuration, got " + std::to_string(numeric_features.size(1)));
-  if (n > max_nodes)
-    throw Error("arch encoder: graph has " + std::to_string(n) + " nodes, at most " +
-                std::to_string(max_nodes));
-  const auto onehot = torch::one_hot(types, node_types).to(torch::kFloat32);  // (B, n, types)
-  const auto ids = torch::eye(max_nodes);
-  std::vector<std::vector<int>> successors(n);
-  for (int v = 0; v < n; ++v)
-    for (int u : graph.predecessors[v]) successors[u].push_back(v);
-  // One direction: h_v = GRU(x_v, sum_u sigmoid(W_g [h_u; id_u]) * W_m [h_u; id_u]) over `sources` of v.
-  auto propagate = [&](const std::vector<int>& order, const std::vector<std::vector<int>>& sources,
-                       torch::nn::GRUCell& gru, torch::nn::Linear& gate, torch::nn::Linear& map) {
-    std::vector<torch::Tensor> h(n);
-    for (int v : order) {
-      torch::Tensor message = torch::zeros({b, hidden});
-      for (int u : sources[v]) {
-        auto input = torch::cat({h[u], ids[u].expand({b, max_nodes})}, 1);
-        message = message + torch::sigmoid(gate(input)) * map(input);
-      }
-      h[v] = gru(onehot.select(1, v), message);
-    }
-    return h;
+  for (const OpGraph* graph : graphs) {
+    if (graph->num_nodes() > max_nodes)
+      throw Error("arch encoder: graph has " + std::to_string(graph->num_nodes()) + " nodes, at most " +
+                  std::to_string(max_nodes));
+    for (int type : graph->node_type)
+      if (type < 0 || type >= node_types)
+        throw Error("arch encoder: node type " + std::to_string(type) + " outside 0.." +
+                    std::to_string(node_types - 1));
+  }
+  const GraphBatch batch = pack_graphs(graphs);
+  const auto hf = propagate(batch.forward, gru_forward, gate_forward, map_forward);
+  const auto hb = propagate(batch.backward, gru_backward, gate_backward, map_backward);
+  if (numeric == 0) return to_latent(fuse(torch::cat({hf, hb}, 1)));
+  return to_latent(fuse(torch::cat({hf, hb, numeric_features}, 1)));
+}
+
+// h_v = GRU(x_v, sum_u sigmoid(W_g [h_u; id_u]) * W_m [h_u; id_u]) over the sources u of v (without vertex
+// ids: W h_u). The vertex id is a one-hot, so W [h; id_u] = W_h h + column u of W_id: the ids' columns are
+// gathered, not multiplied.
+torch::Tensor ArchEncoderImpl::propagate(const GraphBatchDirection& direction, torch::nn::GRUCell& gru,
+                                         torch::nn::Linear& gate, torch::nn::Linear& map) {
+  const auto device = gru->weight_ih.device();
+  const auto indices = [&](const std::vector<int64_t>& values) {
+    return torch::tensor(values, torch::kInt64).to(device);
   };
-  std::vector<int> reverse(graph.topo_order.rbegin(), graph.topo_order.rend());
-  const auto hf = propagate(graph.topo_order, graph.predecessors, gru_forward, gate_forward, map_forward);
-  const auto hb = propagate(reverse, successors, gru_backward, gate_backward, map_backward);
-  const int output = graph.topo_order.back(), input = graph.topo_order.front();
-  if (numeric == 0) return to_latent(fuse(torch::cat({hf[output], hb[input]}, 1)));
-  return to_latent(fuse(torch::cat({hf[output], hb[input], numeric_features}, 1)));
+  const auto gate_state = gate->weight.narrow(1, 0, hidden), map_state = map->weight.narrow(1, 0, hidden);
+  const auto gate_id = gate->weight.narrow(1, hidden, vertex_ids).t(),
+             map_id = map->weight.narrow(1, hidden, vertex_ids).t();
+  const auto onehot = torch::one_hot(indices(direction.node_type), node_types).to(torch::kFloat32);
+  const auto position = indices(direction.position);
+  const auto edge_source = indices(direction.edge_source), edge_target = indices(direction.edge_target);
+  std::vector<torch::Tensor> states, messages;  // per level
+  for (int l = 0; l < direction.levels(); ++l) {
+    const int64_t first = direction.level_begin[l], rows = direction.level_begin[l + 1] - first;
+    const int64_t edges_first = direction.edge_begin[l], edges = direction.edge_begin[l + 1] - edges_first;
+    auto incoming = torch::zeros({rows, hidden}, onehot.options());
+    if (edges > 0) {
+      const auto sent = torch::cat(messages).index_select(0, edge_source.narrow(0, edges_first, edges));
+      incoming = incoming.index_add(0, edge_target.narrow(0, edges_first, edges), sent);
+    }
+    const auto h = gru(onehot.narrow(0, first, rows), incoming);
+    states.push_back(h);
+    auto gate_input = torch::nn::functional::linear(h, gate_state, gate->bias);
+    auto map_input = torch::nn::functional::linear(h, map_state);
+    if (vertex_ids > 0) {
+      const auto ids = position.narrow(0, first, rows);
+      gate_input = gate_input + gate_id.index_select(0, ids);
+      map_input = map_input + map_id.index_select(0, ids);
+    }
+    messages.push_back(torch::sigmoid(gate_input) * map_input);
+  }
+  return torch::cat(states).index_select(0, indices(direction.readout));
 }
 
 FeaturizerCnnImpl::FeaturizerCnnImpl(int64_t feature_dim, int64_t classes) {
@@ -233,6 +258,7 @@ void set_search_space(SurrogateOptions& options, const SearchSpace& space) {
   options.arch_node_types = space.graph_node_types();
   options.arch_nodes = space.graph_max_nodes();
   options.arch_numeric_features = space.numeric_feature_count();
+  options.arch_vertex_ids = space.graph_topology_fixed();
 }
 
 void require_search_space(const SurrogateOptions& options, const SearchSpace& space) {
@@ -272,6 +298,7 @@ nlohmann::json to_json(const SurrogateOptions& options) {
     for (ZeroCostProxy proxy : options.proxy_inputs) j["proxy_inputs"].push_back(zero_cost_proxy_name(proxy));
   }
   if (options.protocol_inputs) j["protocol_inputs"] = true;
+  if (!options.arch_vertex_ids) j["arch_vertex_ids"] = false;
   return j;
 }
 
@@ -280,7 +307,7 @@ SurrogateOptions surrogate_options_from_json(const nlohmann::json& j) {
   const nlohmann::json defaults = to_json(o);
   for (auto it = j.begin(); it != j.end(); ++it)
     if (!defaults.contains(it.key()) && it.key() != "arch_numeric_features" && it.key() != "proxy_inputs" &&
-        it.key() != "protocol_inputs")
+        it.key() != "protocol_inputs" && it.key() != "arch_vertex_ids")
       throw Error("unknown surrogate option '" + it.key() + "'");
   for (auto it = defaults.begin(); it != defaults.end(); ++it)
     if (!j.contains(it.key())) throw Error("surrogate option '" + it.key() + "' is missing");
@@ -306,6 +333,7 @@ SurrogateOptions surrogate_options_from_json(const nlohmann::json& j) {
     if (o.proxy_inputs.empty()) throw Error("surrogate option proxy_inputs is an empty list");
   }
   o.protocol_inputs = j.value("protocol_inputs", false);
+  o.arch_vertex_ids = j.value("arch_vertex_ids", true);
   o.featurizer = parse_enum<FeaturizerKind>(j.at("featurizer").get<std::string>(), "featurizer");
   return o;
 }

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "graphs/op_graph/op_graph.h"
+#include "models/surrogate/graph_batch.h"
 #include "models/surrogate/surrogate_options.h"
 
 namespace tnas {
@@ -35,18 +36,26 @@ struct DatasetEncoderImpl : torch::nn::Module {
 };
 TORCH_MODULE(DatasetEncoder);
 
-// Bidirectional DAG-GRU (D-VAE) over op-on-node graphs; every graph of a batch shares one topology.
+// Bidirectional DAG-GRU (D-VAE) over op-on-node graphs, level-synchronous (models/surrogate/graph_batch.h):
+// the graphs of a batch may each have their own topology.
 struct ArchEncoderImpl : torch::nn::Module {
   explicit ArchEncoderImpl(const SurrogateOptions& options);
-  // node_types: (B, nodes) int64; all graphs must have the predecessors of `topology`. numeric_features:
-  // (B, options.arch_numeric_features) float32, what the space encodes beside the graph ((B, 0) for NB201).
-  torch::Tensor forward(const torch::Tensor& node_types, const OpGraph& topology,
+  // graphs: at most options.arch_nodes nodes each, node types below options.arch_node_types.
+  // numeric_features: (B, options.arch_numeric_features) float32, what the space encodes beside the graph
+  // ((B, 0) for NB201).
+  torch::Tensor forward(const std::vector<const OpGraph*>& graphs,
                         const torch::Tensor& numeric_features);  // -> (B, nz)
   int64_t hidden, node_types, max_nodes, numeric;
+  int64_t vertex_ids;  // columns of the vertex-id one-hot: max_nodes, or 0 without vertex ids
   torch::nn::GRUCell gru_forward{nullptr}, gru_backward{nullptr};
   torch::nn::Linear gate_forward{nullptr}, map_forward{nullptr}, gate_backward{nullptr},
       map_backward{nullptr};
   torch::nn::Linear fuse{nullptr}, to_latent{nullptr};
+
+ private:
+  // One direction's states at its readout rows, (B, hidden).
+  torch::Tensor propagate(const GraphBatchDirection& direction, torch::nn::GRUCell& gru,
+                          torch::nn::Linear& gate, torch::nn::Linear& map);
 };
 TORCH_MODULE(ArchEncoder);
 

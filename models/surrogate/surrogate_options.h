@@ -29,7 +29,13 @@ struct SurrogateOptions {
   int64_t arch_node_types = 7;
   int64_t arch_nodes = 8;
   int64_t arch_numeric_features =
-      0;                          // the space's numbers beside the graph (jahs: 6 hyperparameter features)
+      0;  // the space's numbers beside the graph (jahs: 6 hyperparameter features)
+  // Whether each node's index (D-VAE's vertex id) joins the messages it sends: set from the space
+  // (SearchSpace::graph_topology_fixed). On hnb201 the index of a node in a derivation's term tree names no
+  // role, and reading it let the encoder memorize the training architectures (on plan D's 960 results, one
+  // split: held-out within-subtask Spearman 0.21 at its best epoch, 6, falling to 0.10 by 11; without ids
+  // 0.39 at epoch 19).
+  bool arch_vertex_ids = true;
   bool dataset_embedding = true;  // false: D is a constant (the ablation)
   // Zero-cost proxies of each (cell, dataset) read beside D and G (models/proxies/proxy_inputs.h; issue 26
   // item 2); none by default. NB201 only.

@@ -105,6 +105,10 @@ std::string featurize_source(SurrogateImpl& impl, torch::jit::Module& m) {
 
 void export_torchscript(const Surrogate& surrogate, const std::string& path) {
   SurrogateImpl& s = surrogate.impl();
+  if (!make_search_space(s.options.search_space)->graph_topology_fixed())
+    throw Error(
+        "export: the TorchScript module unrolls the encoder over one graph topology, and search space '" +
+        s.options.search_space + "' gives each configuration its own (export nb201 or jahs surrogates)");
   Eigen::MatrixXd zc;
   Eigen::VectorXd yc;
   surrogate.context(zc, yc);  // throws for a checkpoint without context

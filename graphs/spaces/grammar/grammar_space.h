@@ -45,6 +45,7 @@ class GrammarSpace final : public SearchSpace {
   OpGraph to_graph(const Arch& arch) const override;
   int graph_node_types() const override { return kNodeTypeFirstOp + static_cast<int>(terminals_.size()); }
   int graph_max_nodes() const override { return max_nodes_; }
+  bool graph_topology_fixed() const override { return false; }
   Arch parse(std::string_view text) const override;
   std::string format(const Arch& arch) const override;
   // The network's key (graphs/spaces/grammar/network_key.h), not the text: derivations that compute the

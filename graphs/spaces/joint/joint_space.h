@@ -31,6 +31,7 @@ class JointSpace final : public SearchSpace {
   OpGraph to_graph(const Arch& config) const override;
   int graph_node_types() const override { return architecture_->graph_node_types(); }
   int graph_max_nodes() const override { return architecture_->graph_max_nodes(); }
+  bool graph_topology_fixed() const override { return architecture_->graph_topology_fixed(); }
   int numeric_feature_count() const override { return numeric_features_; }
   std::vector<float> numeric_features(const Arch& config) const override;
   // Strict: every active hyperparameter named once with one of its values, no inactive one, nothing
