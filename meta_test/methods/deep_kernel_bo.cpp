@@ -38,13 +38,15 @@ bool redraws_dataset_embedding(const DeepKernelSettings& settings) {
 
 // Everything the pool embedding is computed from, or "" when it cannot be cached (a checkpoint without
 // content hashes). The runtime (versions, threads) is part of it, because another thread count can round
-// the embeddings differently.
+// the embeddings differently, and so is the encoder's arithmetic (the level-synchronous DAG-GRU sums in
+// another order than the node-by-node one whose embeddings older caches hold).
 std::string pool_embedding_key(const SearchContext& context, const DeepKernelSettings& settings,
                                const Surrogate& surrogate) {
   std::string pool;
   for (const Arch& config : context.pool) pool += context.space->format(config) + "\n";
   std::string key = "space " + context.space->name() + "|pool " + content_hash(pool.data(), pool.size()) +
-                    "|seed " + std::to_string(context.seed) + "|runtime " + runtime_versions().dump();
+                    "|seed " + std::to_string(context.seed) + "|runtime " + runtime_versions().dump() +
+                    "|encoder level-synchronous";
   if (!settings.meta_trained) return key + "|random encoder " + to_json(surrogate.options()).dump();
   const nlohmann::json manifest = surrogate.manifest();
   if (!manifest.contains("files")) return "";
