@@ -65,7 +65,7 @@ def main():
     rows = [("hnb201", "bohnas"), ("hnb201", "tnas"), ("hnb201", "evolution"), ("hnb201", "random"),
             ("nb201", "bowl"), ("nb201", "random")]
     # tnas scores a drawn pool (a grammar space cannot be enumerated): 5,000 derivations, embedded once per run
-    # (25-40 s on one thread).
+    # (21-62 s on one thread of this machine, under load).
     tnas_args = ["--checkpoint", os.path.join("checkpoints", "hnb201"), "--pool-size",
                  "500" if args.quick else "5000"]
 
