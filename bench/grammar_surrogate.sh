@@ -8,10 +8,12 @@
 #           cells, preset fast), a meta-dataset of about the same size,
 # once per seed (each seed is its own held-out split, 15 % of the subtasks), and reports per space the median
 # and quartiles over seeds of the held-out within-subtask Spearman at the kept and at the last epoch (the last
-# one is not chosen on the held-out data), the pooled held-out Spearman, and the fit's time.
+# one is not chosen on the held-out data), the pooled held-out Spearman, and the fit's time; beside them, the
+# peers that learn nothing: parameter count and FLOPs alone, their mean within-subtask Spearman over every
+# subtask of the same meta-data (from `meta_train data export`).
 #   bench/grammar_surrogate.sh --out DIR [--seeds N] [--epochs E] [--jobs J] [--quick] [HNB201_META.h5 ...]
 # Default hnb201 meta-data: the complete plan D shards in checkpoints/transfer-meta-data, merged (a shard still
-# being collected is left out). The step resumes: complete fits of the same meta-data are kept.
+# being collected is left out). The step resumes: complete fits of the same meta-data and epochs are kept.
 set -euo pipefail
 out=. seeds=3 epochs=12 jobs=2 quick=0 metas=()
 while [ $# -gt 0 ]; do
@@ -52,7 +54,8 @@ fit_one() {  # SPACE_INDEX SEED: the fit alone (fit_and_rank's ranking is of NB2
   IFS='|' read -r _ meta <<< "${spaces[$1]}"
   local dir=$work/v$1/seed$2
   mkdir -p "$(dirname "$dir")"
-  [ -f "$dir/manifest.json" ] && [ ! -d "$dir/last" ] && return 0
+  # A complete fit of as many epochs is kept (its log's epoch lines say how many it was asked for).
+  [ -f "$dir/manifest.json" ] && [ ! -d "$dir/last" ] && grep -q "^epoch [0-9]*/$epochs " "$dir.log" && return 0
   local start
   start=$(date +%s)
   # shellcheck disable=SC2046
@@ -65,19 +68,37 @@ fit_one() {  # SPACE_INDEX SEED: the fit alone (fit_and_rank's ranking is of NB2
 }
 run_fits "${#spaces[@]}" "$seeds" "$jobs"
 printf '%s\n' "${spaces[@]}" | cut -d'|' -f1 > "$work/spaces.txt"
+for entry in "${spaces[@]}"; do
+  IFS='|' read -r name meta <<< "$entry"
+  "$build/meta_train/meta_train" data export "$meta" --out "$work/$name.csv" 2> /dev/null
+done
 TNAS_BENCH_DIR=$(cd "$(dirname "$0")" && pwd) python3 - "$work" "$seeds" "$epochs" "$out/grammar_surrogate.json" <<'PY'
 import json, os, sys
 sys.path.insert(0, os.environ["TNAS_BENCH_DIR"])
-from rank_stats import quantile
+from rank_stats import quantile, spearman
+import csv
 work, seeds, epochs, json_path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 spaces = [line.strip() for line in open(f"{work}/spaces.txt")]
+def size_peers(path):  # mean over subtasks of Spearman(params, accuracy) and of Spearman(FLOPs, accuracy)
+    tasks = {}
+    for row in csv.DictReader(open(path)):
+        tasks.setdefault(row["task"], []).append(row)
+    def mean_within(column):
+        values = []
+        for rows in tasks.values():
+            size = [float(r[column]) for r in rows]
+            if len(rows) > 2 and min(size) < max(size):
+                values.append(spearman(size, [float(r["valid_acc"]) for r in rows]))
+        return sum(values) / len(values)
+    return mean_within("params"), mean_within("flops")
 def q(values):
     return f"{quantile(values, 0.5):.3f} [{quantile(values, 0.25):.3f}, {quantile(values, 0.75):.3f}]"
 print(f"{seeds} seeds (each its own held-out split of 15 % of the subtasks), {epochs} epochs; median [quartiles] "
       "over seeds\n")
 print("| space | meta-data | held-out within-subtask Spearman, kept epoch | same, last epoch | pooled held-out "
-      "Spearman, kept epoch | kept epoch | fit (s, one thread) |")
-print("| --- | --- | --- | --- | --- | --- | --- |")
+      "Spearman, kept epoch | kept epoch | fit (s, one thread) | params alone: within-subtask Spearman, every "
+      "subtask | FLOPs alone: same |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 rows = []
 for v, space in enumerate(spaces):
     kept, last, pooled, epoch, seconds = [], [], [], [], []
@@ -92,9 +113,11 @@ for v, space in enumerate(spaces):
         last.append(float(log[-1].split("within-subtask ")[1].split(")")[0]))
         seconds.append(float(open(f"{d}.seconds").read()) if os.path.exists(f"{d}.seconds") else float("nan"))
     described = f"{meta['results']} results, {meta['tasks']} subtasks"
+    params_within, flops_within = size_peers(f"{work}/{space}.csv")
     rows.append({"space": space, "meta_dataset": meta, "kept_within": kept, "last_within": last,
-                 "kept_pooled": pooled, "kept_epoch": epoch, "fit_seconds": seconds})
+                 "kept_pooled": pooled, "kept_epoch": epoch, "fit_seconds": seconds,
+                 "params_within": params_within, "flops_within": flops_within})
     print(f"| {space} | {described} | {q(kept)} | {q(last)} | {q(pooled)} | {quantile(epoch, 0.5):.0f} | "
-          f"{quantile(seconds, 0.5):.0f} |")
+          f"{quantile(seconds, 0.5):.0f} | {params_within:.3f} | {flops_within:.3f} |")
 json.dump({"seeds": seeds, "epochs": epochs, "rows": rows}, open(json_path, "w"), indent=2)
 PY

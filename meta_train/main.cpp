@@ -7,7 +7,8 @@ int main(int argc, char** argv) {
   const std::vector<Subcommand> commands = {
       {"collect", "Train cells on sampled subtasks into a meta-dataset (resumable, shardable)",
        run_collect_command},
-      {"data", "convert SPEC OUT.h5 | import-metad2a: image files and meta-datasets", run_data_command},
+      {"data", "convert SPEC OUT.h5 | import-metad2a | info | export: image files and meta-datasets",
+       run_data_command},
       {"export", "Write a checkpoint as a TorchScript module (C++ and Python)", run_export_command},
       {"fit", "Meta-train the surrogate on a meta-dataset; writes a checkpoint (resumable)", run_fit_command},
       {"merge", "Join meta-dataset shards written by parallel collectors", run_merge_command},

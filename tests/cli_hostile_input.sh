@@ -179,6 +179,10 @@ timeout -s KILL 3 "$meta_test" search --method random --objective "$slow" --budg
 mkdir -p "$work/existing-folder"
 refused 'is a folder' "$meta_train" data convert mnist "$work/existing-folder"
 [ -z "$(ls "$work/existing-folder")" ] || fail "data convert left files in the folder"
+printf 'not a meta-dataset' > "$work/not-meta.h5"
+refused "not-meta.h5" "$meta_train" data export "$work/not-meta.h5" --out "$work/not-meta.csv"
+[ ! -e "$work/not-meta.csv" ] || fail "data export of a bad file wrote its CSV"
+refused 'is a folder' "$meta_train" data export "$work/not-meta.h5" --out "$work/existing-folder"
 
 # 5. A full disk: one line naming the file, exit 1, no .tmp left; with room again, the same command resumes.
 disk="$work/disk"

@@ -1,4 +1,5 @@
 #include "datasets/meta/meta_dataset.h"
+#include "datasets/meta/meta_dataset_csv.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -7,6 +8,7 @@
 
 #include <H5Cpp.h>
 #include <filesystem>
+#include <sstream>
 
 #include "basics/error.h"
 #include "basics/rng.h"
@@ -180,6 +182,30 @@ TEST(MetaDataset, KilledWriterLeavesEveryWrittenResult) {
     ASSERT_LE(static_cast<int>(back.results.size()), last + 1);
     for (size_t i = 0; i < back.results.size(); ++i) EXPECT_EQ(back.results[i].valid_acc, i + 1.0);
   }
+}
+
+// The CSV export: one row per result with its subtask's and configuration's fields; a derivation's string
+// with commas and quotes is one quoted field, and an accuracy that is not a short decimal comes back exactly.
+TEST(MetaDataset, CsvExportHasOneExactRowPerResult) {
+  MetaDataset d = small_meta(3);
+  d.archs[1].string = "Sequential3(Cell(zero, id), \"x\")";
+  d.results[2].valid_acc = 1.0 / 3.0;
+  d.results[2].heldout = 1;
+  std::ostringstream csv;
+  write_meta_dataset_csv(csv, d);
+  std::istringstream lines(csv.str());
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(lines, line);) rows.push_back(line);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(
+      rows[0],
+      "result,task,source,classes,images_per_class,task_seed,arch,valid_acc,test_acc,epochs,params,flops,"
+      "train_seconds,heldout");
+  EXPECT_EQ(rows[1], "0,0,fashion-mnist,1 4 7,20,5,arch0,50,49,3,1000,2000,0,0");
+  EXPECT_EQ(rows[2],
+            "1,1,fashion-mnist,0 2,50,6,\"Sequential3(Cell(zero, id), \"\"x\"\")\",51,50,3,1001,2001,0.5,0");
+  EXPECT_EQ(rows[3], "2,0,fashion-mnist,1 4 7,20,5,arch2,0.33333333333333331,51,3,1002,2002,1,1");
+  EXPECT_EQ(std::stod("0.33333333333333331"), 1.0 / 3.0);
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 #include "meta_test/bo/wl_kernel_cache.h"
 
-#include <algorithm>
-
 #include "graphs/spaces/grammar/grammar_space.h"
 
 namespace tnas {
@@ -10,7 +8,7 @@ WlKernelCache::WlKernelCache(const CandidatePool& pool, int max_iterations, WlGr
     : pool_(pool), max_iterations_(max_iterations), features_(pool.size()) {
   if (graphs == WlGraphs::kHierarchical) grammar_ = dynamic_cast<const GrammarSpace*>(&pool.space());
   if (grammar_) {
-    levels_ = std::min(grammar_->max_depth(), 8);  // as BOHNAS (meta_test/methods/bohnas_search.cpp)
+    levels_ = hierarchical_wl_levels(grammar_->max_depth());
     hierarchical_.resize(pool.size());
     hierarchical_ready_.assign(pool.size(), false);
   }

@@ -38,7 +38,7 @@ class BohnasSearch final : public SearchMethod {
     if (!space_)
       throw Error("--method bohnas searches grammar spaces (--space hnb201 or grammar:FILE), not '" +
                   context.space->name() + "'");
-    levels_ = std::min(space_->max_depth(), 8);
+    levels_ = hierarchical_wl_levels(space_->max_depth());
   }
 
   Arch propose(const std::vector<Observation>& history, Rng& rng) override {

@@ -1,15 +1,19 @@
-// meta_train data convert SPEC OUT.h5 | import-metad2a --out FILE.h5 [...] | info FILE.h5 [--json]
+// meta_train data convert SPEC OUT.h5 | import-metad2a --out FILE.h5 [...] | info FILE.h5 [--json] |
+// export FILE.h5 [--out FILE.csv]
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
 
 #include "basics/binary_file.h"
 #include "basics/cli/cli_options.h"
 #include "datasets/formats/h5_image_format.h"
 #include "datasets/images/dataset_spec.h"
 #include "datasets/meta/meta_dataset.h"
+#include "datasets/meta/meta_dataset_csv.h"
 #include "datasets/meta/metad2a_import.h"
 #include "meta_train/commands/commands.h"
 
@@ -135,18 +139,27 @@ nlohmann::json meta_dataset_info(const MetaDataset& md) {
   return out;
 }
 
+// The options of an action whose one positional argument is a meta-dataset (FILE.h5, as "file"); nothing
+// after --help.
+std::optional<cxxopts::ParseResult> parse_meta_dataset_action(cxxopts::Options& options, int argc,
+                                                              char** argv, const std::string& action) {
+  options.add_options()("file", "Meta-dataset .h5", cxxopts::value<std::string>());
+  add_common_options(options);
+  options.parse_positional({"file"});
+  options.positional_help("FILE.h5");
+  auto parsed = parse_command_line(options, argc, argv);
+  if (parsed && !parsed->count("file")) throw Error(action + " needs FILE.h5 (see --help)");
+  return parsed;
+}
+
 int info(int argc, char** argv) {
   cxxopts::Options options(argv[0],
                            "What a meta-dataset holds, per source: protocol, tasks, results, label range, "
                            "collection cost: info FILE.h5 [--json]");
-  options.add_options()("json", "Print JSON")("file", "Meta-dataset .h5", cxxopts::value<std::string>());
-  add_common_options(options);
-  options.parse_positional({"file"});
-  options.positional_help("FILE.h5");
-  const auto parsed = parse_command_line(options, argc, argv);
+  options.add_options()("json", "Print JSON");
+  const auto parsed = parse_meta_dataset_action(options, argc, argv, "info");
   if (!parsed) return 0;
   const auto& args = *parsed;
-  if (!args.count("file")) throw Error("info needs FILE.h5 (see --help)");
   const nlohmann::json j = meta_dataset_info(read_meta_dataset(args["file"].as<std::string>()));
   if (args.count("json")) {
     std::printf("%s\n", j.dump(1).c_str());
@@ -170,12 +183,35 @@ int info(int argc, char** argv) {
   return 0;
 }
 
+int export_csv(int argc, char** argv) {
+  cxxopts::Options options(argv[0],
+                           "A meta-dataset's results as CSV, one row per (subtask, configuration): export "
+                           "FILE.h5 [--out FILE.csv] (columns: datasets/meta/meta_dataset_csv.h)");
+  options.add_options()("out", "CSV file to write (atomically; default: standard output)",
+                        cxxopts::value<std::string>());
+  const auto parsed = parse_meta_dataset_action(options, argc, argv, "export");
+  if (!parsed) return 0;
+  const auto& args = *parsed;
+  if (args.count("out")) require_file_destination(args["out"].as<std::string>());
+  const MetaDataset data = read_meta_dataset(args["file"].as<std::string>());
+  std::ostringstream csv;
+  write_meta_dataset_csv(csv, data);
+  if (!args.count("out")) {
+    std::cout << csv.str();
+    return 0;
+  }
+  const std::string text = csv.str();
+  write_file_atomically(args["out"].as<std::string>(), std::vector<uint8_t>(text.begin(), text.end()));
+  std::fprintf(stderr, "wrote %s: %zu results\n", args["out"].as<std::string>().c_str(), data.results.size());
+  return 0;
+}
+
 }  // namespace
 
 int run_data_command(int argc, char** argv) {
   const std::string usage =
       "usage: meta_train data convert SPEC OUT.h5 | meta_train data import-metad2a --out FILE.h5 | "
-      "meta_train data info FILE.h5";
+      "meta_train data info FILE.h5 | meta_train data export FILE.h5 [--out FILE.csv]";
   if (argc < 2) throw Error(usage);
   const std::string action = argv[1];
   if (action == "--help" || action == "-h") {
@@ -188,6 +224,7 @@ int run_data_command(int argc, char** argv) {
   if (action == "convert") return convert(static_cast<int>(rest.size()), rest.data());
   if (action == "import-metad2a") return import_metad2a_command(static_cast<int>(rest.size()), rest.data());
   if (action == "info") return info(static_cast<int>(rest.size()), rest.data());
+  if (action == "export") return export_csv(static_cast<int>(rest.size()), rest.data());
   throw Error("unknown data action '" + action + "' (" + usage + ")");
 }
 

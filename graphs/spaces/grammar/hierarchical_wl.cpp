@@ -146,6 +146,8 @@ void require_comparable(const HierarchicalWlFeatures& first, const HierarchicalW
 
 }  // namespace
 
+int hierarchical_wl_levels(int max_depth) { return std::min(max_depth, 8); }
+
 int term_depth(const Grammar& grammar, const Derivation& derivation) {
   return depth_of(term_tree(grammar, derivation));
 }

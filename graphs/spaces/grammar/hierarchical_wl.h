@@ -48,6 +48,10 @@ double hierarchical_wl_kernel(const HierarchicalWlFeatures& first, const Hierarc
 // the labels instead of one per h, as a GP that chooses h by marginal likelihood needs them all.
 std::vector<double> hierarchical_wl_kernels(const HierarchicalWlFeatures& first,
                                             const HierarchicalWlFeatures& second);
+// The levels a GP with this kernel compares on a grammar whose derivations are at most `max_depth`
+// productions deep: all of them, but at most 8, as every level costs a WL pass per architecture and a deeper
+// one adds little the levels above it do not already hold (BOHNAS's GP and tnas's WL family share it).
+int hierarchical_wl_levels(int max_depth);
 // The depth of a derivation's term tree (the deepest nesting of terminals; a leaf: 1): the most levels
 // hierarchical_wl_features can tell apart.
 int term_depth(const Grammar& grammar, const Derivation& derivation);
