@@ -180,7 +180,7 @@ full_step() {
     priors_oracle) step priors_oracle /usr/bin/python3 bench/priors_oracle.py --seeds 20 --budget 30 --jobs 2 --out "$out" ;;
     objectives_real) step objectives_real /usr/bin/python3 bench/objectives_real.py --cells 20 --seeds 3 --budget 15 --out "$out" ;;
     joint_space_real) step joint_space_real /usr/bin/python3 bench/joint_space_real.py --seeds 3 --budget 20 --out "$out" ;;
-    hierarchical_real) step hierarchical_real /usr/bin/python3 bench/hierarchical_real.py --seeds 3 --budget 30 --targets cifar10,imagenet16 --out "$out" ;;
+    hierarchical_real) step hierarchical_real /usr/bin/python3 bench/hierarchical_real.py --seeds 3 --budget 50 --targets cifar10,imagenet16 --out "$out" ;;
     grammar_oracle) step grammar_oracle /usr/bin/python3 bench/grammar_oracle.py --seeds 60 --budget 30 --out "$out" ;;
     grammar_surrogate) step grammar_surrogate bench/grammar_surrogate.sh --seeds 3 --epochs 20 --out "$out" ;;
     dashboard_load) step dashboard_load bench/dashboard_load.sh --repeats 5 --out "$out" ;;
