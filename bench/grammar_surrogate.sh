@@ -89,7 +89,7 @@ def size_peers(path):  # mean over subtasks of Spearman(params, accuracy) and of
             size = [float(r[column]) for r in rows]
             if len(rows) > 2 and min(size) < max(size):
                 values.append(spearman(size, [float(r["valid_acc"]) for r in rows]))
-        return sum(values) / len(values)
+        return sum(values) / len(values) if values else float("nan")  # nan: no subtask with sizes to rank
     return mean_within("params"), mean_within("flops")
 def q(values):
     return f"{quantile(values, 0.5):.3f} [{quantile(values, 0.25):.3f}, {quantile(values, 0.75):.3f}]"
