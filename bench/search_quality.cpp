@@ -55,7 +55,7 @@ int run(int argc, char** argv) {
       "kernel", "tnas: additive or deep", cxxopts::value<std::string>()->default_value("additive"))(
       "acquisition-pool", "BO methods: mutations or all",
       cxxopts::value<std::string>()->default_value("mutations"))(
-      "warm-start-from", "tnas: zero-shot, meta-data or random",
+      "warm-start-from", "tnas: zero-shot, zero-shot-and-params, meta-data or random",
       cxxopts::value<std::string>()->default_value("zero-shot"))("warm-start-distance",
                                                                  "tnas: edges between warm-start cells",
                                                                  cxxopts::value<int>()->default_value("1"))(

@@ -383,7 +383,7 @@ TEST(SearchSettings, ClosedSetsAreParsedByNameAndAnUnknownNameListsTheChoices) {
   EXPECT_EQ(error([] { parse_enum<PendingTreatment>("Believer", "--pending"); }),
             "--pending must be believer, fantasies or none, got 'Believer'");
   EXPECT_EQ(error([] { parse_enum<WarmStartFrom>("", "--warm-start-from"); }),
-            "--warm-start-from must be zero-shot, meta-data or random, got ''");
+            "--warm-start-from must be zero-shot, zero-shot-and-params, meta-data or random, got ''");
 }
 
 // The pool embedding (architecture embeddings, target features, D, zero-shot mean) is cached in the data
@@ -473,6 +473,34 @@ TEST(Search, TheWarmStartDrawsFromThePriorsTopWithTheSeed) {
   bad.method_settings.deep_kernel.dataset = "cifar10:" + images;
   bad.method_settings.deep_kernel.warm_start_top = 0;
   EXPECT_THROW(run_search(bad, [](const std::string&) {}), Error);
+}
+
+// --warm-start-from zero-shot-and-params: the warm start's cells alternate between the prior's top and the
+// largest cells, so the second one is the all-3x3-convolution cell and the first is the plain warm start's.
+TEST(Search, TheParamsHedgedWarmStartTakesEverySecondCellFromTheLargest) {
+  const std::string checkpoint = std::string(TNAS_SOURCE_DIR) + "/checkpoints/default";
+  if (!std::filesystem::exists(checkpoint + "/manifest.json")) GTEST_SKIP() << checkpoint << " is absent";
+  const auto dir = test::scratch_dir("search_warm_start_params");
+  const std::string table = test::synthetic_table(dir);
+  const std::string images = (dir / "target.bin").string();
+  test::write_cifar(test::synthetic_images(200, 3, 32, 32, 10), images, false);
+  std::vector<std::vector<std::string>> runs;
+  for (const WarmStartFrom from : {WarmStartFrom::kZeroShot, WarmStartFrom::kZeroShotAndParams}) {
+    auto s = settings("tnas", table, (dir / enum_name(from)).string(), 3);
+    s.method_settings.deep_kernel.checkpoint = checkpoint;
+    s.method_settings.deep_kernel.dataset = "cifar10:" + images;
+    s.method_settings.deep_kernel.warm_start_top = 1;
+    s.method_settings.deep_kernel.warm_start_from = from;
+    run_search(s, [](const std::string&) {});
+    runs.push_back(trial_archs(s.out));
+    const auto config = nlohmann::json::parse(test::read_text(s.out + "/config.json"));
+    EXPECT_EQ(config.at("method").at("warm_start_from"), enum_name(from));
+  }
+  EXPECT_EQ(runs[1].at(0), runs[0].at(0));
+  EXPECT_EQ(
+      runs[1].at(1),
+      "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|");
+  EXPECT_NE(runs[0].at(1), runs[1].at(1));
 }
 
 TEST(Search, AProxyKernelIsOneMoreFamilyOfTnasAdditiveKernel) {

@@ -172,7 +172,11 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
       zero_shot_ = meta_data_means(context, settings, *surrogate);
     if (settings.meta_trained) {
       const Eigen::VectorXd& mean = setup->zero_shot_mean;
-      if (settings.warm_start_from == WarmStartFrom::kZeroShot) zero_shot_ = mean;
+      if (settings.warm_start_from == WarmStartFrom::kZeroShot ||
+          settings.warm_start_from == WarmStartFrom::kZeroShotAndParams)
+        zero_shot_ = mean;
+      if (settings.warm_start_from == WarmStartFrom::kZeroShotAndParams)
+        warm_start_proxy_ = log_params(context);
       // The prior as a kernel feature of the additive GP: standardized over the pool.
       prior_ = standardized_over_pool(mean);
     }
@@ -244,9 +248,14 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
   // from every cell evaluated so far (so that the warm start spreads over the prior's good regions instead of
   // spending its evaluations on near-copies of one cell); the plain best if no cell is that far. With
   // warm_start_top K > 1, one of the K best such cells drawn with the search's seed, so that seeds explore
-  // different parts of the prior's top instead of all starting from the same cells.
+  // different parts of the prior's top instead of all starting from the same cells. With
+  // --warm-start-from zero-shot-and-params every second cell ranks by parameter count instead: a hedge for a
+  // target whose training protocol rewards size, which the meta-data's short protocols never showed the
+  // prior.
   Arch warm_start(const std::vector<Observation>& history, const std::vector<bool>& done, Rng& rng) {
     if (zero_shot_.size() == 0) return pool_.random_unevaluated(done, rng);
+    const bool by_params = warm_start_proxy_.size() > 0 && history.size() % 2 == 1;
+    const Eigen::VectorXd& ranking = by_params ? warm_start_proxy_ : zero_shot_;
     // A user prior's default first (as every method); the rest of the warm start is the meta-learned prior's
     // alone, the user's weighing the acquisition after it (piBO). Taking the user's prior into the warm start
     // too (in turn with the zero-shot ranking, or added to it) spent it on cells that agree with the user and
@@ -254,9 +263,9 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
     if (auto first = pool_.unevaluated_prior_default(done)) return *first;
     long best = -1;
     std::vector<long> far;
-    for (long i = 0; i < zero_shot_.size(); ++i) {
+    for (long i = 0; i < ranking.size(); ++i) {
       if (done[i]) continue;
-      if (best < 0 || zero_shot_(i) > zero_shot_(best)) best = i;
+      if (best < 0 || ranking(i) > ranking(best)) best = i;
       if (is_far_from_evaluated(history, i)) far.push_back(i);
     }
     if (best < 0) throw PoolExhausted();
@@ -264,7 +273,7 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
     const size_t top = std::min(far.size(), static_cast<size_t>(std::max(1, s_.warm_start_top)));
     // The best first, ties to the lower pool row (what a single pass keeping the first maximum picks).
     std::partial_sort(far.begin(), far.begin() + static_cast<long>(top), far.end(), [&](long a, long b) {
-      return zero_shot_(a) > zero_shot_(b) || (zero_shot_(a) == zero_shot_(b) && a < b);
+      return ranking(a) > ranking(b) || (ranking(a) == ranking(b) && a < b);
     });
     const size_t pick = top == 1 ? 0 : static_cast<size_t>(rng.uniform_int(top));
     return pool_.configs()[far[pick]];
@@ -633,6 +642,8 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
   Eigen::VectorXd zero_shot_;
   Eigen::VectorXd prior_;  // zero-shot mean over the pool, standardized (tnas only)
   Eigen::VectorXd proxy_;  // a zero-cost proxy over the pool, standardized (empty: none)
+  Eigen::VectorXd
+      warm_start_proxy_;  // log parameter count when the warm start alternates with it (else empty)
   // On a grammar space the WL family is BOHNAS's hierarchical kernel (issue 28): the term tree as one flat
   // graph blurs the levels that the hierarchical kernel compares one by one.
   WlKernelCache wl_{pool_, 2, WlGraphs::kHierarchical};

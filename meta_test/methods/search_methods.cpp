@@ -8,6 +8,7 @@ namespace tnas {
 template <>
 const EnumNames<WarmStartFrom>& enum_names<WarmStartFrom>() {
   static const EnumNames<WarmStartFrom> names = {{WarmStartFrom::kZeroShot, "zero-shot"},
+                                                 {WarmStartFrom::kZeroShotAndParams, "zero-shot-and-params"},
                                                  {WarmStartFrom::kMetaData, "meta-data"},
                                                  {WarmStartFrom::kRandom, "random"}};
   return names;

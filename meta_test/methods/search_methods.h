@@ -102,7 +102,12 @@ class AccuracyModel {
 
 // The closed sets of the model-based methods' settings, each named (enum_names, basics/enum_names.h) as its
 // command-line option and config.json write it.
-enum class WarmStartFrom { kZeroShot, kMetaData, kRandom };    // zero-shot, meta-data, random
+enum class WarmStartFrom {
+  kZeroShot,
+  kZeroShotAndParams,
+  kMetaData,
+  kRandom
+};                                                             // zero-shot, zero-shot-and-params, ...
 enum class DatasetEmbedding { kFixed, kPerStep };              // fixed, per-step
 enum class Adaptation { kHyperparameters, kMlp };              // hyperparameters, mlp
 enum class AcquisitionPool { kMutations, kAll };               // mutations, all
