@@ -2,7 +2,7 @@
 # The meta-learned surrogate on hierarchical architectures beside the one on NB201 cells (issue 28 item 5):
 # `meta_train fit` with table 1l's best recipe (-MLL + 1 x within-subtask rank loss, the epoch kept by the
 # held-out subtasks' mean within-subtask Spearman; --arch-hidden 128, one thread) on
-#   hnb201: the hierarchical NB201 meta-data (scripts/collect_transfer_meta_data.sh, plan D: imagenet16
+#   hnb201: the hierarchical NB201 meta-data (scripts/collect_transfer_meta_data.sh, plans D and E: imagenet16
 #           subtasks of 5..20 classes x 16 architectures drawn by the grammar's rules, preset hierarchical);
 #   nb201:  shard 0 of the NB201 transfer meta-data (30 imagenet16 subtasks of 5..20 classes x 16 stratified
 #           cells, preset fast), a meta-dataset of about the same size,
@@ -12,8 +12,8 @@
 # peers that learn nothing: parameter count and FLOPs alone, their mean within-subtask Spearman over every
 # subtask of the same meta-data (from `meta_train data export`).
 #   bench/grammar_surrogate.sh --out DIR [--seeds N] [--epochs E] [--jobs J] [--quick] [HNB201_META.h5 ...]
-# Default hnb201 meta-data: the complete plan D shards in checkpoints/transfer-meta-data, merged (a shard still
-# being collected is left out). The step resumes: complete fits of the same meta-data and epochs are kept.
+# Default hnb201 meta-data: the complete plan D and E shards in checkpoints/transfer-meta-data, merged (a shard
+# still being collected is left out). The step resumes: complete fits of the same meta-data and epochs are kept.
 set -euo pipefail
 out=. seeds=3 epochs=12 jobs=2 quick=0 metas=()
 while [ $# -gt 0 ]; do
@@ -33,8 +33,8 @@ shared=${TNAS_SHARED_DATA:-$(cd .. && pwd)/shared/data}
 [ -e "$shared/imagenet/imagenet16" ] || { echo "grammar_surrogate.sh: needs $shared/imagenet/imagenet16" >&2; exit 2; }
 shards=checkpoints/transfer-meta-data
 if [ ${#metas[@]} = 0 ]; then
-  for s in 0 1 2 3; do  # the complete shards only (15 subtasks x 16): one being collected is still written
-    f=$shards/imagenet16-hierarchical.shard$s.h5
+  # the complete shards only (15 subtasks x 16): one being collected is still written
+  for f in "$shards"/imagenet16-hierarchical.shard{0..3}.h5 "$shards"/imagenet16-hierarchical-e.shard{0..3}.h5; do
     if [ -f "$f" ] && "$build/meta_train/meta_train" data info "$f" 2>/dev/null | head -1 | grep -q ': 240 results,'; then
       metas+=("$f")
     fi

@@ -14,6 +14,10 @@
 #      class, 5 epochs), seed 2030, 4 shards of 15 tasks: meta-data for a surrogate on hierarchical
 #      architectures (issue 28 item 5); merged on its own into OUT_DIR/hnb201.meta.h5. Measured: 12.5
 #      CPU-seconds per result over shards 0 and 1 (480 results in 5,990 s), so about 3.3 CPU-hours in all.
+#   E: plan D again with seed 2031 (60 other subtasks x 16 other hierarchical architectures, 4 shards of 15
+#      tasks): the hierarchical surrogate ranked at 0.40 within held-out subtasks on D alone against 0.59 for
+#      NB201 cells, and its fits stop improving by epoch 15-20, so more meta-data is the lever (issue 28);
+#      merged with D into OUT_DIR/hnb201.meta.h5. Plan D's whole cost was 16,723 CPU-seconds per 960 results.
 # Measured on this 2-core machine: 11.9 CPU-seconds per result over the first 410 (k = 5..20 classes), so
 # 4,864 results take about 16 CPU-hours in all.
 # Every shard is its own resumable collection (killed at any moment, the same command continues it), so the
@@ -45,7 +49,8 @@ a_options=(--source "imagenet16:$shared/imagenet/imagenet16?classes=121-1000" --
 b_options=(--source "imagenet32:$shared/imagenet/imagenet32?classes=121-1000" --tasks 64 --images-per-class 60 --preset fast32 --seed 2029 "${stratified[@]}")
 c_options=(--source "imagenet16:$shared/imagenet/imagenet16?classes=121-1000" --tasks 240 --images-per-class 250 --preset fast-long --seed 2028 "${stratified[@]}")
 d_options=(--source "imagenet16:$shared/imagenet/imagenet16?classes=121-1000" --tasks 60 --images-per-class 120 --preset hierarchical --seed 2030 --space hnb201)
-plan=("a 0" "b 0" "a 1" "a 2" "b 1" "a 3" "a 4" "a 5" "c 0" "c 1" "a 6" "a 7" "d 0" "d 1" "d 2" "d 3")
+e_options=(--source "imagenet16:$shared/imagenet/imagenet16?classes=121-1000" --tasks 60 --images-per-class 120 --preset hierarchical --seed 2031 --space hnb201)
+plan=("a 0" "b 0" "a 1" "a 2" "b 1" "a 3" "a 4" "a 5" "c 0" "c 1" "a 6" "a 7" "d 0" "d 1" "d 2" "d 3" "e 0" "e 1" "e 2" "e 3")
 run_entry() {
   set -- $1
   case "$1" in
@@ -53,6 +58,7 @@ run_entry() {
     b) shard imagenet32-fast32 "$2" 2 -- "${b_options[@]}" ;;
     c) shard imagenet16-fast-long "$2" 40 -- "${c_options[@]}" ;;
     d) shard imagenet16-hierarchical "$2" 4 -- "${d_options[@]}" ;;
+    e) shard imagenet16-hierarchical-e "$2" 4 -- "${e_options[@]}" ;;
   esac
 }
 running=0
@@ -65,5 +71,5 @@ wait
 shards=("$out"/imagenet16-fast.shard{0..7}.h5 "$out"/imagenet32-fast32.shard{0..1}.h5)
 "$meta_train" merge --out "$out/transfer.meta.h5" "${shards[@]}"
 "$meta_train" data info "$out/transfer.meta.h5"
-"$meta_train" merge --out "$out/hnb201.meta.h5" "$out"/imagenet16-hierarchical.shard{0..3}.h5
+"$meta_train" merge --out "$out/hnb201.meta.h5" "$out"/imagenet16-hierarchical{,-e}.shard{0..3}.h5
 "$meta_train" data info "$out/hnb201.meta.h5"
