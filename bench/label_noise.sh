@@ -4,7 +4,7 @@
 #   - the label noise ceiling: within each subtask, the Spearman between the validation and the test accuracy
 #     of the same training runs (disjoint images). A surrogate predicts the validation accuracy; where the
 #     run's own test split agrees with it at r, ranking a held-out subtask's cells much above r is not there to
-#     be learned (another training seed would agree less still);
+#     be learned (and the noise of another training seed is not even in it);
 #   - size in the labels: the Spearman of parameter count with the validation accuracy within each subtask and
 #     pooled over all results. A prior learned from labels where size does not pay cannot rank a table where it
 #     does (the NB201 CIFAR-10 table, 200 epochs: the last row).

@@ -316,8 +316,7 @@ cxxopts::Options search_options(const std::string& program) {
       "warm-start", "Initial evaluations before BO", cxxopts::value<int>()->default_value("5"))(
       "warm-start-from",
       "zero-shot (tnas: the surrogate's top cells), zero-shot-and-params (in turn the surrogate's top and "
-      "the "
-      "largest cells), meta-data (best cells of the meta-training data) or random",
+      "the largest cells), meta-data (best cells of the meta-training data) or random",
       cxxopts::value<std::string>()->default_value("zero-shot"))(
       "finetune-steps", "Adam steps of the fine-tuning after each evaluation",
       cxxopts::value<int>()->default_value("50"))(
