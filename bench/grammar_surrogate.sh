@@ -45,7 +45,8 @@ work=$out/grammar_surrogate
 mkdir -p "$work"
 "$build/meta_train/meta_train" merge --out "$work/hnb201.h5" "${metas[@]}" > "$work/merge.log" 2>&1
 # Fits of other hnb201 meta-data than this merge's (shards completed since) are not kept.
-described=$("$build/meta_train/meta_train" data info "$work/hnb201.h5" | head -1 | cut -d'(' -f1 | cut -d: -f2)
+# (what `data info` says of it without the file's name: its results, sources and their protocols)
+described=$("$build/meta_train/meta_train" data info "$work/hnb201.h5" | cut -d: -f2- | md5sum | cut -d' ' -f1)
 if [ "$(cat "$work/hnb201.described" 2>/dev/null)" != "$described" ]; then rm -rf "$work/v0"; fi
 echo "$described" > "$work/hnb201.described"
 spaces=("hnb201|$work/hnb201.h5" "nb201|$shards/imagenet16-fast.shard0.h5")

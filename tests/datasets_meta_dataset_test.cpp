@@ -8,6 +8,7 @@
 
 #include <H5Cpp.h>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "basics/error.h"
@@ -117,6 +118,41 @@ TEST(MetaDataset, MergeNamesASecondPresetsSourceAfterItsPreset) {
   EXPECT_EQ(m.proxy_config_of(1), b.proxy_config);
   EXPECT_EQ(m.tasks.size(), 4u);    // the same draws, once per protocol
   EXPECT_EQ(m.results.size(), 8u);  // every label kept
+}
+
+// A second collection of the same protocol with another seed (more subtasks and cells) is more of the same
+// source, not a second protocol: one source whose config lists each collection's sampler settings once, also
+// when a file merged before is merged again, and beside a source of another preset.
+TEST(MetaDataset, MergeJoinsCollectionsOfOneProtocolIntoOneSource) {
+  const auto collection = [](int seed, const std::string& preset) {
+    return R"({"collect":{"seed":)" + std::to_string(seed) +
+           R"(,"tasks":2,"classes":[5,20],"valid_fraction":0.2},"preset":{"name":")" + preset + R"("}})";
+  };
+  MetaDataset a = small_meta(4, 5), b = small_meta(6, 9), c = small_meta(4, 11);
+  a.proxy_config = collection(2030, "fast");
+  b.proxy_config = collection(2031, "fast");
+  c.proxy_config = collection(2030, "fast-long");
+  const MetaDataset m = merge_meta_datasets({a, b}, {"a.h5", "b.h5"});
+  ASSERT_EQ(m.sources.size(), 1u);
+  EXPECT_EQ(m.results.size(), 10u);
+  const auto joined = nlohmann::json::parse(m.proxy_config);
+  EXPECT_EQ(joined.at("collect").at("valid_fraction"), 0.2);
+  EXPECT_FALSE(joined.at("collect").contains("seed"));
+  EXPECT_EQ(joined.at("collect").at("collections"),
+            nlohmann::json::parse(R"([{"seed":2030,"tasks":2,"classes":[5,20]},)"
+                                  R"({"seed":2031,"tasks":2,"classes":[5,20]}])"));
+  EXPECT_EQ(merge_meta_datasets({m, a, b}, {"m.h5", "a.h5", "b.h5"}).proxy_config, m.proxy_config);
+  const MetaDataset mixed = merge_meta_datasets({a, c, b}, {"a.h5", "c.h5", "b.h5"});
+  ASSERT_EQ(mixed.sources.size(), 2u);
+  EXPECT_EQ(mixed.sources[1].name, "fashion-mnist@fast-long");
+  EXPECT_EQ(mixed.proxy_config_of(0), m.proxy_config);
+  EXPECT_EQ(mixed.proxy_config_of(1), c.proxy_config);
+  EXPECT_EQ(mixed.results.size(), 14u);
+  // A different split of the subtasks' images is another protocol: not joined.
+  MetaDataset d = small_meta(4, 13);
+  d.proxy_config = collection(2031, "fast");
+  d.proxy_config.replace(d.proxy_config.find("0.2"), 3, "0.3");
+  EXPECT_EQ(merge_meta_datasets({a, d}, {"a.h5", "d.h5"}).sources.size(), 2u);
 }
 
 // Sources labelled under different protocols (MetaD2A's import next to a collection) join into one file

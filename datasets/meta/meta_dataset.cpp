@@ -208,11 +208,57 @@ MetaDataset read_meta_dataset(const std::string& path) {
 
 namespace {
 
+// The settings of `meta_train collect` that choose which subtasks and cells are drawn, not how a cell is
+// trained or how a subtask's images are split (every task records its own classes, images per class and
+// seed): shards that differ only in these hold labels of one protocol, e.g. a second collection with another
+// seed.
+const char* const kSamplerSettings[] = {"seed",          "tasks",   "archs_per_task",
+                                        "arch_sampling", "classes", "images_per_class"};
+
+// The sampler settings of each collection behind a config: its own, or the list a join recorded.
+nlohmann::json collections_of(const nlohmann::json& config) {
+  const nlohmann::json& collect = config.at("collect");
+  if (collect.contains("collections")) return collect.at("collections");
+  nlohmann::json sampler = nlohmann::json::object();
+  for (const char* key : kSamplerSettings)
+    if (collect.contains(key)) sampler[key] = collect.at(key);
+  return nlohmann::json::array({sampler});
+}
+
+// A config without its collections' sampler settings (null when it is not JSON with a collect object).
+nlohmann::json labelling_protocol(const std::string& config) {
+  nlohmann::json parsed = nlohmann::json::parse(config, nullptr, false);
+  if (!parsed.is_object() || !parsed.contains("collect") || !parsed.at("collect").is_object()) return nullptr;
+  for (const char* key : kSamplerSettings) parsed["collect"].erase(key);
+  parsed["collect"].erase("collections");
+  return parsed;
+}
+
+// Whether two proxy configs label alike: the same text, or the same but for the sampler settings.
+bool same_protocol(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  const nlohmann::json x = labelling_protocol(a);
+  return !x.is_null() && x == labelling_protocol(b);
+}
+
+// The config of labels of one protocol drawn by several collections: the common settings, and in
+// collect.collections the sampler settings of each collection once (the tasks record which draw is whose).
+std::string joined_config(const std::string& recorded, const std::string& added) {
+  if (recorded == added) return recorded;
+  nlohmann::json joined = labelling_protocol(recorded);
+  nlohmann::json collections = collections_of(nlohmann::json::parse(recorded));
+  for (const auto& collection : collections_of(nlohmann::json::parse(added)))
+    if (std::find(collections.begin(), collections.end(), collection) == collections.end())
+      collections.push_back(collection);
+  joined["collect"]["collections"] = collections;
+  return joined.dump();
+}
+
 // The name a source keeps in a merge of several protocols: its own, or, when a source of that name is
 // already recorded with another protocol (the same images labelled by another preset), NAME@PRESET.
 std::string protocol_source_name(const MetaDataset& merged, const MetaSource& source) {
   for (const MetaSource& recorded : merged.sources) {
-    if (recorded.name != source.name || recorded.proxy_config == source.proxy_config) continue;
+    if (recorded.name != source.name || same_protocol(recorded.proxy_config, source.proxy_config)) continue;
     const nlohmann::json config = nlohmann::json::parse(source.proxy_config, nullptr, false);
     if (config.is_object() && config.contains("preset") && config["preset"].contains("name") &&
         config["preset"]["name"].is_string())
@@ -231,13 +277,17 @@ MetaDataset merge_meta_datasets(const std::vector<MetaDataset>& shards,
   out.seed = shards[0].seed;
   out.proxy_config = shards[0].proxy_config;
   out.search_space = shards[0].search_space;
-  // Mixed protocols: each source keeps its own config, and the root says so.
+  // Mixed protocols: each source keeps its own config, and the root says so. One protocol drawn by several
+  // collections: one config that lists them.
   const bool mixed = std::any_of(shards.begin(), shards.end(), [&](const MetaDataset& meta_dataset) {
-    return meta_dataset.proxy_config != out.proxy_config;
+    return !same_protocol(meta_dataset.proxy_config, out.proxy_config);
   });
   if (mixed)
     out.proxy_config =
         R"({"per_source":"the sources' labels come from different protocols: see each source's proxy_config"})";
+  else
+    for (const MetaDataset& shard : shards)
+      out.proxy_config = joined_config(out.proxy_config, shard.proxy_config);
   using TaskKey = std::tuple<int32_t, std::vector<int32_t>, uint64_t, int32_t>;
   std::map<TaskKey, int32_t> task_ids;
   std::map<std::pair<int32_t, int32_t>, size_t> pairs;
@@ -252,6 +302,9 @@ MetaDataset merge_meta_datasets(const std::vector<MetaDataset>& shards,
       if (mixed) {
         src.proxy_config = in.proxy_config_of(static_cast<int32_t>(i));
         src.name = protocol_source_name(out, src);
+        for (MetaSource& recorded : out.sources)  // the same protocol by another collection: one source
+          if (recorded.name == src.name && same_protocol(recorded.proxy_config, src.proxy_config))
+            src.proxy_config = recorded.proxy_config = joined_config(recorded.proxy_config, src.proxy_config);
       }
       try {
         source_map.push_back(out.source_index(src));

@@ -79,7 +79,9 @@ MetaDataset read_meta_dataset(const std::string& path);
 // different proxy configs (e.g. MetaD2A's import and our own collection) keep each config with their sources;
 // a source whose name is already taken by another protocol's becomes NAME@PRESET (the same images labelled
 // by another preset, e.g. imagenet16@fast-long), and one that appears under two configs otherwise is an
-// error.
+// error. Configs that differ only in the collect sampler's settings (seed, tasks, cells per task, how cells
+// and classes are drawn) are one protocol: their sources join, and the config lists each collection's
+// settings in collect.collections.
 MetaDataset merge_meta_datasets(const std::vector<MetaDataset>& shards,
                                 const std::vector<std::string>& names);
 
