@@ -33,7 +33,9 @@ variants=("warm start from the best 5, no widening (before issue 26)|tnas|--warm
           "warm start 2 edges apart, drawn from the best 3|tnas|--warm-start-distance 2 --warm-start-top 3"
           "gp widened below 0.05 sd (gp's default: no widening)|gp|--widen-below 0.05"
           "log parameter count as one more additive kernel family|tnas|--proxy-kernel params"
-          "warm start in turn from the prior's and parameter count's top 2|tnas|--warm-start-from zero-shot-and-params")
+          "warm start in turn from the prior's and parameter count's top 2|tnas|--warm-start-from zero-shot-and-params"
+          "a warm start of 3 cells instead of 5|tnas|--warm-start 3"
+          "a warm start of 2 cells instead of 5|tnas|--warm-start 2")
 peers=gp,bowl,random,evolution,local,params
 oracles=(fashion-mnist)
 [ -f "${TNAS_SHARED_DATA:-}/nb201/cifar10_test_acc_200ep.csv" ] && oracles=(cifar10 fashion-mnist)

@@ -1,5 +1,6 @@
 #include "datasets/meta/meta_dataset.h"
 #include "datasets/meta/meta_dataset_csv.h"
+#include "datasets/meta/meta_dataset_subset.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -153,6 +154,36 @@ TEST(MetaDataset, MergeJoinsCollectionsOfOneProtocolIntoOneSource) {
   d.proxy_config = collection(2031, "fast");
   d.proxy_config.replace(d.proxy_config.find("0.2"), 3, "0.3");
   EXPECT_EQ(merge_meta_datasets({a, d}, {"a.h5", "d.h5"}).sources.size(), 2u);
+}
+
+// The same subtasks under another protocol (another images per class): kept in the reference's order, each
+// with its own results, so that two fits draw the same held-out subtasks; a reference subtask the data lacks
+// is an error, not a smaller comparison.
+TEST(MetaDataset, RestrictToSubtasksOfKeepsTheReferencesSubtasksInItsOrder) {
+  MetaDataset data = small_meta(8, 5);  // tasks: ({1, 4, 7}, seed 5), ({0, 2}, seed 6)
+  data.tasks.push_back({0, {3, 8}, 40, 20});
+  data.results[1].task = 2;  // arch1 now belongs to the third subtask only
+  MetaDataset reference = small_meta(0, 5);
+  reference.tasks = {{0, {3, 8}, 40, 500}, {0, {1, 4, 7}, 5, 500}};
+  const MetaDataset kept = restrict_to_subtasks_of(data, reference, "ref.h5");
+  ASSERT_EQ(kept.tasks.size(), 2u);
+  EXPECT_EQ(kept.tasks[0].seed, 40u);
+  EXPECT_EQ(kept.tasks[0].images_per_class, 20);  // the data's own protocol stays
+  EXPECT_EQ(kept.tasks[1].classes, (std::vector<int32_t>{1, 4, 7}));
+  ASSERT_EQ(kept.results.size(), 5u);  // one of the third subtask, four of the first
+  EXPECT_EQ(kept.results[0].task, 0);
+  EXPECT_EQ(kept.archs[kept.results[0].arch].string, "arch1");
+  EXPECT_EQ(kept.results[1].valid_acc, 50);  // then the first subtask's results in the data's order
+  EXPECT_EQ(kept.results[4].valid_acc, 56);
+  for (const MetaResult& r : kept.results) EXPECT_LT(r.arch, static_cast<int32_t>(kept.archs.size()));
+  EXPECT_EQ(kept.archs.size(), 5u);  // arch0..arch6 minus the second subtask's arch3 and arch5
+  reference.tasks.push_back({0, {9}, 77, 500});
+  try {
+    restrict_to_subtasks_of(data, reference, "ref.h5");
+    FAIL() << "a missing subtask must throw";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("ref.h5: subtask 2 (task seed 77)"), std::string::npos) << e.what();
+  }
 }
 
 // Sources labelled under different protocols (MetaD2A's import next to a collection) join into one file

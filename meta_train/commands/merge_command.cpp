@@ -4,6 +4,7 @@
 #include "basics/cli/cli_options.h"
 #include "basics/output_lock.h"
 #include "datasets/meta/meta_dataset.h"
+#include "datasets/meta/meta_dataset_subset.h"
 #include "meta_train/collect/curve_collection.h"
 #include "meta_train/commands/commands.h"
 
@@ -21,7 +22,11 @@ int run_merge_command(int argc, char** argv) {
       "shards", "Input shards", cxxopts::value<std::vector<std::string>>())(
       "curves",
       "The shards are learning-curve tables (collect --curves): join their configurations into --out "
-      "FILE.csv");
+      "FILE.csv")(
+      "only-subtasks-of",
+      "Keep only the subtasks of this meta-dataset (the same classes and task seed, at any images per "
+      "class), in its order: the same subtasks labelled by another protocol, for a matched comparison",
+      cxxopts::value<std::string>());
   add_common_options(options);
   options.parse_positional({"shards"});
   options.positional_help("SHARD.h5 ...");
@@ -44,13 +49,21 @@ int run_merge_command(int argc, char** argv) {
     shards.push_back(read_meta_dataset(n));
     in_results += shards.back().results.size();
   }
-  const MetaDataset merged = merge_meta_datasets(shards, names);
+  MetaDataset merged = merge_meta_datasets(shards, names);
+  const size_t duplicates = in_results - merged.results.size();
+  if (args.count("only-subtasks-of")) {
+    const std::string reference = args["only-subtasks-of"].as<std::string>();
+    const size_t before = merged.results.size();
+    merged = restrict_to_subtasks_of(merged, read_meta_dataset(reference), reference);
+    std::printf("kept the %zu subtasks of %s: %zu of %zu results\n", merged.tasks.size(), reference.c_str(),
+                merged.results.size(), before);
+  }
   const std::string out = args["out"].as<std::string>();
   write_meta_dataset(out, merged);
   std::printf(
       "wrote %s: %zu results from %zu shards (%zu in, %zu duplicates dropped), %zu tasks, %zu cells\n",
-      out.c_str(), merged.results.size(), names.size(), in_results, in_results - merged.results.size(),
-      merged.tasks.size(), merged.archs.size());
+      out.c_str(), merged.results.size(), names.size(), in_results, duplicates, merged.tasks.size(),
+      merged.archs.size());
   return 0;
 }
 
