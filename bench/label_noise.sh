@@ -8,8 +8,8 @@
 #   - size in the labels: the Spearman of parameter count with the validation accuracy within each subtask and
 #     pooled over all results. A prior learned from labels where size does not pay cannot rank a table where it
 #     does (the NB201 CIFAR-10 table, 200 epochs: the last row).
-# Meta-data: the transfer shards in checkpoints/transfer-meta-data (plans A-E of
-# scripts/collect_transfer_meta_data.sh; complete shards only for the hierarchical ones), MetaD2A's database
+# Meta-data: the transfer shards in checkpoints/transfer-meta-data (plans A-F of
+# scripts/collect_transfer_meta_data.sh; complete shards only for the hierarchical ones and plan F), MetaD2A's database
 # (one accuracy per result: no noise ceiling), and the NB201 CIFAR-10 table. Seconds; no training.
 #   bench/label_noise.sh --out DIR
 set -euo pipefail
@@ -32,14 +32,18 @@ groups=("imagenet16, fast (plan A: 10 epochs, 16 px, 250 images per class)|$shar
   "imagenet32, fast32 (plan B: 32 px, 60 images per class)|$shards/imagenet32-fast32.shard?.h5"
   "imagenet16, fast-long (plan C: plan A's cells trained 40 epochs)|$shards/imagenet16-fast-long.shard?.h5"
   "plans A and B together (transfer.meta.h5 of table 1u; 1l and 1o fit parts of it)|$shards/imagenet16-fast.shard?.h5 $shards/imagenet32-fast32.shard?.h5"
+  "imagenet16, fast, 500 images per class (plan F: plan A's subtasks and cells again, twice the images)|$shards/imagenet16-fast-500pc.shard*.h5"
   "imagenet16, hnb201 hierarchical (plans D and E: 5 epochs, 120 images per class)|$shards/imagenet16-hierarchical*.shard?.h5")
 : > "$work/groups.txt"
 for g in "${!groups[@]}"; do
   IFS='|' read -r name pattern <<< "${groups[$g]}"
   files=()
   for f in $pattern; do
-    # a hierarchical shard still being collected is left out (complete: 15 subtasks x 16)
+    # a shard still being collected is left out (complete: hierarchical 15 subtasks x 16, plan F 4 x 16)
     if [[ $f == *hierarchical* ]] && ! "$mt" data info "$f" 2> /dev/null | head -1 | grep -q ': 240 results,'; then
+      continue
+    fi
+    if [[ $f == *500pc* ]] && ! "$mt" data info "$f" 2> /dev/null | head -1 | grep -q ': 64 results,'; then
       continue
     fi
     files+=("$f")

@@ -18,6 +18,11 @@
 #      tasks): the hierarchical surrogate ranked at 0.40 within held-out subtasks on D alone against 0.59 for
 #      NB201 cells, and its fits stop improving by epoch 15-20, so more meta-data is the lever (issue 28);
 #      merged with D into OUT_DIR/hnb201.meta.h5. Plan D's whole cost was 16,723 CPU-seconds per 960 results.
+#   F: plan A's subtasks and cells again (seed 2028, the same draws), trained by the fast protocol on 500 images
+#      per class instead of 250 (twice the training images and 100 validation images per class instead of 50),
+#      60 shards of 4 tasks (shard i: tasks i, i + 60, i + 120, i + 180): do labels from more images agree more
+#      with themselves, reward size, and teach a fit more (bench/label_images.sh, issue 26)? Measured: about 10
+#      CPU-seconds per result. Kept beside transfer.meta.h5, not merged into it.
 # Measured on this 2-core machine: 11.9 CPU-seconds per result over the first 410 (k = 5..20 classes), so
 # 4,864 results take about 16 CPU-hours in all.
 # Every shard is its own resumable collection (killed at any moment, the same command continues it), so the
@@ -50,7 +55,9 @@ b_options=(--source "imagenet32:$shared/imagenet/imagenet32?classes=121-1000" --
 c_options=(--source "imagenet16:$shared/imagenet/imagenet16?classes=121-1000" --tasks 240 --images-per-class 250 --preset fast-long --seed 2028 "${stratified[@]}")
 d_options=(--source "imagenet16:$shared/imagenet/imagenet16?classes=121-1000" --tasks 60 --images-per-class 120 --preset hierarchical --seed 2030 --space hnb201)
 e_options=(--source "imagenet16:$shared/imagenet/imagenet16?classes=121-1000" --tasks 60 --images-per-class 120 --preset hierarchical --seed 2031 --space hnb201)
+f_options=(--source "imagenet16:$shared/imagenet/imagenet16?classes=121-1000" --tasks 240 --images-per-class 500 --preset fast --seed 2028 "${stratified[@]}")
 plan=("a 0" "b 0" "a 1" "a 2" "b 1" "a 3" "a 4" "a 5" "c 0" "c 1" "a 6" "a 7" "d 0" "d 1" "d 2" "d 3" "e 0" "e 1" "e 2" "e 3")
+for ((i = 0; i < 60; i++)); do plan+=("f $i"); done
 run_entry() {
   set -- $1
   case "$1" in
@@ -59,6 +66,7 @@ run_entry() {
     c) shard imagenet16-fast-long "$2" 40 -- "${c_options[@]}" ;;
     d) shard imagenet16-hierarchical "$2" 4 -- "${d_options[@]}" ;;
     e) shard imagenet16-hierarchical-e "$2" 4 -- "${e_options[@]}" ;;
+    f) shard imagenet16-fast-500pc "$2" 60 -- "${f_options[@]}" ;;
   esac
 }
 running=0

@@ -94,6 +94,37 @@ TEST(FitSplit, ASourcesOwnFlagReplacesTheCoinAndTasksWithoutImagesAreLeftOut) {
                Error);
 }
 
+// --label mean-of-valid-and-test: the same split (the coins do not depend on the label), every pair's label
+// the mean of its two accuracies, z-scored by the training pairs'; a result without a test accuracy is an
+// error naming it, not a label of (valid - 1) / 2.
+TEST(FitSplit, TheMeanOfValidAndTestLabelsTheSameSplit) {
+  MetaDataset md = two_source_meta_dataset(20);
+  for (size_t i = 0; i < md.results.size(); ++i) md.results[i].test_acc = md.results[i].valid_acc + (i % 3);
+  const std::vector<bool> all(20, true);
+  const FitSplit valid = split_meta_dataset(md, all, 0.2, 0.1, 3);
+  const FitSplit mean = split_meta_dataset(md, all, 0.2, 0.1, 3, FitLabel::kMeanOfValidAndTest);
+  ASSERT_EQ(mean.train.size(), valid.train.size());
+  ASSERT_EQ(mean.heldout_tasks.size(), valid.heldout_tasks.size());
+  for (size_t i = 0; i < mean.train.size(); ++i)
+    ASSERT_EQ(mean.train[i].task * 100 + mean.train[i].arch, valid.train[i].task * 100 + valid.train[i].arch);
+  for (const FitSplit* split : {&valid, &mean})
+    for (const auto& p : split->heldout_tasks) {
+      for (const MetaResult& r : md.results)
+        if (r.task == p.task && r.arch == p.arch)
+          EXPECT_EQ(p.accuracy, split == &valid ? r.valid_acc : (r.valid_acc + r.test_acc) / 2);
+      EXPECT_NEAR(p.y, (p.accuracy - split->label_mean) / split->label_std, 1e-12);
+    }
+  EXPECT_GT(mean.label_mean, valid.label_mean);
+  md.results[7].test_acc = -1;
+  try {
+    split_meta_dataset(md, all, 0.2, 0.1, 3, FitLabel::kMeanOfValidAndTest);
+    FAIL() << "a result without a test accuracy must throw";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("result 7 has no test accuracy"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(split_meta_dataset(md, all, 0.2, 0.1, 3));
+}
+
 TEST(FitMetrics, RankMetricsPooledAndWithinTask) {
   // Two tasks of 3 pairs: ranked right within each task, but task 1's predictions sit below task 0's.
   const std::vector<double> predicted = {1, 2, 3, -3, -2, -1}, truth = {1, 2, 3, 11, 12, 13};

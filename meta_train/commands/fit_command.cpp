@@ -84,6 +84,11 @@ int run_fit_command(int argc, char** argv) {
       "Keep the epoch with the best held-out-subtask Spearman: pooled (over their pairs) or within (the mean "
       "within-subtask Spearman)",
       cxxopts::value<std::string>()->default_value("pooled"))(
+      "label",
+      "What the surrogate learns to predict and is measured against: valid (each result's validation "
+      "accuracy) or mean-of-valid-and-test (with its test accuracy: two disjoint image sets, half the "
+      "measurement noise)",
+      cxxopts::value<std::string>()->default_value("valid"))(
       "source",
       "NAME=SPEC: where the images of the meta-dataset's source NAME are (overrides its recorded path; "
       "repeatable), "
@@ -123,6 +128,7 @@ int run_fit_command(int argc, char** argv) {
     throw Error("--source-protocol states a source's protocol for --protocol-inputs: add --protocol-inputs");
   o.rank_loss_weight = args["rank-loss"].as<double>();
   o.selection = parse_fit_selection(args["select-by"].as<std::string>());
+  o.label = enum_option<FitLabel>(args, "label");
   o.seed = args["seed"].as<uint64_t>();
   o.device = enum_option<ComputeDevice>(args, "device");
   if (o.epochs < 1 || o.batch < 2 || !(o.learning_rate > 0))

@@ -8,8 +8,28 @@
 
 namespace tnas {
 
+template <>
+const EnumNames<FitLabel>& enum_names<FitLabel>() {
+  static const EnumNames<FitLabel> names = {{FitLabel::kValid, "valid"},
+                                            {FitLabel::kMeanOfValidAndTest, "mean-of-valid-and-test"}};
+  return names;
+}
+
+namespace {
+
+double label_of(const MetaResult& r, size_t index, FitLabel label) {
+  if (label == FitLabel::kValid) return r.valid_acc;
+  if (r.test_acc < 0)
+    throw Error("result " + std::to_string(index) + " has no test accuracy: --label " + enum_name(label) +
+                " needs one for every result (MetaD2A's import has one accuracy: use valid)");
+  return (r.valid_acc + r.test_acc) / 2;
+}
+
+}  // namespace
+
 FitSplit split_meta_dataset(const MetaDataset& md, const std::vector<bool>& embeddable,
-                            double heldout_task_fraction, double heldout_pair_fraction, uint64_t seed) {
+                            double heldout_task_fraction, double heldout_pair_fraction, uint64_t seed,
+                            FitLabel label) {
   enum Kind { kTrain, kHeldoutPair, kHeldoutTask, kLeftOut };
   Rng rng(seed + 1);
   std::vector<bool> heldout_task(md.tasks.size(), false);
@@ -21,6 +41,8 @@ FitSplit split_meta_dataset(const MetaDataset& md, const std::vector<bool>& embe
   FitSplit split;
   split.heldout_task_count = static_cast<int>(std::count(heldout_task.begin(), heldout_task.end(), true));
   std::vector<Kind> kind(md.results.size());
+  std::vector<double> accuracy(md.results.size());
+  for (size_t i = 0; i < md.results.size(); ++i) accuracy[i] = label_of(md.results[i], i, label);
   double sum = 0, sum2 = 0;
   size_t n_train = 0;
   for (size_t i = 0; i < md.results.size(); ++i) {
@@ -37,7 +59,7 @@ FitSplit split_meta_dataset(const MetaDataset& md, const std::vector<bool>& embe
           (source_flags[md.tasks[r.task].source] ? r.heldout != 0 : rng.uniform01() < heldout_pair_fraction)
               ? kHeldoutPair
               : kTrain;
-    if (kind[i] == kTrain) sum += r.valid_acc, sum2 += r.valid_acc * r.valid_acc, ++n_train;
+    if (kind[i] == kTrain) sum += accuracy[i], sum2 += accuracy[i] * accuracy[i], ++n_train;
   }
   if (n_train < 10) throw Error("too few training pairs after the split (" + std::to_string(n_train) + ")");
   split.label_mean = sum / n_train;
@@ -46,7 +68,7 @@ FitSplit split_meta_dataset(const MetaDataset& md, const std::vector<bool>& embe
     const MetaResult& r = md.results[i];
     if (kind[i] == kLeftOut) continue;
     const FitPair p{r.task, r.arch, md.tasks[r.task].source,
-                    (r.valid_acc - split.label_mean) / split.label_std, r.valid_acc};
+                    (accuracy[i] - split.label_mean) / split.label_std, accuracy[i]};
     (kind[i] == kTrain         ? split.train
      : kind[i] == kHeldoutPair ? split.heldout_pairs
                                : split.heldout_tasks)

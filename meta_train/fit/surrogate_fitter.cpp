@@ -39,6 +39,7 @@ nlohmann::json fit_config(const FitOptions& o, const Surrogate& surrogate) {
   // Recorded only when set, so that a fit without them resumes states written before they existed.
   if (o.rank_loss_weight > 0) c["rank_loss_weight"] = o.rank_loss_weight;
   if (o.selection != FitSelection::kPooled) c["select_by"] = fit_selection_name(o.selection);
+  if (o.label != FitLabel::kValid) c["label"] = enum_name(o.label);
   return c;
 }
 
@@ -142,7 +143,7 @@ FitMetrics fit_surrogate(const FitOptions& options, const std::function<void(con
                                   // says so)
     for (size_t t = 0; t < tasks.size(); ++t) embeddable[t] = tasks[t].classes > 0;
   FitSplit split =
-      split_meta_dataset(md, embeddable, o.heldout_task_fraction, o.heldout_pair_fraction, o.seed);
+      split_meta_dataset(md, embeddable, o.heldout_task_fraction, o.heldout_pair_fraction, o.seed, o.label);
   surrogate.set_label_stats(split.label_mean, split.label_std);
   progress(split.describe());
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "meta_train/fit/fit_metrics.h"
+#include "meta_train/fit/fit_split.h"
 #include "models/surrogate/surrogate_options.h"
 #include "models/trainer/compute_device.h"
 
@@ -33,6 +34,7 @@ struct FitOptions {
   int context_size = 512;       // meta-training points kept in the checkpoint for zero-shot predictions
   double rank_loss_weight = 0;  // FitLoopOptions::rank_loss_weight
   FitSelection selection = FitSelection::kPooled;  // what the best epoch is chosen by
+  FitLabel label = FitLabel::kValid;               // what the surrogate predicts (fit_split.h)
   uint64_t seed = 0;
   ComputeDevice device = ComputeDevice::kCpu;
   SurrogateOptions model;

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Labels from twice the images (issue 26: within-subtask Spearman >= 0.7 and zero-shot >= 0.8 on CIFAR-10): the
+# same subtasks and the same 16 cells each, trained by the fast protocol on 250 images per class (plan A of
+# scripts/collect_transfer_meta_data.sh) and on 500 (plan F: 100 validation images per class instead of 50,
+# and twice the training images). Table 1y found the plan A labels agreeing with their own test split at
+# about 0.69 within a subtask, and size not paying in them; this asks whether more images per class change
+# either, and what a fit learns from each:
+#   - per label set, on the same subtasks: the label noise ceiling (valid vs test within a subtask), params vs
+#     valid within a subtask, and how the two label sets rank the same cells (Spearman of 250 vs 500);
+#   - one fit per label set and seed (table 1l's best recipe: -MLL + 1 x within-subtask rank loss, the epoch
+#     kept by held-out within-subtask Spearman; 30 epochs, one thread), the same held-out subtasks for both
+#     (`meta_train merge --only-subtasks-of` puts plan A's subtasks in plan F's order, and fit draws its
+#     held-out coins per subtask in file order): held-out within-subtask Spearman against each fit's own labels,
+#     and the zero-shot Spearman of its checkpoint on the 15,625 cells of the CIFAR-10 table;
+#   - the same fits with each result's label the mean of its validation and test accuracy (`fit --label
+#     mean-of-valid-and-test`: two disjoint image sets of one training run, half the measurement noise), scored
+#     against that mean.
+# Plan F's complete shards only (4 subtasks x 16 cells each). Resumable: complete fits are kept.
+#   bench/label_images.sh --out DIR [--seeds N] [--epochs E] [--jobs J] [--quick]
+set -euo pipefail
+out=. seeds=3 epochs=30 jobs=2 quick=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out=$2; shift ;;
+    --seeds) seeds=$2; shift ;;
+    --epochs) epochs=$2; shift ;;
+    --jobs) jobs=$2; shift ;;
+    --quick) quick=1 seeds=1 epochs=1 ;;
+    *) echo "label_images.sh: unknown option '$1'" >&2; exit 2 ;;
+  esac
+  shift
+done
+build=${TNAS_BUILD_DIR:-build}
+mt=$build/meta_train/meta_train
+source "$(dirname "$0")/fit_and_rank.sh"
+fit_data label_images.sh
+shards=checkpoints/transfer-meta-data
+work=$out/label_images
+mkdir -p "$work"
+plan_f=()
+for f in "$shards"/imagenet16-fast-500pc.shard*.h5; do
+  "$mt" data info "$f" 2> /dev/null | head -1 | grep -q ': 64 results,' && plan_f+=("$f")
+done
+[ ${#plan_f[@]} -gt 0 ] || { echo "label_images.sh: no complete shard of plan F in $shards" >&2; exit 2; }
+[ $quick = 1 ] && plan_f=("${plan_f[0]}")
+"$mt" merge --out "$work/500pc.h5" "${plan_f[@]}" > "$work/merge.log" 2>&1
+"$mt" merge --out "$work/250pc.h5" --only-subtasks-of "$work/500pc.h5" "$shards"/imagenet16-fast.shard?.h5 \
+  >> "$work/merge.log" 2>&1 || { tail -2 "$work/merge.log" >&2; exit 1; }
+for n in 250 500; do "$mt" data export "$work/${n}pc.h5" --out "$work/${n}pc.csv" > /dev/null 2>&1; done
+# NAME|IMAGES PER CLASS|LABEL (meta_train fit --label)
+fits=("250|250|valid" "500|500|valid" "250mean|250|mean-of-valid-and-test" "500mean|500|mean-of-valid-and-test")
+fit_one() {  # FIT_INDEX SEED (both label sets are imagenet16's: the first --source of fit_data)
+  IFS='|' read -r name n label <<< "${fits[$1]}"
+  fit_and_rank "$work/fit$name/seed$2" "$work/${n}pc.h5" "$epochs" "$2" "cifar10:$images" \
+    "${sources[@]:0:2}" $([ $quick = 1 ] && echo --featurizer-epochs 1) --rank-loss 1 --select-by within \
+    --label "$label"
+}
+run_fits ${#fits[@]} "$seeds" "$jobs"
+printf '%s\n' "${fits[@]}" > "$work/fits.txt"
+TNAS_BENCH_DIR=$(cd "$(dirname "$0")" && pwd) python3 - "$work" "$table" "$seeds" "$epochs" "$out/label_images.json" << 'PY'
+import csv, json, os, sys
+sys.path.insert(0, os.environ["TNAS_BENCH_DIR"])
+from rank_stats import quantile, spearman
+work, table_path, seeds, epochs, json_path = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+table = {r["arch_str"]: float(r["test_acc"]) for r in csv.DictReader(open(table_path))}
+
+def q(values):
+    return f"{quantile(values, 0.5):.3f} [{quantile(values, 0.25):.3f}, {quantile(values, 0.75):.3f}]"
+
+def subtasks(n):  # task seed -> {cell: result}
+    by_task = {}
+    for r in csv.DictReader(open(f"{work}/{n}pc.csv")):
+        by_task.setdefault(r["task_seed"], {})[r["arch"]] = r
+    return by_task
+
+data = {n: subtasks(n) for n in (250, 500)}
+common = [t for t in data[500] if t in data[250] and data[500][t].keys() == data[250][t].keys()]
+print(f"{len(common)} subtasks x 16 cells, each trained on 250 and on 500 images per class (plan F's complete "
+      f"shards; {sum(len(data[500][t]) for t in common)} results per label set); fits: seeds {seeds}, epochs "
+      f"{epochs}; median [quartiles] (over subtasks for the labels, over seeds for the fits)\n")
+print("| labels | label (fit --label) | valid vs test within a subtask (noise ceiling) | params vs label within a subtask | "
+      "held-out within-subtask Spearman, kept epoch | same, last epoch | kept epoch | "
+      "zero-shot Spearman on CIFAR-10 (15,625 cells) |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+rows = []
+for line in open(f"{work}/fits.txt"):
+    name, n, label = line.rstrip("\n").split("|")
+    n, mean = int(n), label != "valid"
+    ceiling, size = [], []
+    for t in common:
+        cells = sorted(data[n][t])
+        valid = [float(data[n][t][c]["valid_acc"]) for c in cells]
+        test = [float(data[n][t][c]["test_acc"]) for c in cells]
+        ceiling.append(spearman(valid, test))
+        size.append(spearman([float(data[n][t][c]["params"]) for c in cells],
+                             [(v + w) / 2 for v, w in zip(valid, test)] if mean else valid))
+    kept, last, epoch, cifar = [], [], [], []
+    for seed in range(seeds):
+        d = f"{work}/fit{name}/seed{seed}"
+        manifest = json.load(open(f"{d}/manifest.json"))
+        kept.append(manifest["metrics"]["task_spearman_within"])
+        epoch.append(manifest["metrics"]["epoch"])
+        log = [l for l in open(f"{d}.log") if l.startswith("epoch ")]
+        last.append(float(log[-1].split("within-subtask ")[1].split(")")[0]))
+        pred = {r["cell"]: float(r["predicted_acc"]) for r in csv.DictReader(open(f"{d}.rank.tsv"), delimiter="\t")}
+        keys = [k for k in pred if k in table]
+        cifar.append(spearman([pred[k] for k in keys], [table[k] for k in keys]))
+    what = "mean of valid and test" if mean else "valid"
+    print(f"| fast, {n} images per class | {what} | {'-' if mean else q(ceiling)} | {q(size)} | {q(kept)} | "
+          f"{q(last)} | {quantile(epoch, 0.5):.0f} | {q(cifar)} |")
+    rows.append({"images_per_class": n, "label": label, "ceiling": None if mean else ceiling,
+                 "params_within": size, "kept_within": kept, "last_within": last, "kept_epoch": epoch,
+                 "cifar10_spearman": cifar})
+agreement, gain = [], []
+for t in common:
+    cells = sorted(data[500][t])
+    a, b = ([float(data[n][t][c]["valid_acc"]) for c in cells] for n in (250, 500))
+    agreement.append(spearman(a, b))
+    gain.append(sum(b) / len(b) - sum(a) / len(a))
+print(f"\nThe same cells under the two label sets (over subtasks): Spearman of their validation accuracies "
+      f"{q(agreement)}; mean accuracy gain from 500 images per class {quantile(gain, 0.5):.1f} points.")
+json.dump({"subtasks": len(common), "seeds": seeds, "epochs": epochs, "rows": rows,
+           "agreement_250_500": agreement, "gain": gain}, open(json_path, "w"), indent=1)
+PY
