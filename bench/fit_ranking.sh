@@ -77,6 +77,7 @@ printf '%s\n' "${variants[@]}" > "$work/variants.txt"
 TNAS_BENCH_DIR=$(cd "$(dirname "$0")" && pwd) python3 - "$table" "$work" "$seeds" "$epochs" "$out/$name.json" <<'PY'
 import csv, json, os, sys
 sys.path.insert(0, os.environ["TNAS_BENCH_DIR"])
+from fit_results import fit_result
 from rank_stats import quantile, spearman
 table_path, work, seeds, epochs, json_path = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 table = {r["arch_str"]: float(r["test_acc"]) for r in csv.DictReader(open(table_path))}
@@ -93,15 +94,11 @@ rows = []
 for v, name in enumerate(variants):
     kept, last, epoch, cifar = [], [], [], []
     for seed in range(seeds):
-        d = f"{work}/v{v}/seed{seed}"
-        manifest = json.load(open(f"{d}/manifest.json"))
-        kept.append(manifest["metrics"]["task_spearman_within"])
-        epoch.append(manifest["metrics"]["epoch"])
-        log = [l for l in open(f"{d}.log") if l.startswith("epoch ")]
-        last.append(float(log[-1].split("within-subtask ")[1].split(")")[0]))
-        pred = {r["cell"]: float(r["predicted_acc"]) for r in csv.DictReader(open(f"{d}.rank.tsv"), delimiter="\t")}
-        keys = [k for k in pred if k in table]
-        cifar.append(spearman([pred[k] for k in keys], [table[k] for k in keys]))
+        fit = fit_result(f"{work}/v{v}/seed{seed}", table)
+        kept.append(fit['kept_within'])
+        last.append(fit['last_within'])
+        epoch.append(fit['kept_epoch'])
+        cifar.append(fit['zero_shot'])
     rows.append({"fit": name, "kept_within": kept, "last_within": last, "kept_epoch": epoch, "cifar10_spearman": cifar})
     print(f"| {name} | {q(kept)} | {q(last)} | {quantile(epoch, 0.5):.0f} | {q(cifar)} |")
 json.dump({"seeds": seeds, "epochs": epochs, "meta_dataset": meta, "rows": rows}, open(json_path, "w"), indent=2)

@@ -60,6 +60,7 @@ printf '%s\n' "${fits[@]}" > "$work/fits.txt"
 TNAS_BENCH_DIR=$(cd "$(dirname "$0")" && pwd) python3 - "$work" "$table" "$seeds" "$epochs" "$out/label_images.json" << 'PY'
 import csv, json, os, sys
 sys.path.insert(0, os.environ["TNAS_BENCH_DIR"])
+from fit_results import fit_result
 from rank_stats import quantile, spearman
 work, table_path, seeds, epochs, json_path = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 table = {r["arch_str"]: float(r["test_acc"]) for r in csv.DictReader(open(table_path))}
@@ -96,15 +97,11 @@ for line in open(f"{work}/fits.txt"):
                              [(v + w) / 2 for v, w in zip(valid, test)] if mean else valid))
     kept, last, epoch, cifar = [], [], [], []
     for seed in range(seeds):
-        d = f"{work}/fit{name}/seed{seed}"
-        manifest = json.load(open(f"{d}/manifest.json"))
-        kept.append(manifest["metrics"]["task_spearman_within"])
-        epoch.append(manifest["metrics"]["epoch"])
-        log = [l for l in open(f"{d}.log") if l.startswith("epoch ")]
-        last.append(float(log[-1].split("within-subtask ")[1].split(")")[0]))
-        pred = {r["cell"]: float(r["predicted_acc"]) for r in csv.DictReader(open(f"{d}.rank.tsv"), delimiter="\t")}
-        keys = [k for k in pred if k in table]
-        cifar.append(spearman([pred[k] for k in keys], [table[k] for k in keys]))
+        fit = fit_result(f"{work}/fit{name}/seed{seed}", table)
+        kept.append(fit['kept_within'])
+        last.append(fit['last_within'])
+        epoch.append(fit['kept_epoch'])
+        cifar.append(fit['zero_shot'])
     what = "mean of valid and test" if mean else "valid"
     print(f"| fast, {n} images per class | {what} | {'-' if mean else q(ceiling)} | {q(size)} | {q(kept)} | "
           f"{q(last)} | {quantile(epoch, 0.5):.0f} | {q(cifar)} |")
