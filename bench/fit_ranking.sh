@@ -77,7 +77,7 @@ printf '%s\n' "${variants[@]}" > "$work/variants.txt"
 TNAS_BENCH_DIR=$(cd "$(dirname "$0")" && pwd) python3 - "$table" "$work" "$seeds" "$epochs" "$out/$name.json" <<'PY'
 import csv, json, os, sys
 sys.path.insert(0, os.environ["TNAS_BENCH_DIR"])
-from fit_results import fit_result
+from fit_results import seed_results
 from rank_stats import quantile, spearman
 table_path, work, seeds, epochs, json_path = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 table = {r["arch_str"]: float(r["test_acc"]) for r in csv.DictReader(open(table_path))}
@@ -92,13 +92,7 @@ print("| fit | held-out within-subtask Spearman, kept epoch | same, last epoch |
 print("| --- | --- | --- | --- | --- |")
 rows = []
 for v, name in enumerate(variants):
-    kept, last, epoch, cifar = [], [], [], []
-    for seed in range(seeds):
-        fit = fit_result(f"{work}/v{v}/seed{seed}", table)
-        kept.append(fit['kept_within'])
-        last.append(fit['last_within'])
-        epoch.append(fit['kept_epoch'])
-        cifar.append(fit['zero_shot'])
+    kept, last, epoch, cifar = seed_results([f"{work}/v{v}/seed{seed}" for seed in range(seeds)], table)
     rows.append({"fit": name, "kept_within": kept, "last_within": last, "kept_epoch": epoch, "cifar10_spearman": cifar})
     print(f"| {name} | {q(kept)} | {q(last)} | {quantile(epoch, 0.5):.0f} | {q(cifar)} |")
 json.dump({"seeds": seeds, "epochs": epochs, "meta_dataset": meta, "rows": rows}, open(json_path, "w"), indent=2)

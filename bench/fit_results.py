@@ -7,6 +7,12 @@ import json
 from rank_stats import spearman
 
 
+def seed_results(fit_dirs, table):
+    """fit_result of each seed's fit, as lists: kept, last, kept epoch, zero-shot."""
+    fits = [fit_result(d, table) for d in fit_dirs]
+    return tuple([fit[key] for fit in fits] for key in ("kept_within", "last_within", "kept_epoch", "zero_shot"))
+
+
 def fit_result(fit_dir, table):
     """fit_dir: the fit's folder (its log is fit_dir.log, its ranking fit_dir.rank.tsv); table: cell -> truth."""
     manifest = json.load(open(f"{fit_dir}/manifest.json"))

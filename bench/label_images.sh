@@ -60,7 +60,7 @@ printf '%s\n' "${fits[@]}" > "$work/fits.txt"
 TNAS_BENCH_DIR=$(cd "$(dirname "$0")" && pwd) python3 - "$work" "$table" "$seeds" "$epochs" "$out/label_images.json" << 'PY'
 import csv, json, os, sys
 sys.path.insert(0, os.environ["TNAS_BENCH_DIR"])
-from fit_results import fit_result
+from fit_results import seed_results
 from rank_stats import quantile, spearman
 work, table_path, seeds, epochs, json_path = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 table = {r["arch_str"]: float(r["test_acc"]) for r in csv.DictReader(open(table_path))}
@@ -95,13 +95,7 @@ for line in open(f"{work}/fits.txt"):
         ceiling.append(spearman(valid, test))
         size.append(spearman([float(data[n][t][c]["params"]) for c in cells],
                              [(v + w) / 2 for v, w in zip(valid, test)] if mean else valid))
-    kept, last, epoch, cifar = [], [], [], []
-    for seed in range(seeds):
-        fit = fit_result(f"{work}/fit{name}/seed{seed}", table)
-        kept.append(fit['kept_within'])
-        last.append(fit['last_within'])
-        epoch.append(fit['kept_epoch'])
-        cifar.append(fit['zero_shot'])
+    kept, last, epoch, cifar = seed_results([f"{work}/fit{name}/seed{seed}" for seed in range(seeds)], table)
     what = "mean of valid and test" if mean else "valid"
     print(f"| fast, {n} images per class | {what} | {'-' if mean else q(ceiling)} | {q(size)} | {q(kept)} | "
           f"{q(last)} | {quantile(epoch, 0.5):.0f} | {q(cifar)} |")
