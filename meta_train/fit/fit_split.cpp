@@ -21,7 +21,7 @@ double label_of(const MetaResult& r, size_t index, FitLabel label) {
   if (label == FitLabel::kValid) return r.valid_acc;
   if (r.test_acc < 0)
     throw Error("result " + std::to_string(index) + " has no test accuracy: --label " + enum_name(label) +
-                " needs one for every result (MetaD2A's import has one accuracy: use valid)");
+                " needs one for every result (use --label valid for this meta-data)");
   return (r.valid_acc + r.test_acc) / 2;
 }
 
