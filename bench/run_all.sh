@@ -186,7 +186,7 @@ full_step() {
     grammar_oracle) step grammar_oracle /usr/bin/python3 bench/grammar_oracle.py --seeds 60 --budget 30 --out "$out" ;;
     grammar_surrogate) step grammar_surrogate bench/grammar_surrogate.sh --seeds 3 --epochs 20 --out "$out" ;;
     label_noise) step label_noise bench/label_noise.sh --out "$out" ;;
-    label_images) step label_images bench/label_images.sh --seeds 3 --out "$out" ;;
+    label_images) step label_images bench/label_images.sh --seeds 5 --out "$out" ;;
     dashboard_load) step dashboard_load bench/dashboard_load.sh --repeats 5 --out "$out" ;;
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
   esac

@@ -21,7 +21,7 @@
 #   F: plan A's subtasks and cells again (seed 2028, the same draws), trained by the fast protocol on 500 images
 #      per class instead of 250 (twice the training images and 100 validation images per class instead of 50),
 #      60 shards of 4 tasks (shard i: tasks i, i + 60, i + 120, i + 180): do labels from more images agree more
-#      with themselves, reward size, and teach a fit more (bench/label_images.sh, issue 26)? Measured: about 10
+#      with themselves, reward size, and teach a fit more (bench/label_images.sh, issue 26)? Measured: 11.0
 #      CPU-seconds per result. Kept beside transfer.meta.h5, not merged into it.
 # Measured on this 2-core machine: 11.9 CPU-seconds per result over the first 410 (k = 5..20 classes), so
 # 4,864 results take about 16 CPU-hours in all.
