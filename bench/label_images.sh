@@ -14,7 +14,9 @@
 #     and the zero-shot Spearman of its checkpoint on the 15,625 cells of the CIFAR-10 table;
 #   - the same fits with each result's label the mean of its validation and test accuracy (`fit --label
 #     mean-of-valid-and-test`: two disjoint image sets of one training run, half the measurement noise), scored
-#     against that mean.
+#     against that mean;
+#   - search: the fits of seeds 0 and 1 of three label sets as tnas's checkpoint on the CIFAR-10 table and on our
+#     Fashion-MNIST curve oracle, 20 seeds x 30, beside the shipped default and the peers.
 # Plan F's complete shards only (4 subtasks x 16 cells each). Resumable: complete fits are kept.
 #   bench/label_images.sh --out DIR [--seeds N] [--epochs E] [--jobs J] [--quick]
 set -euo pipefail
@@ -57,6 +59,36 @@ fit_one() {  # FIT_INDEX SEED (both label sets are imagenet16's: the first --sou
 }
 run_fits ${#fits[@]} "$seeds" "$jobs"
 printf '%s\n' "${fits[@]}" > "$work/fits.txt"
+# Does a better within-subtask ranking make a better search? The fits of seeds 0 and 1 per label set search as
+# tnas@NAME beside the shipped default and the peers, on the CIFAR-10 table and on our Fashion-MNIST curve
+# oracle (bench/oracles/, not in ../shared), as in table 1n. Resumable: a finished oracle is not run again.
+search_seeds=20 search_budget=30 searched_fits=(0 1)
+[ $quick = 1 ] && search_seeds=2 search_budget=8 searched_fits=(0)
+methods=tnas,params,bowl
+for f in 0 1 3; do
+  for seed in "${searched_fits[@]}"; do
+    name=${fits[$f]%%|*}
+    methods+=",tnas@f${name}s$seed=$work/fit$name/seed$seed"
+  done
+done
+search() {  # ORACLE [search_quality options]
+  local d=$work/search/$1 settings="$methods $search_seeds $search_budget"
+  shift
+  [ -f "$d/search_quality.json" ] && [ "$(cat "$d/settings" 2> /dev/null)" = "$settings" ] && return 0
+  mkdir -p "$d"
+  rm -f "$d/search_quality.json"
+  "$build/bench/search_quality" --seeds "$search_seeds" --budget "$search_budget" --methods "$methods" "$@" \
+    --threads 1 --out "$d" > "$d/table.md" 2> "$d/log" || { tail -3 "$d/log" >&2; return 1; }
+  echo "$settings" > "$d/settings"
+}
+search cifar10 &
+cifar10_search=$!
+search fashion-mnist --objective "table-curves:$(cd "$(dirname "$0")" && pwd)/oracles/fashion-mnist-tiny-curves.csv" \
+  --dataset fashion-mnist &
+failed=0
+wait $! || failed=1
+wait $cifar10_search || failed=1
+[ $failed = 0 ] || exit 1
 TNAS_BENCH_DIR=$(cd "$(dirname "$0")" && pwd) python3 - "$work" "$table" "$seeds" "$epochs" "$out/label_images.json" << 'PY'
 import csv, json, os, sys
 sys.path.insert(0, os.environ["TNAS_BENCH_DIR"])
@@ -110,6 +142,21 @@ for t in common:
     gain.append(sum(b) / len(b) - sum(a) / len(a))
 print(f"\nThe same cells under the two label sets (over subtasks): Spearman of their validation accuracies "
       f"{q(agreement)}; mean accuracy gain from 500 images per class {quantile(gain, 0.5):.1f} points.")
+searches = {}
+for oracle in ("cifar10", "fashion-mnist"):
+    result = json.load(open(f"{work}/search/{oracle}/search_quality.json"))
+    searches[oracle] = {row["method"]: row for row in result["rows"]}
+    search_seeds, budget = result["seeds"], result["budget"]
+print(f"\nSearch with these fits (tnas@fNAMEsSEED: the fit of that label set and seed; tnas: the shipped default), "
+      f"{search_seeds} seeds x {budget} evaluations per oracle; regret median [quartiles]\n")
+print("| method | cifar10: median regret | cifar10: seeds in the top 0.1 %, median evaluations | "
+      "fashion-mnist: median regret | fashion-mnist: distinct answers |")
+print("| --- | --- | --- | --- | --- |")
+for method in searches["cifar10"]:
+    c, f = searches["cifar10"][method], searches["fashion-mnist"][method]
+    top = c["evals_to_top_0_1pct"]
+    top_text = f"{len(top)}/{search_seeds}" + (f", {quantile(top, 0.5):.0f}" if top else "")
+    print(f"| {method} | {q(c['final_regret'])} | {top_text} | {q(f['final_regret'])} | {f['distinct_answers']} |")
 json.dump({"subtasks": len(common), "seeds": seeds, "epochs": epochs, "rows": rows,
-           "agreement_250_500": agreement, "gain": gain}, open(json_path, "w"), indent=1)
+           "agreement_250_500": agreement, "gain": gain, "searches": searches}, open(json_path, "w"), indent=1)
 PY
