@@ -17,7 +17,8 @@
 #     against that mean;
 #   - search: the fits of seeds 0 and 1 of three label sets as tnas's checkpoint on the CIFAR-10 table and on our
 #     Fashion-MNIST curve oracle, 20 seeds x 30, beside the shipped default and the peers.
-# Plan F's complete shards only (4 subtasks x 16 cells each). Resumable: complete fits are kept.
+# Plan F's complete shards only (4 subtasks x 16 cells each). Resumable: complete fits and searches are kept
+# while the complete shards stay the same.
 #   bench/label_images.sh --out DIR [--seeds N] [--epochs E] [--jobs J] [--quick]
 set -euo pipefail
 out=. seeds=3 epochs=30 jobs=2 quick=0
@@ -48,6 +49,11 @@ done
 "$mt" merge --out "$work/500pc.h5" "${plan_f[@]}" > "$work/merge.log" 2>&1
 "$mt" merge --out "$work/250pc.h5" --only-subtasks-of "$work/500pc.h5" "$shards"/imagenet16-fast.shard?.h5 \
   >> "$work/merge.log" 2>&1 || { tail -2 "$work/merge.log" >&2; exit 1; }
+# Fits and searches of other plan F shards than this merge's (shards completed since) are not kept
+# (what `data info` says of the merge without the file's name: its results, subtasks and cost).
+described=$("$mt" data info "$work/500pc.h5" | cut -d: -f2- | md5sum | cut -d' ' -f1)
+if [ "$(cat "$work/500pc.described" 2> /dev/null)" != "$described" ]; then rm -rf "$work"/fit* "$work/search"; fi
+echo "$described" > "$work/500pc.described"
 for n in 250 500; do "$mt" data export "$work/${n}pc.h5" --out "$work/${n}pc.csv" > /dev/null 2>&1; done
 # NAME|IMAGES PER CLASS|LABEL (meta_train fit --label)
 fits=("250|250|valid" "500|500|valid" "250mean|250|mean-of-valid-and-test" "500mean|500|mean-of-valid-and-test")
