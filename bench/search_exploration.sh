@@ -24,18 +24,24 @@ b=${TNAS_BUILD_DIR:-build}/bench
 work="$out/search_exploration"
 mkdir -p "$work"
 # label|method|search_quality arguments; the first row is the reference's setting, the second today's default.
-variants=("warm start from the best 5, no widening (before issue 26)|tnas|--warm-start-top 1 --widen-below 0"
-          "warm start drawn from the best 2, widen below 0.05 sd (default)|tnas|"
-          "warm start drawn from the best 2, no widening|tnas|--widen-below 0"
-          "warm start from the best 5, widen below 0.05 sd|tnas|--warm-start-top 1"
+variants=("warm start from the best 5, no widening, no size family (before issue 26)|tnas|--warm-start-top 1 --widen-below 0 --proxy-kernel none"
+          "warm start drawn from the best 2, widen below 0.05 sd, size family behind 3 nats (default)|tnas|"
+          "no widening|tnas|--widen-below 0"
+          "warm start from the best 5|tnas|--warm-start-top 1"
           "widen below 0.1 sd|tnas|--widen-below 0.1"
-          "widen below 0.05 sd, 200 random cells too|tnas|--widen-sample 200"
+          "200 random cells too when widening|tnas|--widen-sample 200"
           "warm start 2 edges apart, drawn from the best 3|tnas|--warm-start-distance 2 --warm-start-top 3"
           "gp widened below 0.05 sd (gp's default: no widening)|gp|--widen-below 0.05"
-          "log parameter count as one more additive kernel family|tnas|--proxy-kernel params"
+          "no size family (the default before this table's evidence rows)|tnas|--proxy-kernel none"
+          "size family weighed like the others (no evidence asked)|tnas|--proxy-kernel-evidence 0"
+          "size family behind 1 nat of evidence|tnas|--proxy-kernel-evidence 1"
+          "size family behind 2 nats of evidence|tnas|--proxy-kernel-evidence 2"
+          "size family behind 4 nats of evidence|tnas|--proxy-kernel-evidence 4"
+          "size family behind 6 nats of evidence|tnas|--proxy-kernel-evidence 6"
           "warm start in turn from the prior's and parameter count's top 2|tnas|--warm-start-from zero-shot-and-params"
+          "a warm start of 2 cells instead of 5|tnas|--warm-start 2"
           "a warm start of 3 cells instead of 5|tnas|--warm-start 3"
-          "a warm start of 2 cells instead of 5|tnas|--warm-start 2")
+          "a warm start of 4 cells instead of 5|tnas|--warm-start 4")
 peers=gp,bowl,random,evolution,local,params
 oracles=(fashion-mnist)
 [ -f "${TNAS_SHARED_DATA:-}/nb201/cifar10_test_acc_200ep.csv" ] && oracles=(cifar10 fashion-mnist)

@@ -67,8 +67,10 @@ int run(int argc, char** argv) {
       cxxopts::value<int>()->default_value(std::to_string(DeepKernelSettings{}.warm_start_top)))(
       "widen-below", "tnas, gp: widen below this expected improvement (observed sd units; 0: never)",
       cxxopts::value<double>())(
-      "proxy-kernel", "tnas: none or params (a zero-cost proxy as an additive kernel family)",
-      cxxopts::value<std::string>()->default_value(enum_name(DeepKernelSettings{}.proxy_kernel)))(
+      "proxy-kernel", "tnas: none or params (a zero-cost proxy as an additive kernel family; default params)",
+      cxxopts::value<std::string>())("proxy-kernel-evidence",
+                                     "tnas: nats the proxy family must add to the log marginal likelihood",
+                                     cxxopts::value<double>())(
       "widen-sample", "tnas, gp: random cells of the pool among the wider candidates",
       cxxopts::value<int>()->default_value(std::to_string(DeepKernelSettings{}.widen_sample)))(
       "mutation-parents", "BO methods: best cells whose neighbours are acquisition candidates",
@@ -113,7 +115,10 @@ int run(int argc, char** argv) {
   method_settings.deep_kernel.target_protocol = args["target-protocol"].as<std::string>();
   method_settings.proposal.mutation_parents = args["mutation-parents"].as<int>();
   if (args.count("widen-below")) method_settings.deep_kernel.widen_below = args["widen-below"].as<double>();
-  method_settings.deep_kernel.proxy_kernel = enum_option<ProxyKernel>(args, "proxy-kernel");
+  if (args.count("proxy-kernel"))
+    method_settings.deep_kernel.proxy_kernel = enum_option<ProxyKernel>(args, "proxy-kernel");
+  if (args.count("proxy-kernel-evidence"))
+    method_settings.deep_kernel.proxy_kernel_evidence = args["proxy-kernel-evidence"].as<double>();
   method_settings.deep_kernel.widen_sample = args["widen-sample"].as<int>();
   method_settings.proposal.acquisition_pool = enum_option<AcquisitionPool>(args, "acquisition-pool");
   method_settings.deep_kernel.warm_start_from = enum_option<WarmStartFrom>(args, "warm-start-from");

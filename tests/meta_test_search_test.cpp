@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -510,16 +511,28 @@ TEST(Search, AProxyKernelIsOneMoreFamilyOfTnasAdditiveKernel) {
   const std::string table = test::synthetic_table(dir);  // accuracy grows with 3x3 convs, so does size
   const std::string images = (dir / "target.bin").string();
   test::write_cifar(test::synthetic_images(200, 3, 32, 32, 10), images, false);
-  auto s = settings("tnas", table, (dir / "params").string(), 12);
-  s.method_settings.deep_kernel.checkpoint = checkpoint;
-  s.method_settings.deep_kernel.dataset = "cifar10:" + images;
-  s.method_settings.deep_kernel.proxy_kernel = ProxyKernel::kParams;
-  run_search(s, [](const std::string&) {});
-  int chose_params = 0;
-  std::ifstream in(s.out + "/trials.jsonl");
-  for (std::string line; std::getline(in, line);)
-    chose_params += nlohmann::json::parse(line).value("proposal", "").find("params") != std::string::npos;
-  EXPECT_GE(chose_params, 1);  // the marginal likelihood gave the size family a weight at least once
+  // How many proposals used the size family, and the method as config.json records it.
+  const auto search = [&](const std::string& name, std::optional<double> evidence) {
+    auto s = settings("tnas", table, (dir / name).string(), 12);
+    s.method_settings.deep_kernel.checkpoint = checkpoint;
+    s.method_settings.deep_kernel.dataset = "cifar10:" + images;
+    s.method_settings.deep_kernel.proxy_kernel_evidence = evidence;
+    run_search(s, [](const std::string&) {});
+    int chose_params = 0;
+    std::ifstream in(s.out + "/trials.jsonl");
+    for (std::string line; std::getline(in, line);)
+      chose_params += nlohmann::json::parse(line).value("proposal", "").find("params") != std::string::npos;
+    std::ifstream config(s.out + "/config.json");
+    return std::make_pair(chose_params, nlohmann::json::parse(config)["method"]);
+  };
+  // tnas's default: the family is there, behind kTnasProxyKernelEvidence nats of evidence, and on a table
+  // whose accuracy grows with size the data give them.
+  const auto [by_default, method] = search("default", std::nullopt);
+  EXPECT_EQ(method.value("proxy_kernel", ""), "params");
+  EXPECT_EQ(method.value("proxy_kernel_evidence", -1.0), kTnasProxyKernelEvidence);
+  EXPECT_GE(by_default, 1);
+  EXPECT_GE(search("free", 0.0).first, 1);   // weighed like the other families
+  EXPECT_EQ(search("gated", 1e6).first, 0);  // more evidence than any data give: never used
   auto gp = settings("gp", table, (dir / "gp").string(), 6);
   gp.method_settings.deep_kernel.proxy_kernel = ProxyKernel::kParams;
   EXPECT_THROW(run_search(gp, [](const std::string&) {}), Error);  // gp has no additive kernel

@@ -84,19 +84,24 @@ AdditiveGpChoice choose_additive_gp(const Eigen::VectorXd& y, const std::vector<
   const auto choices = enumerate_choices(families);
   if (choices.empty() || noise_grid.empty())
     throw Error("additive GP: no kernel with a non-zero weight to fit");
-  double best_lml = -1e300;
+  double best_score = -1e300, best_lml = 0;
   const Choice* best = nullptr;
   double best_noise = noise_grid[0];
   Eigen::MatrixXd k(n, n);
   for (const Choice& c : choices) {
     k.setZero();
+    double log_prior_odds = 0;
     for (size_t f = 0; f < families.size(); ++f)
-      if (c.alternative[f] >= 0) k += c.weight[f] * families[f].alternatives[c.alternative[f]].train;
+      if (c.alternative[f] >= 0) {
+        k += c.weight[f] * families[f].alternatives[c.alternative[f]].train;
+        log_prior_odds += families[f].log_prior_odds;
+      }
     for (double noise : noise_grid) {
       const auto llt = robust_cholesky(k + noise * Eigen::MatrixXd::Identity(n, n));
       const double lml = -0.5 * y.dot(llt.solve(y)) - llt.matrixLLT().diagonal().array().log().sum() -
                          0.5 * n * std::log(2 * M_PI);
-      if (lml > best_lml) best_lml = lml, best = &c, best_noise = noise;
+      if (lml + log_prior_odds > best_score)
+        best_score = lml + log_prior_odds, best_lml = lml, best = &c, best_noise = noise;
     }
   }
   return {best->alternative, best->weight, best_noise, best_lml};

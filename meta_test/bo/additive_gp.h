@@ -20,9 +20,14 @@ struct KernelBlock {
 };
 
 // Alternatives of one kernel family (the fit uses at most one of them) and the weights tried (0 = unused).
+// log_prior_odds: the prior's log odds that the target needs this family at all (0: indifferent). The choice
+// maximizes the log marginal likelihood plus the used families' log prior odds (MAP over the combinations),
+// so a family with log prior odds -2 is used only where it raises the marginal likelihood by more than
+// e^2: a feature that is right on some targets and misleading on others must first show itself in the data.
 struct KernelFamily {
   std::vector<KernelBlock> alternatives;
   std::vector<double> weights;
+  double log_prior_odds = 0;
 };
 
 struct AdditiveGpPrediction {
@@ -35,13 +40,14 @@ struct AdditiveGpPrediction {
 struct AdditiveGpChoice {
   std::vector<int> alternative;
   std::vector<double> weight;
-  double noise = 0, log_marginal_likelihood = 0;
+  double noise = 0, log_marginal_likelihood = 0;  // of the choice, without the prior odds
 };
 
 // (y - mean) / sd of the values (sd 1 when they are all equal).
 Eigen::VectorXd standardized(const std::vector<double>& values);
 
-// The combination and noise with the largest log marginal likelihood of y. Throws tnas::Error when shapes
+// The combination and noise with the largest log marginal likelihood of y plus the used families' log prior
+// odds. Throws tnas::Error when shapes
 // disagree or no combination has a non-zero weight.
 AdditiveGpChoice choose_additive_gp(const Eigen::VectorXd& y, const std::vector<KernelFamily>& families,
                                     const std::vector<double>& noise_grid);

@@ -36,7 +36,9 @@ DeepKernelSettings deep_kernel_settings(const cxxopts::ParseResult& args) {
   deep_kernel.warm_start_distance = args["warm-start-distance"].as<int>();
   deep_kernel.warm_start_top = args["warm-start-top"].as<int>();
   if (args.count("widen-below")) deep_kernel.widen_below = args["widen-below"].as<double>();
-  deep_kernel.proxy_kernel = enum_option<ProxyKernel>(args, "proxy-kernel");
+  if (args.count("proxy-kernel")) deep_kernel.proxy_kernel = enum_option<ProxyKernel>(args, "proxy-kernel");
+  if (args.count("proxy-kernel-evidence"))
+    deep_kernel.proxy_kernel_evidence = args["proxy-kernel-evidence"].as<double>();
   deep_kernel.widen_sample = args["widen-sample"].as<int>();
   deep_kernel.warm_start_from = enum_option<WarmStartFrom>(args, "warm-start-from");
   deep_kernel.finetune_steps = args["finetune-steps"].as<int>();
@@ -308,9 +310,15 @@ cxxopts::Options search_options(const std::string& program) {
           shortest_text(kTnasWidenBelow) + ", gp 0)",
       cxxopts::value<double>())(
       "proxy-kernel",
-      "tnas: a zero-cost proxy of every cell as one more family of the additive kernel, weighted by the "
-      "target's marginal likelihood: none or params (log parameter count)",
-      cxxopts::value<std::string>()->default_value(enum_name(DeepKernelSettings{}.proxy_kernel)))(
+      "tnas with the additive kernel: a zero-cost proxy of every cell as one more family of the additive "
+      "kernel, weighted by the target's marginal likelihood: none or params (log parameter count; tnas's "
+      "default)",
+      cxxopts::value<std::string>())(
+      "proxy-kernel-evidence",
+      "tnas: the proxy family is used only where it raises the log marginal likelihood by more than this "
+      "many nats (its log prior odds against; 0: weighed like the other families; default " +
+          shortest_text(kTnasProxyKernelEvidence) + ")",
+      cxxopts::value<double>())(
       "widen-sample", "tnas, gp: cells of the whole pool drawn with the seed when widening",
       cxxopts::value<int>()->default_value(std::to_string(DeepKernelSettings{}.widen_sample)))(
       "warm-start", "Initial evaluations before BO", cxxopts::value<int>()->default_value("5"))(

@@ -181,6 +181,7 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
       prior_ = standardized_over_pool(mean);
     }
     if (settings.meta_trained && settings.proxy_kernel == ProxyKernel::kParams) proxy_ = log_params(context);
+    proxy_evidence_ = settings.proxy_kernel_evidence.value_or(0.0);
     surrogate_.emplace(std::move(*surrogate));
     setup_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
@@ -237,7 +238,10 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
     // Recorded only when set, so that run directories from before the setting existed resume unchanged.
     if (s_.warm_start_top != 1) described["warm_start_top"] = s_.warm_start_top;
     if (widen_below() > 0) described["widen"] = {{"below_sd", widen_below()}, {"sample", s_.widen_sample}};
-    if (s_.proxy_kernel != ProxyKernel::kNone) described["proxy_kernel"] = enum_name(s_.proxy_kernel);
+    if (proxy_.size() > 0) {
+      described["proxy_kernel"] = enum_name(*s_.proxy_kernel);
+      described["proxy_kernel_evidence"] = proxy_evidence_;
+    }
     if (!target_protocol_.empty()) described["target_protocol"] = target_protocol_;
     if (wl_.hierarchical()) described["wl_kernel"] = "hierarchical";
     return described;
@@ -307,7 +311,8 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
     std::vector<KernelFamily> families = {{{deep}, weights},
                                           {{linear_kernel("prior", prior_, rows, candidates)}, weights},
                                           wl_.family(rows, candidates, weights)};
-    if (proxy_.size() > 0) families.push_back({{linear_kernel("params", proxy_, rows, candidates)}, weights});
+    if (proxy_.size() > 0)
+      families.push_back({{linear_kernel("params", proxy_, rows, candidates)}, weights, -proxy_evidence_});
     return families;
   }
 
@@ -640,8 +645,9 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
   int target_classes_ = 0;
   Eigen::MatrixXd z_;
   Eigen::VectorXd zero_shot_;
-  Eigen::VectorXd prior_;  // zero-shot mean over the pool, standardized (tnas only)
-  Eigen::VectorXd proxy_;  // a zero-cost proxy over the pool, standardized (empty: none)
+  Eigen::VectorXd prior_;      // zero-shot mean over the pool, standardized (tnas only)
+  Eigen::VectorXd proxy_;      // a zero-cost proxy over the pool, standardized (empty: none)
+  double proxy_evidence_ = 0;  // nats the proxy family must add to the log marginal likelihood
   Eigen::VectorXd
       warm_start_proxy_;  // log parameter count when the warm start alternates with it (else empty)
   // On a grammar space the WL family is BOHNAS's hierarchical kernel (issue 28): the term tree as one flat

@@ -97,13 +97,18 @@ DeepKernelSettings deep_kernel_settings(const DeepKernelSettings& given, bool me
     throw Error("--finetune-steps must be >= 0, got " + std::to_string(given.finetune_steps));
   if (!(given.mlp_lr > 0 && given.mlp_lr < 1))
     throw Error("--mlp-lr must be in (0, 1), got " + std::to_string(given.mlp_lr));
+  const double evidence = given.proxy_kernel_evidence.value_or(kTnasProxyKernelEvidence);
+  if (!(evidence >= 0 && std::isfinite(evidence)))
+    throw Error("--proxy-kernel-evidence must be a number of nats >= 0, got " + std::to_string(evidence));
   DeepKernelSettings settings = given;
   settings.meta_trained = meta_trained;
   if (!settings.widen_below) settings.widen_below = meta_trained ? kTnasWidenBelow : 0.0;
-  if (settings.proxy_kernel != ProxyKernel::kNone &&
-      (!meta_trained || settings.kernel != KernelChoice::kAdditive))
-    throw Error("--proxy-kernel " + enum_name(settings.proxy_kernel) +
+  const bool additive = meta_trained && settings.kernel == KernelChoice::kAdditive;
+  if (!settings.proxy_kernel) settings.proxy_kernel = additive ? ProxyKernel::kParams : ProxyKernel::kNone;
+  if (*settings.proxy_kernel != ProxyKernel::kNone && !additive)
+    throw Error("--proxy-kernel " + enum_name(*settings.proxy_kernel) +
                 " is a family of tnas's additive kernel: use it with --method tnas --kernel additive");
+  settings.proxy_kernel_evidence = evidence;
   if (!settings.meta_trained)
     settings.kernel = KernelChoice::kDeep;  // gp: the deep kernel without meta-training, nothing to add
   if (settings.meta_trained && settings.checkpoint.empty()) throw Error("method tnas needs --checkpoint DIR");

@@ -139,6 +139,11 @@ template <>
 const EnumNames<BohnasCandidates>& enum_names<BohnasCandidates>();
 
 inline constexpr double kTnasWidenBelow = 0.05;
+// tnas's default: the log parameter count is a family of the additive kernel that must first raise the log
+// marginal likelihood by this many nats (bench/RESULTS.md 1n: from 2 to 4 nats it takes CIFAR-10 seeds to
+// the top 0.1 % in a median 9 evaluations instead of 13; ungated or at 1 nat it leads Fashion-MNIST to
+// big cells that lose there, at 2 nats its quartile, from 3 nats nothing).
+inline constexpr double kTnasProxyKernelEvidence = 3;
 
 // The settings of the model-based methods, one struct per concept; each method's maker takes the ones it
 // reads (the registry row hands them over), and the command line fills each once (search_command.cpp).
@@ -207,9 +212,13 @@ struct DeepKernelSettings {
   std::optional<double> widen_below;
   int widen_sample = 0;
   // tnas with the additive kernel: a zero-cost proxy of every pool cell as one more linear kernel family,
-  // weighted by the target's marginal likelihood like the others (issue 26 item 2): none or params (log
-  // parameter count).
-  ProxyKernel proxy_kernel = ProxyKernel::kNone;
+  // weighted by the target's marginal likelihood (issue 26 item 2): none or params (log parameter count).
+  // Unset: the method's default, tnas with the additive kernel params, otherwise none.
+  std::optional<ProxyKernel> proxy_kernel;
+  // The proxy family's log prior odds against being used (nats): it enters the additive GP only where it
+  // raises the log marginal likelihood by more than this (0: weighed like the other families). Unset:
+  // kTnasProxyKernelEvidence.
+  std::optional<double> proxy_kernel_evidence;
 };
 
 // parego: the GP that maximizes each scalarization.
