@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "basics/blas_kernels.h"
 #include "models/runtime/runtime.h"
 
 namespace tnas::bench {
@@ -45,8 +46,10 @@ inline std::string shared_data_dir() {
 }
 
 // Every benchmark's main: a bad option, a missing file or any other failure is one line on stderr and exit
-// status 1, never an uncaught exception (std::terminate's core dump says nothing useful).
+// status 1, never an uncaught exception (std::terminate's core dump says nothing useful). OpenBLAS runs the
+// CPU's kernels (basics/blas_kernels.h) before anything is measured.
 inline int guarded_main(const char* program, int (*run)(int, char**), int argc, char** argv) {
+  restart_with_the_cpus_blas_kernels(argv);
   try {
     return run(argc, argv);
   } catch (const std::exception& e) {

@@ -1,8 +1,10 @@
 // meta_test: use a (pretrained) surrogate and the search space on a new dataset.
+#include "basics/blas_kernels.h"
 #include "basics/cli/command_line.h"
 #include "meta_test/commands/commands.h"
 
 int main(int argc, char** argv) {
+  tnas::restart_with_the_cpus_blas_kernels(argv);  // before any result depends on them
   using namespace tnas;
   const std::vector<Subcommand> commands = {
       {"search", "Find the best cell for a dataset within a budget (tnas BO and baselines)",

@@ -1,8 +1,10 @@
 // meta_train: prepare data for, and learn, the meta-learned surrogate.
+#include "basics/blas_kernels.h"
 #include "basics/cli/command_line.h"
 #include "meta_train/commands/commands.h"
 
 int main(int argc, char** argv) {
+  tnas::restart_with_the_cpus_blas_kernels(argv);  // before any result depends on them
   using namespace tnas;
   const std::vector<Subcommand> commands = {
       {"collect", "Train cells on sampled subtasks into a meta-dataset (resumable, shardable)",

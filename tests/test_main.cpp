@@ -6,9 +6,11 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "basics/blas_kernels.h"
 #include "tests/shared_data.h"
 
 int main(int argc, char** argv) {
+  tnas::restart_with_the_cpus_blas_kernels(argv);  // before any result depends on them
   ::testing::InitGoogleTest(&argc, argv);
   for (int i = 1; i < argc; ++i)
     if (std::strncmp(argv[i], "--seed=", 7) == 0)
