@@ -23,6 +23,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 b=${TNAS_BUILD_DIR:-build}/bench
 work="$out/search_exploration"
 mkdir -p "$work"
+# A row with no or few arguments measures the methods' defaults: they are part of what a finished row is
+# kept for (meta_test search --help prints every default), so a changed default reruns the rows it touches.
+defaults=$("${TNAS_BUILD_DIR:-build}/meta_test/meta_test" search --help | md5sum | cut -c1-12)
 # label|method|search_quality arguments; the first row is the reference's setting, the second today's default.
 variants=("warm start from the best 5, no widening, no size family (before issue 26)|tnas|--warm-start-top 1 --widen-below 0 --proxy-kernel none"
           "warm start drawn from the best 2, widen below 0.05 sd, size family behind 3 nats (default)|tnas|"
@@ -59,7 +62,7 @@ for oracle in "${oracles[@]}"; do
     d="$work/$oracle/$i"
     mkdir -p "$d"
     # Resumable: a row whose runs are complete with the same settings is not run again.
-    settings="$methods $args --seeds $seeds --budget $budget"
+    settings="$methods $args --seeds $seeds --budget $budget | defaults $defaults"
     if [ -f "$d/search_quality.json" ] && [ "$(cat "$d/settings" 2> /dev/null)" = "$settings" ]; then
       echo "search_exploration: $oracle, ${methods}${args:+ $args}: done before" >&2
       continue

@@ -92,7 +92,11 @@ void validate_ranges(const MethodSettings& settings) {
 }
 
 // The deep-kernel BO's settings for `tnas` (meta_trained) or `gp`, checked, the method's defaults filled in.
-DeepKernelSettings deep_kernel_settings(const DeepKernelSettings& given, bool meta_trained) {
+// unset_proxy_kernel: the proxy family where none is asked for and the kernel is tnas's additive one (tnas:
+// params, measured in bench/RESULTS.md 1n; the methods that reuse tnas's model inside another loop keep none,
+// which their own tables measured).
+DeepKernelSettings deep_kernel_settings(const DeepKernelSettings& given, bool meta_trained,
+                                        ProxyKernel unset_proxy_kernel = ProxyKernel::kNone) {
   if (given.finetune_steps < 0)
     throw Error("--finetune-steps must be >= 0, got " + std::to_string(given.finetune_steps));
   if (!(given.mlp_lr > 0 && given.mlp_lr < 1))
@@ -104,7 +108,7 @@ DeepKernelSettings deep_kernel_settings(const DeepKernelSettings& given, bool me
   settings.meta_trained = meta_trained;
   if (!settings.widen_below) settings.widen_below = meta_trained ? kTnasWidenBelow : 0.0;
   const bool additive = meta_trained && settings.kernel == KernelChoice::kAdditive;
-  if (!settings.proxy_kernel) settings.proxy_kernel = additive ? ProxyKernel::kParams : ProxyKernel::kNone;
+  if (!settings.proxy_kernel) settings.proxy_kernel = additive ? unset_proxy_kernel : ProxyKernel::kNone;
   if (*settings.proxy_kernel != ProxyKernel::kNone && !additive)
     throw Error("--proxy-kernel " + enum_name(*settings.proxy_kernel) +
                 " is a family of tnas's additive kernel: use it with --method tnas --kernel additive");
@@ -146,7 +150,7 @@ const std::vector<MethodEntry>& search_method_registry() {
        "Bayesian optimization with the meta-learned surrogate, fine-tuned after every evaluation",
        [](const SearchContext& context, const MethodSettings& settings) {
          return make_deep_kernel_bo(context, settings.proposal,
-                                    deep_kernel_settings(settings.deep_kernel, true));
+                                    deep_kernel_settings(settings.deep_kernel, true, ProxyKernel::kParams));
        }},
       {"gp", Family::kSingleObjective,
        "the same deep-kernel GP without meta-training, fitted on the target only",

@@ -213,7 +213,8 @@ struct DeepKernelSettings {
   int widen_sample = 0;
   // tnas with the additive kernel: a zero-cost proxy of every pool cell as one more linear kernel family,
   // weighted by the target's marginal likelihood (issue 26 item 2): none or params (log parameter count).
-  // Unset: the method's default, tnas with the additive kernel params, otherwise none.
+  // Unset: the method's default, tnas with the additive kernel params, otherwise none (tnas-hb, tnas-mo and
+  // parego's tnas model too: their tables measured them without it).
   std::optional<ProxyKernel> proxy_kernel;
   // The proxy family's log prior odds against being used (nats): it enters the additive GP only where it
   // raises the log marginal likelihood by more than this (0: weighed like the other families). Unset:
