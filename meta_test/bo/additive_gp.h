@@ -22,8 +22,9 @@ struct KernelBlock {
 // Alternatives of one kernel family (the fit uses at most one of them) and the weights tried (0 = unused).
 // log_prior_odds: the prior's log odds that the target needs this family at all (0: indifferent). The choice
 // maximizes the log marginal likelihood plus the used families' log prior odds (MAP over the combinations),
-// so a family with log prior odds -2 is used only where it raises the marginal likelihood by more than
-// e^2: a feature that is right on some targets and misleading on others must first show itself in the data.
+// so a family with log prior odds -2 is used only where it raises the log marginal likelihood by more than
+// 2 nats (the marginal likelihood by a factor e^2): a feature that is right on some targets and misleading on
+// others must first show itself in the data.
 struct KernelFamily {
   std::vector<KernelBlock> alternatives;
   std::vector<double> weights;
