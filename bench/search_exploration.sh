@@ -20,12 +20,13 @@ while [ $# -gt 0 ]; do
   shift
 done
 here=$(cd "$(dirname "$0")" && pwd)
-b=${TNAS_BUILD_DIR:-build}/bench
+build=${TNAS_BUILD_DIR:-build}
+b=$build/bench
 work="$out/search_exploration"
 mkdir -p "$work"
 # A row with no or few arguments measures the methods' defaults: they are part of what a finished row is
 # kept for (meta_test search --help prints every default), so a changed default reruns the rows it touches.
-defaults=$("${TNAS_BUILD_DIR:-build}/meta_test/meta_test" search --help | md5sum | cut -c1-12)
+defaults=$("$build/meta_test/meta_test" search --help | md5sum | cut -c1-12)
 # label|method|search_quality arguments; the first row is the reference's setting, the second today's default.
 variants=("warm start from the best 5, no widening, no size family (before issue 26)|tnas|--warm-start-top 1 --widen-below 0 --proxy-kernel none"
           "warm start drawn from the best 2, widen below 0.05 sd, size family behind 3 nats (default)|tnas|"
