@@ -1,5 +1,5 @@
-# Sourced by the benchmarks that compare fits (fit_ranking.sh, protocol_transfer.sh, default_rebuild.sh); needs
-# $build.
+# Sourced by the benchmarks that compare fits (fit_ranking.sh, protocol_transfer.sh, default_rebuild.sh,
+# label_images.sh, protocol_images.sh); needs $build.
 
 # fit_data PROGRAM: the reference data those fits read — the NB201 CIFAR-10 table and the CIFAR-10 subset (the
 # zero-shot ranking), the downsampled-ImageNet images of the transfer meta-data's sources — as $table, $images
@@ -47,4 +47,28 @@ run_fits() {
   done
   for p in "${pids[@]}"; do wait "$p" || failed=1; done
   [ $failed = 0 ] || exit 1
+}
+
+# merge_plan_f WORK QUICK: plan F's complete shards (scripts/collect_transfer_meta_data.sh: plan A's subtasks and
+# cells again on 500 images per class) merged into WORK/500pc.h5, and plan A's results of the same subtasks, in
+# plan F's order, into WORK/250pc.h5 (`meta_train merge --only-subtasks-of`; fit draws its held-out coins per
+# subtask in file order, so fits of both hold out the same subtasks). QUICK=1: the first complete shard only.
+# Sets plan_f_changed=1 when the merge holds other results than the previous call's (what `data info` says of
+# it, without the file's name), so that the caller drops what it fitted on the old one.
+merge_plan_f() {
+  local work=$1 quick=$2 shards=checkpoints/transfer-meta-data mt=$build/meta_train/meta_train f described
+  local complete=()
+  for f in "$shards"/imagenet16-fast-500pc.shard*.h5; do
+    "$mt" data info "$f" 2> /dev/null | head -1 | grep -q ': 64 results,' && complete+=("$f")
+  done
+  [ ${#complete[@]} -gt 0 ] || { echo "$(basename "$0"): no complete shard of plan F in $shards" >&2; exit 2; }
+  [ "$quick" = 1 ] && complete=("${complete[0]}")
+  mkdir -p "$work"
+  "$mt" merge --out "$work/500pc.h5" "${complete[@]}" > "$work/merge.log" 2>&1
+  "$mt" merge --out "$work/250pc.h5" --only-subtasks-of "$work/500pc.h5" "$shards"/imagenet16-fast.shard?.h5 \
+    >> "$work/merge.log" 2>&1 || { tail -2 "$work/merge.log" >&2; exit 1; }
+  described=$("$mt" data info "$work/500pc.h5" | cut -d: -f2- | md5sum | cut -d' ' -f1)
+  plan_f_changed=0
+  [ "$(cat "$work/500pc.described" 2> /dev/null)" = "$described" ] || plan_f_changed=1
+  echo "$described" > "$work/500pc.described"
 }

@@ -37,23 +37,10 @@ build=${TNAS_BUILD_DIR:-build}
 mt=$build/meta_train/meta_train
 source "$(dirname "$0")/fit_and_rank.sh"
 fit_data label_images.sh
-shards=checkpoints/transfer-meta-data
 work=$out/label_images
-mkdir -p "$work"
-plan_f=()
-for f in "$shards"/imagenet16-fast-500pc.shard*.h5; do
-  "$mt" data info "$f" 2> /dev/null | head -1 | grep -q ': 64 results,' && plan_f+=("$f")
-done
-[ ${#plan_f[@]} -gt 0 ] || { echo "label_images.sh: no complete shard of plan F in $shards" >&2; exit 2; }
-[ $quick = 1 ] && plan_f=("${plan_f[0]}")
-"$mt" merge --out "$work/500pc.h5" "${plan_f[@]}" > "$work/merge.log" 2>&1
-"$mt" merge --out "$work/250pc.h5" --only-subtasks-of "$work/500pc.h5" "$shards"/imagenet16-fast.shard?.h5 \
-  >> "$work/merge.log" 2>&1 || { tail -2 "$work/merge.log" >&2; exit 1; }
-# Fits and searches of other plan F shards than this merge's (shards completed since) are not kept
-# (what `data info` says of the merge without the file's name: its results, subtasks and cost).
-described=$("$mt" data info "$work/500pc.h5" | cut -d: -f2- | md5sum | cut -d' ' -f1)
-if [ "$(cat "$work/500pc.described" 2> /dev/null)" != "$described" ]; then rm -rf "$work"/fit* "$work/search"; fi
-echo "$described" > "$work/500pc.described"
+# Fits and searches of other plan F shards than this merge's (shards completed since) are not kept.
+merge_plan_f "$work" "$quick"
+[ "$plan_f_changed" = 0 ] || rm -rf "$work"/fit* "$work/search"
 for n in 250 500; do "$mt" data export "$work/${n}pc.h5" --out "$work/${n}pc.csv" > /dev/null 2>&1; done
 # NAME|IMAGES PER CLASS|LABEL (meta_train fit --label)
 fits=("250|250|valid" "500|500|valid" "250mean|250|mean-of-valid-and-test" "500mean|500|mean-of-valid-and-test")

@@ -9,7 +9,7 @@
 # each section dated by its own run. --jobs N runs N steps at once (their timings then share the cores). Steps: data_loading bo_step bohnas_step bo_step_python ask_tell_overhead evaluator_speed
 # proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration constraints_oracle
 # zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies default_rebuild protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real
-# parallel_search_oracle parallel_search_real (this one measures wall-clock time: run it with --jobs 1) dashboard_load priors_oracle objectives_real joint_space_real hierarchical_real grammar_oracle grammar_surrogate label_noise label_images.
+# parallel_search_oracle parallel_search_real (this one measures wall-clock time: run it with --jobs 1) dashboard_load priors_oracle objectives_real joint_space_real hierarchical_real grammar_oracle grammar_surrogate label_noise label_images protocol_images.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
@@ -93,6 +93,7 @@ if [ $quick = 1 ]; then
       step grammar_surrogate bench/grammar_surrogate.sh --quick --out "$out"
       step label_noise bench/label_noise.sh --out "$out"
       step label_images bench/label_images.sh --quick --out "$out"
+      step protocol_images bench/protocol_images.sh --quick --out "$out"
     else
       log "downsampled-ImageNet images absent ($TNAS_SHARED_DATA/imagenet/imagenet16): proxies_within_subtask and fit_ranking (both studies) skipped"
     fi
@@ -187,11 +188,12 @@ full_step() {
     grammar_surrogate) step grammar_surrogate bench/grammar_surrogate.sh --seeds 3 --epochs 20 --out "$out" ;;
     label_noise) step label_noise bench/label_noise.sh --out "$out" ;;
     label_images) step label_images bench/label_images.sh --seeds 5 --out "$out" ;;
+    protocol_images) step protocol_images bench/protocol_images.sh --seeds 3 --out "$out" ;;
     dashboard_load) step dashboard_load bench/dashboard_load.sh --repeats 5 --out "$out" ;;
     *) echo "run_all: unknown step '$1'" >&2; exit 2 ;;
   esac
 }
-all_steps="data_loading bo_step tnas_step bohnas_step bo_step_python ask_tell_overhead evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration constraints_oracle zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies default_rebuild protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real dashboard_load priors_oracle objectives_real joint_space_real hierarchical_real grammar_oracle grammar_surrogate label_noise label_images"
+all_steps="data_loading bo_step tnas_step bohnas_step bo_step_python ask_tell_overhead evaluator_speed proxy_fidelity surrogate_quality jahs_surrogate_quality meta_dataset_labels search_quality search_ablation search_exploration constraints_oracle zero_shot zero_cost_proxies proxies_within_subtask fit_ranking fit_ranking_proxies default_rebuild protocol_transfer protocol_conditioning real_training_search multi_fidelity_oracle multi_fidelity_real multi_objective_oracle multi_objective_real parallel_search_oracle parallel_search_real dashboard_load priors_oracle objectives_real joint_space_real hierarchical_real grammar_oracle grammar_surrogate label_noise label_images protocol_images"
 steps=${only//,/ }
 steps=${steps:-$all_steps}
 for s in $steps; do [[ " $all_steps " == *" $s "* ]] || { echo "run_all: unknown step '$s' (steps: $all_steps)" >&2; exit 2; }; done
