@@ -49,6 +49,40 @@ run_fits() {
   [ $failed = 0 ] || exit 1
 }
 
+# plan_f_study_options ARGS...: the options of the studies on plan F (label_images.sh, protocol_images.sh):
+# --out DIR, --seeds N, --epochs E, --jobs J (fits at a time), --quick (one shard, seed and epoch: checks the
+# pipeline); sets out, seeds, epochs, jobs and quick.
+plan_f_study_options() {
+  out=. seeds=3 epochs=30 jobs=2 quick=0
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --out) out=$2; shift ;;
+      --seeds) seeds=$2; shift ;;
+      --epochs) epochs=$2; shift ;;
+      --jobs) jobs=$2; shift ;;
+      --quick) quick=1 seeds=1 epochs=1 ;;
+      *) echo "$(basename "$0"): unknown option '$1'" >&2; exit 2 ;;
+    esac
+    shift
+  done
+}
+
+# rank_for_protocols DIR IMAGES_SPEC TARGET...: a checkpoint conditioned on the training protocol (fit
+# --protocol-inputs) ranks every cell of IMAGES_SPEC for each TARGET but the first (fit_and_rank's own
+# ranking, with --target-protocol in rank_options, is the first's) into DIR.targetT.rank.tsv, T = 1, 2, ...;
+# a ranking newer than the checkpoint is kept.
+rank_for_protocols() {
+  local dir=$1 images_spec=$2 t
+  shift 2
+  local targets=("$@")
+  for ((t = 1; t < ${#targets[@]}; t++)); do
+    [ -s "$dir.target$t.rank.tsv" ] && [ "$dir.target$t.rank.tsv" -nt "$dir/manifest.json" ] && continue
+    "$build/meta_test/meta_test" rank --checkpoint "$dir" --dataset "$images_spec" --top 0 --no-dedupe \
+      --threads 1 --target-protocol "${targets[$t]}" > "$dir.target$t.tmp" 2> "$dir.target$t.log" &&
+      mv "$dir.target$t.tmp" "$dir.target$t.rank.tsv"
+  done
+}
+
 # merge_plan_f WORK QUICK: plan F's complete shards (scripts/collect_transfer_meta_data.sh: plan A's subtasks and
 # cells again on 500 images per class) merged into WORK/500pc.h5, and plan A's results of the same subtasks, in
 # plan F's order, into WORK/250pc.h5 (`meta_train merge --only-subtasks-of`; fit draws its held-out coins per

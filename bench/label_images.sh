@@ -21,21 +21,10 @@
 # while the complete shards stay the same.
 #   bench/label_images.sh --out DIR [--seeds N] [--epochs E] [--jobs J] [--quick]
 set -euo pipefail
-out=. seeds=3 epochs=30 jobs=2 quick=0
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --out) out=$2; shift ;;
-    --seeds) seeds=$2; shift ;;
-    --epochs) epochs=$2; shift ;;
-    --jobs) jobs=$2; shift ;;
-    --quick) quick=1 seeds=1 epochs=1 ;;
-    *) echo "label_images.sh: unknown option '$1'" >&2; exit 2 ;;
-  esac
-  shift
-done
 build=${TNAS_BUILD_DIR:-build}
 mt=$build/meta_train/meta_train
 source "$(dirname "$0")/fit_and_rank.sh"
+plan_f_study_options "$@"
 fit_data label_images.sh
 work=$out/label_images
 # Fits and searches of other plan F shards than this merge's (shards completed since) are not kept.

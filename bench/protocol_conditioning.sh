@@ -50,13 +50,7 @@ fit_one() {  # VARIANT SEED: 0 = pooled labels, 1 = conditioned on the protocol
   fi
   rank_options=(--target-protocol "${targets[0]}")
   fit_and_rank "$dir" "$work/two_protocols.h5" "$epochs" "$2" "cifar10:$images" "${sources[@]}" --protocol-inputs
-  local t
-  for ((t = 1; t < ${#targets[@]}; t++)); do
-    [ -s "$dir.target$t.rank.tsv" ] && [ "$dir.target$t.rank.tsv" -nt "$dir/manifest.json" ] && continue
-    "$build/meta_test/meta_test" rank --checkpoint "$dir" --dataset "cifar10:$images" --top 0 --no-dedupe \
-      --threads 1 --target-protocol "${targets[$t]}" > "$dir.target$t.tmp" 2> "$dir.target$t.log" &&
-      mv "$dir.target$t.tmp" "$dir.target$t.rank.tsv"
-  done
+  rank_for_protocols "$dir" "cifar10:$images" "${targets[@]}"
 }
 run_fits 2 "$seeds" "$jobs"
 

@@ -14,21 +14,10 @@
 # for that protocol). Resumable: complete fits and rankings are kept while plan F's complete shards stay the same.
 #   bench/protocol_images.sh --out DIR [--seeds N] [--epochs E] [--jobs J] [--quick]
 set -euo pipefail
-out=. seeds=3 epochs=30 jobs=2 quick=0
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --out) out=$2; shift ;;
-    --seeds) seeds=$2; shift ;;
-    --epochs) epochs=$2; shift ;;
-    --jobs) jobs=$2; shift ;;
-    --quick) quick=1 seeds=1 epochs=1 ;;
-    *) echo "protocol_images.sh: unknown option '$1'" >&2; exit 2 ;;
-  esac
-  shift
-done
 build=${TNAS_BUILD_DIR:-build}
 mt=$build/meta_train/meta_train
 source "$(dirname "$0")/fit_and_rank.sh"
+plan_f_study_options "$@"
 fit_data protocol_images.sh
 work=$out/protocol_images
 merge_plan_f "$work" "$quick"
@@ -44,15 +33,10 @@ fit_one() {  # VARIANT SEED: 0 = both label sets pooled, 1 = conditioned on the 
     fit_and_rank "$work/pooled/seed$2" "$work/both.h5" "$epochs" "$2" "cifar10:$images" "${common[@]}"
     return
   fi
-  local dir=$work/conditioned/seed$2 t
+  local dir=$work/conditioned/seed$2
   rank_options=(--target-protocol "${targets[0]}")
   fit_and_rank "$dir" "$work/both.h5" "$epochs" "$2" "cifar10:$images" "${common[@]}" --protocol-inputs
-  for ((t = 1; t < ${#targets[@]}; t++)); do
-    [ -s "$dir.target$t.rank.tsv" ] && [ "$dir.target$t.rank.tsv" -nt "$dir/manifest.json" ] && continue
-    "$build/meta_test/meta_test" rank --checkpoint "$dir" --dataset "cifar10:$images" --top 0 --no-dedupe \
-      --threads 1 --target-protocol "${targets[$t]}" > "$dir.target$t.tmp" 2> "$dir.target$t.log" &&
-      mv "$dir.target$t.tmp" "$dir.target$t.rank.tsv"
-  done
+  rank_for_protocols "$dir" "cifar10:$images" "${targets[@]}"
 }
 run_fits 2 "$seeds" "$jobs"
 TNAS_BENCH_DIR=$(cd "$(dirname "$0")" && pwd) python3 - "$table" "$work" "$seeds" "$epochs" \
