@@ -512,11 +512,15 @@ TEST(Search, AProxyKernelIsOneMoreFamilyOfTnasAdditiveKernel) {
   const std::string images = (dir / "target.bin").string();
   test::write_cifar(test::synthetic_images(200, 3, 32, 32, 10), images, false);
   // How many proposals used the size family, and the method as config.json records it.
-  const auto search = [&](const std::string& name, std::optional<double> evidence) {
+  const auto search = [&](const std::string& name, std::optional<double> evidence,
+                          const std::vector<std::string>& constraints = {},
+                          std::optional<ProxyKernel> proxy_kernel = std::nullopt) {
     auto s = settings("tnas", table, (dir / name).string(), 12);
     s.method_settings.deep_kernel.checkpoint = checkpoint;
     s.method_settings.deep_kernel.dataset = "cifar10:" + images;
     s.method_settings.deep_kernel.proxy_kernel_evidence = evidence;
+    s.method_settings.deep_kernel.proxy_kernel = proxy_kernel;
+    s.constraints = parse_constraints(constraints);
     run_search(s, [](const std::string&) {});
     int chose_params = 0;
     std::ifstream in(s.out + "/trials.jsonl");
@@ -533,6 +537,13 @@ TEST(Search, AProxyKernelIsOneMoreFamilyOfTnasAdditiveKernel) {
   EXPECT_GE(by_default, 1);
   EXPECT_GE(search("free", 0.0).first, 1);   // weighed like the other families
   EXPECT_EQ(search("gated", 1e6).first, 0);  // more evidence than any data give: never used
+  // Under a cap on size the default leaves the family out (it would drive the search to the cap's edge), a
+  // lower bound keeps it, and asking for it keeps it anyway.
+  const auto [capped, capped_method] = search("capped", std::nullopt, {"flops<=1e12"});
+  EXPECT_EQ(capped, 0);
+  EXPECT_EQ(capped_method.value("proxy_kernel", ""), "");
+  EXPECT_EQ(search("floor", std::nullopt, {"params>=1"}).second.value("proxy_kernel", ""), "params");
+  EXPECT_GE(search("capped_asked", std::nullopt, {"flops<=1e12"}, ProxyKernel::kParams).first, 1);
   auto gp = settings("gp", table, (dir / "gp").string(), 6);
   gp.method_settings.deep_kernel.proxy_kernel = ProxyKernel::kParams;
   EXPECT_THROW(run_search(gp, [](const std::string&) {}), Error);  // gp has no additive kernel

@@ -312,7 +312,8 @@ cxxopts::Options search_options(const std::string& program) {
       "proxy-kernel",
       "tnas with the additive kernel: a zero-cost proxy of every cell as one more family of the additive "
       "kernel, weighted by the target's marginal likelihood: none or params (log parameter count; the "
-      "default of --method tnas, not of the methods that reuse its model)",
+      "default of --method tnas, not of the methods that reuse its model, nor under a --constraint that caps "
+      "size: params, flops, latency or memory <=)",
       cxxopts::value<std::string>())(
       "proxy-kernel-evidence",
       "tnas: the proxy family is used only where it raises the log marginal likelihood by more than this "

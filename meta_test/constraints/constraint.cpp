@@ -1,5 +1,6 @@
 #include "meta_test/constraints/constraint.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 
@@ -15,6 +16,13 @@ std::string Constraint::text() const {
 }
 
 bool Constraint::known_in_advance() const { return metric.metric == "params" || metric.metric == "flops"; }
+
+bool Constraint::caps_size() const {
+  static const std::vector<std::string> growing = {"params", "flops", "latency_ms", "latency64_ms",
+                                                   "memory_mb"};
+  return bound == ConstraintBound::kAtMost &&
+         std::find(growing.begin(), growing.end(), metric.metric) != growing.end();
+}
 
 bool Constraint::satisfied_by(double measured) const {
   return bound == ConstraintBound::kAtMost ? measured <= value : measured >= value;

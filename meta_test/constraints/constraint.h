@@ -26,6 +26,8 @@ struct Constraint {
   std::string text() const;  // "params<=2000000"
   // params and flops: from the space's cost model, known before the configuration is evaluated.
   bool known_in_advance() const;
+  // An upper bound on a metric that grows with the network (params, flops, latency, latency64, memory).
+  bool caps_size() const;
   bool satisfied_by(double measured) const;
 };
 
