@@ -10,6 +10,7 @@
 #include "meta_test/bo/zero_shot_prediction.h"
 #include "meta_test/commands/commands.h"
 #include "meta_test/search/candidate_pool.h"
+#include "models/surrogate/checkpoint_location.h"
 
 namespace tnas {
 
@@ -20,7 +21,7 @@ int run_rank_command(int argc, char** argv) {
       "prediction on a dataset, best first: predicted accuracy (%), its standard deviation, "
       "parameters (M, C=16 N=5, 10 classes) and the configuration. nb201: every cell (one per "
       "isomorphism class unless --no-dedupe); jahs (8.5 million): --pool-size drawn ones.");
-  options.add_options()("checkpoint", "Surrogate checkpoint folder",
+  options.add_options()("checkpoint", kCheckpointHelp,
                         cxxopts::value<std::string>()->default_value("checkpoints/default"))(
       "dataset", "Dataset spec whose images condition the surrogate (see `meta_test dataset --help`)",
       cxxopts::value<std::string>())("top", "How many cells to print (0 = all)",
@@ -41,7 +42,7 @@ int run_rank_command(int argc, char** argv) {
   const auto& args = *parsed;
   const int top = args["top"].as<int>();
   if (top < 0) throw Error("--top must be >= 0, got " + std::to_string(top));
-  const std::string checkpoint = args["checkpoint"].as<std::string>();
+  const std::string checkpoint = locate_checkpoint(args["checkpoint"].as<std::string>());
   const int pool_size = args["pool-size"].as<int>();
   if (pool_size < 1 || pool_size > 10000000)
     throw Error("--pool-size must be in 1..10000000, got " + std::to_string(pool_size));

@@ -8,6 +8,7 @@
 #include "meta_test/search/final_training.h"
 #include "meta_test/search/search_loop.h"
 #include "meta_test/search/search_options.h"
+#include "models/surrogate/checkpoint_location.h"
 #include "models/trainer/cell_trainer.h"
 
 namespace tnas {
@@ -192,7 +193,7 @@ cxxopts::Options search_options(const std::string& program) {
                         cxxopts::value<std::string>()->default_value("tnas"))(
       "dataset", "Target dataset spec (for tnas and the train objective)", cxxopts::value<std::string>())(
       "test-dataset", "Test images for the train objective (default: carved from --dataset)",
-      cxxopts::value<std::string>())("checkpoint", "Surrogate checkpoint folder (tnas)",
+      cxxopts::value<std::string>())("checkpoint", std::string(kCheckpointHelp) + " (tnas)",
                                      cxxopts::value<std::string>()->default_value("checkpoints/default"))(
       "objective", objective_usages(), cxxopts::value<std::string>()->default_value("train"))(
       "preset", "Training preset of the train objective",

@@ -23,6 +23,7 @@
 #include "models/protocol/training_protocol.h"
 #include "models/proxies/proxy_inputs.h"
 #include "models/runtime/runtime.h"
+#include "models/surrogate/checkpoint_location.h"
 #include "models/surrogate/gp_regression.h"
 #include "models/surrogate/surrogate.h"
 
@@ -136,7 +137,8 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
         seed_(context.seed) {
     std::optional<Surrogate> surrogate;
     if (settings.meta_trained) {
-      surrogate.emplace(Surrogate::load(settings.checkpoint, context.space->name()));
+      s_.checkpoint = locate_checkpoint(settings.checkpoint);  // config.json records where it was found
+      surrogate.emplace(Surrogate::load(s_.checkpoint, context.space->name()));
       label_mean_ = surrogate->label_mean();
       label_std_ = surrogate->label_std();
       initial_ = surrogate->gp_hyperparameters();
@@ -169,7 +171,7 @@ class DeepKernelBo final : public SearchMethod, public AccuracyModel {
     target_classes_ = setup->target_classes;
     d_ = std::move(setup->dataset_embedding);
     if (settings.meta_trained && settings.warm_start_from == WarmStartFrom::kMetaData)
-      zero_shot_ = meta_data_means(context, settings, *surrogate);
+      zero_shot_ = meta_data_means(context, s_, *surrogate);
     if (settings.meta_trained) {
       const Eigen::VectorXd& mean = setup->zero_shot_mean;
       if (settings.warm_start_from == WarmStartFrom::kZeroShot ||

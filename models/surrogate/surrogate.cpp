@@ -11,6 +11,7 @@
 #include "basics/error.h"
 #include "graphs/op_graph/op_graph.h"
 #include "models/runtime/runtime.h"
+#include "models/surrogate/checkpoint_location.h"
 #include "models/surrogate/surrogate_impl.h"
 #include "tnas_version.h"
 
@@ -364,7 +365,8 @@ nlohmann::json read_manifest(const std::string& dir, const std::string& expected
 
 }  // namespace
 
-Surrogate Surrogate::load(const std::string& dir, const std::string& expected_search_space) {
+Surrogate Surrogate::load(const std::string& requested_dir, const std::string& expected_search_space) {
+  const std::string dir = locate_checkpoint(requested_dir);
   auto impl = std::make_unique<SurrogateImpl>();
   const nlohmann::json m = read_manifest(dir, expected_search_space, *impl);
   impl->manifest = m;

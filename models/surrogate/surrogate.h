@@ -49,7 +49,8 @@ class Surrogate {
   // Loads a checkpoint folder. The manifest is checked before any tensor: format version, search space,
   // options, featurizer, the content hash of every file it lists; then every parameter must be finite. Any
   // mismatch is a tnas::Error naming the file and the problem. An empty `expected_search_space` accepts the
-  // checkpoint's own (options().search_space says which).
+  // checkpoint's own (options().search_space says which). A relative `dir` that does not exist here is looked
+  // up where tnas keeps its shipped checkpoints (locate_checkpoint in checkpoint_location.h).
   static Surrogate load(const std::string& dir, const std::string& expected_search_space = "nb201");
   // Writes model.pt, weights.pt and `files` (name -> bytes, e.g. context.pt), each atomically (temporary
   // name, fsync, rename), then manifest.json last, with `extra` merged in and a content hash of every file
