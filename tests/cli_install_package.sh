@@ -30,6 +30,15 @@ grep -q '^best: ' "$work/run.log" || fail "the example printed no best cell"
 # An unknown method is a one-line error and a non-zero exit.
 if "$work/example/ask_tell_example" "$work/bad" no-such-method 8 2> "$work/bad.log"; then fail "an unknown method was accepted"; fi
 grep -q "unknown --method 'no-such-method'" "$work/bad.log" || fail "unexpected error: $(cat "$work/bad.log")"
+# The shipped checkpoints are installed and found from any directory: the installed program, run outside the
+# checkout, ranks with PREFIX/share/tnas/checkpoints/default (the default --checkpoint; rank names the folder).
+for f in default/manifest.json hnb201/manifest.json imagenet16-fast.meta.h5; do
+  [ -e "$work/prefix/share/tnas/checkpoints/$f" ] || fail "the install lacks share/tnas/checkpoints/$f"
+done
+(cd "$work" && "$work/prefix/bin/meta_test" rank --dataset fashion-mnist --top 1 > rank.out 2> rank.err) \
+  || { cat "$work/rank.err"; fail "the installed meta_test rank failed outside the checkout"; }
+grep -q "(checkpoint $work/prefix/share/tnas/checkpoints/default)" "$work/rank.err" \
+  || fail "rank did not use the installed checkpoint: $(tail -1 "$work/rank.err")"
 if [ -d "$work/prefix/lib/python3/dist-packages/tnas" ]; then
   PYTHONPATH="$work/prefix/lib/python3/dist-packages" /usr/bin/python3 -c 'import tnas; print(tnas.Search)' > /dev/null \
     || fail "the installed Python module does not import"
